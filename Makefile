@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# hv: build, test and demo entry points. `make help` lists them.
+#
+# Kernel objects are built out of the source tree, in build/kmod/<headers>/
+# (a tree of symlinks to Kbuild, module/ and uapi/), so that x86-64 and
+# arm64 builds of several kernels coexist and the sources stay clean.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := all
+
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+HVTEST := $(TOP)/tools/testing/hvtest
+BUILD := $(TOP)/build
+
+# Pinned kernel versions live in one place: tools/testing/hvtest/versions.env.
+pinned = $(shell . $(HVTEST)/versions.env && echo "$$$(1)")
+
+# ARCH follows the kernel's names; aarch64 and x86 are accepted too.
+ARCH ?= $(shell uname -m)
+HV_ARCH := $(patsubst aarch64,arm64,$(patsubst x86,x86_64,$(ARCH)))
+ifeq ($(filter $(HV_ARCH),x86_64 arm64),)
+$(error ARCH=$(ARCH) is not supported: use x86_64 or arm64)
+endif
+NATIVE_ARCH := $(patsubst aarch64,arm64,$(shell uname -m))
+
+ifeq ($(HV_ARCH),arm64)
+KMAKE_ARCH := ARCH=arm64
+PINNED_KDIR = $(call pinned,KDIR_ARM64)
+else
+KMAKE_ARCH := ARCH=x86_64
+PINNED_KDIR = $(call pinned,KDIR_X86)
+endif
+ifneq ($(HV_ARCH),$(NATIVE_ARCH))
+CROSS_COMPILE ?= aarch64-linux-gnu-
+KMAKE_ARCH += CROSS_COMPILE=$(CROSS_COMPILE)
+endif
+UCC := $(CROSS_COMPILE)gcc
+
+# The running kernel's headers when they exist (a workstation), else the
+# pinned Debian 6.12 headers the emulators boot.
+RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
+ifeq ($(HV_ARCH)$(wildcard $(RUNNING_KDIR)/Makefile),$(NATIVE_ARCH)$(RUNNING_KDIR)/Makefile)
+KDIR ?= $(RUNNING_KDIR)
+else
+KDIR ?= $(PINNED_KDIR)
+endif
+
+kmod_dir = $(BUILD)/kmod/$(notdir $(realpath $(1)))$(2)
+
+# $(call kbuild,KDIR,OUTDIR,EXTRA_ARGS): build hv.ko in OUTDIR.
+define kbuild
+	@test -f $(1)/Makefile || { echo "no kernel headers at $(1): run 'make setup'" >&2; exit 1; }
+	@mkdir -p $(2)
+	@cd $(2) && cp -rsf $(TOP)/Kbuild $(TOP)/module $(TOP)/uapi .
+	$(MAKE) -C $(1) M=$(2) $(KMAKE_ARCH) $(3) modules
+endef
+
+.PHONY: all help setup module hvctl selftests artifacts compile-check \
+	sparse checkpatch check demo clean
+
+all: module hvctl
+
+help:
+	@echo "make               hv.ko for KDIR (running kernel, else pinned 6.12) and hvctl"
+	@echo "make setup         install every Debian package and cache the pinned kernels"
+	@echo "make check         all tests: compile checks, x86-novmx, arm64-el2, x86-vmx"
+	@echo "make check TARGET=arm64-el2 T=hv_dev   one target, tests whose name matches"
+	@echo "make demo          boot the x86 VMX emulator and run the hvctl scenario"
+	@echo "make artifacts ARCH=x86_64|arm64   hv.ko, hvctl, selftests into build/ARCH/"
+	@echo "make compile-check KDIR=... [ARCH=arm64]   W=1 build, fails on any warning"
+	@echo "make sparse | make checkpatch   kernel static checks"
+
+setup:
+	$(HVTEST)/setup.sh
+
+module:
+	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR)))
+	@echo "built $(call kmod_dir,$(KDIR))/hv.ko"
+
+hvctl:
+	$(MAKE) -C $(TOP)/tools/hvctl O=$(BUILD)/$(HV_ARCH) CC=$(UCC)
+
+selftests:
+	$(MAKE) -C $(TOP)/selftests/hv OUTPUT=$(BUILD)/$(HV_ARCH)/selftests CC=$(UCC) \
+		HV_UAPI=$(TOP)/uapi KSFT_DIR=$(KSFT_DIR)
+
+# What the emulator targets boot with: the module for the pinned kernel,
+# static hvctl and static selftests.
+artifacts: KDIR := $(PINNED_KDIR)
+artifacts: hvctl selftests
+	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR)))
+	cp $(call kmod_dir,$(KDIR))/hv.ko $(BUILD)/$(HV_ARCH)/hv.ko
+
+# A clean W=1 build in its own directory: every file is compiled and any
+# warning fails the check.
+compile-check:
+	@rm -rf $(call kmod_dir,$(KDIR),-w1)
+	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR),-w1),W=1) 2>&1 | \
+		tee $(call kmod_dir,$(KDIR),-w1).log
+	@! grep -E 'warning:|error:' $(call kmod_dir,$(KDIR),-w1).log || \
+		{ echo "compile-check: warnings with $(KDIR)" >&2; exit 1; }
+
+sparse:
+	@rm -rf $(call kmod_dir,$(KDIR),-sparse)
+	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR),-sparse),C=2) 2>&1 | \
+		tee $(call kmod_dir,$(KDIR),-sparse).log
+	@! grep -E 'warning:|error:' $(call kmod_dir,$(KDIR),-sparse).log || \
+		{ echo "sparse: warnings with $(KDIR)" >&2; exit 1; }
+
+CHECKPATCH = $(firstword $(wildcard $(TOP)/.cache/linux-source/*/scripts/checkpatch.pl))
+KSFT_DIR ?= $(patsubst %/kselftest_harness.h,%,$(firstword $(wildcard \
+	$(TOP)/.cache/linux-source/*/tools/testing/selftests/kselftest_harness.h)))
+KERNEL_SOURCES = $(shell cd $(TOP) && find module uapi -name '*.[chS]' | sort)
+
+checkpatch:
+	@test -n "$(CHECKPATCH)" || { echo "checkpatch.pl not found: run 'make setup'" >&2; exit 1; }
+	@mkdir -p $(BUILD)
+	cd $(TOP) && perl $(CHECKPATCH) --no-tree --strict --terse --show-types \
+		--ignore FILE_PATH_CHANGES -f $(KERNEL_SOURCES) | tee $(BUILD)/checkpatch.log
+	@! grep -E ': (ERROR|WARNING|CHECK):' $(BUILD)/checkpatch.log
+
+check:
+	$(HVTEST)/check.sh
+
+demo:
+	$(HVTEST)/setup.sh
+	$(MAKE) artifacts ARCH=x86_64
+	$(HVTEST)/run.sh x86-vmx --demo
+
+clean:
+	rm -rf $(BUILD)

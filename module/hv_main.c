@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hv: module load and unload.
+ */
+#define pr_fmt(fmt) "hv: " fmt
+
+#include <linux/module.h>
+#include <uapi/linux/hv.h>
+
+#include "hv_arch.h"
+#include "hv_dev.h"
+
+static int __init hv_init(void)
+{
+	int err;
+
+	err = hv_arch_probe();
+	if (err)
+		return err;
+
+	err = hv_dev_register();
+	if (err) {
+		pr_err("cannot register /dev/hv: %d\n", err);
+		return err;
+	}
+	pr_info("ready (%s backend, API %d)\n", hv_arch_name(), HV_API_VERSION);
+	return 0;
+}
+
+static void __exit hv_exit(void)
+{
+	hv_dev_unregister();
+	pr_info("unloaded\n");
+}
+
+module_init(hv_init);
+module_exit(hv_exit);
+
+MODULE_DESCRIPTION("hv: a small hypervisor for Linux hosts (VT-x, arm64 EL2)");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/hv: the device node, the API version and the ioctl dispatcher's
+ * rejection of commands it does not know.
+ */
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "hv_selftest.h"
+
+TEST(node_is_a_root_only_char_device)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(HV_DEVICE_PATH, &st)) {
+		TH_LOG("%s: %s (is hv.ko loaded?)", HV_DEVICE_PATH,
+		       strerror(errno));
+	}
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	/* Like /dev/kvm: access is granted by mode and group, not by hv. */
+	EXPECT_EQ((mode_t)0600, st.st_mode & 07777);
+	EXPECT_EQ((uid_t)0, st.st_uid);
+	/* misc devices have major 10 */
+	EXPECT_EQ(10U, major(st.st_rdev));
+}
+
+FIXTURE(hv_dev) {
+	int fd;
+};
+
+FIXTURE_SETUP(hv_dev)
+{
+	self->fd = -1;
+	self->fd = hv_open_dev();
+}
+
+FIXTURE_TEARDOWN(hv_dev)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(hv_dev, api_version)
+{
+	EXPECT_EQ(HV_API_VERSION, hv_ioctl(self->fd, HV_GET_API_VERSION, NULL));
+	/* The argument of an _IO command is ignored, whatever it is. */
+	EXPECT_EQ(HV_API_VERSION,
+		  hv_ioctl(self->fd, HV_GET_API_VERSION, (void *)-1L));
+}
+
+TEST_F(hv_dev, unknown_ioctls_are_enotty)
+{
+	char big[64] = { 0 };
+	const unsigned long bad[] = {
+		_IO(0xAE, 0x00),			/* KVM_GET_API_VERSION */
+		_IO(HVIO, 0x7f),			/* unused number */
+		_IO(HVIO, 0xff),
+		_IOR(HVIO, 0x00, int),			/* right number, wrong dir */
+		_IOW(HVIO, 0x00, int),
+		_IOWR(HVIO, 0x00, char[64]),		/* ... and wrong size */
+		_IOC(_IOC_READ, HVIO, 0x00, 0x3fff),	/* largest size */
+		0,
+		~0UL,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-ENOTTY, __hv_ioctl(self->fd, bad[i], big)) {
+			TH_LOG("cmd %#lx", bad[i]);
+		}
+	}
+}
+
+TEST(open_close_10k)
+{
+	int i, fd;
+
+	for (i = 0; i < 10000; i++) {
+		fd = open(HV_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fd) TH_LOG("open #%d: %s", i, strerror(errno));
+		ASSERT_EQ(0, close(fd));
+	}
+}
+
+TEST(many_open_files)
+{
+	enum { NFDS = 512 };
+	int fds[NFDS], i;
+
+	for (i = 0; i < NFDS; i++) {
+		fds[i] = open(HV_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fds[i]) TH_LOG("open #%d: %s", i, strerror(errno));
+	}
+	for (i = 0; i < NFDS; i++)
+		EXPECT_EQ(HV_API_VERSION,
+			  __hv_ioctl(fds[i], HV_GET_API_VERSION, NULL));
+	for (i = 0; i < NFDS; i++)
+		ASSERT_EQ(0, close(fds[i]));
+}
+
+TEST_HARNESS_MAIN

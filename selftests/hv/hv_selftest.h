@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the hv selftests.
+ *
+ * __hv_ioctl() returns -errno so a test can check a rejection;
+ * hv_ioctl() asserts success and returns the ioctl's value.
+ */
+#ifndef HV_SELFTEST_H
+#define HV_SELFTEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <linux/hv.h>
+
+#include "kselftest_harness.h"
+
+static inline int __hv_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	int ret = ioctl(fd, cmd, arg);
+
+	return ret < 0 ? -errno : ret;
+}
+
+#define hv_ioctl(fd, cmd, arg) ({					\
+	int __ret = __hv_ioctl(fd, cmd, arg);				\
+	ASSERT_LE(0, __ret) TH_LOG(#cmd " failed: %s", strerror(-__ret)); \
+	__ret;								\
+})
+
+/*
+ * Opens /dev/hv or fails the test: these tests exist to test hv, so a
+ * missing module is a failure, not a reason to skip.
+ */
+#define hv_open_dev() ({						\
+	int __fd = open(HV_DEVICE_PATH, O_RDWR | O_CLOEXEC);		\
+	ASSERT_LE(0, __fd) TH_LOG("cannot open %s: %s (is hv.ko loaded?)", \
+				  HV_DEVICE_PATH, strerror(errno));	\
+	__fd;								\
+})
+
+#endif /* HV_SELFTEST_H */

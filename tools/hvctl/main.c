@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvctl: manage hv virtual machines. This file holds the verb table and
+ * the dispatch; each verb lives in its own cmd_*.c file.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hvctl.h"
+
+static int hvctl_cmd_help(int argc, char **argv);
+
+/* The verbs, in the order --help lists them. */
+static const struct hvctl_cmd hvctl_cmds[] = {
+	{ "version", "", "print hvctl's and the hv module's API versions",
+	  hvctl_cmd_version },
+	{ "help", "", "show this help", hvctl_cmd_help },
+};
+
+#define HVCTL_NCMDS (sizeof(hvctl_cmds) / sizeof(hvctl_cmds[0]))
+
+void hvctl_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hvctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void hvctl_usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: hvctl <command> [arguments]\n\ncommands:\n");
+	for (i = 0; i < HVCTL_NCMDS; i++) {
+		const struct hvctl_cmd *c = &hvctl_cmds[i];
+
+		fprintf(out, "  %-10s %-20s %s\n", c->name, c->args,
+			c->summary);
+	}
+	fprintf(out, "\nhvctl %s; see hvctl(8).\n", HVCTL_VERSION);
+}
+
+static int hvctl_cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	hvctl_usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		hvctl_usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return hvctl_cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version"))
+		return hvctl_cmd_version(argc - 1, argv + 1);
+
+	for (i = 0; i < HVCTL_NCMDS; i++)
+		if (!strcmp(argv[1], hvctl_cmds[i].name))
+			return hvctl_cmds[i].run(argc - 1, argv + 1);
+
+	hvctl_err("unknown command '%s' (try 'hvctl --help')", argv[1]);
+	return 2;
+}
