@@ -15,7 +15,7 @@ HVTEST := $(TOP)/tools/testing/hvtest
 BUILD := $(TOP)/build
 
 # Pinned kernel versions live in one place: tools/testing/hvtest/versions.env.
-pinned = $(shell . $(HVTEST)/versions.env && echo "$$$(1)")
+pinned = $(shell REPO=$(TOP) && . $(HVTEST)/versions.env && echo "$$$(1)")
 
 # ARCH follows the kernel's names; aarch64 and x86 are accepted too.
 ARCH ?= $(shell uname -m)
@@ -91,7 +91,8 @@ selftests:
 artifacts: KDIR := $(PINNED_KDIR)
 artifacts: hvctl selftests
 	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR)))
-	cp $(call kmod_dir,$(KDIR))/hv.ko $(BUILD)/$(HV_ARCH)/hv.ko
+	$(CROSS_COMPILE)strip --strip-debug -o $(BUILD)/$(HV_ARCH)/hv.ko \
+		$(call kmod_dir,$(KDIR))/hv.ko
 
 # A clean W=1 build in its own directory: every file is compiled and any
 # warning fails the check.
@@ -109,13 +110,12 @@ sparse:
 	@! grep -E 'warning:|error:' $(call kmod_dir,$(KDIR),-sparse).log || \
 		{ echo "sparse: warnings with $(KDIR)" >&2; exit 1; }
 
-CHECKPATCH = $(firstword $(wildcard $(TOP)/.cache/linux-source/*/scripts/checkpatch.pl))
-KSFT_DIR ?= $(patsubst %/kselftest_harness.h,%,$(firstword $(wildcard \
-	$(TOP)/.cache/linux-source/*/tools/testing/selftests/kselftest_harness.h)))
+CHECKPATCH = $(call pinned,CHECKPATCH)
+KSFT_DIR ?= $(call pinned,KSFT_DIR)
 KERNEL_SOURCES = $(shell cd $(TOP) && find module uapi -name '*.[chS]' | sort)
 
 checkpatch:
-	@test -n "$(CHECKPATCH)" || { echo "checkpatch.pl not found: run 'make setup'" >&2; exit 1; }
+	@test -f "$(CHECKPATCH)" || { echo "checkpatch.pl not found: run 'make setup'" >&2; exit 1; }
 	@mkdir -p $(BUILD)
 	cd $(TOP) && perl $(CHECKPATCH) --no-tree --strict --terse --show-types \
 		--ignore FILE_PATH_CHANGES -f $(KERNEL_SOURCES) | tee $(BUILD)/checkpatch.log

@@ -6,6 +6,8 @@
 #include <linux/module.h>
 #include <uapi/linux/hv.h>
 
+#include "hv_arch.h"
+#include "hv_core.h"
 #include "hv_dev.h"
 #include "hv_ioctl.h"
 
@@ -14,17 +16,45 @@ static long hv_dev_get_api_version(struct file *filp, void *arg)
 	return HV_API_VERSION;
 }
 
-/* Contract: see hv_ioctl_dispatch(). */
+static long hv_dev_create_vm(struct file *filp, void *arg)
+{
+	return hv_vm_create(arg);
+}
+
+static long hv_dev_check_cap(struct file *filp, void *arg)
+{
+	u32 cap = *(u32 *)arg;
+
+	switch (cap) {
+	case HV_CAP_MAX_VCPUS:
+		return HV_MAX_VCPUS;
+	case HV_CAP_MAX_MEM_REGIONS:
+		return HV_MAX_MEM_REGIONS;
+	case HV_CAP_RUN_SIZE:
+		return HV_RUN_MMAP_SIZE;
+	default:
+		return hv_arch_check_cap(cap);
+	}
+}
+
+/* Contract: see hv_ioctl_call(). */
 static const struct hv_ioctl_desc hv_dev_ioctls[] = {
 	HV_IOCTL(HV_GET_API_VERSION, hv_dev_get_api_version,
 		 HV_IOCTL_RET_VALUE),
+	HV_IOCTL(HV_CREATE_VM, hv_dev_create_vm, HV_IOCTL_RET_VALUE),
+	HV_IOCTL(HV_CHECK_CAP, hv_dev_check_cap, HV_IOCTL_RET_VALUE),
 };
 
 static long hv_dev_ioctl(struct file *filp, unsigned int cmd,
 			 unsigned long arg)
 {
-	return hv_ioctl_dispatch(hv_dev_ioctls, ARRAY_SIZE(hv_dev_ioctls),
-				 filp, cmd, arg);
+	const struct hv_ioctl_desc *desc;
+
+	desc = hv_ioctl_find(hv_dev_ioctls, ARRAY_SIZE(hv_dev_ioctls), cmd);
+	if (!desc)
+		desc = hv_ioctl_find(hv_arch_dev_ioctls, hv_arch_dev_nioctls,
+				     cmd);
+	return hv_ioctl_call(desc, filp, cmd, arg);
 }
 
 static const struct file_operations hv_dev_fops = {

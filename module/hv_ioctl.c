@@ -9,36 +9,46 @@
 #include "hv_ioctl.h"
 
 /**
- * hv_ioctl_dispatch() - look up @cmd in @table and run its handler.
+ * hv_ioctl_find() - look @cmd up in @table.
  * @table: the handlers of one kind of file.
  * @entries: number of entries in @table.
- * @filp: the file the ioctl was issued on.
  * @cmd: the ioctl command from user space.
- * @uarg: the ioctl argument from user space.
  *
  * A command matches only when type, number, direction and size all equal
  * a table entry's: anything else, including an old or foreign binary's
  * command with the right number, is unknown.
  *
- * Return: -ENOTTY for an unknown command, -EFAULT when the argument cannot
- * be copied, otherwise what the handler returns.
+ * Return: the entry, or NULL.
  */
-long hv_ioctl_dispatch(const struct hv_ioctl_desc *table, size_t entries,
-		       struct file *filp, unsigned int cmd, unsigned long uarg)
+const struct hv_ioctl_desc *hv_ioctl_find(const struct hv_ioctl_desc *table,
+					  size_t entries, unsigned int cmd)
+{
+	size_t i;
+
+	for (i = 0; i < entries; i++)
+		if (table[i].cmd == cmd)
+			return &table[i];
+	return NULL;
+}
+
+/**
+ * hv_ioctl_call() - copy the argument in, run the handler, copy it out.
+ * @desc: the entry from hv_ioctl_find(), or NULL.
+ * @filp: the file the ioctl was issued on.
+ * @cmd: the ioctl command.
+ * @uarg: the ioctl argument from user space.
+ *
+ * Return: -ENOTTY when @desc is NULL, -EFAULT when the argument cannot be
+ * copied, otherwise what the handler returns.
+ */
+long hv_ioctl_call(const struct hv_ioctl_desc *desc, struct file *filp,
+		   unsigned int cmd, unsigned long uarg)
 {
 	u64 buf[HV_IOCTL_MAX_ARG / sizeof(u64)];
 	void __user *argp = (void __user *)uarg;
-	const struct hv_ioctl_desc *desc = NULL;
 	unsigned int size = _IOC_SIZE(cmd);
-	size_t i;
 	long ret;
 
-	for (i = 0; i < entries; i++) {
-		if (table[i].cmd == cmd) {
-			desc = &table[i];
-			break;
-		}
-	}
 	if (!desc)
 		return -ENOTTY;
 	/* A table entry whose argument outgrew the buffer is a bug of ours. */
@@ -53,6 +63,10 @@ long hv_ioctl_dispatch(const struct hv_ioctl_desc *table, size_t entries,
 	}
 
 	ret = desc->fn(filp, buf);
+	/* E2BIG still tells the caller, in the argument, the size it needs. */
+	if (ret == -E2BIG && (_IOC_DIR(cmd) & _IOC_READ) &&
+	    copy_to_user(argp, buf, size))
+		return -EFAULT;
 	if (ret < 0)
 		return ret;
 	WARN_ON_ONCE(ret > 0 && !(desc->flags & HV_IOCTL_RET_VALUE));

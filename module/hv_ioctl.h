@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Table-driven ioctl dispatch, shared by /dev/hv and (later) the VM and vCPU
- * files. One dispatcher validates the command number, copies the argument
- * in and out, and calls the handler; handlers never see a user pointer for
- * arguments up to HV_IOCTL_MAX_ARG bytes.
+ * Table-driven ioctl dispatch, shared by /dev/hv, VM and vCPU files. The
+ * dispatcher validates the command number, copies the argument in and out,
+ * and calls the handler; handlers never see a user pointer for arguments
+ * up to HV_IOCTL_MAX_ARG bytes.
  */
 #ifndef HV_IOCTL_H
 #define HV_IOCTL_H
 
 #include <linux/fs.h>
 #include <linux/ioctl.h>
+#include <linux/string.h>
 
 /* Largest argument the dispatcher copies onto its stack. */
-#define HV_IOCTL_MAX_ARG	256
+#define HV_IOCTL_MAX_ARG	512
 
 /* Handler's return value is a result for user space (a version, an fd). */
 #define HV_IOCTL_RET_VALUE	BIT(0)
@@ -42,7 +43,15 @@ struct hv_ioctl_desc {
 #define HV_IOCTL(_cmd, _fn, _flags) \
 	{ .cmd = (_cmd), .flags = (_flags), .fn = (_fn) }
 
-long hv_ioctl_dispatch(const struct hv_ioctl_desc *table, size_t entries,
-		       struct file *filp, unsigned int cmd, unsigned long uarg);
+const struct hv_ioctl_desc *hv_ioctl_find(const struct hv_ioctl_desc *table,
+					  size_t entries, unsigned int cmd);
+long hv_ioctl_call(const struct hv_ioctl_desc *desc, struct file *filp,
+		   unsigned int cmd, unsigned long uarg);
+
+/* All-zero check for reserved fields: true when @ptr's @size bytes are 0. */
+static inline bool hv_is_zero(const void *ptr, size_t size)
+{
+	return !memchr_inv(ptr, 0, size);
+}
 
 #endif /* HV_IOCTL_H */

@@ -4,8 +4,15 @@
  *
  * This header is the only contract between hv.ko and the programs that use
  * it (hvctl, VMMs, the selftests). Every structure has a fixed size checked
- * at compile time, explicit padding, and reserved fields that must be zero.
- * Documentation/api.rst describes each ioctl.
+ * at compile time, explicit padding, and reserved fields that must be zero:
+ * a non-zero reserved field or unknown flag is rejected with EINVAL, so
+ * those bits can be given a meaning later. Documentation/api.rst describes
+ * each ioctl.
+ *
+ * Objects and files:
+ *   /dev/hv --HV_CREATE_VM--> VM fd --HV_CREATE_VCPU--> vCPU fd
+ * Closing the last reference to a file destroys its object; a vCPU holds
+ * its VM, so a VM lives until its fd and all its vCPU fds are closed.
  */
 #ifndef _UAPI_LINUX_HV_H
 #define _UAPI_LINUX_HV_H
@@ -15,7 +22,7 @@
 
 /*
  * The API version. It changes only when an existing ioctl changes meaning;
- * additions are discovered with capabilities, not by a new version.
+ * additions are discovered with HV_CHECK_CAP, not by a new version.
  */
 #define HV_API_VERSION		1
 
@@ -28,12 +35,190 @@
  */
 #define HVIO			0xB9
 
-/* ioctls on /dev/hv */
+/* Limits, also reported by HV_CHECK_CAP. */
+#define HV_MAX_VCPUS		64
+#define HV_MAX_MEM_REGIONS	32
+
+/* ---------------------------------------------------------------------- */
+/* /dev/hv */
+
+/* HV_GET_API_VERSION - returns HV_API_VERSION; the argument is ignored. */
+#define HV_GET_API_VERSION	_IO(HVIO, 0x00)
+
+struct hv_vm_create {
+	__u32 flags;		/* none defined: must be 0 */
+	__u32 reserved[7];	/* must be 0 */
+};
+
+/* HV_CREATE_VM - returns a new VM file descriptor (O_CLOEXEC). */
+#define HV_CREATE_VM		_IOW(HVIO, 0x01, struct hv_vm_create)
+
+/* Capabilities for HV_CHECK_CAP: the ioctl returns the value, 0 = absent. */
+#define HV_CAP_MAX_VCPUS	1	/* vCPUs per VM */
+#define HV_CAP_MAX_MEM_REGIONS	2	/* memory regions per VM */
+#define HV_CAP_RUN_SIZE		3	/* bytes to mmap on a vCPU fd */
+#define HV_CAP_ARCH		4	/* HV_ARCH_X86_64 or HV_ARCH_ARM64 */
+#define HV_CAP_GPA_BITS		5	/* guest-physical address width */
+
+#define HV_ARCH_X86_64		1
+#define HV_ARCH_ARM64		2
+
+/* HV_CHECK_CAP - takes the capability number as a __u32. */
+#define HV_CHECK_CAP		_IOW(HVIO, 0x02, __u32)
+
+/* ---------------------------------------------------------------------- */
+/* VM fd */
 
 /*
- * HV_GET_API_VERSION - returns HV_API_VERSION as the ioctl's return value.
- * Takes no argument; the argument is ignored.
+ * Guest RAM is owned by the module. A region maps [guest_phys_addr,
+ * guest_phys_addr + size) to RAM that is allocated a page at a time on
+ * first touch, by the guest or through the VMM's mapping, and charged to
+ * the caller's memory cgroup. The VMM maps it with
+ *	mmap(NULL, size, prot, MAP_SHARED, vm_fd, guest_phys_addr)
+ * i.e. the mmap offset of a VM fd is a guest-physical address.
+ * Guest accesses outside every region, and guest writes to a region with
+ * HV_MEM_READONLY (ROM), exit to user space as HV_EXIT_MMIO.
+ * guest_phys_addr and size are page aligned; regions do not overlap; a
+ * slot is set once and removed with size 0 (it must then not be mapped).
  */
-#define HV_GET_API_VERSION	_IO(HVIO, 0x00)
+#define HV_MEM_READONLY		(1U << 0)
+
+struct hv_mem_region {
+	__u32 slot;		/* 0 .. HV_MAX_MEM_REGIONS - 1 */
+	__u32 flags;		/* HV_MEM_* */
+	__u64 guest_phys_addr;
+	__u64 size;		/* 0 removes the slot */
+	__u64 reserved[5];	/* must be 0 */
+};
+
+#define HV_SET_MEM_REGION	_IOW(HVIO, 0x10, struct hv_mem_region)
+
+struct hv_vcpu_create {
+	__u32 id;		/* 0 .. HV_MAX_VCPUS - 1, unique in the VM */
+	__u32 flags;		/* none defined: must be 0 */
+	__u64 reserved[3];	/* must be 0 */
+};
+
+/* HV_CREATE_VCPU - returns a new vCPU file descriptor (O_CLOEXEC). */
+#define HV_CREATE_VCPU		_IOW(HVIO, 0x11, struct hv_vcpu_create)
+
+/* ---------------------------------------------------------------------- */
+/* vCPU fd: the run structure, shared with user space by mmap at offset 0 */
+
+/* hv_run.exit_reason */
+#define HV_EXIT_UNKNOWN		0	/* hw.reason: unhandled hardware exit */
+#define HV_EXIT_IO		1	/* io: port I/O (x86) */
+#define HV_EXIT_MMIO		2	/* mmio: access outside RAM, ROM write */
+#define HV_EXIT_HYPERCALL	3	/* hypercall: vmcall (x86) / hvc (arm64) */
+#define HV_EXIT_HLT		4	/* guest halted, no interrupt pending */
+#define HV_EXIT_SHUTDOWN	5	/* triple fault (x86) */
+#define HV_EXIT_FAIL_ENTRY	6	/* fail_entry: the CPU refused the state */
+#define HV_EXIT_INTERNAL_ERROR	7	/* internal: hv could not go on */
+#define HV_EXIT_INTR		8	/* a signal or immediate_exit */
+#define HV_EXIT_IRQ_WINDOW	9	/* the guest can take an interrupt */
+#define HV_EXIT_SYSTEM_EVENT	10	/* system_event: PSCI off/reset (arm64) */
+
+/* hv_run.internal.suberror */
+#define HV_INTERNAL_EMULATION	1	/* an MMIO instruction hv cannot decode */
+#define HV_INTERNAL_EXIT_UNHANDLED 2	/* data[0]: hardware exit reason */
+#define HV_INTERNAL_DELIVERY	3	/* fault while delivering an event */
+
+#define HV_IO_IN		0
+#define HV_IO_OUT		1
+
+struct hv_exit_io {
+	__u8 direction;		/* HV_IO_IN or HV_IO_OUT */
+	__u8 size;		/* 1, 2 or 4 bytes per element */
+	__u16 port;
+	__u32 count;		/* elements: > 1 for string I/O (ins/outs) */
+	__u64 data_offset;	/* from the start of hv_run: count * size bytes */
+};
+
+struct hv_exit_mmio {
+	__u64 phys_addr;
+	__u8 data[8];		/* out: written data; in: data the read returns */
+	__u32 len;		/* 1, 2, 4 or 8 */
+	__u8 is_write;
+	__u8 pad[3];
+};
+
+/*
+ * Hypercall convention. x86: vmcall with nr in RAX and args in RBX, RCX,
+ * RDX, RSI, RDI, R8; ret is stored to RAX when the vCPU runs again.
+ * arm64: hvc #0 with nr in X0 and args in X1..X6; ret goes to X0.
+ */
+struct hv_exit_hypercall {
+	__u64 nr;
+	__u64 args[6];
+	__u64 ret;		/* in: set by the VMM */
+};
+
+struct hv_exit_fail_entry {
+	__u64 hardware_entry_failure_reason;	/* VMX exit reason / ESR */
+	__u64 qualification;
+	__u32 cpu;
+	__u32 pad;
+};
+
+struct hv_exit_internal {
+	__u32 suberror;		/* HV_INTERNAL_* */
+	__u32 ndata;
+	__u64 data[16];
+};
+
+/* hv_run.system_event.type */
+#define HV_SYSTEM_EVENT_SHUTDOWN 1
+#define HV_SYSTEM_EVENT_RESET	2
+
+struct hv_exit_system_event {
+	__u32 type;
+	__u32 ndata;
+	__u64 data[16];
+};
+
+struct hv_run {
+	/* in: set by the VMM */
+	__u8 immediate_exit;		/* HV_RUN returns HV_EXIT_INTR at once */
+	__u8 request_interrupt_window;	/* exit as soon as an IRQ can go in */
+	__u8 pad0[6];
+
+	/* out: set by hv when HV_RUN returns */
+	__u32 exit_reason;		/* HV_EXIT_* */
+	__u8 ready_for_interrupt;	/* an external interrupt can be injected */
+	__u8 if_flag;			/* guest RFLAGS.IF / !PSTATE.I */
+	__u16 pad1;
+	__u64 reserved[6];
+
+	union {
+		struct {
+			__u64 reason;
+			__u64 qualification;
+		} hw;
+		struct hv_exit_io io;
+		struct hv_exit_mmio mmio;
+		struct hv_exit_hypercall hypercall;
+		struct hv_exit_fail_entry fail_entry;
+		struct hv_exit_internal internal;
+		struct hv_exit_system_event system_event;
+		__u8 padding[256];	/* room for new exits, fixed size */
+	};
+	/* string I/O data lives after this point, at io.data_offset */
+};
+
+/* Bytes to mmap on a vCPU fd (the run structure and its I/O data area). */
+#define HV_RUN_MMAP_SIZE	4096
+
+/*
+ * HV_RUN - run the vCPU until an exit user space must see. Returns 0 with
+ * hv_run.exit_reason set, or -EINTR with exit_reason HV_EXIT_INTR when a
+ * signal is pending (the vCPU state is kept: call HV_RUN again).
+ */
+#define HV_RUN			_IO(HVIO, 0x20)
+
+#if defined(__x86_64__)
+#include "hv_x86.h"
+#elif defined(__aarch64__)
+#include "hv_arm64.h"
+#endif
 
 #endif /* _UAPI_LINUX_HV_H */

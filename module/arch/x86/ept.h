@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * EPT: the guest-physical to host-physical tables of a VM.
+ */
+#ifndef HV_X86_EPT_H
+#define HV_X86_EPT_H
+
+#include <linux/types.h>
+
+struct hv_vm;
+struct hv_vcpu;
+
+int ept_init(struct hv_vm *vm);
+void ept_destroy(struct hv_vm *vm);
+int ept_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
+	    unsigned long generation);
+int ept_refill_cache(struct hv_vcpu *vcpu);
+void ept_free_cache(struct hv_vcpu *vcpu);
+
+#endif /* HV_X86_EPT_H */

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Declarations shared by the files of the VT-x backend.
+ */
+#ifndef HV_X86_VMX_H
+#define HV_X86_VMX_H
+
+#include <linux/types.h>
+#include <asm/cpufeature.h>
+#include <asm/fpu/types.h>
+#include <asm/fpu/xcr.h>
+#include <asm/processor-flags.h>
+
+#include "insn_decode.h"
+#include "vmx_cpu.h"
+
+struct hv_vcpu;
+
+/* Segment registers in VMCS field order: field = GUEST_ES_* + 2 * seg. */
+enum vmx_seg {
+	VMX_SEG_ES, VMX_SEG_CS, VMX_SEG_SS, VMX_SEG_DS, VMX_SEG_FS,
+	VMX_SEG_GS, VMX_SEG_LDTR, VMX_SEG_TR,
+};
+
+/*
+ * Preemption-timer ticks per guest stay: the guest leaves at least this
+ * often, so the run loop can notice signals and need_resched() even when
+ * no host interrupt arrives. Ticks are TSC >> vmx_config's shift.
+ */
+#define VMX_PREEMPTION_TIMER_BUDGET	(1U << 22)
+
+/*
+ * The host's XCR0. XGETBV faults when the kernel did not turn XSAVE on
+ * (CR4.OSXSAVE clear), as on some emulated CPUs: then only x87/SSE exist.
+ */
+static inline u64 vmx_host_xcr0(void)
+{
+	if (!boot_cpu_has(X86_FEATURE_OSXSAVE))
+		return XFEATURE_MASK_FPSSE;
+	return xgetbv(XCR_XFEATURE_ENABLED_MASK);
+}
+
+/* CR0/CR4 bits the VMX fixed-bit MSRs force (SDM Vol. 3C, A.7 and A.8). */
+unsigned long vmx_cr0_host_owned(void);
+unsigned long vmx_cr4_host_owned(void);
+void vmx_set_cr0(struct hv_vcpu *vcpu, unsigned long cr0);
+void vmx_set_cr4(struct hv_vcpu *vcpu, unsigned long cr4);
+void vmx_set_efer(struct hv_vcpu *vcpu, u64 efer);
+
+void vmx_vmcs_setup(struct hv_vcpu *vcpu);
+
+int __vmx_vcpu_run(u64 *gprs, bool launched);
+
+/*
+ * Exit handlers. Contract of every entry of vmx_exit_handlers[] and of the
+ * helpers they call: > 0 resume the guest, 0 exit to user space with
+ * vcpu->run filled in, < 0 -errno; -EAGAIN means "sleep-capable work is
+ * needed" (an allocation), after which the guest re-runs the instruction.
+ * Handlers run with the VMCS loaded, preemption off and IRQs on.
+ */
+typedef int (*vmx_exit_fn)(struct hv_vcpu *vcpu);
+int vmx_handle_exit(struct hv_vcpu *vcpu);
+void vmx_skip_instruction(struct hv_vcpu *vcpu);
+int vmx_exit_internal(struct hv_vcpu *vcpu, u32 suberror);
+void vmx_complete_pending(struct hv_vcpu *vcpu);
+void vmx_inject_pending_irq(struct hv_vcpu *vcpu);
+
+int vmx_handle_io(struct hv_vcpu *vcpu);
+int vmx_handle_ept_violation(struct hv_vcpu *vcpu);
+int vmx_handle_cr_access(struct hv_vcpu *vcpu);
+int vmx_handle_rdmsr(struct hv_vcpu *vcpu);
+int vmx_handle_wrmsr(struct hv_vcpu *vcpu);
+int vmx_handle_cpuid(struct hv_vcpu *vcpu);
+int vmx_handle_dr_access(struct hv_vcpu *vcpu);
+int vmx_handle_xsetbv(struct hv_vcpu *vcpu);
+int vmx_inject_gp(struct hv_vcpu *vcpu);
+int vmx_inject_ud(struct hv_vcpu *vcpu);
+void vmx_complete_io_in(struct hv_vcpu *vcpu);
+void vmx_complete_io_in_string(struct hv_vcpu *vcpu);
+void vmx_fill_run_flags(struct hv_vcpu *vcpu);
+bool vmx_cr0_valid(unsigned long cr0);
+bool vmx_cr4_valid(unsigned long cr4);
+int vmx_get_msr(struct hv_vcpu *vcpu, u32 index, u64 *val);
+int vmx_set_msr(struct hv_vcpu *vcpu, u32 index, u64 val);
+enum hv_cpu_mode vmx_cpu_mode(void);
+
+struct file;
+long vmx_ioctl_get_supported_cpuid(struct file *filp, void *arg);
+long vmx_ioctl_set_cpuid(struct file *filp, void *arg);
+long vmx_ioctl_inject_event(struct file *filp, void *arg);
+
+/* vmx_mmio.c: the guest's view of its own memory, for MMIO decode. */
+int vmx_read_guest_virt(struct hv_vcpu *vcpu, u64 gva, void *buf,
+			unsigned int len);
+int vmx_write_guest_virt(struct hv_vcpu *vcpu, u64 gva, const void *buf,
+			 unsigned int len);
+
+#endif /* HV_X86_VMX_H */

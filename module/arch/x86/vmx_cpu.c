@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMX per physical CPU.
+ *
+ * VMX operation is turned on in every CPU when the first VM is created and
+ * off when the last one goes, through a CPU hotplug state so that CPUs that
+ * come online meanwhile turn it on too, and CPUs that go offline first
+ * VMCLEAR every VMCS they hold (SDM Vol. 3C, 25.11.1 "Software Use of
+ * Virtual-Machine Control Structures": a VMCS must be cleared before it is
+ * loaded on another processor, and before VMXOFF).
+ */
+#define pr_fmt(fmt) "hv: " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/gfp.h>
+#include <linux/idr.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/tlbflush.h>
+
+#include "hv_core.h"
+#include "vmx_cpu.h"
+#include "vmx_ops.h"
+
+struct vmx_cpu {
+	void *vmxon_region;
+	void *current_vmcs;	/* the VMCS VMPTRLD made current here */
+	struct list_head loaded;	/* hv_arch_vcpu.loaded_link */
+};
+
+static DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
+
+static DEFINE_MUTEX(vmx_users_lock);
+static unsigned int vmx_users;
+static int vmx_hp_state;
+static DEFINE_IDA(vmx_vpids);
+
+void vmx_vmread_error(unsigned long field)
+{
+	pr_err_ratelimited("VMREAD of field %#lx failed\n", field);
+}
+
+void vmx_vmwrite_error(unsigned long field, unsigned long value)
+{
+	pr_err_ratelimited("VMWRITE of %#lx to field %#lx failed (error %u)\n",
+			   value, field, (u32)__vmcs_read(VM_INSTRUCTION_ERROR));
+}
+
+void *vmx_alloc_vmcs(void)
+{
+	u32 *vmcs = (u32 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+	/* SDM Vol. 3C, 25.2 "Format of the VMCS Region": revision first. */
+	if (vmcs)
+		*vmcs = vmx_config.revision_id;
+	return vmcs;
+}
+
+void vmx_free_vmcs(void *vmcs)
+{
+	free_page((unsigned long)vmcs);
+}
+
+/* VMCLEAR on the CPU that holds the VMCS; IRQs off (IPI or caller). */
+static void __vmx_vcpu_clear(struct hv_arch_vcpu *arch)
+{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
+
+	if (arch->cpu != smp_processor_id())
+		return;
+	vmx_vmclear(__pa(arch->vmcs));
+	if (vc->current_vmcs == arch->vmcs)
+		vc->current_vmcs = NULL;
+	list_del(&arch->loaded_link);
+	arch->launched = false;
+	/* the list update must be seen before another CPU may load it */
+	smp_store_release(&arch->cpu, -1);
+}
+
+static void vmx_vcpu_clear_ipi(void *arg)
+{
+	__vmx_vcpu_clear(arg);
+}
+
+/**
+ * vmx_vcpu_clear() - VMCLEAR a vCPU's VMCS wherever it is loaded.
+ * @vcpu: the vCPU. IRQs must be enabled (it may send an IPI).
+ */
+void vmx_vcpu_clear(struct hv_vcpu *vcpu)
+{
+	int cpu = smp_load_acquire(&vcpu->arch.cpu);
+
+	if (cpu >= 0)
+		smp_call_function_single(cpu, vmx_vcpu_clear_ipi, &vcpu->arch,
+					 1);
+}
+
+/* Host state that differs between CPUs (SDM Vol. 3C, 25.5 "Host-State Area"). */
+static void vmx_set_host_cpu_state(int cpu)
+{
+	struct desc_ptr gdt;
+	u64 msr;
+
+	native_store_gdt(&gdt);
+	vmcs_writel(HOST_GDTR_BASE, gdt.address);
+	vmcs_writel(HOST_TR_BASE,
+		    (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	rdmsrl(MSR_GS_BASE, msr);
+	vmcs_writel(HOST_GS_BASE, msr);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
+	vmcs_writel(HOST_IA32_SYSENTER_ESP, msr);
+}
+
+/**
+ * vmx_vcpu_load() - make @vcpu's VMCS current on this CPU.
+ * @vcpu: the vCPU. Called with preemption disabled and IRQs enabled.
+ *
+ * When the vCPU thread moved here from another CPU, the VMCS is first
+ * cleared there, the per-CPU host fields are rewritten, and the TLB entries
+ * tagged with the vCPU's VPID are flushed (they may be stale from an
+ * earlier stay on this CPU).
+ */
+void vmx_vcpu_load(struct hv_vcpu *vcpu)
+{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	int cpu = smp_processor_id();
+	bool moved = READ_ONCE(arch->cpu) != cpu;
+
+	if (moved) {
+		vmx_vcpu_clear(vcpu);
+		local_irq_disable();
+		list_add(&arch->loaded_link, &vc->loaded);
+		WRITE_ONCE(arch->cpu, cpu);
+		local_irq_enable();
+	}
+	if (vc->current_vmcs != arch->vmcs) {
+		if (!vmx_vmptrld(__pa(arch->vmcs)))
+			pr_err_ratelimited("VMPTRLD failed on CPU %d\n", cpu);
+		vc->current_vmcs = arch->vmcs;
+	}
+	if (moved) {
+		vmx_set_host_cpu_state(cpu);
+		vmx_invvpid(VMX_INVVPID_SINGLE, arch->vpid);
+	}
+}
+
+static int vmx_cpu_online(unsigned int cpu)
+{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
+	u32 *region;
+
+	/* Another hypervisor got here first (kvm_intel loaded meanwhile). */
+	if (cr4_read_shadow() & X86_CR4_VMXE) {
+		pr_err("CPU %u: VMX already in use by another hypervisor\n",
+		       cpu);
+		return -EBUSY;
+	}
+	region = (u32 *)get_zeroed_page(GFP_KERNEL);
+	if (!region)
+		return -ENOMEM;
+	*region = vmx_config.revision_id;
+
+	cr4_set_bits(X86_CR4_VMXE);
+	if (!vmx_vmxon(__pa(region))) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		free_page((unsigned long)region);
+		pr_err("CPU %u: VMXON failed\n", cpu);
+		return -EBUSY;
+	}
+	/* Translations cached by whoever used VMX before us are not ours. */
+	vmx_invept(VMX_INVEPT_ALL, 0);
+	vc->vmxon_region = region;
+	vc->current_vmcs = NULL;
+	INIT_LIST_HEAD(&vc->loaded);
+	return 0;
+}
+
+static int vmx_cpu_offline(unsigned int cpu)
+{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
+	struct hv_arch_vcpu *arch, *tmp;
+
+	local_irq_disable();
+	list_for_each_entry_safe(arch, tmp, &vc->loaded, loaded_link)
+		__vmx_vcpu_clear(arch);
+	local_irq_enable();
+
+	vmx_vmxoff();
+	cr4_clear_bits(X86_CR4_VMXE);
+	free_page((unsigned long)vc->vmxon_region);
+	vc->vmxon_region = NULL;
+	return 0;
+}
+
+/**
+ * vmx_get() - a VM is created: turn VMX on in every CPU if it is the first.
+ *
+ * Return: 0, or -EBUSY / -ENOMEM when a CPU could not enter VMX operation
+ * (the CPUs that did are turned off again).
+ */
+int vmx_get(void)
+{
+	int ret = 0;
+
+	mutex_lock(&vmx_users_lock);
+	if (!vmx_users) {
+		ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "hv/vmx:online",
+					vmx_cpu_online, vmx_cpu_offline);
+		if (ret < 0)
+			goto out_unlock;
+		vmx_hp_state = ret;
+		ret = 0;
+	}
+	vmx_users++;
+out_unlock:
+	mutex_unlock(&vmx_users_lock);
+	return ret;
+}
+
+/** vmx_put() - a VM is gone: the last one turns VMX off in every CPU. */
+void vmx_put(void)
+{
+	mutex_lock(&vmx_users_lock);
+	if (!--vmx_users)
+		cpuhp_remove_state(vmx_hp_state);
+	mutex_unlock(&vmx_users_lock);
+}
+
+int vmx_vpid_alloc(void)
+{
+	/* VPID 0 is the host's (SDM Vol. 3C, 29.1 "Virtual Processor IDs"). */
+	return ida_alloc_range(&vmx_vpids, 1, 0xffff, GFP_KERNEL);
+}
+
+void vmx_vpid_free(int vpid)
+{
+	ida_free(&vmx_vpids, vpid);
+}

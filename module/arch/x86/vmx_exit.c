@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM-exit dispatch and the exits that need no more than a few lines.
+ */
+#include <linux/nospec.h>
+#include <asm/trapnr.h>
+#include <asm/vmx.h>
+
+#include "hv_core.h"
+#include "vmx.h"
+#include "vmx_ops.h"
+
+/* Advance RIP past the instruction that exited: the only place that does. */
+void vmx_skip_instruction(struct hv_vcpu *vcpu)
+{
+	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) + vcpu->arch.exit.instr_len);
+	/* An instruction that completes ends STI / MOV SS blocking. */
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+		     vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+		     ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
+
+/**
+ * vmx_exit_internal() - report an exit hv cannot handle to user space.
+ * @vcpu: the vCPU.
+ * @suberror: HV_INTERNAL_*.
+ *
+ * Return: 0 (exit to user space).
+ */
+int vmx_exit_internal(struct hv_vcpu *vcpu, u32 suberror)
+{
+	struct hv_run *run = vcpu->run;
+	struct vmx_exit_info *e = &vcpu->arch.exit;
+
+	run->exit_reason = HV_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	run->internal.ndata = 4;
+	run->internal.data[0] = e->full_reason;
+	run->internal.data[1] = e->qualification;
+	run->internal.data[2] = vmcs_readl(GUEST_RIP);
+	run->internal.data[3] = e->idt_vectoring_info;
+	return 0;
+}
+
+static void vmx_inject_exception(u8 vector, bool has_error, u32 error)
+{
+	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
+
+	if (has_error) {
+		info |= INTR_INFO_DELIVER_CODE_MASK;
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/* #UD for instructions a guest may not use (VMX, MONITOR/MWAIT, ...). */
+int vmx_inject_ud(struct hv_vcpu *vcpu)
+{
+	vmx_inject_exception(X86_TRAP_UD, false, 0);
+	return 1;
+}
+
+/* #GP(0), e.g. for a forbidden MSR or XCR0 value. */
+int vmx_inject_gp(struct hv_vcpu *vcpu)
+{
+	vmx_inject_exception(X86_TRAP_GP, true, 0);
+	return 1;
+}
+
+static int handle_unknown(struct hv_vcpu *vcpu)
+{
+	return vmx_exit_internal(vcpu, HV_INTERNAL_EXIT_UNHANDLED);
+}
+
+/* Host interrupts were taken when IRQs came back on; nothing left to do. */
+static int handle_resume(struct hv_vcpu *vcpu)
+{
+	return 1;
+}
+
+static int handle_exception_nmi(struct hv_vcpu *vcpu)
+{
+	/* NMIs went to the host in vmx_enter_exit(); exceptions do not exit. */
+	if ((vcpu->arch.exit.intr_info & INTR_INFO_INTR_TYPE_MASK) ==
+	    INTR_TYPE_NMI_INTR)
+		return 1;
+	return handle_unknown(vcpu);
+}
+
+static int handle_triple_fault(struct hv_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = HV_EXIT_SHUTDOWN;
+	return 0;
+}
+
+static int handle_hlt(struct hv_vcpu *vcpu)
+{
+	vmx_skip_instruction(vcpu);
+	/* An interrupt that can be delivered wakes the guest at once. */
+	if (vcpu->arch.irq_pending &&
+	    (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF))
+		return 1;
+	vcpu->run->exit_reason = HV_EXIT_HLT;
+	return 0;
+}
+
+static int handle_vmcall(struct hv_vcpu *vcpu)
+{
+	struct hv_exit_hypercall *hc = &vcpu->run->hypercall;
+	const u64 *gpr = vcpu->arch.gpr;
+
+	vmx_skip_instruction(vcpu);
+	vcpu->run->exit_reason = HV_EXIT_HYPERCALL;
+	hc->nr = gpr[HV_X86_RAX];
+	hc->args[0] = gpr[HV_X86_RBX];
+	hc->args[1] = gpr[HV_X86_RCX];
+	hc->args[2] = gpr[HV_X86_RDX];
+	hc->args[3] = gpr[HV_X86_RSI];
+	hc->args[4] = gpr[HV_X86_RDI];
+	hc->args[5] = gpr[8];
+	hc->ret = 0;
+	vcpu->arch.pending = VMX_PENDING_HYPERCALL;
+	return 0;
+}
+
+/* INVD and WBINVD: the guest has no cache of its own to write back. */
+static int handle_skip(struct hv_vcpu *vcpu)
+{
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+static int handle_interrupt_window(struct hv_vcpu *vcpu)
+{
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
+		     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
+		     ~CPU_BASED_INTR_WINDOW_EXITING);
+	if (vcpu->arch.irq_pending)
+		return 1;	/* vmx_inject_pending_irq() delivers it */
+	vcpu->run->exit_reason = HV_EXIT_IRQ_WINDOW;
+	return 0;
+}
+
+static int handle_invalid_state(struct hv_vcpu *vcpu)
+{
+	struct hv_run *run = vcpu->run;
+
+	run->exit_reason = HV_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason =
+		vcpu->arch.exit.full_reason;
+	run->fail_entry.qualification = vcpu->arch.exit.qualification;
+	run->fail_entry.cpu = smp_processor_id();
+	return 0;
+}
+
+#define VMX_MAX_EXIT_REASON	EXIT_REASON_TPAUSE
+
+/*
+ * Exit reason -> handler. Contract (see vmx.h): > 0 resume the guest, 0
+ * exit to user space with vcpu->run filled in, < 0 -errno (-EAGAIN: do
+ * sleeping work, then re-enter). Every slot has a handler.
+ */
+static const vmx_exit_fn vmx_exit_handlers[VMX_MAX_EXIT_REASON + 1] = {
+	[0 ... VMX_MAX_EXIT_REASON] = handle_unknown,
+	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_resume,
+	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW] = handle_interrupt_window,
+	[EXIT_REASON_CPUID] = vmx_handle_cpuid,
+	[EXIT_REASON_HLT] = handle_hlt,
+	[EXIT_REASON_INVD] = handle_skip,
+	[EXIT_REASON_VMCALL] = handle_vmcall,
+	[EXIT_REASON_VMCLEAR] = vmx_inject_ud,
+	[EXIT_REASON_VMLAUNCH] = vmx_inject_ud,
+	[EXIT_REASON_VMPTRLD] = vmx_inject_ud,
+	[EXIT_REASON_VMPTRST] = vmx_inject_ud,
+	[EXIT_REASON_VMREAD] = vmx_inject_ud,
+	[EXIT_REASON_VMRESUME] = vmx_inject_ud,
+	[EXIT_REASON_VMWRITE] = vmx_inject_ud,
+	[EXIT_REASON_VMOFF] = vmx_inject_ud,
+	[EXIT_REASON_VMON] = vmx_inject_ud,
+	[EXIT_REASON_INVEPT] = vmx_inject_ud,
+	[EXIT_REASON_INVVPID] = vmx_inject_ud,
+	[EXIT_REASON_VMFUNC] = vmx_inject_ud,
+	[EXIT_REASON_CR_ACCESS] = vmx_handle_cr_access,
+	[EXIT_REASON_DR_ACCESS] = vmx_handle_dr_access,
+	[EXIT_REASON_IO_INSTRUCTION] = vmx_handle_io,
+	[EXIT_REASON_MSR_READ] = vmx_handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE] = vmx_handle_wrmsr,
+	[EXIT_REASON_INVALID_STATE] = handle_invalid_state,
+	[EXIT_REASON_MSR_LOAD_FAIL] = handle_invalid_state,
+	[EXIT_REASON_MWAIT_INSTRUCTION] = vmx_inject_ud,
+	[EXIT_REASON_MONITOR_INSTRUCTION] = vmx_inject_ud,
+	[EXIT_REASON_RDPMC] = vmx_inject_gp,
+	[EXIT_REASON_PAUSE_INSTRUCTION] = handle_skip,
+	[EXIT_REASON_EPT_VIOLATION] = vmx_handle_ept_violation,
+	[EXIT_REASON_PREEMPTION_TIMER] = handle_resume,
+	[EXIT_REASON_WBINVD] = handle_skip,
+	[EXIT_REASON_XSETBV] = vmx_handle_xsetbv,
+};
+
+/* Re-inject an event whose delivery the exit interrupted (SDM 28.2.4). */
+static void vmx_requeue_vectoring_event(struct hv_vcpu *vcpu)
+{
+	struct vmx_exit_info *e = &vcpu->arch.exit;
+	u32 info = e->idt_vectoring_info;
+
+	if (!(info & VECTORING_INFO_VALID_MASK))
+		return;
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~INTR_INFO_RESVD_BITS_MASK);
+	if (info & VECTORING_INFO_DELIVER_CODE_MASK)
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     e->idt_vectoring_error_code);
+	vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, e->instr_len);
+}
+
+int vmx_handle_exit(struct hv_vcpu *vcpu)
+{
+	struct vmx_exit_info *e = &vcpu->arch.exit;
+	u32 reason = e->reason;
+
+	if (unlikely(e->full_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+		return handle_invalid_state(vcpu);
+	vmx_requeue_vectoring_event(vcpu);
+	if (reason > VMX_MAX_EXIT_REASON)
+		return handle_unknown(vcpu);
+	reason = array_index_nospec(reason, VMX_MAX_EXIT_REASON + 1);
+	return vmx_exit_handlers[reason](vcpu);
+}

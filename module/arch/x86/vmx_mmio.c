@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * EPT violations: a first touch of RAM maps a page; anything else (no RAM
+ * there, or a write to ROM) is MMIO, emulated by decoding the instruction
+ * and handing the access to user space.
+ */
+#include <linux/mm.h>
+#include <asm/vmx.h>
+
+#include "hv_core.h"
+#include "ept.h"
+#include "insn_decode.h"
+#include "vmx.h"
+#include "vmx_ops.h"
+
+/* The guest's code size (SDM Vol. 3A, 3.4.5 "Segment Descriptors": L, D). */
+enum hv_cpu_mode vmx_cpu_mode(void)
+{
+	u32 cs_ar = vmcs_read32(GUEST_CS_AR_BYTES);
+
+	if ((vmcs_read64(GUEST_IA32_EFER) & EFER_LMA) && (cs_ar & BIT(13)))
+		return HV_CPU_MODE_64;
+	return (cs_ar & BIT(14)) ? HV_CPU_MODE_32 : HV_CPU_MODE_16;
+}
+
+static int vmx_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct hv_mmio_insn *insn = &arch->mmio_insn;
+	struct hv_exit_mmio *mmio = &vcpu->run->mmio;
+	enum hv_cpu_mode mode = vmx_cpu_mode();
+	u8 bytes[HV_INSN_MAX_LEN];
+	u64 rip = vmcs_readl(GUEST_RIP);
+	int n;
+
+	if (mode != HV_CPU_MODE_64)
+		rip = (u32)(vmcs_readl(GUEST_CS_BASE) + rip);
+	n = vmx_read_guest_virt(vcpu, rip, bytes, sizeof(bytes));
+	if (n < 0 || hv_insn_decode_mmio(bytes, n, mode, insn))
+		return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+
+	arch->gpr[HV_X86_RSP] = vmcs_readl(GUEST_RSP);
+	vcpu->run->exit_reason = HV_EXIT_MMIO;
+	mmio->phys_addr = gpa;
+	mmio->len = insn->access_size;
+	mmio->is_write = insn->is_write;
+	memset(mmio->data, 0, sizeof(mmio->data));
+	if (insn->is_write) {
+		u64 value = hv_insn_mmio_write_value(insn, arch->gpr);
+
+		memcpy(mmio->data, &value, insn->access_size);
+	} else {
+		arch->pending = VMX_PENDING_MMIO_READ;
+	}
+	/* EPT violations report no instruction length: the decoder's. */
+	arch->exit.instr_len = insn->len;
+	vmx_skip_instruction(vcpu);
+	return 0;
+}
+
+int vmx_handle_ept_violation(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	u64 qual = arch->exit.qualification;
+	bool write = qual & EPT_VIOLATION_ACC_WRITE;
+	unsigned long generation;
+	struct page *page;
+	u32 flags;
+
+	generation = READ_ONCE(vcpu->vm->mem_generation);
+	smp_rmb();	/* the slot lookup is not older than the generation */
+	page = hv_mem_lookup(vcpu->vm, gpa >> PAGE_SHIFT, &flags);
+	if (IS_ERR(page) || (write && (flags & HV_MEM_READONLY))) {
+		if (qual & EPT_VIOLATION_ACC_INSTR)
+			return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+		return vmx_emulate_mmio(vcpu, gpa);
+	}
+	if (!page) {
+		/* first touch: allocate where sleeping is allowed, then retry */
+		arch->need_page = true;
+		arch->need_page_gfn = gpa >> PAGE_SHIFT;
+		return -EAGAIN;
+	}
+	if (arch->page_cache_nr < VMX_NR_CACHE_PAGES - 1)
+		return -EAGAIN;
+	return ept_map(vcpu, gpa >> PAGE_SHIFT, page,
+		       !(flags & HV_MEM_READONLY), generation) ?: 1;
+}

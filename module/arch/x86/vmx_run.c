@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VT-x run loop, in three layers:
+ *   hv_arch_vcpu_run()   policy: signals, rescheduling, sleeping work,
+ *                        guest FPU state (preemption on);
+ *   vmx_run_inner()      enter and handle exits the kernel owns, with the
+ *                        VMCS loaded and the guest's MSRs in place
+ *                        (preemption off);
+ *   vmx_enter_exit()     one entry and exit with IRQs off;
+ *   __vmx_vcpu_run       (vmenter.S) the GPR switch and VMLAUNCH/VMRESUME.
+ */
+#include <linux/sched/signal.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
+#include <asm/msr.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+
+#include "hv_arch.h"
+#include "hv_core.h"
+#include "ept.h"
+#include "vmx.h"
+#include "vmx_ops.h"
+
+/* Host state the VM exit does not restore, saved around vmx_run_inner(). */
+struct vmx_host_state {
+	u16 ds, es, fs, gs;
+	unsigned long fs_base;
+	unsigned long kernel_gs_base;
+	u64 star, lstar, cstar, sfmask;
+	u64 tsc_aux;
+};
+
+void vmx_host_nmi(void);
+
+static void vmx_switch_to_guest(struct hv_vcpu *vcpu,
+				struct vmx_host_state *host)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+
+	savesegment(ds, host->ds);
+	savesegment(es, host->es);
+	savesegment(fs, host->fs);
+	savesegment(gs, host->gs);
+	rdmsrl(MSR_FS_BASE, host->fs_base);
+	vmcs_writel(HOST_FS_BASE, host->fs_base);
+
+	/*
+	 * The guest's SWAPGS and SYSCALL use these MSRs directly, so they hold
+	 * the guest's values while hv stays in this loop; nothing else runs
+	 * on this CPU in between (preemption is off, interrupts do not use
+	 * them).
+	 */
+	rdmsrl(MSR_KERNEL_GS_BASE, host->kernel_gs_base);
+	rdmsrl(MSR_STAR, host->star);
+	rdmsrl(MSR_LSTAR, host->lstar);
+	rdmsrl(MSR_CSTAR, host->cstar);
+	rdmsrl(MSR_SYSCALL_MASK, host->sfmask);
+	wrmsrl(MSR_KERNEL_GS_BASE, arch->guest_kernel_gs_base);
+	wrmsrl(MSR_STAR, arch->guest_star);
+	wrmsrl(MSR_LSTAR, arch->guest_lstar);
+	wrmsrl(MSR_CSTAR, arch->guest_cstar);
+	wrmsrl(MSR_SYSCALL_MASK, arch->guest_sfmask);
+	if (vmx_config.secondary & SECONDARY_EXEC_ENABLE_RDTSCP) {
+		rdmsrl(MSR_TSC_AUX, host->tsc_aux);
+		wrmsrl(MSR_TSC_AUX, arch->tsc_aux);
+	}
+	arch->guest_msrs_loaded = true;
+
+	vmcs_writel(HOST_CR3, __read_cr3());
+	vmcs_writel(HOST_CR4, cr4_read_shadow());
+}
+
+static void vmx_switch_to_host(struct hv_vcpu *vcpu,
+			       struct vmx_host_state *host)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+
+	rdmsrl(MSR_KERNEL_GS_BASE, arch->guest_kernel_gs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, host->kernel_gs_base);
+	wrmsrl(MSR_STAR, host->star);
+	wrmsrl(MSR_LSTAR, host->lstar);
+	wrmsrl(MSR_CSTAR, host->cstar);
+	wrmsrl(MSR_SYSCALL_MASK, host->sfmask);
+	if (vmx_config.secondary & SECONDARY_EXEC_ENABLE_RDTSCP)
+		wrmsrl(MSR_TSC_AUX, host->tsc_aux);
+	arch->guest_msrs_loaded = false;
+
+	loadsegment(ds, host->ds);
+	loadsegment(es, host->es);
+	if (host->fs) {
+		loadsegment(fs, host->fs);
+		wrmsrl(MSR_FS_BASE, host->fs_base);
+	}
+	if (host->gs)
+		load_gs_index(host->gs);
+	/*
+	 * VM exit sets the GDT limit to 0xffff and the TR limit to 0x67
+	 * (SDM Vol. 3C, 28.5.2 "Loading Host Segment and Descriptor-Table
+	 * Registers"): restore the first, let the kernel fix the second
+	 * lazily, before any task can use them.
+	 */
+	load_fixmap_gdt(smp_processor_id());
+	invalidate_tss_limit();
+}
+
+/* The guest's XCR0 is live only while it runs, with IRQs off. */
+static bool vmx_use_guest_xcr0(struct hv_vcpu *vcpu, u64 host_xcr0)
+{
+	return boot_cpu_has(X86_FEATURE_OSXSAVE) &&
+	       (vmcs_readl(GUEST_CR4) & X86_CR4_OSXSAVE) &&
+	       vcpu->arch.guest_xcr0 != host_xcr0;
+}
+
+static void vmx_read_exit_info(struct hv_vcpu *vcpu)
+{
+	struct vmx_exit_info *e = &vcpu->arch.exit;
+
+	e->full_reason = vmcs_read32(VM_EXIT_REASON);
+	e->reason = e->full_reason & 0xffff;
+	e->qualification = vmcs_readl(EXIT_QUALIFICATION);
+	e->instr_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	e->intr_info = vmcs_read32(VM_EXIT_INTR_INFO);
+	e->idt_vectoring_info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+	if (e->idt_vectoring_info & VECTORING_INFO_DELIVER_CODE_MASK)
+		e->idt_vectoring_error_code =
+			vmcs_read32(IDT_VECTORING_ERROR_CODE);
+}
+
+/* One guest entry and exit. IRQs stay off so nothing runs in between. */
+static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	bool guest_xcr0;
+	int fail;
+
+	local_irq_disable();
+	guest_xcr0 = vmx_use_guest_xcr0(vcpu, host_xcr0);
+	if (guest_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, arch->guest_xcr0);
+
+	/* CR2 is not part of the VMCS: the guest's lives in the register. */
+	if (native_read_cr2() != arch->cr2)
+		native_write_cr2(arch->cr2);
+
+	fail = __vmx_vcpu_run(arch->gpr, arch->launched);
+
+	arch->cr2 = native_read_cr2();
+	if (guest_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	if (!fail) {
+		arch->launched = true;
+		vmx_read_exit_info(vcpu);
+		/* An NMI that made the guest exit belongs to the host. */
+		if (arch->exit.reason == EXIT_REASON_EXCEPTION_NMI &&
+		    (arch->exit.intr_info & INTR_INFO_INTR_TYPE_MASK) ==
+		    INTR_TYPE_NMI_INTR)
+			vmx_host_nmi();
+	}
+	/* a host interrupt that made the guest exit is taken here */
+	local_irq_enable();
+	return fail;
+}
+
+static int vmx_entry_failed(struct hv_vcpu *vcpu)
+{
+	struct hv_run *run = vcpu->run;
+
+	run->exit_reason = HV_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason =
+		HV_X86_FAIL_VMINSTR | vmcs_read32(VM_INSTRUCTION_ERROR);
+	run->fail_entry.qualification = 0;
+	run->fail_entry.cpu = smp_processor_id();
+	return 0;
+}
+
+/* Enter until an exit needs user space, sleeping work, or a reschedule. */
+static int vmx_run_inner(struct hv_vcpu *vcpu)
+{
+	u64 host_xcr0 = vmx_host_xcr0();
+	int ret;
+
+	do {
+		vmx_inject_pending_irq(vcpu);
+		if (vmx_enter_exit(vcpu, host_xcr0))
+			return vmx_entry_failed(vcpu);
+		ret = vmx_handle_exit(vcpu);
+	} while (ret > 0 && !need_resched() && !signal_pending(current));
+	return ret;
+}
+
+/* Sleep-capable work an exit asked for, before the next entry. */
+static int vmx_prepare_entry(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct page *page;
+	int err;
+
+	err = ept_refill_cache(vcpu);
+	if (err)
+		return err;
+	if (arch->need_page) {
+		page = hv_mem_get_page(vcpu->vm, arch->need_page_gfn);
+		if (IS_ERR(page))
+			return PTR_ERR(page) == -ENOENT ? 0 : PTR_ERR(page);
+		arch->need_page = false;
+	}
+	return 0;
+}
+
+int hv_arch_vcpu_run(struct hv_vcpu *vcpu)
+{
+	struct vmx_host_state host;
+	int ret;
+
+	fpu_swap_kvm_fpstate(vcpu->arch.fpu, true);
+	for (;;) {
+		if (signal_pending(current)) {
+			vcpu->run->exit_reason = HV_EXIT_INTR;
+			ret = -EINTR;
+			break;
+		}
+		ret = vmx_prepare_entry(vcpu);
+		if (ret)
+			break;
+		cond_resched();
+
+		preempt_disable();
+		vmx_vcpu_load(vcpu);
+		vmx_switch_to_guest(vcpu, &host);
+		vmx_complete_pending(vcpu);
+		ret = vmx_run_inner(vcpu);
+		if (ret >= 0)
+			vmx_fill_run_flags(vcpu);
+		vmx_switch_to_host(vcpu, &host);
+		preempt_enable();
+		if (ret <= 0 && ret != -EAGAIN)
+			break;
+	}
+	fpu_swap_kvm_fpstate(vcpu->arch.fpu, false);
+	return ret;
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VT-x backend's VM and vCPU lifecycle.
+ */
+#include <linux/slab.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+
+#include "hv_arch.h"
+#include "hv_core.h"
+#include "ept.h"
+#include "vmx.h"
+#include "vmx_ops.h"
+#include <asm/vmx.h>
+
+/* gpr[] is saved and loaded by vmenter.S at fixed offsets. */
+static_assert(HV_X86_RAX == 0 && HV_X86_RCX == 1 && HV_X86_RDX == 2 &&
+	      HV_X86_RBX == 3 && HV_X86_RSP == 4 && HV_X86_RBP == 5 &&
+	      HV_X86_RSI == 6 && HV_X86_RDI == 7 && HV_X86_NR_GPRS == 16);
+/* vmenter.S writes HOST_RSP by its encoding. */
+static_assert(HOST_RSP == 0x6c14);
+
+long hv_arch_check_cap(u32 cap)
+{
+	switch (cap) {
+	case HV_CAP_ARCH:
+		return HV_ARCH_X86_64;
+	case HV_CAP_GPA_BITS:
+		/* 4-level EPT maps 48 bits; keep within the host's width too. */
+		return min_t(long, 48, boot_cpu_data.x86_phys_bits);
+	default:
+		return 0;
+	}
+}
+
+int hv_arch_vm_init(struct hv_vm *vm)
+{
+	int err;
+
+	err = ept_init(vm);
+	if (err)
+		return err;
+	err = vmx_get();
+	if (err) {
+		ept_destroy(vm);
+		vm->arch.ept_root = NULL;
+	}
+	return err;
+}
+
+void hv_arch_vm_destroy(struct hv_vm *vm)
+{
+	if (!vm->arch.ept_root)
+		return;
+	vmx_put();
+	ept_destroy(vm);
+}
+
+int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	int vpid, err = -ENOMEM;
+
+	arch->cpu = -1;
+	INIT_LIST_HEAD(&arch->loaded_link);
+	arch->vmcs = vmx_alloc_vmcs();
+	if (!arch->vmcs)
+		return -ENOMEM;
+	arch->fpu = kzalloc(sizeof(*arch->fpu), GFP_KERNEL_ACCOUNT);
+	if (!arch->fpu || !fpu_alloc_guest_fpstate(arch->fpu))
+		goto err_free_fpu;
+	vpid = vmx_vpid_alloc();
+	if (vpid < 0) {
+		err = vpid;
+		goto err_free_fpstate;
+	}
+	arch->vpid = vpid;
+
+	/* SDM Vol. 3C, 25.11.3: VMCLEAR initialises a new VMCS region. */
+	preempt_disable();
+	vmx_vmclear(__pa(arch->vmcs));
+	vmx_vcpu_load(vcpu);
+	vmx_vmcs_setup(vcpu);
+	preempt_enable();
+	return 0;
+
+err_free_fpstate:
+	fpu_free_guest_fpstate(arch->fpu);
+err_free_fpu:
+	kfree(arch->fpu);
+	vmx_free_vmcs(arch->vmcs);
+	return err;
+}
+
+void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+
+	vmx_vcpu_clear(vcpu);
+	vmx_vpid_free(arch->vpid);
+	fpu_free_guest_fpstate(arch->fpu);
+	kfree(arch->fpu);
+	kfree(arch->cpuid);
+	ept_free_cache(vcpu);
+	vmx_free_vmcs(arch->vmcs);
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The arch-neutral objects: a VM, its guest memory and its vCPUs.
+ *
+ * Lifetime: a VM is reference counted; its file holds one reference and
+ * every vCPU (whose file holds the vCPU) holds one more, so the VM goes
+ * away when its fd and all its vCPU fds are closed.
+ */
+#ifndef HV_CORE_H
+#define HV_CORE_H
+
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/xarray.h>
+#include <uapi/linux/hv.h>
+
+#include "arch_types.h"
+
+/* One RAM region, as set with HV_SET_MEM_REGION. */
+struct hv_memslot {
+	u64 gfn;		/* first guest frame */
+	u64 npages;		/* 0: slot unused */
+	u32 flags;		/* HV_MEM_* */
+};
+
+/*
+ * The slot table is immutable once published: writers (under vm->lock)
+ * publish a new copy with RCU, so the exit path looks slots up without
+ * taking a lock.
+ */
+struct hv_memslots {
+	struct rcu_head rcu;
+	struct hv_memslot slot[HV_MAX_MEM_REGIONS];
+};
+
+struct hv_vm {
+	refcount_t refs;
+	/* the creator's mm: VM and vCPU ioctls from another process get -EIO */
+	struct mm_struct *mm;
+
+	/* serializes HV_SET_MEM_REGION and HV_CREATE_VCPU */
+	struct mutex lock;
+	struct hv_memslots __rcu *memslots;
+	/*
+	 * gfn -> struct page * of allocated guest RAM. The pages are the
+	 * module's: freed when the VM goes (the VMM's mappings hold their
+	 * own references).
+	 */
+	struct xarray pages;
+	atomic_long_t nr_pages;
+	/*
+	 * Bumped (under the arch's stage-2 lock) when RAM is removed, so that
+	 * a fault that looked a slot up before the removal does not map it.
+	 */
+	unsigned long mem_generation;
+
+	struct hv_vcpu *vcpus[HV_MAX_VCPUS];	/* under lock; NULL = free id */
+	struct hv_arch_vm arch;
+};
+
+struct hv_vcpu {
+	struct hv_vm *vm;
+	u32 id;
+	/* serializes the vCPU's ioctls: HV_RUN against register access */
+	struct mutex lock;
+	struct hv_run *run;	/* one page, shared with user space */
+	struct hv_arch_vcpu arch;
+};
+
+/* hv_vm.c */
+long hv_vm_create(const struct hv_vm_create *args);
+void hv_vm_put(struct hv_vm *vm);
+
+/* hv_mem.c */
+int hv_mem_init(struct hv_vm *vm);
+void hv_mem_destroy(struct hv_vm *vm);
+int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *region);
+int hv_mem_mmap(struct hv_vm *vm, struct vm_area_struct *vma);
+struct page *hv_mem_lookup(struct hv_vm *vm, u64 gfn, u32 *flags);
+struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn);
+int hv_mem_read(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len);
+int hv_mem_read_atomic(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len);
+
+/* hv_vcpu.c */
+long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args);
+
+#endif /* HV_CORE_H */

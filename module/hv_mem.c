@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest RAM: regions (slots), pages allocated on first touch, and the
+ * VMM's view of them through mmap of the VM file.
+ *
+ * A page is allocated the first time either the guest (through a stage-2
+ * fault) or the VMM (through its mapping) touches it, with __GFP_ACCOUNT so
+ * that it is charged to the memory cgroup of the task that touched it:
+ * the VMM's vCPU thread or the VMM itself, never the host at large.
+ */
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "hv_arch.h"
+#include "hv_compat.h"
+#include "hv_core.h"
+#include "hv_ioctl.h"
+
+int hv_mem_init(struct hv_vm *vm)
+{
+	struct hv_memslots *slots;
+
+	slots = kzalloc(sizeof(*slots), GFP_KERNEL_ACCOUNT);
+	if (!slots)
+		return -ENOMEM;
+	RCU_INIT_POINTER(vm->memslots, slots);
+	xa_init(&vm->pages);
+	return 0;
+}
+
+static void hv_mem_free_range(struct hv_vm *vm, u64 first, u64 last)
+{
+	struct page *page;
+	unsigned long gfn;
+
+	xa_for_each_range(&vm->pages, gfn, page, first, last) {
+		xa_erase(&vm->pages, gfn);
+		put_page(page);
+		atomic_long_dec(&vm->nr_pages);
+	}
+}
+
+/* Called when the VM goes: nothing can look at its memory any more. */
+void hv_mem_destroy(struct hv_vm *vm)
+{
+	hv_mem_free_range(vm, 0, ULONG_MAX);
+	xa_destroy(&vm->pages);
+	kfree(rcu_dereference_protected(vm->memslots, true));
+}
+
+static const struct hv_memslot *hv_slot_find(const struct hv_memslots *slots,
+					     u64 gfn)
+{
+	int i;
+
+	for (i = 0; i < HV_MAX_MEM_REGIONS; i++) {
+		const struct hv_memslot *s = &slots->slot[i];
+
+		if (s->npages && gfn - s->gfn < s->npages)
+			return s;
+	}
+	return NULL;
+}
+
+static bool hv_slot_overlaps(const struct hv_memslots *slots, u64 gfn,
+			     u64 npages)
+{
+	int i;
+
+	for (i = 0; i < HV_MAX_MEM_REGIONS; i++) {
+		const struct hv_memslot *s = &slots->slot[i];
+
+		if (s->npages && gfn < s->gfn + s->npages &&
+		    s->gfn < gfn + npages)
+			return true;
+	}
+	return false;
+}
+
+static int hv_mem_check_region(const struct hv_memslots *old,
+			       const struct hv_mem_region *r)
+{
+	u64 max_gpa = 1ULL << hv_arch_check_cap(HV_CAP_GPA_BITS);
+
+	if (r->slot >= HV_MAX_MEM_REGIONS || r->flags & ~HV_MEM_READONLY ||
+	    !hv_is_zero(r->reserved, sizeof(r->reserved)))
+		return -EINVAL;
+	if (!r->size)
+		return old->slot[r->slot].npages ? 0 : -ENOENT;
+	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->size) ||
+	    r->size > max_gpa || r->guest_phys_addr > max_gpa - r->size)
+		return -EINVAL;
+	if (old->slot[r->slot].npages ||
+	    hv_slot_overlaps(old, r->guest_phys_addr >> PAGE_SHIFT,
+			     r->size >> PAGE_SHIFT))
+		return -EEXIST;
+	return 0;
+}
+
+/**
+ * hv_mem_set_region() - HV_SET_MEM_REGION: add or remove a RAM region.
+ * @vm: the VM. Called with vm->lock held.
+ * @r: the user's argument.
+ *
+ * Return: 0; -EINVAL for a bad slot, flag, reserved field, alignment or
+ * range; -EEXIST when the slot is in use or the range overlaps another
+ * region; -ENOENT when removing an unused slot; -ENOMEM.
+ */
+int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *r)
+{
+	struct hv_memslots *old, *new;
+	struct hv_memslot removed;
+	int err;
+
+	lockdep_assert_held(&vm->lock);
+	old = rcu_dereference_protected(vm->memslots,
+					lockdep_is_held(&vm->lock));
+	err = hv_mem_check_region(old, r);
+	if (err)
+		return err;
+
+	new = kmemdup(old, sizeof(*old), GFP_KERNEL_ACCOUNT);
+	if (!new)
+		return -ENOMEM;
+	removed = old->slot[r->slot];
+	new->slot[r->slot] = (struct hv_memslot) {
+		.gfn = r->guest_phys_addr >> PAGE_SHIFT,
+		.npages = r->size >> PAGE_SHIFT,
+		.flags = r->flags,
+	};
+	rcu_assign_pointer(vm->memslots, new);
+	kfree_rcu(old, rcu);
+	if (r->size)
+		return 0;
+
+	/*
+	 * Removal: once no reader can see the old table, take the pages out
+	 * of stage-2 (which stops faults that raced with us from mapping
+	 * them) and free them. A VMM mapping keeps its own page references.
+	 */
+	synchronize_rcu();
+	hv_arch_mem_unmap(vm, removed.gfn, removed.npages);
+	hv_mem_free_range(vm, removed.gfn, removed.gfn + removed.npages - 1);
+	return 0;
+}
+
+/**
+ * hv_mem_lookup() - the RAM page at @gfn if it is allocated. Does not sleep.
+ * @vm: the VM.
+ * @gfn: guest frame number.
+ * @flags: set to the slot's HV_MEM_* flags when @gfn is RAM.
+ *
+ * Return: the page; NULL when @gfn is RAM without a page yet;
+ * ERR_PTR(-ENOENT) when @gfn is not RAM (MMIO).
+ */
+struct page *hv_mem_lookup(struct hv_vm *vm, u64 gfn, u32 *flags)
+{
+	const struct hv_memslot *slot;
+	struct page *page;
+
+	rcu_read_lock();
+	slot = hv_slot_find(rcu_dereference(vm->memslots), gfn);
+	if (slot)
+		*flags = slot->flags;
+	rcu_read_unlock();
+	if (!slot)
+		return ERR_PTR(-ENOENT);
+	page = xa_load(&vm->pages, gfn);
+	return page;
+}
+
+/**
+ * hv_mem_get_page() - the RAM page at @gfn, allocated (zeroed) if needed.
+ * @vm: the VM.
+ * @gfn: guest frame number.
+ *
+ * May sleep. Two racing first touches agree on one page.
+ *
+ * Return: the page (the VM holds its reference); ERR_PTR(-ENOENT) when
+ * @gfn is not RAM, ERR_PTR(-ENOMEM).
+ */
+struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn)
+{
+	struct page *page, *old;
+	u32 flags;
+
+	page = hv_mem_lookup(vm, gfn, &flags);
+	if (page)
+		return page;
+
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	old = xa_cmpxchg(&vm->pages, gfn, NULL, page, GFP_KERNEL_ACCOUNT);
+	if (old) {
+		__free_page(page);
+		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
+	}
+	atomic_long_inc(&vm->nr_pages);
+	return page;
+}
+
+/**
+ * hv_mem_read() - copy guest RAM at @gpa into @buf.
+ * @vm: the VM.
+ * @gpa: guest-physical address.
+ * @buf: destination.
+ * @len: bytes, may cross pages.
+ *
+ * Return: 0, or -ENOENT when part of the range is not RAM.
+ */
+int hv_mem_read(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len)
+{
+	while (len) {
+		unsigned int off = offset_in_page(gpa);
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
+		struct page *page = hv_mem_get_page(vm, gpa >> PAGE_SHIFT);
+
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		memcpy_from_page(buf, page, off, n);
+		buf += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * hv_mem_read_atomic() - copy guest RAM at @gpa into @buf without sleeping.
+ * @vm: the VM.
+ * @gpa: guest-physical address.
+ * @buf: destination.
+ * @len: bytes, may cross pages.
+ *
+ * RAM never touched reads as zeros (which is what the guest would see).
+ *
+ * Return: 0, or -ENOENT when part of the range is not RAM.
+ */
+int hv_mem_read_atomic(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len)
+{
+	while (len) {
+		unsigned int off = offset_in_page(gpa);
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
+		u32 flags;
+		struct page *page = hv_mem_lookup(vm, gpa >> PAGE_SHIFT, &flags);
+
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		if (page)
+			memcpy_from_page(buf, page, off, n);
+		else
+			memset(buf, 0, n);
+		buf += n;
+		gpa += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static vm_fault_t hv_mem_fault(struct vm_fault *vmf)
+{
+	struct hv_vm *vm = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	/* vm_pgoff is the guest frame: the mmap offset is a guest address. */
+	page = hv_mem_get_page(vm, vmf->pgoff);
+	if (IS_ERR(page))
+		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct hv_mem_vm_ops = {
+	.fault = hv_mem_fault,
+};
+
+/**
+ * hv_mem_mmap() - map guest RAM into the VMM; the offset is the guest
+ * address, and the range must lie inside one region.
+ * @vm: the VM.
+ * @vma: the new mapping.
+ *
+ * Return: 0; -EINVAL for a private mapping or a range that is not RAM.
+ */
+int hv_mem_mmap(struct hv_vm *vm, struct vm_area_struct *vma)
+{
+	u64 npages = vma_pages(vma);
+	const struct hv_memslot *slot;
+	bool inside;
+
+	/* A private (copy-on-write) view would stop seeing guest writes. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	rcu_read_lock();
+	slot = hv_slot_find(rcu_dereference(vm->memslots), vma->vm_pgoff);
+	inside = slot && vma->vm_pgoff + npages <= slot->gfn + slot->npages;
+	rcu_read_unlock();
+	if (!inside)
+		return -EINVAL;
+
+	hv_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &hv_mem_vm_ops;
+	return 0;
+}
