@@ -1,19 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The few kernel APIs that differ between the kernels hv builds against
- * (Debian's 6.1 and 6.12). Everything version-dependent lives here.
+ * (Debian's 6.1 and 6.12). Everything version-dependent lives here; Kbuild
+ * detects each API in the kernel's headers and defines HV_HAVE_*.
  */
 #ifndef HV_COMPAT_H
 #define HV_COMPAT_H
 
 #include <linux/mm.h>
-#include <linux/version.h>
 
 /* vm_flags became read-only behind vm_flags_set() in 6.3. */
 static inline void hv_vm_flags_set(struct vm_area_struct *vma,
 				   unsigned long flags)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#ifdef HV_HAVE_VM_FLAGS_SET
 	vm_flags_set(vma, flags);
 #else
 	vma->vm_flags |= flags;

@@ -17,6 +17,7 @@
 #ifndef _UAPI_LINUX_HV_H
 #define _UAPI_LINUX_HV_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -81,7 +82,7 @@ struct hv_vm_create {
  * guest_phys_addr and size are page aligned; regions do not overlap; a
  * slot is set once and removed with size 0 (it must then not be mapped).
  */
-#define HV_MEM_READONLY		(1U << 0)
+#define HV_MEM_READONLY		_BITUL(0)
 
 struct hv_mem_region {
 	__u32 slot;		/* 0 .. HV_MAX_MEM_REGIONS - 1 */

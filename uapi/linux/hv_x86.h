@@ -5,6 +5,7 @@
 #ifndef _UAPI_LINUX_HV_X86_H
 #define _UAPI_LINUX_HV_X86_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -45,7 +46,7 @@ struct hv_segment {
 	__u32 reserved;		/* must be 0 */
 };
 
-#define HV_AR_UNUSABLE		(1U << 16)
+#define HV_AR_UNUSABLE		_BITUL(16)
 
 struct hv_dtable {
 	__u64 base;
@@ -113,7 +114,7 @@ struct hv_fpu {
  * starting from what hv can offer (HV_GET_SUPPORTED_CPUID, /dev/hv). A
  * leaf missing from the table reads as zeros.
  */
-#define HV_CPUID_INDEXED	(1U << 0)	/* index (ECX) is significant */
+#define HV_CPUID_INDEXED	_BITUL(0)	/* index (ECX) is significant */
 
 struct hv_cpuid_entry {
 	__u32 function;
@@ -146,7 +147,7 @@ struct hv_cpuid {
 #define HV_EVENT_NMI		2
 #define HV_EVENT_EXCEPTION	3
 
-#define HV_EVENT_HAS_ERROR_CODE	(1U << 0)
+#define HV_EVENT_HAS_ERROR_CODE	_BITUL(0)
 
 struct hv_event {
 	__u32 type;		/* HV_EVENT_* */
@@ -165,6 +166,6 @@ struct hv_event {
  * VM-instruction error number when VMLAUNCH/VMRESUME itself failed (SDM
  * Vol. 3C, 31.4 "VM Instruction Error Numbers").
  */
-#define HV_X86_FAIL_VMINSTR	(1ULL << 32)
+#define HV_X86_FAIL_VMINSTR	_BITULL(32)
 
 #endif /* _UAPI_LINUX_HV_X86_H */

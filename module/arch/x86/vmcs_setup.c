@@ -16,8 +16,6 @@
 #include "vmx_cpu.h"
 #include "vmx_ops.h"
 
-extern char vmx_vmexit[];
-
 /* Host state that is the same in every CPU and for the VM's lifetime. */
 static void vmx_setup_host_state(void)
 {

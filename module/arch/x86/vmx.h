@@ -27,7 +27,7 @@ enum vmx_seg {
  * often, so the run loop can notice signals and need_resched() even when
  * no host interrupt arrives. Ticks are TSC >> vmx_config's shift.
  */
-#define VMX_PREEMPTION_TIMER_BUDGET	(1U << 22)
+#define VMX_PREEMPTION_TIMER_BUDGET	BIT(22)
 
 /*
  * The host's XCR0. XGETBV faults when the kernel did not turn XSAVE on
@@ -50,6 +50,9 @@ void vmx_set_efer(struct hv_vcpu *vcpu, u64 efer);
 void vmx_vmcs_setup(struct hv_vcpu *vcpu);
 
 int __vmx_vcpu_run(u64 *gprs, bool launched);
+void vmx_host_nmi(void);
+/* where a VM exit lands (HOST_RIP), in vmenter.S */
+extern char vmx_vmexit[];
 
 /*
  * Exit handlers. Contract of every entry of vmx_exit_handlers[] and of the

@@ -92,6 +92,7 @@ static void vmx_vcpu_clear_ipi(void *arg)
  */
 void vmx_vcpu_clear(struct hv_vcpu *vcpu)
 {
+	/* pairs with the release in __vmx_vcpu_clear() */
 	int cpu = smp_load_acquire(&vcpu->arch.cpu);
 
 	if (cpu >= 0)

@@ -21,10 +21,12 @@
 
 #define vmcs_width(field)	(((field) >> 13) & 3)
 
-#define vmcs_check(field, width)					\
-	BUILD_BUG_ON_MSG(__builtin_constant_p(field) &&			\
-			 vmcs_width(field) != (width),			\
-			 "VMCS field of another width")
+static __always_inline void vmcs_check(unsigned long field, int width)
+{
+	BUILD_BUG_ON_MSG(__builtin_constant_p(field) &&
+			 vmcs_width(field) != width,
+			 "VMCS field of another width");
+}
 
 void vmx_vmread_error(unsigned long field);
 void vmx_vmwrite_error(unsigned long field, unsigned long value);
@@ -58,20 +60,54 @@ static __always_inline void __vmcs_write(unsigned long field,
 		vmx_vmwrite_error(field, value);
 }
 
-#define vmcs_read16(f)	({ vmcs_check(f, VMCS_WIDTH_16); (u16)__vmcs_read(f); })
-#define vmcs_read32(f)	({ vmcs_check(f, VMCS_WIDTH_32); (u32)__vmcs_read(f); })
-#define vmcs_read64(f)	({ vmcs_check(f, VMCS_WIDTH_64); (u64)__vmcs_read(f); })
-#define vmcs_readl(f) \
-	({ vmcs_check(f, VMCS_WIDTH_NATURAL); __vmcs_read(f); })
+static __always_inline u16 vmcs_read16(unsigned long field)
+{
+	vmcs_check(field, VMCS_WIDTH_16);
+	return __vmcs_read(field);
+}
 
-#define vmcs_write16(f, v) \
-	do { vmcs_check(f, VMCS_WIDTH_16); __vmcs_write(f, (u16)(v)); } while (0)
-#define vmcs_write32(f, v) \
-	do { vmcs_check(f, VMCS_WIDTH_32); __vmcs_write(f, (u32)(v)); } while (0)
-#define vmcs_write64(f, v) \
-	do { vmcs_check(f, VMCS_WIDTH_64); __vmcs_write(f, (u64)(v)); } while (0)
-#define vmcs_writel(f, v) \
-	do { vmcs_check(f, VMCS_WIDTH_NATURAL); __vmcs_write(f, (v)); } while (0)
+static __always_inline u32 vmcs_read32(unsigned long field)
+{
+	vmcs_check(field, VMCS_WIDTH_32);
+	return __vmcs_read(field);
+}
+
+static __always_inline u64 vmcs_read64(unsigned long field)
+{
+	vmcs_check(field, VMCS_WIDTH_64);
+	return __vmcs_read(field);
+}
+
+static __always_inline unsigned long vmcs_readl(unsigned long field)
+{
+	vmcs_check(field, VMCS_WIDTH_NATURAL);
+	return __vmcs_read(field);
+}
+
+static __always_inline void vmcs_write16(unsigned long field, u16 value)
+{
+	vmcs_check(field, VMCS_WIDTH_16);
+	__vmcs_write(field, value);
+}
+
+static __always_inline void vmcs_write32(unsigned long field, u32 value)
+{
+	vmcs_check(field, VMCS_WIDTH_32);
+	__vmcs_write(field, value);
+}
+
+static __always_inline void vmcs_write64(unsigned long field, u64 value)
+{
+	vmcs_check(field, VMCS_WIDTH_64);
+	__vmcs_write(field, value);
+}
+
+static __always_inline void vmcs_writel(unsigned long field,
+					unsigned long value)
+{
+	vmcs_check(field, VMCS_WIDTH_NATURAL);
+	__vmcs_write(field, value);
+}
 
 /* The memory-operand instructions: true on success (CF = ZF = 0). */
 static inline bool vmx_vmxon(u64 pa)

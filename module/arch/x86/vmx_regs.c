@@ -269,9 +269,11 @@ const struct hv_ioctl_desc hv_arch_vcpu_ioctls[] = {
 	HV_IOCTL(HV_SET_CPUID, vmx_ioctl_set_cpuid, 0),
 	HV_IOCTL(HV_INJECT_EVENT, vmx_ioctl_inject_event, 0),
 };
+
 const size_t hv_arch_vcpu_nioctls = ARRAY_SIZE(hv_arch_vcpu_ioctls);
 
 const struct hv_ioctl_desc hv_arch_dev_ioctls[] = {
 	HV_IOCTL(HV_GET_SUPPORTED_CPUID, vmx_ioctl_get_supported_cpuid, 0),
 };
+
 const size_t hv_arch_dev_nioctls = ARRAY_SIZE(hv_arch_dev_ioctls);

@@ -32,8 +32,6 @@ struct vmx_host_state {
 	u64 tsc_aux;
 };
 
-void vmx_host_nmi(void);
-
 static void vmx_switch_to_guest(struct hv_vcpu *vcpu,
 				struct vmx_host_state *host)
 {
