@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Normal events that must never hurt the host: signals during HV_RUN, a
+ * VMM killed mid-run, VMs running concurrently, module unload with a VM
+ * open, and 100,000 random ioctls on random files.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hv_util.h"
+
+#if defined(__x86_64__)
+/* real mode at 0x1000 (CS = 0 after reset state fix-up): spin */
+static const unsigned char guest_spin[] = { 0xeb, 0xfe };	/* jmp . */
+/* out %al,$0x10; inc %al; jmp back: one I/O exit per iteration */
+static const unsigned char guest_count[] = { 0xe6, 0x10, 0xfe, 0xc0, 0xeb, 0xfa };
+#define GUEST_LOAD	0x1000
+#endif
+
+#define RAM_SIZE	0x10000
+
+static void sig_nop(int sig)
+{
+	(void)sig;
+}
+
+/* A VM with 64 KiB of RAM and one vCPU at GUEST_LOAD running @code. */
+static int robust_vm(struct __test_metadata *_metadata, struct hv_test_vm *t,
+		     const unsigned char *code, size_t len, __u32 vcpu_id)
+{
+	struct hv_sregs sregs;
+	struct hv_regs regs = { .rip = GUEST_LOAD, .rflags = 2 };
+
+	t->vm_fd = hv_create_vm(t->dev_fd);
+	ASSERT_LE(0, t->vm_fd);
+	ASSERT_EQ(0, hv_set_region(t->vm_fd, 0, 0, RAM_SIZE, 0));
+	t->ram = hv_map_ram(t->vm_fd, 0, RAM_SIZE);
+	ASSERT_NE(NULL, t->ram);
+	memcpy((char *)t->ram + GUEST_LOAD, code, len);
+	t->vcpu_fd = hv_create_vcpu(t->vm_fd, vcpu_id);
+	ASSERT_LE(0, t->vcpu_fd);
+	t->run = hv_map_run(t->vcpu_fd);
+	ASSERT_NE(NULL, t->run);
+	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_GET_SREGS, &sregs));
+	sregs.cs.selector = 0;
+	sregs.cs.base = 0;
+	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_SET_SREGS, &sregs));
+	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_SET_REGS, &regs));
+	return 0;
+}
+
+static void robust_vm_close(struct hv_test_vm *t)
+{
+	munmap(t->run, HV_RUN_MMAP_SIZE);
+	munmap(t->ram, RAM_SIZE);
+	close(t->vcpu_fd);
+	close(t->vm_fd);
+}
+
+/* Fires SIGALRM (no SA_RESTART) after @usec. */
+static void arm_alarm(long usec)
+{
+	struct itimerval it = { .it_value = { .tv_usec = usec } };
+	struct sigaction sa = { .sa_handler = sig_nop };
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+TEST(signal_interrupts_run_and_run_resumes)
+{
+	struct hv_test_vm t = { .dev_fd = hv_open_dev() };
+	struct hv_regs before, after;
+	int i;
+
+	robust_vm(_metadata, &t, guest_spin, sizeof(guest_spin), 0);
+	for (i = 0; i < 5; i++) {
+		arm_alarm(20000);
+		ASSERT_EQ(-EINTR, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
+		ASSERT_EQ(HV_EXIT_INTR, t.run->exit_reason);
+	}
+	/* the guest's state is kept: it is still in its loop */
+	ASSERT_EQ(0, __hv_ioctl(t.vcpu_fd, HV_GET_REGS, &before));
+	EXPECT_EQ(GUEST_LOAD, before.rip);
+	arm_alarm(20000);
+	ASSERT_EQ(-EINTR, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
+	ASSERT_EQ(0, __hv_ioctl(t.vcpu_fd, HV_GET_REGS, &after));
+	EXPECT_EQ(before.rip, after.rip);
+	robust_vm_close(&t);
+	close(t.dev_fd);
+}
+
+TEST(immediate_exit)
+{
+	struct hv_test_vm t = { .dev_fd = hv_open_dev() };
+
+	robust_vm(_metadata, &t, guest_count, sizeof(guest_count), 0);
+	t.run->immediate_exit = 1;
+	ASSERT_EQ(-EINTR, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
+	ASSERT_EQ(HV_EXIT_INTR, t.run->exit_reason);
+	t.run->immediate_exit = 0;
+	ASSERT_EQ(0, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
+	ASSERT_EQ(HV_EXIT_IO, t.run->exit_reason);
+	robust_vm_close(&t);
+	close(t.dev_fd);
+}
+
+struct kick_ctx {
+	struct hv_test_vm t;
+	int ret, err;
+};
+
+static void *kick_runner(void *arg)
+{
+	struct kick_ctx *k = arg;
+
+	k->ret = ioctl(k->t.vcpu_fd, HV_RUN, NULL);
+	k->err = errno;
+	return NULL;
+}
+
+/* Another thread kicks a spinning vCPU out with a signal. */
+TEST(kick_from_another_thread)
+{
+	struct sigaction sa = { .sa_handler = sig_nop };
+	struct kick_ctx k = { .t.dev_fd = hv_open_dev() };
+	pthread_t thread;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	robust_vm(_metadata, &k.t, guest_spin, sizeof(guest_spin), 0);
+	ASSERT_EQ(0, pthread_create(&thread, NULL, kick_runner, &k));
+	usleep(50000);
+	k.t.run->immediate_exit = 1;
+	pthread_kill(thread, SIGUSR1);
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	EXPECT_EQ(-1, k.ret);
+	EXPECT_EQ(EINTR, k.err);
+	EXPECT_EQ(HV_EXIT_INTR, k.t.run->exit_reason);
+	robust_vm_close(&k.t);
+	close(k.t.dev_fd);
+}
+
+static long meminfo_kb(const char *key)
+{
+	char line[128];
+	long val = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			val = atol(line + strlen(key));
+	fclose(f);
+	return val;
+}
+
+/* A child VMM that touches 1 MiB of guest RAM, then spins in HV_RUN. */
+static void child_vmm(void)
+{
+	struct hv_test_vm t = { 0 };
+	static const unsigned char touch_then_spin[] = {
+		/* mov $0x1000,%bx; 1: mov %bx,%ds; movb $1,(0); add $0x100,%bx;
+		 * cmp $0x1000,%bx (wraps at 0x10000 segments = 1 MiB); jmp 1b
+		 */
+		0xbb, 0x00, 0x10, 0x8e, 0xdb, 0xc6, 0x06, 0x00, 0x00, 0x01,
+		0x81, 0xc3, 0x00, 0x01, 0xeb, 0xf3,
+	};
+	struct hv_sregs sregs;
+	struct hv_regs regs = { .rip = GUEST_LOAD, .rflags = 2 };
+
+	t.dev_fd = open(HV_DEVICE_PATH, O_RDWR);
+	t.vm_fd = hv_create_vm(t.dev_fd);
+	if (t.vm_fd < 0 || hv_set_region(t.vm_fd, 0, 0, 0x100000, 0))
+		_exit(1);
+	t.ram = hv_map_ram(t.vm_fd, 0, 0x100000);
+	if (!t.ram)
+		_exit(1);
+	memcpy((char *)t.ram + GUEST_LOAD, touch_then_spin,
+	       sizeof(touch_then_spin));
+	t.vcpu_fd = hv_create_vcpu(t.vm_fd, 0);
+	if (t.vcpu_fd < 0 || ioctl(t.vcpu_fd, HV_GET_SREGS, &sregs))
+		_exit(1);
+	sregs.cs.selector = 0;
+	sregs.cs.base = 0;
+	ioctl(t.vcpu_fd, HV_SET_SREGS, &sregs);
+	ioctl(t.vcpu_fd, HV_SET_REGS, &regs);
+	for (;;)
+		ioctl(t.vcpu_fd, HV_RUN, NULL);
+}
+
+/*
+ * kill -9 of a VMM in the middle of HV_RUN, 100 times: every VM is torn
+ * down by the file releases and no memory stays behind.
+ */
+TEST(kill9_mid_run_100_times_no_leak)
+{
+	long before, after;
+	int i, status;
+
+	before = meminfo_kb("MemAvailable:");
+	for (i = 0; i < 100; i++) {
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (!pid)
+			child_vmm();
+		usleep(5000 + (i % 10) * 2000);
+		ASSERT_EQ(0, kill(pid, SIGKILL));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("child %d exited %d", i,
+							 WEXITSTATUS(status));
+	}
+	after = meminfo_kb("MemAvailable:");
+	/* 100 VMs of 1 MiB each would be 100 MiB; allow noise, not that */
+	EXPECT_LT(before - after, 8 * 1024) TH_LOG("MemAvailable %ld -> %ld kB",
+						  before, after);
+}
+
+struct counter {
+	struct hv_test_vm *t;
+	int exits;
+	int bad;
+};
+
+static void *count_runner(void *arg)
+{
+	struct counter *c = arg;
+	__u8 expect = 0;
+
+	while (c->exits < 2000) {
+		if (ioctl(c->t->vcpu_fd, HV_RUN, NULL) ||
+		    c->t->run->exit_reason != HV_EXIT_IO ||
+		    *(__u8 *)hv_io_data(c->t->run) != expect++)
+			c->bad++;
+		c->exits++;
+	}
+	return NULL;
+}
+
+/* Two VMs with two vCPUs each, all four running at once. */
+TEST(two_vms_two_vcpus_concurrently)
+{
+	struct hv_test_vm vms[4] = { 0 };
+	struct counter c[4];
+	pthread_t th[4];
+	int i, dev = hv_open_dev();
+
+	for (i = 0; i < 4; i += 2) {
+		struct hv_sregs sregs;
+		struct hv_regs regs = { .rip = GUEST_LOAD, .rflags = 2 };
+
+		vms[i].dev_fd = dev;
+		robust_vm(_metadata, &vms[i], guest_count,
+			  sizeof(guest_count), 0);
+		/* the second vCPU shares the first one's VM and memory */
+		vms[i + 1] = vms[i];
+		vms[i + 1].vcpu_fd = hv_create_vcpu(vms[i].vm_fd, 1);
+		ASSERT_LE(0, vms[i + 1].vcpu_fd);
+		vms[i + 1].run = hv_map_run(vms[i + 1].vcpu_fd);
+		ASSERT_NE(NULL, vms[i + 1].run);
+		ASSERT_EQ(0, __hv_ioctl(vms[i + 1].vcpu_fd, HV_GET_SREGS,
+					&sregs));
+		sregs.cs.selector = 0;
+		sregs.cs.base = 0;
+		ASSERT_EQ(0, __hv_ioctl(vms[i + 1].vcpu_fd, HV_SET_SREGS,
+					&sregs));
+		ASSERT_EQ(0, __hv_ioctl(vms[i + 1].vcpu_fd, HV_SET_REGS,
+					&regs));
+	}
+	for (i = 0; i < 4; i++) {
+		c[i] = (struct counter){ .t = &vms[i] };
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, count_runner, &c[i]));
+	}
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, pthread_join(th[i], NULL));
+		EXPECT_EQ(0, c[i].bad) TH_LOG("vCPU %d: %d bad exits", i,
+					       c[i].bad);
+	}
+	for (i = 0; i < 4; i++) {
+		munmap(vms[i].run, HV_RUN_MMAP_SIZE);
+		close(vms[i].vcpu_fd);
+	}
+	for (i = 0; i < 4; i += 2) {
+		munmap(vms[i].ram, RAM_SIZE);
+		close(vms[i].vm_fd);
+	}
+	close(dev);
+}
+
+/* The module stays while a VM file exists: unload is refused, not unsafe. */
+TEST(unload_refused_while_vm_open)
+{
+	struct hv_test_vm t = { .dev_fd = hv_open_dev() };
+	long ret;
+
+	robust_vm(_metadata, &t, guest_spin, sizeof(guest_spin), 0);
+	close(t.dev_fd);
+	ret = syscall(SYS_delete_module, "hv", O_NONBLOCK);
+	EXPECT_EQ(-1, ret);
+	EXPECT_TRUE(errno == EWOULDBLOCK || errno == EBUSY)
+		TH_LOG("delete_module: %s", strerror(errno));
+	/* and the VM still works */
+	arm_alarm(20000);
+	EXPECT_EQ(-EINTR, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
+	robust_vm_close(&t);
+}
+
+static unsigned long long rnd_state = 0x9e3779b97f4a7c15ULL;
+
+static unsigned long long rnd(void)
+{
+	/* xorshift64*: reproducible for a fixed seed */
+	rnd_state ^= rnd_state >> 12;
+	rnd_state ^= rnd_state << 25;
+	rnd_state ^= rnd_state >> 27;
+	return rnd_state * 2685821657736338717ULL;
+}
+
+static const unsigned long fuzz_cmds[] = {
+	HV_GET_API_VERSION, HV_CREATE_VM, HV_CHECK_CAP, HV_SET_MEM_REGION,
+	HV_CREATE_VCPU, HV_RUN,
+#if defined(__x86_64__)
+	HV_GET_REGS, HV_SET_REGS, HV_GET_SREGS, HV_SET_SREGS, HV_GET_MSRS,
+	HV_SET_MSRS, HV_GET_FPU, HV_SET_FPU, HV_SET_CPUID,
+	HV_GET_SUPPORTED_CPUID, HV_INJECT_EVENT,
+#endif
+};
+
+/* A random argument: small numbers, garbage pointers, or a random buffer. */
+static unsigned long fuzz_arg(unsigned char *buf, size_t len)
+{
+	size_t i;
+
+	switch (rnd() % 4) {
+	case 0:
+		return rnd() % 64;
+	case 1:
+		return rnd();
+	default:
+		for (i = 0; i < len; i++)
+			buf[i] = (rnd() % 3) ? 0 : rnd();
+		return (unsigned long)buf;
+	}
+}
+
+#define FUZZ_FDS	16
+
+/*
+ * 100,000 ioctls, mostly hv commands with random arguments, on random
+ * hv files (the device, VMs, vCPUs; some closed). HV_RUN is cut short by
+ * a timer. The test passes when the host is still fine: the harness then
+ * checks the kernel log.
+ */
+TEST(fuzz_100k_random_ioctls)
+{
+	static unsigned char buf[8192] __attribute__((aligned(64)));
+	int fds[FUZZ_FDS], i, n = 0, dev = hv_open_dev();
+	long ok = 0;
+
+	for (i = 0; i < FUZZ_FDS; i++)
+		fds[i] = dev;
+	for (i = 0; i < 100000; i++) {
+		int fd = fds[rnd() % FUZZ_FDS], r = rnd() % 100;
+		unsigned long cmd, arg = fuzz_arg(buf, sizeof(buf));
+
+		if (r < 80)
+			cmd = fuzz_cmds[rnd() % (sizeof(fuzz_cmds) /
+						 sizeof(fuzz_cmds[0]))];
+		else if (r < 95)
+			cmd = _IOC(rnd() % 4, HVIO, rnd() % 64, rnd() % 1024);
+		else
+			cmd = rnd();
+		if (cmd == HV_RUN)
+			arm_alarm(2000);
+		r = ioctl(fd, cmd, arg);
+		if (r >= 0)
+			ok++;
+		/* new VM or vCPU files join the pool; old ones are closed */
+		if (r > 2 && (cmd == HV_CREATE_VM || cmd == HV_CREATE_VCPU)) {
+			int slot = 1 + rnd() % (FUZZ_FDS - 1);
+
+			if (fds[slot] != dev && n > FUZZ_FDS)
+				close(fds[slot]);
+			fds[slot] = r;
+			n++;
+		}
+	}
+	arm_alarm(0);
+	TH_LOG("%ld of 100000 ioctls succeeded, %d files made", ok, n);
+	EXPECT_LT(0, ok);
+	EXPECT_EQ(HV_API_VERSION, __hv_ioctl(dev, HV_GET_API_VERSION, NULL));
+	close(dev);
+}
+
+TEST_HARNESS_MAIN
