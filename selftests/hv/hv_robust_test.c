@@ -352,51 +352,117 @@ static unsigned long fuzz_arg(unsigned char *buf, size_t len)
 
 #define FUZZ_FDS	16
 
+struct fuzz {
+	int fds[FUZZ_FDS];
+	int dev;
+	int made;
+	long ok;
+};
+
+/* A well-formed VM with RAM and two vCPUs, so the fuzz reaches deep state. */
+static void fuzz_seed(struct fuzz *f, int slot)
+{
+	int vm = hv_create_vm(f->dev);
+
+	if (vm < 0)
+		return;
+	hv_set_region(vm, 0, 0, RAM_SIZE, 0);
+	hv_set_region(vm, 1, 0xf0000, 0x10000, HV_MEM_READONLY);
+	f->fds[slot] = vm;
+	f->fds[slot + 1] = hv_create_vcpu(vm, 0);
+	f->fds[slot + 2] = hv_create_vcpu(vm, 1);
+}
+
+/* Mostly-valid arguments for the create ioctls: zeroed, a random id. */
+static unsigned long fuzz_create_arg(unsigned char *buf, unsigned long cmd)
+{
+	memset(buf, 0, 64);
+	if (cmd == HV_CREATE_VCPU)
+		((struct hv_vcpu_create *)buf)->id = rnd() % 70;
+	if (cmd == HV_SET_MEM_REGION) {
+		struct hv_mem_region *r = (void *)buf;
+
+		r->slot = rnd() % 34;
+		r->guest_phys_addr = (rnd() % 64) << 16;
+		r->size = (rnd() % 4) << 16;
+		r->flags = rnd() % 2;
+	}
+	return (unsigned long)buf;
+}
+
+static void fuzz_one(struct fuzz *f, unsigned char *buf, size_t len)
+{
+	int fd = f->fds[rnd() % FUZZ_FDS], r = rnd() % 100;
+	unsigned long cmd, arg;
+	void *p;
+
+	if (r < 80)
+		cmd = fuzz_cmds[rnd() % (sizeof(fuzz_cmds) /
+					 sizeof(fuzz_cmds[0]))];
+	else if (r < 95)
+		cmd = _IOC(rnd() % 4, HVIO, rnd() % 64, rnd() % 1024);
+	else
+		cmd = rnd();
+	if ((cmd == HV_CREATE_VM || cmd == HV_CREATE_VCPU ||
+	     cmd == HV_SET_MEM_REGION) && rnd() % 2)
+		arg = fuzz_create_arg(buf, cmd);
+	else
+		arg = fuzz_arg(buf, len);
+	if (cmd == HV_RUN)
+		arm_alarm(200);
+	r = ioctl(fd, cmd, arg);
+	if (r >= 0)
+		f->ok++;
+	/* new VM or vCPU files join the pool; the ones they replace close */
+	if (r > 2 && (cmd == HV_CREATE_VM || cmd == HV_CREATE_VCPU)) {
+		int slot = 1 + rnd() % (FUZZ_FDS - 1);
+
+		if (f->fds[slot] != f->dev)
+			close(f->fds[slot]);
+		f->fds[slot] = r;
+		f->made++;
+	}
+	/* now and then, map some guest RAM or a run page, touch it, unmap */
+	if (rnd() % 64 == 0) {
+		size_t size = (rnd() % 2) ? HV_RUN_MMAP_SIZE : 0x10000;
+
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 f->fds[rnd() % FUZZ_FDS], (rnd() % 2) ? 0 : 0xf0000);
+		if (p != MAP_FAILED) {
+			memset(p, rnd(), 64);
+			munmap(p, size);
+		}
+	}
+}
+
 /*
- * 100,000 ioctls, mostly hv commands with random arguments, on random
- * hv files (the device, VMs, vCPUs; some closed). HV_RUN is cut short by
- * a timer. The test passes when the host is still fine: the harness then
- * checks the kernel log.
+ * 100,000 ioctls, mostly hv commands with random or nearly valid
+ * arguments, on random hv files (the device, VMs with RAM, vCPUs, files
+ * the fuzz made itself; some closed). HV_RUN is cut short by a timer. The
+ * test passes when the host is still fine: the harness then checks the
+ * kernel log.
  */
 TEST(fuzz_100k_random_ioctls)
 {
 	static unsigned char buf[8192] __attribute__((aligned(64)));
-	int fds[FUZZ_FDS], i, n = 0, dev = hv_open_dev();
-	long ok = 0;
+	struct fuzz f = { .dev = hv_open_dev() };
+	int i;
 
 	for (i = 0; i < FUZZ_FDS; i++)
-		fds[i] = dev;
-	for (i = 0; i < 100000; i++) {
-		int fd = fds[rnd() % FUZZ_FDS], r = rnd() % 100;
-		unsigned long cmd, arg = fuzz_arg(buf, sizeof(buf));
-
-		if (r < 80)
-			cmd = fuzz_cmds[rnd() % (sizeof(fuzz_cmds) /
-						 sizeof(fuzz_cmds[0]))];
-		else if (r < 95)
-			cmd = _IOC(rnd() % 4, HVIO, rnd() % 64, rnd() % 1024);
-		else
-			cmd = rnd();
-		if (cmd == HV_RUN)
-			arm_alarm(2000);
-		r = ioctl(fd, cmd, arg);
-		if (r >= 0)
-			ok++;
-		/* new VM or vCPU files join the pool; old ones are closed */
-		if (r > 2 && (cmd == HV_CREATE_VM || cmd == HV_CREATE_VCPU)) {
-			int slot = 1 + rnd() % (FUZZ_FDS - 1);
-
-			if (fds[slot] != dev && n > FUZZ_FDS)
-				close(fds[slot]);
-			fds[slot] = r;
-			n++;
-		}
-	}
+		f.fds[i] = f.dev;
+	fuzz_seed(&f, 1);
+	fuzz_seed(&f, 4);
+	for (i = 0; i < 100000; i++)
+		fuzz_one(&f, buf, sizeof(buf));
 	arm_alarm(0);
-	TH_LOG("%ld of 100000 ioctls succeeded, %d files made", ok, n);
-	EXPECT_LT(0, ok);
-	EXPECT_EQ(HV_API_VERSION, __hv_ioctl(dev, HV_GET_API_VERSION, NULL));
-	close(dev);
+	TH_LOG("%ld of 100000 ioctls succeeded, %d files made", f.ok, f.made);
+	EXPECT_LT(0, f.ok);
+	EXPECT_LT(0, f.made);
+	EXPECT_EQ(HV_API_VERSION, __hv_ioctl(f.dev, HV_GET_API_VERSION, NULL));
+	for (i = 1; i < FUZZ_FDS; i++)
+		if (f.fds[i] != f.dev)
+			close(f.fds[i]);
+	close(f.dev);
 }
 
 TEST_HARNESS_MAIN
