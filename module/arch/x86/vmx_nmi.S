@@ -13,7 +13,8 @@
  *
  * Called with IRQs off right after the VM exit. Builds the frame the CPU
  * builds for an interrupt (SS, RSP, RFLAGS, CS, RIP) so that the handler's
- * IRET returns to us; the kernel exports asm_exc_nmi_kvm_vmx for this.
+ * IRET returns to us. The kernel exports the entry for this (its name
+ * differs between kernels: Kbuild picks HV_HOST_NMI_ENTRY).
  */
 SYM_FUNC_START(vmx_host_nmi)
 	push %rbp
@@ -24,7 +25,7 @@ SYM_FUNC_START(vmx_host_nmi)
 	push %rbp
 	pushf
 	push $__KERNEL_CS
-	call asm_exc_nmi_kvm_vmx
+	call HV_HOST_NMI_ENTRY
 	leave
 	RET
 SYM_FUNC_END(vmx_host_nmi)

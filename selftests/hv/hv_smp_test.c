@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hv on several host CPUs: a vCPU thread that migrates between CPUs while
+ * it runs a guest, a kick of a vCPU running on another CPU, VMX on every
+ * CPU, and a CPU going offline and back while a VM exists.
+ * Needs two online CPUs (the x86-vmx-smp target); skips otherwise.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hv_util.h"
+
+#if defined(__x86_64__)
+/* out %al,$0x10; inc %al; jmp back: one I/O exit per iteration */
+static const unsigned char guest_count[] = { 0xe6, 0x10, 0xfe, 0xc0, 0xeb, 0xfa };
+static const unsigned char guest_spin[] = { 0xeb, 0xfe };
+#define GUEST_LOAD	0x1000
+#endif
+
+#define RAM_SIZE	0x10000
+
+static void sig_nop(int sig)
+{
+	(void)sig;
+}
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static int smp_vm(struct __test_metadata *_metadata, struct hv_test_vm *t,
+		  const unsigned char *code, size_t len)
+{
+	struct hv_sregs sregs;
+	struct hv_regs regs = { .rip = GUEST_LOAD, .rflags = 2 };
+
+	t->dev_fd = hv_open_dev();
+	t->vm_fd = hv_create_vm(t->dev_fd);
+	ASSERT_LE(0, t->vm_fd);
+	ASSERT_EQ(0, hv_set_region(t->vm_fd, 0, 0, RAM_SIZE, 0));
+	t->ram = hv_map_ram(t->vm_fd, 0, RAM_SIZE);
+	ASSERT_NE(NULL, t->ram);
+	memcpy((char *)t->ram + GUEST_LOAD, code, len);
+	t->vcpu_fd = hv_create_vcpu(t->vm_fd, 0);
+	ASSERT_LE(0, t->vcpu_fd);
+	t->run = hv_map_run(t->vcpu_fd);
+	ASSERT_NE(NULL, t->run);
+	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_GET_SREGS, &sregs));
+	sregs.cs.selector = 0;
+	sregs.cs.base = 0;
+	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_SET_SREGS, &sregs));
+	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_SET_REGS, &regs));
+	return 0;
+}
+
+static void smp_vm_close(struct hv_test_vm *t)
+{
+	munmap(t->run, HV_RUN_MMAP_SIZE);
+	munmap(t->ram, RAM_SIZE);
+	close(t->vcpu_fd);
+	close(t->vm_fd);
+	close(t->dev_fd);
+}
+
+#define REQUIRE_2_CPUS() do {						\
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)				\
+		SKIP(return, "needs 2 online CPUs (x86-vmx-smp target)"); \
+} while (0)
+
+/* Run one exit and check the guest's counter went on where it was. */
+static void run_count(struct __test_metadata *_metadata, struct hv_test_vm *t,
+		      __u8 *expect)
+{
+	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_RUN, NULL));
+	ASSERT_EQ(HV_EXIT_IO, t->run->exit_reason);
+	ASSERT_EQ(*expect, *(__u8 *)hv_io_data(t->run));
+	(*expect)++;
+}
+
+TEST(vcpu_thread_migrates_between_cpus)
+{
+	struct hv_test_vm t;
+	__u8 expect = 0;
+	int i;
+
+	REQUIRE_2_CPUS();
+	smp_vm(_metadata, &t, guest_count, sizeof(guest_count));
+	for (i = 0; i < 400; i++) {
+		ASSERT_EQ(0, pin(i % 2));
+		run_count(_metadata, &t, &expect);
+	}
+	smp_vm_close(&t);
+}
+
+TEST(vmx_on_every_cpu)
+{
+	long cpu, n = sysconf(_SC_NPROCESSORS_ONLN);
+	struct hv_test_vm t;
+	__u8 expect = 0;
+
+	REQUIRE_2_CPUS();
+	smp_vm(_metadata, &t, guest_count, sizeof(guest_count));
+	for (cpu = 0; cpu < n; cpu++) {
+		ASSERT_EQ(0, pin(cpu)) TH_LOG("CPU %ld", cpu);
+		run_count(_metadata, &t, &expect);
+	}
+	smp_vm_close(&t);
+}
+
+struct runner {
+	struct hv_test_vm *t;
+	int cpu;
+	int ret, err;
+};
+
+static void *spin_runner(void *arg)
+{
+	struct runner *r = arg;
+
+	pin(r->cpu);
+	r->ret = ioctl(r->t->vcpu_fd, HV_RUN, NULL);
+	r->err = errno;
+	return NULL;
+}
+
+/* A vCPU spinning on CPU 1 is kicked by a thread on CPU 0. */
+TEST(kick_vcpu_on_other_cpu)
+{
+	struct sigaction sa = { .sa_handler = sig_nop };
+	struct hv_test_vm t;
+	struct runner r = { .t = &t, .cpu = 1 };
+	struct timespec a, b;
+	pthread_t th;
+
+	REQUIRE_2_CPUS();
+	sigaction(SIGUSR1, &sa, NULL);
+	smp_vm(_metadata, &t, guest_spin, sizeof(guest_spin));
+	ASSERT_EQ(0, pin(0));
+	ASSERT_EQ(0, pthread_create(&th, NULL, spin_runner, &r));
+	usleep(100000);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	t.run->immediate_exit = 1;
+	ASSERT_EQ(0, pthread_kill(th, SIGUSR1));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	EXPECT_EQ(-1, r.ret);
+	EXPECT_EQ(EINTR, r.err);
+	EXPECT_EQ(HV_EXIT_INTR, t.run->exit_reason);
+	TH_LOG("kick took %ld us", (b.tv_sec - a.tv_sec) * 1000000 +
+	       (b.tv_nsec - a.tv_nsec) / 1000);
+	smp_vm_close(&t);
+}
+
+static int cpu_online(int cpu, int on)
+{
+	char path[64];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online",
+		 cpu);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, on ? "1" : "0", 1) == 1 ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * CPU 1 goes offline while the VM's VMCS was last loaded there (it must be
+ * cleared by the hotplug callback), the vCPU runs on CPU 0, CPU 1 comes
+ * back (VMXON again), and the vCPU runs there once more.
+ */
+TEST(cpu_offline_online_with_vm)
+{
+	struct hv_test_vm t;
+	__u8 expect = 0;
+	int i;
+
+	REQUIRE_2_CPUS();
+	smp_vm(_metadata, &t, guest_count, sizeof(guest_count));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, pin(1));
+		run_count(_metadata, &t, &expect);
+		ASSERT_EQ(0, pin(0));
+		ASSERT_EQ(0, cpu_online(1, 0)) TH_LOG("offline cpu1");
+		run_count(_metadata, &t, &expect);
+		ASSERT_EQ(0, cpu_online(1, 1)) TH_LOG("online cpu1");
+		ASSERT_EQ(0, pin(1));
+		run_count(_metadata, &t, &expect);
+	}
+	/* a VM made while a CPU is offline also works when it returns */
+	ASSERT_EQ(0, pin(0));
+	smp_vm_close(&t);
+	ASSERT_EQ(0, cpu_online(1, 0));
+	smp_vm(_metadata, &t, guest_count, sizeof(guest_count));
+	expect = 0;
+	run_count(_metadata, &t, &expect);
+	ASSERT_EQ(0, cpu_online(1, 1));
+	ASSERT_EQ(0, pin(1));
+	run_count(_metadata, &t, &expect);
+	smp_vm_close(&t);
+}
+
+TEST_HARNESS_MAIN

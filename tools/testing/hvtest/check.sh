@@ -1,0 +1,219 @@
+#!/bin/bash
+# check.sh [TARGET...]: everything "make check" runs.
+#
+#   1. setup.sh (packages, kernels, headers)
+#   2. host tests -> build/results/host.tap: artifacts for both arches,
+#      compile checks (6.12 x86, 6.1 x86, 6.12 arm64), sparse, checkpatch,
+#      and a unit test of the kernel log scanner
+#   3. each target with run.sh -> build/results/<target>.tap
+#      (default: all targets; or the arguments; or $TARGET; $T filters tests)
+#   4. the harness self-test -> build/results/harness.tap: a module that
+#      WARNs on load must make an x86-novmx run fail (harness.detects_warn)
+#
+# A failed prerequisite is recorded as a failure and the rest goes on.
+# Ends with every summary line, the total time and "N passed, N failed";
+# exits 1 if anything failed.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+ALL_TARGETS=(x86-novmx arm64-el2 x86-vmx x86-vmx-smp)
+HOST_LOGS=$RESULTS_DIR/host
+SUMMARIES=()
+TAP_FILES=()
+declare -A ARTIFACTS_OK=()
+
+# host_test NAME COMMAND...: run COMMAND with its output in a log and record
+# one host.tap result; on failure show the end of the log.
+host_test() {
+	local name=$1 log=$HOST_LOGS/$1.log
+	shift
+	if "$@" >"$log" 2>&1; then
+		tap_result ok "host.$name"
+		return 0
+	fi
+	tap_result fail "host.$name" "failed: $* (log: ${log#"$REPO"/})"
+	# The first diagnostics say the most; the whole story is in the log.
+	local l lines
+	lines=$(grep -E '([Ee]rror|[Ww]arning|ERROR|WARNING|CHECK):|\*\*\*' "$log" | head -n 8 || true)
+	[[ -n $lines ]] || lines=$(tail -n 5 "$log")
+	while IFS= read -r l; do tap_diag "$l"; done <<<"$lines"
+	return 1
+}
+
+# --- log scanner unit test ---------------------------------------------------
+
+# Synthetic logs: the scanner must flag a WARNING, pass a clean boot, and
+# skip only the warnings its allowlist names.
+scan_log_flags_warning() {
+	local f=$HOST_LOGS/scan-warn.txt
+	cat >"$f" <<-'LOG'
+		[    1.000000] hv: loading out-of-tree module taints kernel.
+		[    1.100000] ------------[ cut here ]------------
+		[    1.100001] WARNING: CPU: 0 PID: 70 at drivers/hv/main.c:12 hv_init+0x5/0x10 [hv]
+		[    1.100002] Call Trace:
+		[    1.100003] ---[ end trace 0000000000000000 ]---
+		HVTEST: ok module.load
+	LOG
+	local out
+	out=$("$HVTEST_DIR/scan-log.sh" "$f") && return 1
+	grep -q 'WARNING: CPU: 0' <<<"$out"
+}
+
+scan_log_passes_clean() {
+	local f=$HOST_LOGS/scan-clean.txt
+	cat >"$f" <<-'LOG'
+		[    0.000000] Linux version 6.12.117+deb12-amd64
+		[    0.100000] Warning: unable to open an initial console.
+		HVTEST: ok module.load
+		HVTEST: not ok Oops.BUG:.WARNING: # a test name is not kernel output
+		[    2.000000] hv: VMX not supported
+	LOG
+	"$HVTEST_DIR/scan-log.sh" "$f"
+}
+
+scan_log_allowlist() {
+	local f=$HOST_LOGS/scan-allow.txt out
+	cat >"$f" <<-'LOG'
+		[    0.000000] WARNING: CPU: 0 PID: 0 at arch/x86/kernel/cpu/topology_common.c:57 parse_legacy+0x10e/0x130
+		[    0.000000] Call Trace:
+		[    0.000000] ---[ end trace 0000000000000000 ]---
+		[    3.000000] WARNING: CPU: 0 PID: 70 at drivers/hv/main.c:12 hv_init+0x5/0x10 [hv]
+		[    3.000001] Call Trace:
+		[    3.000002] ---[ end trace 0000000000000000 ]---
+	LOG
+	out=$("$HVTEST_DIR/scan-log.sh" --allow "$HVTEST_DIR/targets/bochs.allow" "$f" 2>/dev/null) && return 1
+	grep -q 'hv_init' <<<"$out" && ! grep -q parse_legacy <<<"$out"
+}
+
+# --- the x86 MMIO instruction decoder, built and tested on the host -------------
+
+run_insn_decode_test() {
+	local out=$REPO/build/host
+	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" &&
+		"$out/insn_decode_test"
+}
+
+# --- steps ---------------------------------------------------------------------
+
+run_host_tests() {
+	local t0=$SECONDS arch
+	mkdir -p "$HOST_LOGS"
+	tap_open "$RESULTS_DIR/host.tap"
+	host_test setup "$HVTEST_DIR/setup.sh" || true
+	for arch in x86_64 arm64; do
+		if host_test "artifacts.$arch" make -C "$REPO" artifacts ARCH="$arch"; then
+			ARTIFACTS_OK[$arch]=1
+		fi
+	done
+	host_test compile_check.x86_64-6.12 make -C "$REPO" compile-check KDIR="$KDIR_X86" || true
+	host_test compile_check.x86_64-6.1 make -C "$REPO" compile-check KDIR="$KDIR_X86_61" || true
+	host_test compile_check.arm64-6.12 make -C "$REPO" compile-check ARCH=arm64 KDIR="$KDIR_ARM64" || true
+	host_test sparse make -C "$REPO" sparse || true
+	host_test checkpatch make -C "$REPO" checkpatch || true
+	host_test insn_decode_test run_insn_decode_test || true
+	host_test scan_log.flags_warning scan_log_flags_warning || true
+	host_test scan_log.passes_clean scan_log_passes_clean || true
+	host_test scan_log.allowlist scan_log_allowlist || true
+	tap_close
+	TAP_FILES+=("$RESULTS_DIR/host.tap")
+	SUMMARIES+=("host: $TAP_PASS passed, $TAP_FAIL failed ($((SECONDS - t0))s)")
+}
+
+target_arch() {
+	# shellcheck source-path=SCRIPTDIR source=targets/x86-vmx.conf
+	(. "$HVTEST_DIR/targets/$1.conf" && echo "$HVT_ARCH")
+}
+
+run_target() {
+	local target=$1 arch out
+	TAP_FILES+=("$RESULTS_DIR/$target.tap")
+	if [[ ! -f $HVTEST_DIR/targets/$target.conf ]]; then
+		tap_open "$RESULTS_DIR/$target.tap"
+		tap_result fail "$target.exists" "no targets/$target.conf"
+		tap_close
+		SUMMARIES+=("$target: 0 passed, 1 failed (0s)")
+		return
+	fi
+	arch=$(target_arch "$target")
+	if [[ -z ${ARTIFACTS_OK[$arch]:-} ]]; then
+		tap_open "$RESULTS_DIR/$target.tap"
+		tap_result fail "$target.artifacts" "make artifacts ARCH=$arch failed: not booted"
+		tap_close
+		SUMMARIES+=("$target: 0 passed, 1 failed (0s)")
+		return
+	fi
+	# run.sh prints its results and, last, its summary line.
+	rm -f "$RESULTS_DIR/$target.tap"
+	"$HVTEST_DIR/run.sh" "$target" | tee "$HOST_LOGS/run-$target.out" || true
+	out=$(tail -n 1 "$HOST_LOGS/run-$target.out")
+	if [[ $out != "$target: "* ]]; then
+		out="$target: run.sh did not finish"
+		[[ -f $RESULTS_DIR/$target.tap ]] || {
+			tap_open "$RESULTS_DIR/$target.tap"
+			tap_result fail "$target.run" "run.sh did not finish"
+			tap_close
+		}
+	fi
+	SUMMARIES+=("$out")
+}
+
+# The harness must catch a kernel WARNING inside a real guest: boot a module
+# that warns on load and require the run to fail on kernel_log_clean.
+run_harness_selftest() {
+	local t0=$SECONDS src=$HVTEST_DIR/broken obj=$REPO/build/hvtest/broken-ko
+	local dir=$RESULTS_DIR/selftest log=$HOST_LOGS/harness-selftest.log
+	local why=
+	tap_open "$RESULTS_DIR/harness.tap"
+	TAP_FILES+=("$RESULTS_DIR/harness.tap")
+	# Kbuild writes next to the sources: build a copy under build/.
+	rm -rf "$obj" "$dir"
+	mkdir -p "$obj" "$dir"
+	cp "$src"/Kbuild "$src"/*.c "$obj/"
+	if ! make -C "$KDIR_X86" M="$obj" modules >"$log" 2>&1; then
+		why="building broken/ failed (log: ${log#"$REPO"/})"
+	elif T='' "$HVTEST_DIR/run.sh" x86-novmx -T extra_ko --extra-ko "$obj/hvtest_broken.ko" \
+		--label harness-selftest --results-dir "$dir" >>"$log" 2>&1; then
+		why="the run passed despite the WARNING (log: ${log#"$REPO"/})"
+	elif ! grep -q '^not ok [0-9]* harness-selftest.kernel_log_clean' "$dir/harness-selftest.tap"; then
+		why="kernel_log_clean was not 'not ok' (see $dir/harness-selftest.tap)"
+	elif ! grep -q '^#.*WARNING:.*hvtest_broken' "$dir/harness-selftest.tap"; then
+		why="the module's WARNING is not among the offending lines"
+	fi
+	if [[ -z $why ]]; then
+		tap_result ok harness.detects_warn
+	else
+		tap_result fail harness.detects_warn "$why"
+	fi
+	tap_close
+	SUMMARIES+=("harness: $TAP_PASS passed, $TAP_FAIL failed ($((SECONDS - t0))s)")
+}
+
+main() {
+	local t0=$SECONDS targets=() t s passed failed
+	if [[ $# -gt 0 ]]; then
+		targets=("$@")
+	elif [[ -n ${TARGET:-} ]]; then
+		read -ra targets <<<"$TARGET"
+	else
+		targets=("${ALL_TARGETS[@]}")
+	fi
+	mkdir -p "$RESULTS_DIR"
+	run_host_tests
+	for t in "${targets[@]}"; do
+		run_target "$t"
+	done
+	run_harness_selftest
+
+	echo
+	for s in "${SUMMARIES[@]}"; do
+		echo "$s"
+	done
+	echo "total time: $((SECONDS - t0))s"
+	read -r passed failed < <(tap_count "${TAP_FILES[@]}")
+	echo "$passed passed, $failed failed"
+	[[ $failed -eq 0 ]]
+}
+
+main "$@"

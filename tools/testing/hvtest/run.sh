@@ -1,0 +1,484 @@
+#!/bin/bash
+# run.sh TARGET [options]: boot one test target in its emulator and report.
+#
+#   -T FILTER        run only the steps / kselftest cases whose name contains
+#                    FILTER (or matches it, when it has * ? or [); default: $T
+#   --extra-ko PATH  also put PATH in the initramfs and insmod it before the
+#                    steps (repeatable)
+#   --timeout S      wall-clock limit in seconds (default: the target's)
+#   --cpus N         guest CPUs (default: the target's)
+#   --mem MB         guest memory (default: the target's)
+#   --demo           run guest/demo.sh (if present) instead of the steps and
+#                    stream the guest console to the terminal
+#   --artifacts DIR  take hv.ko, hvctl, selftests/ from DIR (default:
+#                    build/<arch>)
+#   --label NAME     name of the result files and work dir (default: TARGET)
+#   --results-dir D  where NAME.log and NAME.tap go (default: build/results)
+#
+# Targets are targets/*.conf. Artifacts come from build/<arch>/ (hv.ko, hvctl,
+# selftests/), made by "make artifacts ARCH=<arch>". Prints one TAP line per
+# result and "<label>: N passed, N failed (Ts)"; exits 1 if anything failed,
+# 2 on a usage or setup error.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+usage() {
+	sed -n '2,22s/^# \{0,1\}//p' "$0"
+	local c names=()
+	for c in "$HVTEST_DIR"/targets/*.conf; do
+		c=${c##*/}
+		names+=("${c%.conf}")
+	done
+	echo "targets: ${names[*]}"
+}
+
+fatal() { printf 'run.sh: error: %s\n' "$*" >&2; exit 2; }
+
+# --- options ----------------------------------------------------------------
+
+TARGET=
+FILTER=${T:-}
+EXTRA_KOS=()
+OPT_TIMEOUT=
+OPT_CPUS=
+OPT_MEM=
+DEMO=0
+LABEL=
+OUT_DIR=$RESULTS_DIR
+OPT_ART=
+
+parse_args() {
+	while [[ $# -gt 0 ]]; do
+		case $1 in
+		-T) FILTER=${2?-T needs a filter}; shift ;;
+		--extra-ko) EXTRA_KOS+=("$(realpath "${2?--extra-ko needs a path}")"); shift ;;
+		--timeout) OPT_TIMEOUT=${2?}; shift ;;
+		--cpus) OPT_CPUS=${2?}; shift ;;
+		--mem) OPT_MEM=${2?}; shift ;;
+		--demo) DEMO=1 ;;
+		--artifacts) OPT_ART=$(realpath "${2?}"); shift ;;
+		--label) LABEL=${2?}; shift ;;
+		--results-dir) OUT_DIR=${2?}; shift ;;
+		-h | --help) usage; exit 0 ;;
+		-*) fatal "unknown option '$1' (see --help)" ;;
+		*) [[ -z $TARGET ]] || fatal "one target at a time"; TARGET=$1 ;;
+		esac
+		shift
+	done
+	[[ -n $TARGET ]] || { usage >&2; exit 2; }
+	[[ $FILTER != *[[:space:]]* ]] || fatal "the filter cannot contain spaces"
+	LABEL=${LABEL:-$TARGET}
+}
+
+load_target() {
+	local conf=$HVTEST_DIR/targets/$TARGET.conf
+	[[ -f $conf ]] || fatal "unknown target '$TARGET' (no $conf)"
+	# shellcheck source-path=SCRIPTDIR source=targets/x86-vmx.conf
+	. "$conf"
+	HVT_TIMEOUT=${OPT_TIMEOUT:-$HVT_TIMEOUT}
+	HVT_CPUS=${OPT_CPUS:-$HVT_CPUS}
+	HVT_MEM_MB=${OPT_MEM:-$HVT_MEM_MB}
+	local v
+	for v in HVT_TIMEOUT HVT_CPUS HVT_MEM_MB; do
+		[[ ${!v} =~ ^[1-9][0-9]*$ ]] || fatal "$v must be a positive number, not '${!v}'"
+	done
+	WORK=$REPO/build/hvtest/$LABEL
+	SERIAL=$WORK/serial.log
+	ART=${OPT_ART:-$REPO/build/$HVT_ARCH}
+	case $HVT_ARCH in
+	x86_64) VMLINUZ=$VMLINUZ_X86 BUSYBOX=$BUSYBOX_X86 ;;
+	arm64) VMLINUZ=$VMLINUZ_ARM64 BUSYBOX=$BUSYBOX_ARM64 ;;
+	*) fatal "$TARGET.conf: unknown HVT_ARCH '$HVT_ARCH'" ;;
+	esac
+	[[ -f $VMLINUZ && -x $BUSYBOX ]] \
+		|| fatal "$VMLINUZ or $BUSYBOX missing: run tools/testing/hvtest/setup.sh"
+}
+
+# --- initramfs ------------------------------------------------------------------
+
+# Warn (the guest steps will fail with the details) rather than stop, so that
+# a run without artifacts still reports every step.
+copy_artifacts() {
+	local root=$1 f
+	if [[ -f $ART/hv.ko ]]; then
+		cp "$ART/hv.ko" "$root/hv/hv.ko"
+	else
+		say "warning: $ART/hv.ko missing (make artifacts ARCH=$HVT_ARCH)"
+	fi
+	if [[ -f $ART/hvctl ]]; then
+		cp "$ART/hvctl" "$root/hv/hvctl"
+		ln -s /hv/hvctl "$root/usr/bin/hvctl"
+		warn_if_dynamic "$ART/hvctl"
+	else
+		say "warning: $ART/hvctl missing"
+	fi
+	for f in "$ART"/selftests/*; do
+		[[ -f $f && -x $f ]] || continue
+		want_kselftest "${f##*/}" || continue
+		cp "$f" "$root/hv/selftests/"
+		warn_if_dynamic "$f"
+	done
+}
+
+# A target may name the only kselftest binaries it runs (HVT_KSELFTESTS)
+# or the ones it leaves to another target (HVT_KSELFTESTS_SKIP).
+want_kselftest() {
+	local name=$1
+	if [[ -n ${HVT_KSELFTESTS:-} ]]; then
+		[[ " $HVT_KSELFTESTS " == *" $name "* ]]
+		return
+	fi
+	[[ " ${HVT_KSELFTESTS_SKIP:-} " != *" $name "* ]]
+}
+
+# The initramfs has no shared libraries: everything must be static.
+warn_if_dynamic() {
+	if LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; then
+		say "warning: ${1#"$REPO"/} is dynamically linked and will not run in the guest"
+	fi
+}
+
+build_initramfs() {
+	local root=$WORK/root ko
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,dev,hv/selftests,hv/extra,hvtest/steps,usr/bin}
+	cp "$BUSYBOX" "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	install -m 755 "$HVTEST_DIR/guest/init" "$root/init"
+	cp "$HVTEST_DIR/guest/lib.sh" "$root/hvtest/"
+	cp "$HVTEST_DIR"/guest/steps/*.sh "$root/hvtest/steps/"
+	[[ -f $HVTEST_DIR/guest/demo.sh ]] && cp "$HVTEST_DIR/guest/demo.sh" "$root/hvtest/"
+	# shellcheck disable=SC2086 # one step name per word
+	printf '%s\n' $HVT_STEPS >"$root/hv/steps"
+	copy_artifacts "$root"
+	for ko in "${EXTRA_KOS[@]}"; do
+		[[ -f $ko ]] || fatal "--extra-ko $ko: no such file"
+		cp "$ko" "$root/hv/extra/"
+	done
+	if [[ $HVT_KVM_MODULES == yes ]]; then
+		mkdir -p "$root/hv/kvm"
+		cp "$KVM_KO_DIR_X86"/*.ko "$root/hv/kvm/"
+	fi
+	# The kernel opens /dev/console before /init runs; without the node the
+	# first lines would be lost (init reopens it after mounting devtmpfs).
+	mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$WORK/initrd.gz"
+}
+
+kernel_cmdline() {
+	local console=ttyS0
+	[[ $HVT_ARCH == arm64 ]] && console=ttyAMA0
+	# panic=-1: reboot at once on a panic; QEMU (-no-reboot) then exits and
+	# the Bochs monitor below kills Bochs. softlockup_panic=1 turns a stuck
+	# CPU into a prompt panic instead of a wait for the wall-clock limit.
+	local cmd="console=$console quiet panic=-1 softlockup_panic=1"
+	cmd+=" hv.target=$TARGET hv.filter=$FILTER"
+	[[ $DEMO == 1 ]] && cmd+=" hv.demo=1"
+	[[ -n $HVT_CMDLINE ]] && cmd+=" $HVT_CMDLINE"
+	echo "$cmd"
+}
+
+# --- emulators ----------------------------------------------------------------
+# Each start_* launches the emulator in the background with the guest console
+# going to $SERIAL and sets EMU_PID.
+
+# Bochs cannot boot a bzImage directly: wrap kernel and initramfs in an
+# isolinux ISO. isolinux's SERIAL line prints its banner on the serial port,
+# which makes a reboot visible in the log.
+make_iso() {
+	local iso=$WORK/iso
+	rm -rf "$iso"
+	mkdir -p "$iso/isolinux"
+	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/isolinux/"
+	cp "$VMLINUZ" "$iso/vmlinuz"
+	cp "$WORK/initrd.gz" "$iso/initrd.gz"
+	cat >"$iso/isolinux/isolinux.cfg" <<-CFG
+		SERIAL 0 115200
+		DEFAULT linux
+		PROMPT 0
+		TIMEOUT 0
+		LABEL linux
+		  KERNEL /vmlinuz
+		  APPEND initrd=/initrd.gz $(kernel_cmdline)
+	CFG
+	xorriso -as mkisofs -quiet -o "$WORK/boot.iso" -b isolinux/isolinux.bin \
+		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+		"$iso" 2>"$WORK/xorriso.log" || { cat "$WORK/xorriso.log" >&2; fatal "xorriso failed"; }
+}
+
+start_bochs() {
+	make_iso
+	# clock sync=none: guest time follows emulated instructions, so guest
+	# cycle counts are repeatable. rfb with timeout=0 runs headless (nogui
+	# is not built into Debian's Bochs). panic/error must never prompt.
+	# The dummy sound drivers matter: with the default ALSA driver and no
+	# sound card, Bochs 2.7 aborts at start ("buffer overflow detected").
+	cat >"$WORK/bochsrc" <<-RC
+		megs: $HVT_MEM_MB
+		cpu: model=$HVT_CPU_MODEL, count=$HVT_CPUS, ips=200000000
+		romimage: file=/usr/share/bochs/BIOS-bochs-latest
+		vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+		ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+		ata0-master: type=cdrom, path=boot.iso, status=inserted
+		boot: cdrom
+		com1: enabled=1, mode=file, dev=serial.log
+		display_library: rfb, options="timeout=0"
+		log: bochs.log
+		panic: action=fatal
+		error: action=report
+		clock: sync=none, time0=local
+		sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+		speaker: enabled=0
+	RC
+	# Debian's Bochs has its debugger built in: "c" in the -rc file makes it
+	# run instead of stopping at the debugger prompt.
+	echo c >"$WORK/dbg.rc"
+	(cd "$WORK" && exec bochs -q -f bochsrc -rc dbg.rc </dev/null >bochs.out 2>&1) &
+	EMU_PID=$!
+	EMU_LOG=$WORK/bochs.log
+}
+
+start_qemu_x86() {
+	qemu-system-x86_64 -M q35 -cpu "$HVT_CPU_MODEL" -smp "$HVT_CPUS" -m "$HVT_MEM_MB" \
+		-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$WORK/initrd.gz" \
+		-append "$(kernel_cmdline)" </dev/null >"$SERIAL" 2>"$WORK/qemu.err" &
+	EMU_PID=$!
+	EMU_LOG=$WORK/qemu.err
+}
+
+start_qemu_arm64() {
+	qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu "$HVT_CPU_MODEL" \
+		-smp "$HVT_CPUS" -m "$HVT_MEM_MB" -nographic -no-reboot \
+		-kernel "$VMLINUZ" -initrd "$WORK/initrd.gz" \
+		-append "$(kernel_cmdline)" </dev/null >"$SERIAL" 2>"$WORK/qemu.err" &
+	EMU_PID=$!
+	EMU_LOG=$WORK/qemu.err
+}
+
+EMU_PID=
+TAIL_PID=
+
+# Stops the emulator we started (and only it): TERM, then KILL.
+stop_emulator() {
+	[[ -n $EMU_PID ]] || return 0
+	if kill -0 "$EMU_PID" 2>/dev/null; then
+		kill -TERM "$EMU_PID" 2>/dev/null || true
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$EMU_PID" 2>/dev/null || break
+			sleep 0.5
+		done
+		kill -KILL "$EMU_PID" 2>/dev/null || true
+	fi
+	wait "$EMU_PID" 2>/dev/null || true
+	EMU_PID=
+}
+
+cleanup() {
+	stop_emulator
+	if [[ -n $TAIL_PID ]]; then
+		kill "$TAIL_PID" 2>/dev/null || true
+		wait "$TAIL_PID" 2>/dev/null || true
+	fi
+}
+
+# count PATTERN: how many serial log lines contain the fixed string PATTERN.
+count() {
+	grep -acF -- "$1" "$SERIAL" 2>/dev/null || true
+}
+
+# Waits for the emulator while watching the console. Sets OUTCOME:
+#   finished HVTEST-END seen (the guest finished)
+#   panic    the kernel panicked
+#   reboot   the guest started over (Bochs reboots instead of exiting)
+#   timeout  the wall-clock limit passed
+#   exited   the emulator ended without any of the above
+# A panic or reboot ends the run at once rather than at the time limit.
+monitor() {
+	local start=$SECONDS end_at='' panic_at='' size=0 quiet_since=$SECONDS new
+	OUTCOME=exited
+	while kill -0 "$EMU_PID" 2>/dev/null; do
+		if ((SECONDS - start >= HVT_TIMEOUT)); then
+			OUTCOME=timeout
+			break
+		fi
+		if [[ -z $end_at && $(count HVTEST-END) -gt 0 ]]; then
+			end_at=$SECONDS
+			OUTCOME=finished
+		fi
+		# The guest powers off right after HVTEST-END; do not wait forever.
+		[[ -n $end_at ]] && ((SECONDS - end_at > 30)) && break
+		if [[ $(count HVTEST-BEGIN) -gt 1 || $(count 'ISOLINUX ') -gt 1 ]]; then
+			# (after HVTEST-END the results are complete all the same)
+			[[ $OUTCOME == panic || -n $end_at ]] || OUTCOME=reboot
+			break
+		fi
+		if [[ -z $panic_at && $(count 'Kernel panic - not syncing') -gt 0 ]]; then
+			panic_at=$SECONDS
+			OUTCOME=panic
+		fi
+		# After a panic, let its report reach the log: stop once the
+		# console has been quiet for 3 s (Bochs prints slowly).
+		new=$(stat -c %s "$SERIAL")
+		[[ $new != "$size" ]] && { size=$new; quiet_since=$SECONDS; }
+		if [[ -n $panic_at ]] && ((SECONDS - quiet_since >= 3 || SECONDS - panic_at >= 30)); then
+			break
+		fi
+		sleep 0.5
+	done
+	stop_emulator
+	[[ $OUTCOME == exited && $(count HVTEST-END) -gt 0 ]] && OUTCOME=finished
+	[[ $OUTCOME == exited && $(count 'Kernel panic - not syncing') -gt 0 ]] && OUTCOME=panic
+	return 0
+}
+
+# --- results ------------------------------------------------------------------
+
+# report_results: turn the clean console log into TAP.
+report_results() {
+	local log=$1 line status name note bin n got
+	local -A plans=() per_bin=()
+	local total='' nres=0
+	tap_open "$OUT_DIR/$LABEL.tap"
+	while IFS= read -r line; do
+		case $line in
+		'ok '* | 'not ok '*)
+			status=ok
+			[[ $line == not* ]] && { status=fail; line=${line#not }; }
+			line=${line#ok }
+			name=${line%% # *}
+			note=
+			[[ $line == *' # '* ]] && note=${line#* # }
+			tap_result "$status" "$LABEL.$name" "$note"
+			nres=$((nres + 1))
+			[[ $name == *.* ]] && per_bin[${name%%.*}]=$((${per_bin[${name%%.*}]:-0} + 1))
+			;;
+		'plan '*)
+			read -r _ bin n <<<"$line"
+			plans[$bin]=$n
+			;;
+		'results '*) total=${line#results } ;;
+		esac
+	done < <(grep -ao 'HVTEST: .*' "$log" | sed 's/^HVTEST: //')
+
+	# Lines lost on the console (or a guest that died mid-binary) show up
+	# as fewer results than announced.
+	for bin in $(printf '%s\n' "${!plans[@]}" | sort); do
+		got=${per_bin[$bin]:-0}
+		if [[ $got -eq ${plans[$bin]} ]]; then
+			tap_result ok "$LABEL.plan.$bin"
+		else
+			tap_result fail "$LABEL.plan.$bin" "$got results for a plan of ${plans[$bin]}"
+		fi
+	done
+	if [[ -n $total ]]; then
+		if [[ $total -eq $nres ]]; then
+			tap_result ok "$LABEL.results_complete"
+		else
+			tap_result fail "$LABEL.results_complete" "guest printed $total results, $nres arrived"
+		fi
+	fi
+	report_boot "$log"
+	report_log_scan "$log"
+	tap_close
+}
+
+# emulator_note: why the emulator stopped, when its log says (", ..." or "").
+# Bochs resets on a triple fault and then quits at its debugger prompt.
+emulator_note() {
+	local l
+	l=$(grep -a -m1 -E 'exception with no resolution|>>PANIC<<' "$EMU_LOG" 2>/dev/null |
+		grep -v 'soft power off' || true)
+	[[ $l == *'no resolution'* ]] && l="triple fault: ${l#*] }"
+	[[ -z $l && $EMU_LOG == *qemu.err ]] && l=$(tail -n 1 "$EMU_LOG" 2>/dev/null || true)
+	[[ -n $l ]] && echo ", ${l#*] }"
+	return 0
+}
+
+report_boot() {
+	local log=$1
+	case $OUTCOME in
+	finished) tap_result ok "$LABEL.boot_completed" ;;
+	timeout) tap_result fail "$LABEL.boot_completed" "timeout after ${HVT_TIMEOUT}s" ;;
+	panic) tap_result fail "$LABEL.boot_completed" "kernel panic" ;;
+	reboot) tap_result fail "$LABEL.boot_completed" "the guest rebooted" ;;
+	*) tap_result fail "$LABEL.boot_completed" "emulator exited before HVTEST-END$(emulator_note)" ;;
+	esac
+	if [[ $OUTCOME != finished ]]; then
+		local step
+		step=$(grep -ao 'HVTEST-STEP: .*' "$log" | tail -n 1 || true)
+		[[ -n $step ]] && tap_diag "last step started: ${step#HVTEST-STEP: }"
+		tap_diag "last console lines (full log: ${log#"$REPO"/}, emulator: ${EMU_LOG#"$REPO"/}):"
+		local l
+		while IFS= read -r l; do tap_diag "$l"; done < <(tail -n 8 "$log")
+	fi
+}
+
+report_log_scan() {
+	local log=$1 found a args=() l
+	for a in ${HVT_LOG_ALLOW:-}; do
+		args+=(--allow "$HVTEST_DIR/targets/$a")
+	done
+	if found=$("$HVTEST_DIR/scan-log.sh" "${args[@]}" "$log" 2>"$WORK/scan.err" | head -n 20); then
+		if grep -q HVTEST-DMESG-END "$log"; then
+			tap_result ok "$LABEL.kernel_log_clean"
+		else
+			tap_result fail "$LABEL.kernel_log_clean" "no dmesg dump in the log"
+		fi
+	else
+		tap_result fail "$LABEL.kernel_log_clean" "kernel trouble in the log"
+		while IFS= read -r l; do tap_diag "$l"; done <<<"$found"
+	fi
+	# Say so when known emulator warnings were ignored.
+	while IFS= read -r l; do tap_diag "${l#\# }"; done <"$WORK/scan.err"
+}
+
+# Two runs with the same label would share the work dir and result files
+# and wreck each other: the second waits for the first. The emulator inherits
+# the lock, so it is held as long as anything still writes there.
+lock_work_dir() {
+	exec {LOCK_FD}>"$WORK.lock"
+	if ! flock -n "$LOCK_FD"; then
+		say "$LABEL: another run of it is in progress; waiting (use --label for a parallel run)"
+		flock "$LOCK_FD"
+	fi
+}
+
+# --- main -----------------------------------------------------------------------
+
+main() {
+	local t0 log
+	parse_args "$@"
+	load_target
+	mkdir -p "$WORK" "$OUT_DIR"
+	lock_work_dir
+	t0=$SECONDS
+	rm -f "$SERIAL"
+	: >"$SERIAL"
+	build_initramfs
+	trap cleanup EXIT
+	trap 'exit 130' INT TERM
+	say "$LABEL: booting ($HVT_EMULATOR, $HVT_CPUS cpu, ${HVT_MEM_MB} MB, limit ${HVT_TIMEOUT}s${FILTER:+, filter $FILTER})"
+	case $HVT_EMULATOR in
+	bochs) start_bochs ;;
+	qemu-x86) start_qemu_x86 ;;
+	qemu-arm64) start_qemu_arm64 ;;
+	*) fatal "$TARGET.conf: unknown HVT_EMULATOR '$HVT_EMULATOR'" ;;
+	esac
+	if [[ $DEMO == 1 ]]; then
+		tail -n +1 -f "$SERIAL" &
+		TAIL_PID=$!
+	fi
+	monitor
+	cleanup
+	log=$OUT_DIR/$LABEL.log
+	# Without CRs and the firmware's terminal escapes, for people and grep.
+	tr -d '\r' <"$SERIAL" | sed -E $'s/\e(\\[[0-9;?]*[A-Za-z]|c)//g' >"$log"
+	report_results "$log"
+	echo "$LABEL: $TAP_PASS passed, $TAP_FAIL failed ($((SECONDS - t0))s)"
+	[[ $TAP_FAIL -eq 0 ]]
+}
+
+main "$@"
