@@ -82,7 +82,9 @@ module:
 hvctl:
 	$(MAKE) -C $(TOP)/tools/hvctl O=$(BUILD)/$(HV_ARCH) CC=$(UCC)
 
+# Built from scratch: a binary left from a renamed test must not run.
 selftests:
+	rm -rf $(BUILD)/$(HV_ARCH)/selftests
 	$(MAKE) -C $(TOP)/selftests/hv OUTPUT=$(BUILD)/$(HV_ARCH)/selftests CC=$(UCC) \
 		HV_UAPI=$(TOP)/uapi KSFT_DIR=$(KSFT_DIR)
 

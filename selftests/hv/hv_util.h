@@ -7,6 +7,8 @@
 #ifndef HV_UTIL_H
 #define HV_UTIL_H
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -67,6 +69,30 @@ static inline struct hv_run *hv_map_run(int vcpu_fd)
 static inline void *hv_io_data(struct hv_run *run)
 {
 	return (char *)run + run->io.data_offset;
+}
+
+/*
+ * A field of /proc/meminfo in KiB (e.g. "MemFree"), or -1. Guest RAM is
+ * allocated on first touch, so MemFree tells how much of it exists.
+ */
+static inline long hv_meminfo_kb(const char *field)
+{
+	size_t len = strlen(field);
+	char line[128];
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, field, len) && line[len] == ':') {
+			kb = strtol(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
 }
 
 #endif /* HV_UTIL_H */

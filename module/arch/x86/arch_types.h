@@ -70,6 +70,7 @@ struct hv_arch_vcpu {
 
 	/* an external interrupt waiting for the guest to accept it */
 	bool irq_pending;
+	bool irq_window_armed;	/* interrupt-window exiting is on */
 	u8 irq_vector;
 
 	u64 host_kernel_gs_base;	/* swapped around each entry */

@@ -43,6 +43,8 @@ static inline u64 vmx_host_xcr0(void)
 /* CR0/CR4 bits the VMX fixed-bit MSRs force (SDM Vol. 3C, A.7 and A.8). */
 unsigned long vmx_cr0_host_owned(void);
 unsigned long vmx_cr4_host_owned(void);
+unsigned long vmx_get_cr0(void);
+unsigned long vmx_get_cr4(void);
 void vmx_set_cr0(struct hv_vcpu *vcpu, unsigned long cr0);
 void vmx_set_cr4(struct hv_vcpu *vcpu, unsigned long cr4);
 void vmx_set_efer(struct hv_vcpu *vcpu, u64 efer);
@@ -67,6 +69,7 @@ void vmx_skip_instruction(struct hv_vcpu *vcpu);
 int vmx_exit_internal(struct hv_vcpu *vcpu, u32 suberror);
 void vmx_complete_pending(struct hv_vcpu *vcpu);
 void vmx_inject_pending_irq(struct hv_vcpu *vcpu);
+void vmx_set_irq_window(struct hv_vcpu *vcpu, bool on);
 
 int vmx_handle_io(struct hv_vcpu *vcpu);
 int vmx_handle_ept_violation(struct hv_vcpu *vcpu);
@@ -97,5 +100,6 @@ int vmx_read_guest_virt(struct hv_vcpu *vcpu, u64 gva, void *buf,
 			unsigned int len);
 int vmx_write_guest_virt(struct hv_vcpu *vcpu, u64 gva, const void *buf,
 			 unsigned int len);
+int vmx_guest_virt_gfn(struct hv_vcpu *vcpu, u64 gva, u64 *gfn);
 
 #endif /* HV_X86_VMX_H */

@@ -39,6 +39,26 @@ unsigned long vmx_cr4_host_owned(void)
 	return vmx_config.cr4_fixed0 | (u32)~vmx_config.cr4_fixed1;
 }
 
+/*
+ * The CR0/CR4 the guest sees: the bits hv owns come from the read shadow,
+ * the others from the register, which the guest changes without exiting.
+ */
+unsigned long vmx_get_cr0(void)
+{
+	unsigned long mask = vmx_cr0_host_owned();
+
+	return (vmcs_readl(GUEST_CR0) & ~mask) |
+	       (vmcs_readl(CR0_READ_SHADOW) & mask);
+}
+
+unsigned long vmx_get_cr4(void)
+{
+	unsigned long mask = vmx_cr4_host_owned();
+
+	return (vmcs_readl(GUEST_CR4) & ~mask) |
+	       (vmcs_readl(CR4_READ_SHADOW) & mask);
+}
+
 /* PAE paging outside long mode reads its PDPTEs from the VMCS at entry. */
 static void vmx_load_pdptrs(struct hv_vcpu *vcpu)
 {
@@ -135,7 +155,7 @@ static int vmx_mov_to_cr(struct hv_vcpu *vcpu, unsigned int cr,
 	case 0:
 		if (!vmx_cr0_valid(val) ||
 		    ((val & X86_CR0_PG) && (vmcs_read64(GUEST_IA32_EFER) &
-		      EFER_LME) && !(vmcs_readl(CR4_READ_SHADOW) & X86_CR4_PAE)))
+		      EFER_LME) && !(vmx_get_cr4() & X86_CR4_PAE)))
 			return vmx_inject_gp(vcpu);
 		vmx_set_cr0(vcpu, val);
 		break;
@@ -174,7 +194,7 @@ static unsigned long vmx_read_cr(struct hv_vcpu *vcpu, unsigned int cr)
 int vmx_handle_cr_access(struct hv_vcpu *vcpu)
 {
 	u64 q = vcpu->arch.exit.qualification;
-	unsigned long cr0 = vmcs_readl(CR0_READ_SHADOW);
+	unsigned long cr0 = vmx_get_cr0();
 
 	switch (CR_TYPE(q)) {
 	case CR_MOV_TO:

@@ -5,6 +5,7 @@
  * exceptions the VMM injects (SDM Vol. 3C, 27.6 "Event Injection").
  */
 #include <asm/irq_vectors.h>
+#include <asm/trapnr.h>
 #include <asm/vmx.h>
 
 #include "hv_core.h"
@@ -54,9 +55,11 @@ static bool vmx_interrupt_allowed(void)
 	       !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK);
 }
 
-static void vmx_set_irq_window(bool on)
+void vmx_set_irq_window(struct hv_vcpu *vcpu, bool on)
 {
 	u32 ctl = vmcs_read32(CPU_BASED_VM_EXEC_CONTROL);
+
+	vcpu->arch.irq_window_armed = on;
 
 	if (on)
 		ctl |= CPU_BASED_INTR_WINDOW_EXITING;
@@ -76,8 +79,14 @@ void vmx_inject_pending_irq(struct hv_vcpu *vcpu)
 	struct hv_arch_vcpu *arch = &vcpu->arch;
 	bool allowed;
 
-	if (!arch->irq_pending && !READ_ONCE(vcpu->run->request_interrupt_window))
+	bool want_window = READ_ONCE(vcpu->run->request_interrupt_window);
+
+	if (!arch->irq_pending && !want_window) {
+		/* the VMM may have withdrawn its request */
+		if (arch->irq_window_armed)
+			vmx_set_irq_window(vcpu, false);
 		return;
+	}
 	allowed = vmx_interrupt_allowed();
 	if (arch->irq_pending && allowed) {
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, arch->irq_vector |
@@ -85,7 +94,8 @@ void vmx_inject_pending_irq(struct hv_vcpu *vcpu)
 		arch->irq_pending = false;
 		return;
 	}
-	vmx_set_irq_window(true);
+	if (!arch->irq_window_armed)
+		vmx_set_irq_window(vcpu, true);
 }
 
 /* Fill the run structure's interrupt fields on every return to user. */
@@ -94,6 +104,23 @@ void vmx_fill_run_flags(struct hv_vcpu *vcpu)
 	vcpu->run->if_flag = !!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
 	vcpu->run->ready_for_interrupt = !vcpu->arch.irq_pending &&
 					 vmx_interrupt_allowed();
+}
+
+/*
+ * The exceptions that push an error code (SDM Vol. 3A, Table 7-1): VM entry
+ * fails when the deliver-error-code bit disagrees, and when the code has
+ * bits above 15 set (SDM Vol. 3C, 27.2.1.3).
+ */
+static bool vmx_exception_has_error_code(u32 vector)
+{
+	switch (vector) {
+	case X86_TRAP_DF: case X86_TRAP_TS: case X86_TRAP_NP:
+	case X86_TRAP_SS: case X86_TRAP_GP: case X86_TRAP_PF:
+	case X86_TRAP_AC: case X86_TRAP_CP:
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* HV_INJECT_EVENT */
@@ -123,7 +150,9 @@ long vmx_ioctl_inject_event(struct file *filp, void *arg)
 		info = NMI_VECTOR | INTR_TYPE_NMI_INTR;
 		break;
 	case HV_EVENT_EXCEPTION:
-		if (ev->vector >= 32 || ev->vector == NMI_VECTOR)
+		if (ev->vector >= 32 || ev->vector == NMI_VECTOR ||
+		    has_error != vmx_exception_has_error_code(ev->vector) ||
+		    ev->error_code > 0xffff)
 			return -EINVAL;
 		info = ev->vector | INTR_TYPE_HARD_EXCEPTION |
 		       (has_error ? INTR_INFO_DELIVER_CODE_MASK : 0);
@@ -139,6 +168,9 @@ long vmx_ioctl_inject_event(struct file *filp, void *arg)
 		preempt_enable();
 		return -EBUSY;
 	}
+	/* real mode pushes no error code, and VM entry insists (27.2.1.3) */
+	if (has_error && !(vmx_get_cr0() & X86_CR0_PE))
+		info &= ~INTR_INFO_DELIVER_CODE_MASK;
 	if (has_error)
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, ev->error_code);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info | INTR_INFO_VALID_MASK);

@@ -46,7 +46,8 @@ static void vmx_inject_exception(u8 vector, bool has_error, u32 error)
 {
 	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
 
-	if (has_error) {
+	/* real mode pushes no error code, and VM entry insists (27.2.1.3) */
+	if (has_error && (vmx_get_cr0() & X86_CR0_PE)) {
 		info |= INTR_INFO_DELIVER_CODE_MASK;
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
 	}
@@ -132,11 +133,11 @@ static int handle_skip(struct hv_vcpu *vcpu)
 
 static int handle_interrupt_window(struct hv_vcpu *vcpu)
 {
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
-		     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
-		     ~CPU_BASED_INTR_WINDOW_EXITING);
-	if (vcpu->arch.irq_pending)
-		return 1;	/* vmx_inject_pending_irq() delivers it */
+	vmx_set_irq_window(vcpu, false);
+	/* vmx_inject_pending_irq() delivers a pending one on entry */
+	if (vcpu->arch.irq_pending ||
+	    !READ_ONCE(vcpu->run->request_interrupt_window))
+		return 1;
 	vcpu->run->exit_reason = HV_EXIT_IRQ_WINDOW;
 	return 0;
 }

@@ -19,16 +19,11 @@
 #define PTE_LARGE	BIT_ULL(7)
 #define PTE_ADDR_MASK	GENMASK_ULL(51, 12)
 
+/* RAM the guest never touched reads as zeros, as it would for the guest. */
 static int vmx_read_gpa(struct hv_vcpu *vcpu, u64 gpa, void *buf,
 			unsigned int len)
 {
-	u32 flags;
-	struct page *page = hv_mem_lookup(vcpu->vm, gpa >> PAGE_SHIFT, &flags);
-
-	if (IS_ERR_OR_NULL(page))
-		return -EFAULT;
-	memcpy_from_page(buf, page, offset_in_page(gpa), len);
-	return 0;
+	return hv_mem_read_atomic(vcpu->vm, gpa, buf, len) ? -EFAULT : 0;
 }
 
 /* One level of a walk: the entry for @gva in the table at @table_gpa. */
@@ -119,6 +114,24 @@ int vmx_read_guest_virt(struct hv_vcpu *vcpu, u64 gva, void *buf,
 		done += n;
 	}
 	return done ? done : -EFAULT;
+}
+
+/**
+ * vmx_guest_virt_gfn() - the guest frame behind a linear address.
+ * @vcpu: the vCPU, VMCS loaded.
+ * @gva: guest-linear address.
+ * @gfn: receives the frame.
+ *
+ * Return: 0, or -EFAULT when the guest's paging does not map @gva.
+ */
+int vmx_guest_virt_gfn(struct hv_vcpu *vcpu, u64 gva, u64 *gfn)
+{
+	u64 gpa;
+
+	if (vmx_gva_to_gpa(vcpu, gva, &gpa))
+		return -EFAULT;
+	*gfn = gpa >> PAGE_SHIFT;
+	return 0;
 }
 
 /**

@@ -84,6 +84,26 @@ static int vmx_handle_string_io(struct hv_vcpu *vcpu, u64 qual)
 	io->count = count;
 	vcpu->arch.io_bytes = bytes;
 	if (qual & IO_IN) {
+		struct page *page;
+		u64 gfn;
+		u32 flags;
+
+		/*
+		 * The data is stored on the next entry, where nothing may
+		 * sleep: make sure the destination page exists first. The
+		 * guest then re-executes INS and exits again.
+		 */
+		if (vmx_guest_virt_gfn(vcpu, gva, &gfn))
+			return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+		page = hv_mem_lookup(vcpu->vm, gfn, &flags);
+		/* INS into MMIO or ROM is not emulated */
+		if (IS_ERR(page) || (flags & HV_MEM_READONLY))
+			return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+		if (!page) {
+			vcpu->arch.need_page = true;
+			vcpu->arch.need_page_gfn = gfn;
+			return -EAGAIN;
+		}
 		/* data arrives from user space: stored on the next entry */
 		vcpu->arch.string_gva = gva;
 		vcpu->arch.pending = VMX_PENDING_IO_IN_STRING;
@@ -152,5 +172,6 @@ void vmx_complete_io_in_string(struct hv_vcpu *vcpu)
 	if (vmx_write_guest_virt(vcpu, vcpu->arch.string_gva,
 				 (u8 *)vcpu->run + IO_DATA_OFFSET,
 				 vcpu->arch.io_bytes))
-		pr_debug("hv: INS into unmapped guest memory dropped\n");
+		/* only if the VMM rewrote the guest's page tables meanwhile */
+		pr_debug("hv: INS data dropped: destination no longer mapped\n");
 }

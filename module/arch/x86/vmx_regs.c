@@ -106,9 +106,9 @@ static long vmx_ioctl_get_sregs(struct file *filp, void *arg)
 	sregs->gdt.limit = vmcs_read32(GUEST_GDTR_LIMIT);
 	sregs->idt.base = vmcs_readl(GUEST_IDTR_BASE);
 	sregs->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
-	sregs->cr0 = vmcs_readl(CR0_READ_SHADOW);
+	sregs->cr0 = vmx_get_cr0();
 	sregs->cr3 = vmcs_readl(GUEST_CR3);
-	sregs->cr4 = vmcs_readl(CR4_READ_SHADOW);
+	sregs->cr4 = vmx_get_cr4();
 	sregs->efer = vmcs_read64(GUEST_IA32_EFER);
 	vmx_unload();
 	sregs->cr2 = vcpu->arch.cr2;

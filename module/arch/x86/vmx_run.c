@@ -148,8 +148,10 @@ static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 	if (guest_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
 	if (!fail) {
-		arch->launched = true;
 		vmx_read_exit_info(vcpu);
+		/* a failed entry leaves the VMCS clear (SDM 27.8) */
+		if (!(arch->exit.full_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+			arch->launched = true;
 		/* An NMI that made the guest exit belongs to the host. */
 		if (arch->exit.reason == EXIT_REASON_EXCEPTION_NMI &&
 		    (arch->exit.intr_info & INTR_INFO_INTR_TYPE_MASK) ==
