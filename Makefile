@@ -57,8 +57,8 @@ define kbuild
 	$(MAKE) -C $(1) M=$(2) $(KMAKE_ARCH) $(3) modules
 endef
 
-.PHONY: all help setup module hvctl selftests artifacts compile-check \
-	sparse checkpatch check demo clean
+.PHONY: all help setup module hvctl hvbench selftests artifacts compile-check \
+	sparse checkpatch check bench demo clean
 
 all: module hvctl
 
@@ -68,6 +68,7 @@ help:
 	@echo "make check         all tests: compile checks, x86-novmx, arm64-el2, x86-vmx"
 	@echo "make check TARGET=arm64-el2 T=hv_dev   one target, tests whose name matches"
 	@echo "make demo          boot the x86 VMX emulator and run the hvctl scenario"
+	@echo "make bench         hv and KVM side by side (build/results/bench-x86-vmx.json)"
 	@echo "make artifacts ARCH=x86_64|arm64   hv.ko, hvctl, selftests into build/ARCH/"
 	@echo "make compile-check KDIR=... [ARCH=arm64]   W=1 build, fails on any warning"
 	@echo "make sparse | make checkpatch   kernel static checks"
@@ -88,10 +89,13 @@ selftests:
 	$(MAKE) -C $(TOP)/selftests/hv OUTPUT=$(BUILD)/$(HV_ARCH)/selftests CC=$(UCC) \
 		HV_UAPI=$(TOP)/uapi KSFT_DIR=$(KSFT_DIR)
 
+hvbench:
+	$(MAKE) -C $(TOP)/tools/hvbench O=$(BUILD)/$(HV_ARCH) CC=$(UCC)
+
 # What the emulator targets boot with: the module for the pinned kernel,
 # static hvctl and static selftests.
 artifacts: KDIR := $(PINNED_KDIR)
-artifacts: hvctl selftests
+artifacts: hvctl selftests $(if $(filter x86_64,$(HV_ARCH)),hvbench)
 	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR)))
 	$(CROSS_COMPILE)strip --strip-debug -o $(BUILD)/$(HV_ARCH)/hv.ko \
 		$(call kmod_dir,$(KDIR))/hv.ko
@@ -125,6 +129,13 @@ checkpatch:
 
 check:
 	$(HVTEST)/check.sh
+
+# hv and KVM side by side in one emulator boot (not a pass/fail test).
+bench:
+	$(HVTEST)/setup.sh
+	$(MAKE) artifacts ARCH=x86_64
+	$(HVTEST)/run.sh x86-vmx-bench
+	$(TOP)/tools/hvbench/collect.sh $(BUILD)/results/x86-vmx-bench.log x86-vmx
 
 demo:
 	$(HVTEST)/setup.sh

@@ -114,6 +114,12 @@ copy_artifacts() {
 	else
 		say "warning: $ART/hvctl missing"
 	fi
+	# tools that steps call by name
+	for f in hvbench; do
+		[[ -f $ART/$f ]] || continue
+		cp "$ART/$f" "$root/usr/bin/$f"
+		warn_if_dynamic "$ART/$f"
+	done
 	for f in "$ART"/selftests/*; do
 		[[ -f $f && -x $f ]] || continue
 		want_kselftest "${f##*/}" || continue
@@ -147,7 +153,7 @@ build_initramfs() {
 	cp "$BUSYBOX" "$root/bin/busybox"
 	ln -s busybox "$root/bin/sh"
 	install -m 755 "$HVTEST_DIR/guest/init" "$root/init"
-	cp "$HVTEST_DIR/guest/lib.sh" "$root/hvtest/"
+	cp "$HVTEST_DIR/guest/lib.sh" "$HVTEST_DIR/guest/bench.lib.sh" "$root/hvtest/"
 	cp "$HVTEST_DIR"/guest/steps/*.sh "$root/hvtest/steps/"
 	[[ -f $HVTEST_DIR/guest/demo.sh ]] && cp "$HVTEST_DIR/guest/demo.sh" "$root/hvtest/"
 	# shellcheck disable=SC2086 # one step name per word

@@ -22,12 +22,13 @@ set -euo pipefail
 #   cross userland: gcc-aarch64-linux-gnu libc6-dev-arm64-cross and the :arm64
 #                   -dev packages, for the static arm64 hvctl and selftests
 #   hvctl:          libnl-3-dev libnl-genl-3-dev pkg-config; libfdt-dev
+#   benchmarks:     python3 (checks that the JSON of make bench parses)
 #   linting:        sparse, perl (checkpatch.pl), linux-source (checkpatch.pl
 #                   and the kselftest headers are extracted from its tarball)
 HOST_PACKAGES=(
 	bochs bochsbios vgabios qemu-system-x86 qemu-system-arm
 	busybox-static isolinux syslinux-common xorriso cpio xz-utils gzip
-	sparse perl gcc make pkg-config
+	sparse perl gcc make pkg-config python3
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	libnl-3-dev libnl-genl-3-dev libfdt-dev
 	libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libc6-dev:arm64

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvbench: run the same guest payloads on /dev/hv and on /dev/kvm and
+ * compare them.
+ *
+ *   hvbench run --backend hv|kvm [--quick] --out FILE
+ *	runs every benchmark on one hypervisor; one line per row in FILE
+ *   hvbench report --target NAME [--json FILE] HV_FILE [KVM_FILE]
+ *	prints both columns and their ratio, and writes the JSON
+ *
+ * The two runs are separate processes because the two hypervisors cannot
+ * own VT-x at the same time: the harness runs hv, unloads it, loads KVM.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+#include "hvbench.h"
+#include "report.h"
+
+#define MAX_REPS	9
+#define MAX_ROWS	16
+
+struct row {
+	char name[32];
+	char unit[16];
+	int higher_is_better;
+	double v[MAX_REPS];
+	int n;
+};
+
+struct bench_cfg {
+	const struct bench_backend *b;
+	int reps;
+	uint64_t exits;		/* iterations of the exit loops */
+	uint64_t compute;	/* rounds of the compute loop */
+	int creates;		/* VM create/destroy cycles per sample */
+};
+
+static struct row rows[MAX_ROWS];
+static int nrows;
+
+static struct row *row_get(const char *name, const char *unit, int hib)
+{
+	int i;
+
+	for (i = 0; i < nrows; i++)
+		if (!strcmp(rows[i].name, name))
+			return &rows[i];
+	if (nrows == MAX_ROWS)
+		abort();
+	snprintf(rows[nrows].name, sizeof(rows[0].name), "%s", name);
+	snprintf(rows[nrows].unit, sizeof(rows[0].unit), "%s", unit);
+	rows[nrows].higher_is_better = hib;
+	return &rows[nrows++];
+}
+
+static void sample(const char *name, const char *unit, int hib, double v)
+{
+	struct row *r = row_get(name, unit, hib);
+
+	if (r->n < MAX_REPS)
+		r->v[r->n++] = v;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void bench_vm_destroy(struct bench_vm *vm)
+{
+	if (vm->run && vm->run != MAP_FAILED)
+		munmap(vm->run, vm->run_size);
+	if (vm->ram && vm->ram != MAP_FAILED)
+		munmap(vm->ram, vm->ram_size);
+	if (vm->vcpu > 0)
+		close(vm->vcpu);
+	if (vm->vm > 0)
+		close(vm->vm);
+	if (vm->dev > 0)
+		close(vm->dev);
+	memset(vm, 0, sizeof(*vm));
+}
+
+/* Identity map of the first 4 GiB with 2 MiB pages, and the code blob. */
+static void guest_image(struct bench_vm *vm)
+{
+	uint64_t *pml4 = (uint64_t *)((char *)vm->ram + BENCH_PML4);
+	uint64_t *pdpt = pml4 + 512, *pd = pdpt + 512;
+	int i;
+
+	pml4[0] = (BENCH_PML4 + 0x1000) | 3;
+	for (i = 0; i < 4; i++)
+		pdpt[i] = (BENCH_PML4 + 0x2000 + i * 0x1000) | 3;
+	for (i = 0; i < 4 * 512; i++)
+		pd[i] = ((uint64_t)i << 21) | 0x83;	/* present, rw, 2 MiB */
+	memcpy((char *)vm->ram + BENCH_CODE, bench_blob_start,
+	       bench_blob_end - bench_blob_start);
+}
+
+static int vm_new(const struct bench_cfg *c, struct bench_vm *vm)
+{
+	int err;
+
+	memset(vm, 0, sizeof(*vm));
+	err = c->b->vm_create(vm, BENCH_RAM_SIZE);
+	if (err) {
+		fprintf(stderr, "hvbench: %s: cannot create a VM: %s\n",
+			c->b->name, strerror(-err));
+		bench_vm_destroy(vm);
+		return err;
+	}
+	guest_image(vm);
+	return 0;
+}
+
+/*
+ * Runs the payload at @entry until it reports done. Returns the guest's
+ * TSC delta (from BENCH_RESULT) and the host time in @host_ns.
+ */
+static int run_payload(const struct bench_cfg *c, struct bench_vm *vm,
+		       const unsigned char *entry, uint64_t rdi, uint64_t rsi,
+		       uint64_t *cycles, uint64_t *host_ns)
+{
+	uint64_t rip = BENCH_CODE + (entry - bench_blob_start), t0;
+	struct bench_exit e;
+	int err;
+
+	err = c->b->enter_long_mode(vm, rip, BENCH_STACK_TOP, rdi, rsi);
+	if (err) {
+		fprintf(stderr, "hvbench: %s: cannot set up long mode: %s\n",
+			c->b->name, strerror(-err));
+		return err;
+	}
+	t0 = now_ns();
+	for (;;) {
+		err = c->b->run(vm, &e);
+		if (err == -EINTR)
+			continue;
+		if (err) {
+			fprintf(stderr, "hvbench: %s: run: %s\n", c->b->name,
+				strerror(-err));
+			return err;
+		}
+		if (e.kind == BENCH_EXIT_IO && e.port == BENCH_PORT_DONE)
+			break;
+		if (e.kind == BENCH_EXIT_OTHER || e.kind == BENCH_EXIT_HLT) {
+			fprintf(stderr, "hvbench: %s: unexpected exit %u\n",
+				c->b->name, e.raw_reason);
+			return -EIO;
+		}
+	}
+	*host_ns = now_ns() - t0;
+	*cycles = *(uint64_t *)((char *)vm->ram + BENCH_RESULT);
+	return 0;
+}
+
+/* An exit loop: per-iteration guest cycles and host nanoseconds. */
+static int bench_exits(const struct bench_cfg *c, struct bench_vm *vm,
+		       const char *name, const unsigned char *entry)
+{
+	char host_name[32];
+	uint64_t cycles, ns;
+	int err = run_payload(c, vm, entry, c->exits, 0, &cycles, &ns);
+
+	if (err)
+		return err;
+	snprintf(host_name, sizeof(host_name), "%s_host", name);
+	sample(name, "cycles", 0, (double)cycles / c->exits);
+	sample(host_name, "ns", 0, (double)ns / c->exits);
+	return 0;
+}
+
+/* First touch: a fresh VM writes BENCH_TOUCH_SIZE bytes it never used. */
+static int bench_touch_once(const struct bench_cfg *c)
+{
+	struct bench_vm vm;
+	uint64_t cycles, ns;
+	int err = vm_new(c, &vm);
+
+	if (err)
+		return err;
+	err = run_payload(c, &vm, bench_touch, BENCH_TOUCH_SIZE, BENCH_TOUCH,
+			  &cycles, &ns);
+	if (!err)
+		sample("first_touch", "MB/s", 1,
+		       (BENCH_TOUCH_SIZE >> 20) * 1e9 / (double)ns);
+	bench_vm_destroy(&vm);
+	return err;
+}
+
+static int bench_create_once(const struct bench_cfg *c)
+{
+	struct bench_vm vm;
+	uint64_t t0 = now_ns();
+	int i, err;
+
+	for (i = 0; i < c->creates; i++) {
+		memset(&vm, 0, sizeof(vm));
+		err = c->b->vm_create(&vm, BENCH_RAM_SIZE);
+		bench_vm_destroy(&vm);
+		if (err)
+			return err;
+	}
+	sample("vm_create_destroy", "us", 0,
+	       (double)(now_ns() - t0) / c->creates / 1000);
+	return 0;
+}
+
+/* The compute loop in the guest against the same loop right here. */
+static int bench_compute_once(const struct bench_cfg *c, struct bench_vm *vm)
+{
+	uint64_t cycles, ns, t0;
+	volatile uint64_t sink;
+	int err;
+
+	t0 = __rdtsc();
+	sink = bench_compute(c->compute);
+	(void)sink;
+	t0 = __rdtsc() - t0;
+	err = run_payload(c, vm, bench_compute_guest, c->compute, 0, &cycles,
+			  &ns);
+	if (!err)
+		sample("compute_slowdown", "ratio", 0, (double)cycles / t0);
+	return err;
+}
+
+static int bench_all(const struct bench_cfg *c)
+{
+	struct bench_vm vm;
+	int rep, err = vm_new(c, &vm);
+
+	for (rep = 0; !err && rep < c->reps; rep++) {
+		err = bench_exits(c, &vm, "cpuid_exit", bench_cpuid) ?:
+		      bench_exits(c, &vm, "pio_exit", bench_pio) ?:
+		      bench_exits(c, &vm, "mmio_exit", bench_mmio) ?:
+		      bench_compute_once(c, &vm);
+	}
+	bench_vm_destroy(&vm);
+	for (rep = 0; !err && rep < c->reps; rep++)
+		err = bench_touch_once(c) ?: bench_create_once(c);
+	if (err)
+		fprintf(stderr, "hvbench: %s: a benchmark failed: %s\n",
+			c->b->name, strerror(-err));
+	return err;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int write_rows(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int i;
+
+	if (!f) {
+		fprintf(stderr, "hvbench: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < nrows; i++) {
+		struct row *r = &rows[i];
+
+		qsort(r->v, r->n, sizeof(r->v[0]), cmp_double);
+		fprintf(f, "%s %s %d %.3f %.3f %.3f\n", r->name, r->unit,
+			r->higher_is_better, r->v[r->n / 2], r->v[0],
+			r->v[r->n - 1]);
+	}
+	return fclose(f) ? 1 : 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct bench_cfg c = { .reps = 5, .exits = 2000, .compute = 2000000,
+			       .creates = 10 };
+	const char *out = NULL;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--backend") && i + 1 < argc) {
+			i++;
+			c.b = !strcmp(argv[i], "hv") ? &bench_hv :
+			      !strcmp(argv[i], "kvm") ? &bench_kvm : NULL;
+		} else if (!strcmp(argv[i], "--quick")) {
+			c.reps = 3;
+			c.exits = 200;
+			c.compute = 100000;
+			c.creates = 2;
+		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			out = argv[++i];
+		} else {
+			fprintf(stderr, "hvbench: unknown argument '%s'\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	if (!c.b || !out) {
+		fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] --out FILE\n");
+		return 2;
+	}
+	if (bench_all(&c))
+		return 1;
+	return write_rows(out);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "run"))
+		return cmd_run(argc - 2, argv + 2);
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return cmd_report(argc - 2, argv + 2);
+	fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] --out FILE\n"
+			"       hvbench report --target NAME [--json FILE] HV_FILE [KVM_FILE]\n");
+	return 2;
+}
