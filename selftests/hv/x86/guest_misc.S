@@ -72,7 +72,7 @@ guest_probe_end:
 	.balign 16
 	.globl guest_events_start, guest_events_end, guest_events_stubs
 	.globl guest_ev_sti_hlt, guest_ev_window, guest_ev_window_out
-	.globl guest_ev_rdmsr, guest_ev_loop, guest_ev_cli_loop
+	.globl guest_ev_rdmsr, guest_ev_loop, guest_ev_cli_loop, guest_ev_insns
 guest_events_start:
 guest_ev_sti_hlt:			/* halt with IF=1, say 0x42 when woken */
 	sti
@@ -91,6 +91,22 @@ guest_ev_rdmsr:				/* an MSR hv does not have: #GP(0) */
 	mov $0x1234, %ecx
 	rdmsr
 	out %al, $0x52
+	hlt
+guest_ev_insns:				/* exits hv handles in the kernel */
+	mov $0x1234, %eax
+	mov %eax, %dr0			/* DR access: kept, never armed */
+	mov %dr0, %ebx
+	mov %ebx, %eax
+	out %eax, $0x55
+	invd				/* skipped */
+	wbinvd				/* skipped */
+	pause
+	out %al, $0x56
+	vmxon (%eax)			/* #UD, 4 bytes */
+	monitor				/* #UD, 3 bytes */
+	mwait				/* #UD, 3 bytes */
+	rdpmc				/* #GP(0), 2 bytes */
+	out %al, $0x57
 	hlt
 guest_ev_loop:				/* IF=1, one exit per iteration */
 	sti

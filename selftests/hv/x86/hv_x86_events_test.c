@@ -240,6 +240,26 @@ TEST_F(ev, rdmsr_gp)
 	x86_run_expect(_metadata, t, HV_EXIT_HLT);
 }
 
+/*
+ * Exits the kernel handles without user space: MOV DR (remembered, never
+ * armed), INVD, WBINVD, PAUSE (skipped); VMX, MONITOR and MWAIT raise #UD,
+ * RDPMC #GP(0).
+ */
+TEST_F(ev, in_kernel_instructions)
+{
+	struct hv_test_vm *t = &self->t;
+
+	x86_events_setup(_metadata, t, guest_ev_insns, false);
+	x86_expect_out(_metadata, t, 0x55, 4, 0x1234);
+	x86_run_out(_metadata, t, 0x56, 1);
+	x86_expect_handler(_metadata, t, 6, 0, 4);	/* vmxon */
+	x86_expect_handler(_metadata, t, 6, 0, 3);	/* monitor */
+	x86_expect_handler(_metadata, t, 6, 0, 3);	/* mwait */
+	x86_expect_handler(_metadata, t, 13, 0, 2);	/* rdpmc */
+	x86_run_out(_metadata, t, 0x57, 1);
+	x86_run_expect(_metadata, t, HV_EXIT_HLT);
+}
+
 TEST_F(ev, invalid_events)
 {
 	struct hv_test_vm *t = &self->t;

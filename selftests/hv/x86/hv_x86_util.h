@@ -45,7 +45,7 @@ X86_GUEST(strio);
 /* Entry points inside guest_events. */
 extern const unsigned char guest_events_stubs[], guest_ev_sti_hlt[],
 	guest_ev_window[], guest_ev_window_out[], guest_ev_rdmsr[],
-	guest_ev_loop[], guest_ev_cli_loop[];
+	guest_ev_insns[], guest_ev_loop[], guest_ev_cli_loop[];
 
 /* The guest-physical address of a label of the payload at X86_CODE. */
 #define X86_GADDR(label, name)						\
