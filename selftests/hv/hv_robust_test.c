@@ -20,7 +20,68 @@
 static const unsigned char guest_spin[] = { 0xeb, 0xfe };	/* jmp . */
 /* out %al,$0x10; inc %al; jmp back: one I/O exit per iteration */
 static const unsigned char guest_count[] = { 0xe6, 0x10, 0xfe, 0xc0, 0xeb, 0xfa };
+/*
+ * mov $0x1000,%bx; 1: mov %bx,%ds; movb $1,(0); add $0x100,%bx;
+ * cmp $0x1000,%bx (wraps at 0x10000 segments = 1 MiB); jmp 1b
+ */
+static const unsigned char guest_touch_then_spin[] = {
+	0xbb, 0x00, 0x10, 0x8e, 0xdb, 0xc6, 0x06, 0x00, 0x00, 0x01,
+	0x81, 0xc3, 0x00, 0x01, 0xeb, 0xf3,
+};
 #define GUEST_LOAD	0x1000
+#define GUEST_PC(regs)	((regs).rip)
+#define GUEST_COUNT_EXIT HV_EXIT_IO
+#define guest_count_value(run)	(*(__u8 *)hv_io_data(run))
+
+/* Start the vCPU at GUEST_LOAD in real mode with CS = 0. */
+static int guest_set_entry(int vcpu_fd)
+{
+	struct hv_sregs sregs;
+	struct hv_regs regs = { .rip = GUEST_LOAD, .rflags = 2 };
+
+	if (ioctl(vcpu_fd, HV_GET_SREGS, &sregs))
+		return -1;
+	sregs.cs.selector = 0;
+	sregs.cs.base = 0;
+	if (ioctl(vcpu_fd, HV_SET_SREGS, &sregs))
+		return -1;
+	return ioctl(vcpu_fd, HV_SET_REGS, &regs);
+}
+#elif defined(__aarch64__)
+/* EL1 at 0x1000, MMU off: b . */
+static const unsigned char guest_spin[] = { 0x00, 0x00, 0x00, 0x14 };
+/*
+ * mov x1, #0x10000000 (not RAM); 1: strb w0, [x1]; add w0, w0, #1; b 1b:
+ * one MMIO write per iteration
+ */
+static const unsigned char guest_count[] = {
+	0x01, 0x00, 0xa2, 0xd2, 0x20, 0x00, 0x00, 0x39,
+	0x00, 0x04, 0x00, 0x11, 0xfe, 0xff, 0xff, 0x17,
+};
+/*
+ * mov x1, #0x800; 1: strb w0, [x1]; add x1, x1, #0x1000;
+ * and x1, x1, #0xfffff (wraps at 1 MiB); b 1b
+ */
+static const unsigned char guest_touch_then_spin[] = {
+	0x01, 0x00, 0x81, 0xd2, 0x20, 0x00, 0x00, 0x39,
+	0x21, 0x04, 0x40, 0x91, 0x21, 0x4c, 0x40, 0x92,
+	0xfd, 0xff, 0xff, 0x17,
+};
+#define GUEST_LOAD	0x1000
+#define GUEST_PC(regs)	((regs).pc)
+#define GUEST_COUNT_EXIT HV_EXIT_MMIO
+#define guest_count_value(run)	((run)->mmio.data[0])
+
+/* Start the vCPU at GUEST_LOAD (reset state: EL1h, MMU off). */
+static int guest_set_entry(int vcpu_fd)
+{
+	struct hv_regs regs;
+
+	if (ioctl(vcpu_fd, HV_GET_REGS, &regs))
+		return -1;
+	regs.pc = GUEST_LOAD;
+	return ioctl(vcpu_fd, HV_SET_REGS, &regs);
+}
 #endif
 
 #define RAM_SIZE	0x10000
@@ -34,9 +95,6 @@ static void sig_nop(int sig)
 static int robust_vm(struct __test_metadata *_metadata, struct hv_test_vm *t,
 		     const unsigned char *code, size_t len, __u32 vcpu_id)
 {
-	struct hv_sregs sregs;
-	struct hv_regs regs = { .rip = GUEST_LOAD, .rflags = 2 };
-
 	t->vm_fd = hv_create_vm(t->dev_fd);
 	ASSERT_LE(0, t->vm_fd);
 	ASSERT_EQ(0, hv_set_region(t->vm_fd, 0, 0, RAM_SIZE, 0));
@@ -47,11 +105,7 @@ static int robust_vm(struct __test_metadata *_metadata, struct hv_test_vm *t,
 	ASSERT_LE(0, t->vcpu_fd);
 	t->run = hv_map_run(t->vcpu_fd);
 	ASSERT_NE(NULL, t->run);
-	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_GET_SREGS, &sregs));
-	sregs.cs.selector = 0;
-	sregs.cs.base = 0;
-	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_SET_SREGS, &sregs));
-	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_SET_REGS, &regs));
+	ASSERT_EQ(0, guest_set_entry(t->vcpu_fd));
 	return 0;
 }
 
@@ -73,6 +127,17 @@ static void arm_alarm(long usec)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+/* Fires SIGALRM every @usec until disarmed with arm_alarm(0). */
+static void arm_alarm_repeat(long usec)
+{
+	struct itimerval it = { .it_value = { .tv_usec = usec },
+				.it_interval = { .tv_usec = usec } };
+	struct sigaction sa = { .sa_handler = sig_nop };
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
 TEST(signal_interrupts_run_and_run_resumes)
 {
 	struct hv_test_vm t = { .dev_fd = hv_open_dev() };
@@ -87,11 +152,11 @@ TEST(signal_interrupts_run_and_run_resumes)
 	}
 	/* the guest's state is kept: it is still in its loop */
 	ASSERT_EQ(0, __hv_ioctl(t.vcpu_fd, HV_GET_REGS, &before));
-	EXPECT_EQ(GUEST_LOAD, before.rip);
+	EXPECT_EQ(GUEST_LOAD, GUEST_PC(before));
 	arm_alarm(20000);
 	ASSERT_EQ(-EINTR, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
 	ASSERT_EQ(0, __hv_ioctl(t.vcpu_fd, HV_GET_REGS, &after));
-	EXPECT_EQ(before.rip, after.rip);
+	EXPECT_EQ(GUEST_PC(before), GUEST_PC(after));
 	robust_vm_close(&t);
 	close(t.dev_fd);
 }
@@ -106,7 +171,7 @@ TEST(immediate_exit)
 	ASSERT_EQ(HV_EXIT_INTR, t.run->exit_reason);
 	t.run->immediate_exit = 0;
 	ASSERT_EQ(0, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
-	ASSERT_EQ(HV_EXIT_IO, t.run->exit_reason);
+	ASSERT_EQ(GUEST_COUNT_EXIT, t.run->exit_reason);
 	robust_vm_close(&t);
 	close(t.dev_fd);
 }
@@ -165,15 +230,6 @@ static long meminfo_kb(const char *key)
 static void child_vmm(void)
 {
 	struct hv_test_vm t = { 0 };
-	static const unsigned char touch_then_spin[] = {
-		/* mov $0x1000,%bx; 1: mov %bx,%ds; movb $1,(0); add $0x100,%bx;
-		 * cmp $0x1000,%bx (wraps at 0x10000 segments = 1 MiB); jmp 1b
-		 */
-		0xbb, 0x00, 0x10, 0x8e, 0xdb, 0xc6, 0x06, 0x00, 0x00, 0x01,
-		0x81, 0xc3, 0x00, 0x01, 0xeb, 0xf3,
-	};
-	struct hv_sregs sregs;
-	struct hv_regs regs = { .rip = GUEST_LOAD, .rflags = 2 };
 
 	t.dev_fd = open(HV_DEVICE_PATH, O_RDWR);
 	t.vm_fd = hv_create_vm(t.dev_fd);
@@ -182,15 +238,11 @@ static void child_vmm(void)
 	t.ram = hv_map_ram(t.vm_fd, 0, 0x100000);
 	if (!t.ram)
 		_exit(1);
-	memcpy((char *)t.ram + GUEST_LOAD, touch_then_spin,
-	       sizeof(touch_then_spin));
+	memcpy((char *)t.ram + GUEST_LOAD, guest_touch_then_spin,
+	       sizeof(guest_touch_then_spin));
 	t.vcpu_fd = hv_create_vcpu(t.vm_fd, 0);
-	if (t.vcpu_fd < 0 || ioctl(t.vcpu_fd, HV_GET_SREGS, &sregs))
+	if (t.vcpu_fd < 0 || guest_set_entry(t.vcpu_fd))
 		_exit(1);
-	sregs.cs.selector = 0;
-	sregs.cs.base = 0;
-	ioctl(t.vcpu_fd, HV_SET_SREGS, &sregs);
-	ioctl(t.vcpu_fd, HV_SET_REGS, &regs);
 	for (;;)
 		ioctl(t.vcpu_fd, HV_RUN, NULL);
 }
@@ -236,8 +288,8 @@ static void *count_runner(void *arg)
 
 	while (c->exits < 2000) {
 		if (ioctl(c->t->vcpu_fd, HV_RUN, NULL) ||
-		    c->t->run->exit_reason != HV_EXIT_IO ||
-		    *(__u8 *)hv_io_data(c->t->run) != expect++)
+		    c->t->run->exit_reason != GUEST_COUNT_EXIT ||
+		    guest_count_value(c->t->run) != expect++)
 			c->bad++;
 		c->exits++;
 	}
@@ -253,9 +305,6 @@ TEST(two_vms_two_vcpus_concurrently)
 	int i, dev = hv_open_dev();
 
 	for (i = 0; i < 4; i += 2) {
-		struct hv_sregs sregs;
-		struct hv_regs regs = { .rip = GUEST_LOAD, .rflags = 2 };
-
 		vms[i].dev_fd = dev;
 		robust_vm(_metadata, &vms[i], guest_count,
 			  sizeof(guest_count), 0);
@@ -265,14 +314,7 @@ TEST(two_vms_two_vcpus_concurrently)
 		ASSERT_LE(0, vms[i + 1].vcpu_fd);
 		vms[i + 1].run = hv_map_run(vms[i + 1].vcpu_fd);
 		ASSERT_NE(NULL, vms[i + 1].run);
-		ASSERT_EQ(0, __hv_ioctl(vms[i + 1].vcpu_fd, HV_GET_SREGS,
-					&sregs));
-		sregs.cs.selector = 0;
-		sregs.cs.base = 0;
-		ASSERT_EQ(0, __hv_ioctl(vms[i + 1].vcpu_fd, HV_SET_SREGS,
-					&sregs));
-		ASSERT_EQ(0, __hv_ioctl(vms[i + 1].vcpu_fd, HV_SET_REGS,
-					&regs));
+		ASSERT_EQ(0, guest_set_entry(vms[i + 1].vcpu_fd));
 	}
 	for (i = 0; i < 4; i++) {
 		c[i] = (struct counter){ .t = &vms[i] };
@@ -330,6 +372,9 @@ static const unsigned long fuzz_cmds[] = {
 	HV_GET_REGS, HV_SET_REGS, HV_GET_SREGS, HV_SET_SREGS, HV_GET_MSRS,
 	HV_SET_MSRS, HV_GET_FPU, HV_SET_FPU, HV_SET_CPUID,
 	HV_GET_SUPPORTED_CPUID, HV_INJECT_EVENT,
+#elif defined(__aarch64__)
+	HV_GET_REGS, HV_SET_REGS, HV_GET_SYSREGS, HV_SET_SYSREGS, HV_GET_FPU,
+	HV_SET_FPU, HV_SET_IRQ_LINE, HV_GET_POWER, HV_SET_POWER,
 #endif
 };
 
@@ -408,9 +453,16 @@ static void fuzz_one(struct fuzz *f, unsigned char *buf, size_t len)
 		arg = fuzz_create_arg(buf, cmd);
 	else
 		arg = fuzz_arg(buf, len);
+	/*
+	 * Repeating: an alarm that fires before HV_RUN enters the guest
+	 * would leave a guest that never exits (an arm64 guest in an UNDEF
+	 * loop) running forever.
+	 */
 	if (cmd == HV_RUN)
-		arm_alarm(200);
+		arm_alarm_repeat(200);
 	r = ioctl(fd, cmd, arg);
+	if (cmd == HV_RUN)
+		arm_alarm(0);
 	if (r >= 0)
 		f->ok++;
 	/* new VM or vCPU files join the pool; the ones they replace close */

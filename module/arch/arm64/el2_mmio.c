@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stage-2 aborts: a first touch of RAM maps a page; anything else (no RAM
+ * there, or a write to ROM) is MMIO, described to user space from the
+ * syndrome the CPU gives (ARM ARM D19.2.45, ISS encoding for a Data Abort:
+ * ISV, SAS, SSE, SRT, SF, WnR). hv does not decode instructions: an access
+ * without a valid syndrome (ISV = 0: load/store pair, writeback, SIMD...)
+ * is reported as HV_INTERNAL_EMULATION, not guessed.
+ */
+#include <linux/mm.h>
+#include <asm/esr.h>
+
+#include "hv_core.h"
+#include "el2.h"
+
+static u64 el2_fault_gpa(const struct el2_exit_info *e)
+{
+	return ((e->hpfar & HPFAR_MASK) << 8) | (e->far & ~PAGE_MASK);
+}
+
+static int el2_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct hv_exit_mmio *mmio = &vcpu->run->mmio;
+	u64 esr = arch->exit.esr;
+	unsigned int len, rt;
+
+	if (!(esr & ESR_ELx_ISV) || (esr & ESR_ELx_S1PTW))
+		return el2_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+	len = 1U << ((esr & ESR_ELx_SAS) >> ESR_ELx_SAS_SHIFT);
+	rt = (esr & ESR_ELx_SRT_MASK) >> ESR_ELx_SRT_SHIFT;
+
+	vcpu->run->exit_reason = HV_EXIT_MMIO;
+	mmio->phys_addr = gpa;
+	mmio->len = len;
+	mmio->is_write = !!(esr & ESR_ELx_WNR);
+	memset(mmio->data, 0, sizeof(mmio->data));
+	if (mmio->is_write) {
+		u64 value = el2_get_reg(vcpu, rt);
+
+		/* little-endian data, the access size's low bytes */
+		memcpy(mmio->data, &value, len);
+	} else {
+		arch->pending = EL2_PENDING_MMIO_READ;
+		arch->mmio_rt = rt;
+		arch->mmio_len = len;
+		arch->mmio_sign_extend = !!(esr & ESR_ELx_SSE);
+		arch->mmio_64bit = !!(esr & ESR_ELx_SF);
+	}
+	el2_skip_instruction(vcpu);
+	return 0;
+}
+
+/**
+ * el2_complete_mmio_read() - put the data user space supplied for an MMIO
+ * read into the target register: sign-extended from the access size when
+ * the load was a signed one (SSE), to 32 bits for a W register (SF = 0).
+ * @vcpu: the vCPU, not running.
+ */
+void el2_complete_mmio_read(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	unsigned int bits = arch->mmio_len * 8;
+	u64 value = 0;
+
+	memcpy(&value, vcpu->run->mmio.data, arch->mmio_len);
+	if (bits < 64 && arch->mmio_sign_extend)
+		value = (u64)sign_extend64(value, bits - 1);
+	if (!arch->mmio_64bit)
+		value = (u32)value;
+	el2_set_reg(vcpu, arch->mmio_rt, value);
+}
+
+/**
+ * el2_handle_abort() - a stage-2 instruction or data abort.
+ * @vcpu: the vCPU.
+ *
+ * Return: see el2_exit_fn: 1 after mapping RAM, 0 for an MMIO or internal
+ * error exit, -EAGAIN when a page or table pages must be allocated first.
+ */
+int el2_handle_abort(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	const struct el2_exit_info *e = &arch->exit;
+	bool instr = ESR_ELx_EC(e->esr) == ESR_ELx_EC_IABT_LOW;
+	bool write = !instr && (e->esr & ESR_ELx_WNR) &&
+		     !(e->esr & ESR_ELx_S1PTW);
+	u64 gpa = el2_fault_gpa(e);
+	unsigned long generation;
+	struct page *page;
+	u32 flags;
+
+	/* an external abort, alignment or TLB conflict: not ours to fix */
+	switch (e->esr & ESR_ELx_FSC_TYPE) {
+	case ESR_ELx_FSC_FAULT:
+	case ESR_ELx_FSC_ACCESS:
+	case ESR_ELx_FSC_PERM:
+		break;
+	default:
+		return el2_exit_internal(vcpu, HV_INTERNAL_EXIT_UNHANDLED);
+	}
+	generation = READ_ONCE(vcpu->vm->mem_generation);
+	smp_rmb();	/* the slot lookup is not older than the generation */
+	page = hv_mem_lookup(vcpu->vm, gpa >> PAGE_SHIFT, &flags);
+	if (IS_ERR(page) || (write && (flags & HV_MEM_READONLY))) {
+		if (instr)
+			return el2_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+		return el2_emulate_mmio(vcpu, gpa);
+	}
+	if (!page) {
+		/* first touch: allocate where sleeping is allowed, then retry */
+		arch->need_page = true;
+		arch->need_page_gfn = gpa >> PAGE_SHIFT;
+		return -EAGAIN;
+	}
+	if (arch->page_cache_nr < EL2_NR_CACHE_PAGES - 1)
+		return -EAGAIN;
+	return s2_map(vcpu, gpa >> PAGE_SHIFT, page,
+		      !(flags & HV_MEM_READONLY), generation) ?: 1;
+}

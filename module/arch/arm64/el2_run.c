@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The EL2 run loop (VHE host), in three layers:
+ *   hv_arch_vcpu_run()   policy: power state, signals, rescheduling,
+ *                        sleeping work (preemption on);
+ *   el2_run_inner()      the guest's EL1/EL0 system registers and FP/SIMD
+ *                        registers live in the CPU; enter and handle the
+ *                        exits the kernel owns (preemption and softirqs
+ *                        off, inside kernel_neon_begin/end);
+ *   el2_enter_exit()     one entry and exit with DAIF masked: EL2 traps,
+ *                        vectors and timer switched, exit syndrome read;
+ *   __el2_guest_enter    (entry.S) the GPR switch and ERET.
+ *
+ * The host kernel never uses the EL1 registers on a VHE system (its _EL1
+ * accesses reach EL2), so the guest's stay loaded across exits handled in
+ * the kernel. What the host does use is switched on every entry and exit:
+ * HCR_EL2, VBAR_EL2, CPTR_EL2, MDCR_EL2, CNTHCTL_EL2 (in C, IRQs masked)
+ * and SP_EL0, which holds the kernel's `current` (in entry.S).
+ */
+#include <linux/interrupt.h>
+#include <linux/percpu.h>
+#include <linux/sched/signal.h>
+#include <asm/daifflags.h>
+#include <asm/kvm_arm.h>
+#include <asm/neon.h>
+#include <asm/sysreg.h>
+
+#include "hv_arch.h"
+#include "hv_core.h"
+#include "el2.h"
+#include "el2_sysreg.h"
+
+/* MDCR_EL2: trap the guest's PMU and debug register accesses. */
+#define EL2_MDCR_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
+			 MDCR_EL2_TDOSA | MDCR_EL2_TDRA)
+
+/* EL2 registers of the host while one of our guests runs on this CPU. */
+struct el2_host_state {
+	u64 hcr, vbar, cptr, mdcr, cnthctl;
+};
+
+static DEFINE_PER_CPU(struct el2_host_state, el2_host);
+
+void el2_unexpected_exception(u64 esr, u64 elr, u64 spsr)
+{
+	struct el2_host_state *host = this_cpu_ptr(&el2_host);
+
+	write_sysreg(host->vbar, vbar_el2);
+	write_sysreg(host->hcr, hcr_el2);
+	isb();
+	panic("hv: unexpected exception at EL2: ESR %#llx ELR %#llx SPSR %#llx\n",
+	      esr, elr, spsr);
+}
+
+/*
+ * CPTR_EL2 for the guest (VHE layout, ARM ARM D19.2.31): FP/SIMD used
+ * freely (its registers are the guest's here), SVE and SME trapped to EL2
+ * (the guest does not have them), trace and activity monitors trapped.
+ */
+static u64 el2_guest_cptr(void)
+{
+	return CPACR_ELx_FPEN | CPACR_ELx_TTA | CPTR_EL2_TAM;
+}
+
+/* Load the guest's EL1 and EL0 state; the CPU keeps it until el2_put(). */
+static void el2_load(struct hv_vcpu *vcpu, u64 *host_tpidr)
+{
+	const struct el2_sysregs *s = &vcpu->arch.sys;
+
+	host_tpidr[0] = read_sysreg(tpidr_el0);
+	host_tpidr[1] = read_sysreg(tpidrro_el0);
+	write_sysreg(s->tpidr_el0, tpidr_el0);
+	write_sysreg(s->tpidrro_el0, tpidrro_el0);
+
+	write_sysreg(vcpu->arch.mpidr, vmpidr_el2);
+	write_sysreg(read_cpuid_id(), vpidr_el2);
+	write_sysreg_s(s->sctlr, SYS_SCTLR_EL12);
+	write_sysreg_s(s->tcr, SYS_TCR_EL12);
+	write_sysreg_s(s->cpacr, SYS_CPACR_EL12);
+	write_sysreg_s(s->ttbr0, SYS_TTBR0_EL12);
+	write_sysreg_s(s->ttbr1, SYS_TTBR1_EL12);
+	write_sysreg_s(s->esr, SYS_ESR_EL12);
+	write_sysreg_s(s->afsr0, SYS_AFSR0_EL12);
+	write_sysreg_s(s->afsr1, SYS_AFSR1_EL12);
+	write_sysreg_s(s->far, SYS_FAR_EL12);
+	write_sysreg_s(s->mair, SYS_MAIR_EL12);
+	write_sysreg_s(s->vbar, SYS_VBAR_EL12);
+	write_sysreg_s(s->contextidr, SYS_CONTEXTIDR_EL12);
+	write_sysreg_s(s->amair, SYS_AMAIR_EL12);
+	write_sysreg_s(s->cntkctl, SYS_CNTKCTL_EL12);
+	write_sysreg(s->par, par_el1);
+	write_sysreg(s->tpidr_el1, tpidr_el1);
+	write_sysreg(s->sp_el1, sp_el1);
+	write_sysreg_s(s->elr_el1, SYS_ELR_EL12);
+	write_sysreg_s(s->spsr_el1, SYS_SPSR_EL12);
+	write_sysreg(s->cntvoff, cntvoff_el2);
+	__el2_fpsimd_load(&vcpu->arch.fp);
+}
+
+static void el2_put(struct hv_vcpu *vcpu, const u64 *host_tpidr)
+{
+	struct el2_sysregs *s = &vcpu->arch.sys;
+
+	__el2_fpsimd_save(&vcpu->arch.fp);
+	s->sctlr = read_sysreg_s(SYS_SCTLR_EL12);
+	s->tcr = read_sysreg_s(SYS_TCR_EL12);
+	s->cpacr = read_sysreg_s(SYS_CPACR_EL12);
+	s->ttbr0 = read_sysreg_s(SYS_TTBR0_EL12);
+	s->ttbr1 = read_sysreg_s(SYS_TTBR1_EL12);
+	s->esr = read_sysreg_s(SYS_ESR_EL12);
+	s->afsr0 = read_sysreg_s(SYS_AFSR0_EL12);
+	s->afsr1 = read_sysreg_s(SYS_AFSR1_EL12);
+	s->far = read_sysreg_s(SYS_FAR_EL12);
+	s->mair = read_sysreg_s(SYS_MAIR_EL12);
+	s->vbar = read_sysreg_s(SYS_VBAR_EL12);
+	s->contextidr = read_sysreg_s(SYS_CONTEXTIDR_EL12);
+	s->amair = read_sysreg_s(SYS_AMAIR_EL12);
+	s->cntkctl = read_sysreg_s(SYS_CNTKCTL_EL12);
+	s->par = read_sysreg_par();
+	s->tpidr_el1 = read_sysreg(tpidr_el1);
+	s->sp_el1 = read_sysreg(sp_el1);
+	s->elr_el1 = read_sysreg_s(SYS_ELR_EL12);
+	s->spsr_el1 = read_sysreg_s(SYS_SPSR_EL12);
+
+	s->tpidr_el0 = read_sysreg(tpidr_el0);
+	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	write_sysreg(host_tpidr[0], tpidr_el0);
+	write_sysreg(host_tpidr[1], tpidrro_el0);
+}
+
+/*
+ * A stage-2 permission fault may leave HPFAR_EL2 UNKNOWN (ARM ARM D19.2.51;
+ * only faults on a stage-1 walk, translation and access-flag faults set it
+ * for sure): translate FAR with the guest's stage 1 instead, while its
+ * registers and HCR_EL2 are still in place. PAR_EL1 is the guest's.
+ */
+static u64 el2_fault_hpfar(u64 esr, u64 far)
+{
+	u64 par, guest_par;
+	u32 ec = ESR_ELx_EC(esr);
+
+	if (ec != ESR_ELx_EC_DABT_LOW && ec != ESR_ELx_EC_IABT_LOW)
+		return 0;
+	if ((esr & ESR_ELx_S1PTW) ||
+	    (esr & ESR_ELx_FSC_TYPE) != ESR_ELx_FSC_PERM)
+		return read_sysreg(hpfar_el2);
+	guest_par = read_sysreg_par();
+	par = el2_at_s1e1r(far);
+	write_sysreg(guest_par, par_el1);
+	if (par & SYS_PAR_EL1_F)
+		return read_sysreg(hpfar_el2);
+	/* HPFAR_EL2.FIPA holds IPA[47:12] in bits 43:4 */
+	return ((par & GENMASK_ULL(47, 12)) >> 8);
+}
+
+/* One guest entry and exit. DAIF stays masked so nothing runs in between. */
+static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
+{
+	struct el2_host_state *host = this_cpu_ptr(&el2_host);
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct el2_exit_info *e = &arch->exit;
+
+	local_daif_mask();
+	host->hcr = read_sysreg(hcr_el2);
+	host->vbar = read_sysreg(vbar_el2);
+	host->cptr = read_sysreg(cpacr_el1);
+	host->mdcr = read_sysreg(mdcr_el2);
+	host->cnthctl = read_sysreg(cnthctl_el2);
+
+	write_sysreg(el2_guest_cptr(), cpacr_el1);
+	write_sysreg(host->mdcr | EL2_MDCR_TRAPS, mdcr_el2);
+	write_sysreg((host->cnthctl | EL2_CNTHCTL_EL1PCTEN) &
+		     ~EL2_CNTHCTL_EL1PTEN, cnthctl_el2);
+	write_sysreg(el2_config.vtcr, vtcr_el2);
+	write_sysreg(vcpu->vm->arch.vttbr, vttbr_el2);
+	write_sysreg_s(arch->sys.cntv_cval, SYS_CNTV_CVAL_EL02);
+	write_sysreg_s(arch->sys.cntv_ctl, SYS_CNTV_CTL_EL02);
+	write_sysreg(arch->pc, elr_el2);
+	write_sysreg(arch->pstate, spsr_el2);
+	write_sysreg(__el2_vectors, vbar_el2);
+	write_sysreg(arch->hcr, hcr_el2);
+	isb();
+
+	e->code = __el2_guest_enter(&arch->gprs);
+
+	/* the host's traps and vectors first, before anything else can run */
+	write_sysreg(host->hcr, hcr_el2);
+	write_sysreg(host->vbar, vbar_el2);
+	isb();
+	arch->pc = read_sysreg(elr_el2);
+	arch->pstate = read_sysreg(spsr_el2);
+	e->esr = read_sysreg(esr_el2);
+	e->far = read_sysreg(far_el2);
+	e->hpfar = 0;
+	if (e->code == EL2_EXIT_SYNC) {
+		/* AT needs the guest's regime: HCR_EL2 as the guest had it */
+		write_sysreg(arch->hcr, hcr_el2);
+		isb();
+		e->hpfar = el2_fault_hpfar(e->esr, e->far);
+		write_sysreg(host->hcr, hcr_el2);
+		isb();
+	}
+	/* the guest's timer must not interrupt the host: stop it */
+	arch->sys.cntv_ctl = read_sysreg_s(SYS_CNTV_CTL_EL02);
+	arch->sys.cntv_cval = read_sysreg_s(SYS_CNTV_CVAL_EL02);
+	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
+	write_sysreg(host->cnthctl, cnthctl_el2);
+	write_sysreg(host->mdcr, mdcr_el2);
+	write_sysreg(host->cptr, cpacr_el1);
+	isb();
+
+	/* SError and debug back on, then the IRQ that made the guest exit */
+	local_daif_restore(DAIF_PROCCTX_NOIRQ);
+	local_irq_enable();
+}
+
+/* Enter until an exit needs user space, sleeping work, or the host. */
+static int el2_run_inner(struct hv_vcpu *vcpu)
+{
+	int ret;
+
+	do {
+		el2_enter_exit(vcpu);
+		ret = el2_handle_exit(vcpu);
+	} while (ret > 0 && !need_resched() && !signal_pending(current) &&
+		 !local_softirq_pending());
+	return ret;
+}
+
+/* Sleep-capable work an exit asked for, and the answer user space gave. */
+static int el2_prepare_entry(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct page *page;
+	int err;
+
+	err = s2_refill_cache(vcpu);
+	if (err)
+		return err;
+	if (arch->need_page) {
+		page = hv_mem_get_page(vcpu->vm, arch->need_page_gfn);
+		if (IS_ERR(page) && PTR_ERR(page) != -ENOENT)
+			return PTR_ERR(page);
+		arch->need_page = false;
+	}
+	switch (arch->pending) {
+	case EL2_PENDING_MMIO_READ:
+		el2_complete_mmio_read(vcpu);
+		break;
+	case EL2_PENDING_HYPERCALL:
+		arch->gprs.x[0] = vcpu->run->hypercall.ret;
+		break;
+	case EL2_PENDING_NONE:
+		break;
+	}
+	arch->pending = EL2_PENDING_NONE;
+	return 0;
+}
+
+static void el2_fill_run_flags(struct hv_vcpu *vcpu)
+{
+	struct hv_run *run = vcpu->run;
+	bool irqs_on = !(vcpu->arch.pstate & PSR_I_BIT);
+
+	run->if_flag = irqs_on;
+	run->ready_for_interrupt = irqs_on && !(vcpu->arch.hcr & HCR_VI);
+}
+
+int hv_arch_vcpu_run(struct hv_vcpu *vcpu)
+{
+	u64 host_tpidr[2];
+	int ret;
+
+	for (;;) {
+		ret = el2_power_wait(vcpu);
+		if (ret)
+			break;
+		if (signal_pending(current)) {
+			vcpu->run->exit_reason = HV_EXIT_INTR;
+			ret = -EINTR;
+			break;
+		}
+		ret = el2_prepare_entry(vcpu);
+		if (ret)
+			break;
+		cond_resched();
+
+		/* the FP/SIMD registers are the guest's until kernel_neon_end() */
+		preempt_disable();
+		kernel_neon_begin();
+		el2_load(vcpu, host_tpidr);
+		ret = el2_run_inner(vcpu);
+		el2_put(vcpu, host_tpidr);
+		kernel_neon_end();
+		preempt_enable();
+		if (ret >= 0)
+			el2_fill_run_flags(vcpu);
+		if (ret <= 0 && ret != -EAGAIN)
+			break;
+	}
+	return ret;
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stage-2 translation (ARM ARM D8, "The AArch64 Virtual Memory System
+ * Architecture"): 4 KiB tables map guest-physical pages to host pages, one
+ * page at a time and only on demand. A guest access to an unmapped page is
+ * a stage-2 fault that either maps a RAM page here or becomes an MMIO exit
+ * (el2_mmio.c).
+ *
+ * RAM is mapped Normal write-back inner shareable. With FEAT_S2FWB stage 2
+ * forces write-back whatever the guest's stage 1 says; without it a page is
+ * cleaned to the point of coherency when mapped, so a guest running with
+ * its MMU off (non-cacheable accesses) sees what the VMM wrote. MMIO is
+ * never mapped, so every access exits. Table pages come from a small
+ * per-vCPU cache filled where sleeping is allowed: faults are handled with
+ * preemption disabled.
+ *
+ * Each VM has a VMID; VMIDs are not recycled while a VM lives, so at most
+ * 2^vmid_bits - 1 VMs exist at once (HV_CREATE_VM fails with ENOSPC past
+ * that). A VMID's TLB entries are invalidated when it is freed.
+ */
+#include <linux/gfp.h>
+#include <linux/idr.h>
+#include <linux/mm.h>
+#include <asm/cacheflush.h>
+#include <asm/kvm_arm.h>
+#include <asm/memory.h>
+
+#include "hv_arch.h"
+#include "hv_core.h"
+#include "el2.h"
+#include "el2_sysreg.h"
+
+#define S2_LEVELS		4
+#define S2_ENTRIES		512
+
+static DEFINE_IDA(el2_vmids);
+
+static unsigned int s2_index(u64 gfn, int level)
+{
+	return (gfn >> (9 * (3 - level))) & (S2_ENTRIES - 1);
+}
+
+static u64 s2_ram_attrs(bool writable)
+{
+	u64 memattr = el2_config.fwb ? MT_S2_FWB_NORMAL : MT_S2_NORMAL;
+
+	return S2_VALID | S2_TABLE | memattr << S2_MEMATTR_SHIFT | S2_AP_R |
+	       (writable ? S2_AP_W : 0) | S2_SH_INNER | S2_AF;
+}
+
+int s2_init(struct hv_vm *vm)
+{
+	struct hv_arch_vm *avm = &vm->arch;
+	int vmid;
+
+	vmid = ida_alloc_range(&el2_vmids, 1, BIT(el2_config.vmid_bits) - 1,
+			       GFP_KERNEL);
+	if (vmid < 0)
+		return vmid == -ENOSPC ? -ENOSPC : vmid;
+	avm->s2_root = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!avm->s2_root) {
+		ida_free(&el2_vmids, vmid);
+		return -ENOMEM;
+	}
+	avm->vmid = vmid;
+	spin_lock_init(&avm->s2_lock);
+	/* ARM ARM D19.2.160 VTTBR_EL2: BADDR, VMID in bits 63:48 (or 55:48) */
+	avm->vttbr = __pa(avm->s2_root) | (u64)vmid << 48;
+	return 0;
+}
+
+static void s2_free_table(u64 *table, int level)
+{
+	int i;
+
+	if (level < 3) {
+		for (i = 0; i < S2_ENTRIES; i++)
+			if (table[i] & S2_VALID)
+				s2_free_table(__va(table[i] & S2_ADDR_MASK),
+					      level + 1);
+	}
+	free_page((unsigned long)table);
+}
+
+/* Frees the tables and the VMID; guest pages belong to hv_mem. */
+void s2_destroy(struct hv_vm *vm)
+{
+	struct hv_arch_vm *avm = &vm->arch;
+
+	if (!avm->s2_root)
+		return;
+	/* the next VM with this VMID must not hit our translations */
+	s2_flush_vmid(vm);
+	s2_free_table(avm->s2_root, el2_config.start_level);
+	ida_free(&el2_vmids, avm->vmid);
+	avm->s2_root = NULL;
+}
+
+int s2_refill_cache(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+
+	while (arch->page_cache_nr < EL2_NR_CACHE_PAGES) {
+		void *page = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+		if (!page)
+			return -ENOMEM;
+		arch->page_cache[arch->page_cache_nr++] = page;
+	}
+	return 0;
+}
+
+void s2_free_cache(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+
+	while (arch->page_cache_nr)
+		free_page((unsigned long)arch->page_cache[--arch->page_cache_nr]);
+}
+
+/* Make a page the guest may fetch or read uncached hold what was written. */
+static void s2_sync_page(struct page *page)
+{
+	void *va = page_address(page);
+
+	if (!el2_config.fwb)
+		el2_dcache_clean_inval_poc(va, PAGE_SIZE);
+	caches_clean_inval_pou((unsigned long)va, (unsigned long)va + PAGE_SIZE);
+}
+
+/**
+ * s2_map() - map one guest frame to a RAM page.
+ * @vcpu: the faulting vCPU (its page cache supplies new tables).
+ * @gfn: guest frame.
+ * @page: the RAM page.
+ * @writable: false for ROM.
+ * @generation: vm->mem_generation when the frame was looked up.
+ *
+ * Called with preemption disabled. Needs at most 3 cached pages, which the
+ * run loop guarantees before entry. A new entry replaces only an invalid
+ * one, so no TLB maintenance is needed (ARM ARM D8.16.1, "Using
+ * break-before-make when updating translation table entries").
+ *
+ * Return: 0; -EAGAIN when RAM was removed since the lookup (fault again).
+ */
+int s2_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
+	   unsigned long generation)
+{
+	struct hv_arch_vm *avm = &vcpu->vm->arch;
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	u64 *table = avm->s2_root;
+	int level, ret = 0;
+
+	s2_sync_page(page);
+	spin_lock(&avm->s2_lock);
+	if (READ_ONCE(vcpu->vm->mem_generation) != generation) {
+		ret = -EAGAIN;
+		goto out_unlock;
+	}
+	for (level = el2_config.start_level; level < 3; level++) {
+		u64 *entry = &table[s2_index(gfn, level)];
+
+		if (!(*entry & S2_VALID)) {
+			void *next = arch->page_cache[--arch->page_cache_nr];
+
+			/* the zeroed table is visible before the entry */
+			dsb(ishst);
+			WRITE_ONCE(*entry, __pa(next) | S2_TABLE | S2_VALID);
+		}
+		table = __va(*entry & S2_ADDR_MASK);
+	}
+	dsb(ishst);
+	WRITE_ONCE(table[s2_index(gfn, 3)],
+		   page_to_phys(page) | s2_ram_attrs(writable));
+	dsb(ishst);
+out_unlock:
+	spin_unlock(&avm->s2_lock);
+	return ret;
+}
+
+/**
+ * s2_flush_vmid() - invalidate every TLB entry of the VM on every CPU.
+ * @vm: the VM.
+ *
+ * TLBI VMALLS12E1IS acts on the VMID in VTTBR_EL2 and on the EL1&0 regime,
+ * which with VHE is in effect only while HCR_EL2.TGE is 0: both are set
+ * for the duration, with IRQs off so that no host code runs in between.
+ */
+void s2_flush_vmid(struct hv_vm *vm)
+{
+	unsigned long flags;
+	u64 hcr, vttbr;
+
+	local_irq_save(flags);
+	hcr = read_sysreg(hcr_el2);
+	vttbr = read_sysreg(vttbr_el2);
+	write_sysreg(vm->arch.vttbr, vttbr_el2);
+	write_sysreg(hcr & ~HCR_TGE, hcr_el2);
+	isb();
+	el2_tlbi_vmalls12e1is();
+	write_sysreg(hcr, hcr_el2);
+	write_sysreg(vttbr, vttbr_el2);
+	isb();
+	local_irq_restore(flags);
+}
+
+static void s2_clear_range(u64 *table, int level, u64 base, u64 first,
+			   u64 last)
+{
+	u64 span = 1ULL << (9 * (3 - level));
+	unsigned int i;
+
+	for (i = 0; i < S2_ENTRIES; i++) {
+		u64 start = base + i * span, end = start + span - 1;
+
+		if (end < first || start > last || !(table[i] & S2_VALID))
+			continue;
+		if (level == 3)
+			WRITE_ONCE(table[i], 0);
+		else
+			s2_clear_range(__va(table[i] & S2_ADDR_MASK),
+				       level + 1, start, first, last);
+	}
+}
+
+void hv_arch_mem_unmap(struct hv_vm *vm, u64 gfn, u64 npages)
+{
+	lockdep_assert_held(&vm->lock);
+	spin_lock(&vm->arch.s2_lock);
+	/* a fault that looked the frame up before now must not map it */
+	WRITE_ONCE(vm->mem_generation, vm->mem_generation + 1);
+	s2_clear_range(vm->arch.s2_root, el2_config.start_level, 0, gfn,
+		       gfn + npages - 1);
+	spin_unlock(&vm->arch.s2_lock);
+	/* break before make: no CPU may use the old entries after this */
+	s2_flush_vmid(vm);
+}

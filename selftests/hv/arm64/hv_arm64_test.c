@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm64 guests on hv: each exit a VMM handles (HVC, MMIO, WFI, PSCI,
+ * trapped system registers), memory, and the register interface.
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "../hv_util.h"
+#include "hv_arm64_guest.h"
+
+#define DECLARE_PAYLOAD(name) \
+	extern const unsigned char guest_##name##_start[], guest_##name##_end[]
+
+DECLARE_PAYLOAD(hvc);
+DECLARE_PAYLOAD(mmio);
+DECLARE_PAYLOAD(mmio_pair);
+DECLARE_PAYLOAD(rom);
+DECLARE_PAYLOAD(wfi);
+DECLARE_PAYLOAD(psci);
+DECLARE_PAYLOAD(sysreg);
+DECLARE_PAYLOAD(mem);
+DECLARE_PAYLOAD(fp);
+DECLARE_PAYLOAD(irq);
+
+#define LOAD(t, name) a64_load(_metadata, t, guest_##name##_start, \
+			       guest_##name##_end)
+
+/* ESR_ELx.EC of an Unknown-reason exception (ARM ARM D19.2.45) */
+#define ESR_EC(esr)		((esr) >> 26)
+#define ESR_IL			(1ULL << 25)
+
+FIXTURE(a64) {
+	struct hv_test_vm t;
+};
+
+FIXTURE_SETUP(a64)
+{
+	struct hv_test_vm *t = &self->t;
+
+	t->dev_fd = hv_open_dev();
+	t->vm_fd = hv_create_vm(t->dev_fd);
+	ASSERT_LE(0, t->vm_fd) TH_LOG("HV_CREATE_VM: %s", strerror(-t->vm_fd));
+	t->ram_gpa = 0;
+	t->ram_size = A64_RAM_SIZE;
+	ASSERT_EQ(0, hv_set_region(t->vm_fd, 0, 0, t->ram_size, 0));
+	ASSERT_EQ(0, hv_set_region(t->vm_fd, 1, A64_ROM, A64_ROM_SIZE,
+				   HV_MEM_READONLY));
+	t->ram = hv_map_ram(t->vm_fd, 0, t->ram_size);
+	ASSERT_NE(NULL, t->ram);
+	t->vcpu_fd = hv_create_vcpu(t->vm_fd, 0);
+	ASSERT_LE(0, t->vcpu_fd) TH_LOG("HV_CREATE_VCPU: %s",
+					strerror(-t->vcpu_fd));
+	t->run = hv_map_run(t->vcpu_fd);
+	ASSERT_NE(NULL, t->run);
+}
+
+FIXTURE_TEARDOWN(a64)
+{
+	munmap(self->t.run, HV_RUN_MMAP_SIZE);
+	munmap(self->t.ram, self->t.ram_size);
+	close(self->t.vcpu_fd);
+	close(self->t.vm_fd);
+	close(self->t.dev_fd);
+}
+
+/* Copy a payload to A64_CODE and start the vCPU there, SP_EL1 set. */
+static void a64_load(struct __test_metadata *_metadata, struct hv_test_vm *t,
+		     const unsigned char *start, const unsigned char *end)
+{
+	struct hv_regs regs;
+
+	memcpy((char *)t->ram + A64_CODE, start, end - start);
+	hv_ioctl(t->vcpu_fd, HV_GET_REGS, &regs);
+	regs.pc = A64_CODE;
+	regs.sp_el1 = A64_STACK_TOP;
+	hv_ioctl(t->vcpu_fd, HV_SET_REGS, &regs);
+}
+
+static void a64_run(struct __test_metadata *_metadata, struct hv_test_vm *t,
+		    __u32 reason)
+{
+	ASSERT_EQ(0, __hv_ioctl(t->vcpu_fd, HV_RUN, NULL));
+	ASSERT_EQ(reason, t->run->exit_reason)
+		TH_LOG("exit %u, internal suberror %u data %llx %llx %llx %llx",
+		       t->run->exit_reason, t->run->internal.suberror,
+		       (unsigned long long)t->run->internal.data[0],
+		       (unsigned long long)t->run->internal.data[1],
+		       (unsigned long long)t->run->internal.data[2],
+		       (unsigned long long)t->run->internal.data[3]);
+}
+
+static void a64_expect_hc(struct __test_metadata *_metadata,
+			  struct hv_test_vm *t, __u64 nr)
+{
+	a64_run(_metadata, t, HV_EXIT_HYPERCALL);
+	ASSERT_EQ(nr, t->run->hypercall.nr);
+}
+
+static __u64 a64_mmio_data(struct hv_run *run)
+{
+	__u64 v = 0;
+
+	memcpy(&v, run->mmio.data, run->mmio.len);
+	return v;
+}
+
+static void a64_expect_mmio(struct __test_metadata *_metadata,
+			    struct hv_test_vm *t, __u64 gpa, __u32 len,
+			    int write, __u64 data)
+{
+	a64_run(_metadata, t, HV_EXIT_MMIO);
+	EXPECT_EQ(gpa, t->run->mmio.phys_addr);
+	EXPECT_EQ(len, t->run->mmio.len);
+	EXPECT_EQ(write, t->run->mmio.is_write);
+	if (write) {
+		EXPECT_EQ(data, a64_mmio_data(t->run));
+	} else {
+		memcpy(t->run->mmio.data, &data, sizeof(data));
+	}
+}
+
+TEST_F(a64, hypercall_args_and_return)
+{
+	struct hv_test_vm *t = &self->t;
+	int i;
+
+	LOAD(t, hvc);
+	a64_expect_hc(_metadata, t, 0x1234);
+	for (i = 0; i < 6; i++)
+		EXPECT_EQ(i + 1, t->run->hypercall.args[i]);
+	t->run->hypercall.ret = 0x55aa;
+	/* the guest calls again with the returned value as nr */
+	a64_expect_hc(_metadata, t, 0x55aa);
+}
+
+TEST_F(a64, mmio_widths_and_sign_extension)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_run *run = t->run;
+
+	LOAD(t, mmio);
+	a64_expect_mmio(_metadata, t, A64_MMIO, 4, 1, 0x55667788);
+	a64_expect_mmio(_metadata, t, A64_MMIO + 1, 1, 1, 0x88);
+	a64_expect_mmio(_metadata, t, A64_MMIO + 2, 2, 1, 0x7788);
+	a64_expect_mmio(_metadata, t, A64_MMIO + 8, 8, 1,
+			0x1122334455667788ULL);
+	a64_expect_mmio(_metadata, t, A64_MMIO, 4, 0, 0xffffffff80000001ULL);
+	a64_expect_mmio(_metadata, t, A64_MMIO + 1, 1, 0, 0x80);
+	a64_expect_mmio(_metadata, t, A64_MMIO + 2, 2, 0, 0x8000);
+	a64_expect_mmio(_metadata, t, A64_MMIO + 8, 8, 0,
+			0x8877665544332211ULL);
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+	/* ldr w: 32 bits, zero-extended */
+	EXPECT_EQ(0x80000001ULL, run->hypercall.args[0]);
+	/* ldrsb x: sign-extended to 64 bits */
+	EXPECT_EQ(0xffffffffffffff80ULL, run->hypercall.args[1]);
+	/* ldrsh w: sign-extended to 32 bits, upper half zero */
+	EXPECT_EQ(0xffff8000ULL, run->hypercall.args[2]);
+	EXPECT_EQ(0x8877665544332211ULL, run->hypercall.args[3]);
+}
+
+TEST_F(a64, mmio_without_syndrome_is_internal_error)
+{
+	struct hv_test_vm *t = &self->t;
+
+	LOAD(t, mmio_pair);
+	a64_run(_metadata, t, HV_EXIT_INTERNAL_ERROR);
+	EXPECT_EQ(HV_INTERNAL_EMULATION, t->run->internal.suberror);
+	EXPECT_EQ(A64_CODE + 16, t->run->internal.data[2]);
+}
+
+TEST_F(a64, rom_reads_as_ram_writes_exit)
+{
+	struct hv_test_vm *t = &self->t;
+	__u32 *rom = mmap(NULL, A64_ROM_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_SHARED, t->vm_fd, A64_ROM);
+
+	ASSERT_NE(MAP_FAILED, rom);
+	rom[4] = 0xabcd1234;
+	LOAD(t, rom);
+	a64_expect_mmio(_metadata, t, A64_ROM + 16, 4, 1, 0xabcd1234);
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+	EXPECT_EQ(0xabcd1234, t->run->hypercall.args[0]);
+	/* the write did not reach the ROM */
+	EXPECT_EQ(0xabcd1234, t->run->hypercall.args[1]);
+	munmap(rom, A64_ROM_SIZE);
+}
+
+TEST_F(a64, wfi_halts_then_resumes)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_regs regs;
+
+	LOAD(t, wfi);
+	a64_run(_metadata, t, HV_EXIT_HLT);
+	hv_ioctl(t->vcpu_fd, HV_GET_REGS, &regs);
+	EXPECT_EQ(A64_CODE + 4, regs.pc);
+	EXPECT_EQ(0, t->run->if_flag);	/* DAIF masked since reset */
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+}
+
+TEST_F(a64, psci_version_features_system_off)
+{
+	struct hv_test_vm *t = &self->t;
+
+	LOAD(t, psci);
+	a64_expect_hc(_metadata, t, A64_HC_STEP);
+	EXPECT_EQ(0x10000, t->run->hypercall.args[0]);	/* PSCI 1.0 */
+	EXPECT_EQ(0, t->run->hypercall.args[1]);	/* SYSTEM_OFF: yes */
+	EXPECT_EQ(-1ULL, t->run->hypercall.args[2]);	/* NOT_SUPPORTED */
+	a64_run(_metadata, t, HV_EXIT_SYSTEM_EVENT);
+	EXPECT_EQ(HV_SYSTEM_EVENT_SHUTDOWN, t->run->system_event.type);
+	EXPECT_EQ(0x84000008, t->run->system_event.data[0]);
+}
+
+TEST_F(a64, id_registers_and_undef_injection)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_run *run = t->run;
+	static const int pa_bits[8] = { 32, 36, 40, 42, 44, 48, 52, 56 };
+	__u32 cap = HV_CAP_GPA_BITS;
+	__u64 pfr0, mmfr0, isar1;
+
+	LOAD(t, sysreg);
+	a64_expect_hc(_metadata, t, A64_HC_STEP);
+	pfr0 = run->hypercall.args[0];
+	mmfr0 = run->hypercall.args[1];
+	isar1 = run->hypercall.args[4];
+	TH_LOG("PFR0 %llx MMFR0 %llx ISAR0 %llx PFR1 %llx ISAR1 %llx",
+	       (unsigned long long)pfr0, (unsigned long long)mmfr0,
+	       (unsigned long long)run->hypercall.args[2],
+	       (unsigned long long)run->hypercall.args[3],
+	       (unsigned long long)isar1);
+	EXPECT_EQ(1, pfr0 & 0xf);		/* EL0: AArch64 only */
+	EXPECT_EQ(1, (pfr0 >> 4) & 0xf);	/* EL1: AArch64 only */
+	EXPECT_EQ(0, (pfr0 >> 8) & 0xf);	/* no EL2 */
+	EXPECT_EQ(0, (pfr0 >> 24) & 0xf);	/* no GIC system registers */
+	EXPECT_EQ(0, (pfr0 >> 32) & 0xf);	/* no SVE */
+	EXPECT_EQ(0, (run->hypercall.args[3] >> 24) & 0xf);	/* no SME */
+	EXPECT_EQ(0, (isar1 >> 4) & 0xff);	/* no pointer auth */
+	/* PARange matches HV_CAP_GPA_BITS */
+	EXPECT_EQ(hv_ioctl(t->dev_fd, HV_CHECK_CAP, &cap),
+		  pa_bits[mmfr0 & 7]);
+
+	/* PMCR_EL0, then SMC: both UNDEF, EC 0 with IL, seen by the guest */
+	a64_expect_mmio(_metadata, t, A64_MMIO + A64_MMIO_UNDEF, 8, 1,
+			ESR_IL);
+	a64_expect_mmio(_metadata, t, A64_MMIO + A64_MMIO_UNDEF, 8, 1,
+			ESR_IL);
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+}
+
+TEST_F(a64, memory_shared_with_vmm_and_beyond_ram_is_mmio)
+{
+	struct hv_test_vm *t = &self->t;
+	__u64 *data = (__u64 *)((char *)t->ram + A64_DATA);
+
+	data[1] = 0xfedcba9876543210ULL;
+	LOAD(t, mem);
+	a64_expect_hc(_metadata, t, A64_HC_STEP);
+	EXPECT_EQ(0xfedcba9876543210ULL, t->run->hypercall.args[0]);
+	EXPECT_EQ(0x0123456789abcdefULL, data[0]);
+	a64_expect_mmio(_metadata, t, A64_RAM_SIZE, 8, 0, 0x77);
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+	EXPECT_EQ(0x77, t->run->hypercall.args[0]);
+}
+
+TEST_F(a64, fp_registers_in_and_out)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_fpsimd fp = { 0 };
+	struct hv_fpu f = { .addr = (__u64)(uintptr_t)&fp,
+			    .size = HV_FPSIMD_SIZE };
+	struct hv_sysregs sys;
+
+	hv_ioctl(t->vcpu_fd, HV_GET_SYSREGS, &sys);
+	sys.cpacr_el1 = 3 << 20;	/* FPEN: no FP traps at EL1/EL0 */
+	hv_ioctl(t->vcpu_fd, HV_SET_SYSREGS, &sys);
+	fp.vregs[0][0] = 0x1111222233334444ULL;
+	fp.vregs[31][1] = 0x5555666677778888ULL;
+	fp.fpcr = 0x03000000;		/* RMode towards zero, FZ */
+	hv_ioctl(t->vcpu_fd, HV_SET_FPU, &f);
+	LOAD(t, fp);
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+	EXPECT_EQ(0x1111222233334444ULL, t->run->hypercall.args[0]);
+	EXPECT_EQ(0x5555666677778888ULL, t->run->hypercall.args[1]);
+	EXPECT_EQ(0x03000000, t->run->hypercall.args[2]);
+	memset(&fp, 0, sizeof(fp));
+	hv_ioctl(t->vcpu_fd, HV_GET_FPU, &f);
+	EXPECT_EQ(0xfeedfacecafebeefULL, fp.vregs[1][0]);
+	EXPECT_EQ(0xfeedfacecafebeefULL, fp.vregs[1][1]);
+	f.size = 512;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(t->vcpu_fd, HV_GET_FPU, &f));
+}
+
+TEST_F(a64, irq_line_wakes_wfi_and_is_delivered)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_irq_line line = { .line = HV_ARM64_IRQ_LINE, .level = 1 };
+
+	LOAD(t, irq);
+	a64_run(_metadata, t, HV_EXIT_HLT);
+	EXPECT_EQ(1, t->run->if_flag);
+	EXPECT_EQ(1, t->run->ready_for_interrupt);
+	hv_ioctl(t->vcpu_fd, HV_SET_IRQ_LINE, &line);
+	a64_expect_mmio(_metadata, t, A64_MMIO + A64_MMIO_IRQ, 8, 1, 0);
+	line.level = 0;
+	hv_ioctl(t->vcpu_fd, HV_SET_IRQ_LINE, &line);
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+	EXPECT_EQ(1, t->run->hypercall.args[0]);	/* one IRQ taken */
+}
+
+TEST_F(a64, register_ioctls_reject_bad_input)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_regs regs;
+	struct hv_sysregs sys;
+	struct hv_irq_line line = { .line = 2 };
+	struct hv_power power = { .state = HV_ARM64_POWER_OFF };
+
+	hv_ioctl(t->vcpu_fd, HV_GET_REGS, &regs);
+	/* reset state: EL1h, DAIF masked, PC 0 */
+	EXPECT_EQ(0x3c5, regs.pstate);
+	EXPECT_EQ(0, regs.pc);
+	hv_ioctl(t->vcpu_fd, HV_GET_SYSREGS, &sys);
+	EXPECT_EQ(0, sys.sctlr_el1 & 1);		/* MMU off */
+	EXPECT_EQ(1ULL << 31, sys.mpidr_el1);		/* vCPU 0 */
+	regs.reserved[0] = 1;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(t->vcpu_fd, HV_SET_REGS, &regs));
+	regs.reserved[0] = 0;
+	regs.pstate = 0x3c9;				/* EL2h */
+	EXPECT_EQ(-EINVAL, __hv_ioctl(t->vcpu_fd, HV_SET_REGS, &regs));
+	regs.pstate = 0x3d0;				/* AArch32 */
+	EXPECT_EQ(-EINVAL, __hv_ioctl(t->vcpu_fd, HV_SET_REGS, &regs));
+	sys.cpacr_el1 = 3 << 16;			/* SVE */
+	EXPECT_EQ(-EINVAL, __hv_ioctl(t->vcpu_fd, HV_SET_SYSREGS, &sys));
+	sys.cpacr_el1 = 0;
+	sys.reserved[9] = 1;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(t->vcpu_fd, HV_SET_SYSREGS, &sys));
+	EXPECT_EQ(-EINVAL, __hv_ioctl(t->vcpu_fd, HV_SET_IRQ_LINE, &line));
+	line.line = 0;
+	line.level = 2;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(t->vcpu_fd, HV_SET_IRQ_LINE, &line));
+	power.flags = 1;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(t->vcpu_fd, HV_SET_POWER, &power));
+	EXPECT_EQ(-ENOTTY, __hv_ioctl(t->vcpu_fd, _IO(HVIO, 0x3f), NULL));
+}
+
+static void a64_sig_nop(int sig)
+{
+	(void)sig;
+}
+
+TEST_F(a64, powered_off_vcpu_waits_in_run)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_power power = { .state = HV_ARM64_POWER_OFF };
+	struct sigaction sa = { .sa_handler = a64_sig_nop };
+	struct itimerval it = { .it_value = { .tv_usec = 50000 } };
+
+	LOAD(t, hvc);
+	hv_ioctl(t->vcpu_fd, HV_SET_POWER, &power);
+	hv_ioctl(t->vcpu_fd, HV_GET_POWER, &power);
+	EXPECT_EQ(HV_ARM64_POWER_OFF, power.state);
+	/* it waits until a signal ends the wait */
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	EXPECT_EQ(-EINTR, __hv_ioctl(t->vcpu_fd, HV_RUN, NULL));
+	EXPECT_EQ(HV_EXIT_INTR, t->run->exit_reason);
+	power.state = HV_ARM64_POWER_ON;
+	hv_ioctl(t->vcpu_fd, HV_SET_POWER, &power);
+	a64_expect_hc(_metadata, t, 0x1234);
+}
+
+TEST_HARNESS_MAIN
