@@ -18,7 +18,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-ALL_TARGETS=(x86-novmx arm64-el2 x86-vmx x86-vmx-smp)
+ALL_TARGETS=(x86-novmx arm64-el2 arm64-kvm arm64-nvhe x86-vmx x86-vmx-smp)
 HOST_LOGS=$RESULTS_DIR/host
 SUMMARIES=()
 TAP_FILES=()
