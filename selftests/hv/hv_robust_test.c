@@ -13,109 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hv_util.h"
+#include "hv_tiny_guest.h"
 
-#if defined(__x86_64__)
-/* real mode at 0x1000 (CS = 0 after reset state fix-up): spin */
-static const unsigned char guest_spin[] = { 0xeb, 0xfe };	/* jmp . */
-/* out %al,$0x10; inc %al; jmp back: one I/O exit per iteration */
-static const unsigned char guest_count[] = { 0xe6, 0x10, 0xfe, 0xc0, 0xeb, 0xfa };
-/*
- * mov $0x1000,%bx; 1: mov %bx,%ds; movb $1,(0); add $0x100,%bx;
- * cmp $0x1000,%bx (wraps at 0x10000 segments = 1 MiB); jmp 1b
- */
-static const unsigned char guest_touch_then_spin[] = {
-	0xbb, 0x00, 0x10, 0x8e, 0xdb, 0xc6, 0x06, 0x00, 0x00, 0x01,
-	0x81, 0xc3, 0x00, 0x01, 0xeb, 0xf3,
-};
-#define GUEST_LOAD	0x1000
-#define GUEST_PC(regs)	((regs).rip)
-#define GUEST_COUNT_EXIT HV_EXIT_IO
-#define guest_count_value(run)	(*(__u8 *)hv_io_data(run))
-
-/* Start the vCPU at GUEST_LOAD in real mode with CS = 0. */
-static int guest_set_entry(int vcpu_fd)
-{
-	struct hv_sregs sregs;
-	struct hv_regs regs = { .rip = GUEST_LOAD, .rflags = 2 };
-
-	if (ioctl(vcpu_fd, HV_GET_SREGS, &sregs))
-		return -1;
-	sregs.cs.selector = 0;
-	sregs.cs.base = 0;
-	if (ioctl(vcpu_fd, HV_SET_SREGS, &sregs))
-		return -1;
-	return ioctl(vcpu_fd, HV_SET_REGS, &regs);
-}
-#elif defined(__aarch64__)
-/* EL1 at 0x1000, MMU off: b . */
-static const unsigned char guest_spin[] = { 0x00, 0x00, 0x00, 0x14 };
-/*
- * mov x1, #0x10000000 (not RAM); 1: strb w0, [x1]; add w0, w0, #1; b 1b:
- * one MMIO write per iteration
- */
-static const unsigned char guest_count[] = {
-	0x01, 0x00, 0xa2, 0xd2, 0x20, 0x00, 0x00, 0x39,
-	0x00, 0x04, 0x00, 0x11, 0xfe, 0xff, 0xff, 0x17,
-};
-/*
- * mov x1, #0x800; 1: strb w0, [x1]; add x1, x1, #0x1000;
- * and x1, x1, #0xfffff (wraps at 1 MiB); b 1b
- */
-static const unsigned char guest_touch_then_spin[] = {
-	0x01, 0x00, 0x81, 0xd2, 0x20, 0x00, 0x00, 0x39,
-	0x21, 0x04, 0x40, 0x91, 0x21, 0x4c, 0x40, 0x92,
-	0xfd, 0xff, 0xff, 0x17,
-};
-#define GUEST_LOAD	0x1000
-#define GUEST_PC(regs)	((regs).pc)
-#define GUEST_COUNT_EXIT HV_EXIT_MMIO
-#define guest_count_value(run)	((run)->mmio.data[0])
-
-/* Start the vCPU at GUEST_LOAD (reset state: EL1h, MMU off). */
-static int guest_set_entry(int vcpu_fd)
-{
-	struct hv_regs regs;
-
-	if (ioctl(vcpu_fd, HV_GET_REGS, &regs))
-		return -1;
-	regs.pc = GUEST_LOAD;
-	return ioctl(vcpu_fd, HV_SET_REGS, &regs);
-}
-#endif
-
-#define RAM_SIZE	0x10000
-
-static void sig_nop(int sig)
-{
-	(void)sig;
-}
-
-/* A VM with 64 KiB of RAM and one vCPU at GUEST_LOAD running @code. */
-static int robust_vm(struct __test_metadata *_metadata, struct hv_test_vm *t,
-		     const unsigned char *code, size_t len, __u32 vcpu_id)
-{
-	t->vm_fd = hv_create_vm(t->dev_fd);
-	ASSERT_LE(0, t->vm_fd);
-	ASSERT_EQ(0, hv_set_region(t->vm_fd, 0, 0, RAM_SIZE, 0));
-	t->ram = hv_map_ram(t->vm_fd, 0, RAM_SIZE);
-	ASSERT_NE(NULL, t->ram);
-	memcpy((char *)t->ram + GUEST_LOAD, code, len);
-	t->vcpu_fd = hv_create_vcpu(t->vm_fd, vcpu_id);
-	ASSERT_LE(0, t->vcpu_fd);
-	t->run = hv_map_run(t->vcpu_fd);
-	ASSERT_NE(NULL, t->run);
-	ASSERT_EQ(0, guest_set_entry(t->vcpu_fd));
-	return 0;
-}
-
-static void robust_vm_close(struct hv_test_vm *t)
-{
-	munmap(t->run, HV_RUN_MMAP_SIZE);
-	munmap(t->ram, RAM_SIZE);
-	close(t->vcpu_fd);
-	close(t->vm_fd);
-}
 
 /* Fires SIGALRM (no SA_RESTART) after @usec. */
 static void arm_alarm(long usec)
@@ -144,7 +43,7 @@ TEST(signal_interrupts_run_and_run_resumes)
 	struct hv_regs before, after;
 	int i;
 
-	robust_vm(_metadata, &t, guest_spin, sizeof(guest_spin), 0);
+	tiny_vm(_metadata, &t, guest_spin, sizeof(guest_spin), 0);
 	for (i = 0; i < 5; i++) {
 		arm_alarm(20000);
 		ASSERT_EQ(-EINTR, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
@@ -157,7 +56,7 @@ TEST(signal_interrupts_run_and_run_resumes)
 	ASSERT_EQ(-EINTR, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
 	ASSERT_EQ(0, __hv_ioctl(t.vcpu_fd, HV_GET_REGS, &after));
 	EXPECT_EQ(GUEST_PC(before), GUEST_PC(after));
-	robust_vm_close(&t);
+	tiny_vm_close(&t);
 	close(t.dev_fd);
 }
 
@@ -165,14 +64,14 @@ TEST(immediate_exit)
 {
 	struct hv_test_vm t = { .dev_fd = hv_open_dev() };
 
-	robust_vm(_metadata, &t, guest_count, sizeof(guest_count), 0);
+	tiny_vm(_metadata, &t, guest_count, sizeof(guest_count), 0);
 	t.run->immediate_exit = 1;
 	ASSERT_EQ(-EINTR, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
 	ASSERT_EQ(HV_EXIT_INTR, t.run->exit_reason);
 	t.run->immediate_exit = 0;
 	ASSERT_EQ(0, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
 	ASSERT_EQ(GUEST_COUNT_EXIT, t.run->exit_reason);
-	robust_vm_close(&t);
+	tiny_vm_close(&t);
 	close(t.dev_fd);
 }
 
@@ -198,7 +97,7 @@ TEST(kick_from_another_thread)
 	pthread_t thread;
 
 	sigaction(SIGUSR1, &sa, NULL);
-	robust_vm(_metadata, &k.t, guest_spin, sizeof(guest_spin), 0);
+	tiny_vm(_metadata, &k.t, guest_spin, sizeof(guest_spin), 0);
 	ASSERT_EQ(0, pthread_create(&thread, NULL, kick_runner, &k));
 	usleep(50000);
 	k.t.run->immediate_exit = 1;
@@ -207,7 +106,7 @@ TEST(kick_from_another_thread)
 	EXPECT_EQ(-1, k.ret);
 	EXPECT_EQ(EINTR, k.err);
 	EXPECT_EQ(HV_EXIT_INTR, k.t.run->exit_reason);
-	robust_vm_close(&k.t);
+	tiny_vm_close(&k.t);
 	close(k.t.dev_fd);
 }
 
@@ -306,7 +205,7 @@ TEST(two_vms_two_vcpus_concurrently)
 
 	for (i = 0; i < 4; i += 2) {
 		vms[i].dev_fd = dev;
-		robust_vm(_metadata, &vms[i], guest_count,
+		tiny_vm(_metadata, &vms[i], guest_count,
 			  sizeof(guest_count), 0);
 		/* the second vCPU shares the first one's VM and memory */
 		vms[i + 1] = vms[i];
@@ -342,7 +241,7 @@ TEST(unload_refused_while_vm_open)
 	struct hv_test_vm t = { .dev_fd = hv_open_dev() };
 	long ret;
 
-	robust_vm(_metadata, &t, guest_spin, sizeof(guest_spin), 0);
+	tiny_vm(_metadata, &t, guest_spin, sizeof(guest_spin), 0);
 	close(t.dev_fd);
 	ret = syscall(SYS_delete_module, "hv", O_NONBLOCK);
 	EXPECT_EQ(-1, ret);
@@ -351,7 +250,7 @@ TEST(unload_refused_while_vm_open)
 	/* and the VM still works */
 	arm_alarm(20000);
 	EXPECT_EQ(-EINTR, __hv_ioctl(t.vcpu_fd, HV_RUN, NULL));
-	robust_vm_close(&t);
+	tiny_vm_close(&t);
 }
 
 static unsigned long long rnd_state = 0x9e3779b97f4a7c15ULL;

@@ -11,62 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hv_util.h"
+#include "hv_tiny_guest.h"
 
-#if defined(__x86_64__)
-/* out %al,$0x10; inc %al; jmp back: one I/O exit per iteration */
-static const unsigned char guest_count[] = { 0xe6, 0x10, 0xfe, 0xc0, 0xeb, 0xfa };
-static const unsigned char guest_spin[] = { 0xeb, 0xfe };
-#define GUEST_LOAD	0x1000
-#define GUEST_COUNT_EXIT HV_EXIT_IO
-#define guest_count_value(run)	(*(__u8 *)hv_io_data(run))
-
-/* Start the vCPU at GUEST_LOAD in real mode with CS = 0. */
-static int guest_set_entry(int vcpu_fd)
-{
-	struct hv_sregs sregs;
-	struct hv_regs regs = { .rip = GUEST_LOAD, .rflags = 2 };
-
-	if (ioctl(vcpu_fd, HV_GET_SREGS, &sregs))
-		return -1;
-	sregs.cs.selector = 0;
-	sregs.cs.base = 0;
-	if (ioctl(vcpu_fd, HV_SET_SREGS, &sregs))
-		return -1;
-	return ioctl(vcpu_fd, HV_SET_REGS, &regs);
-}
-#elif defined(__aarch64__)
-/*
- * mov x1, #0x10000000 (not RAM); 1: strb w0, [x1]; add w0, w0, #1; b 1b:
- * one MMIO write per iteration
- */
-static const unsigned char guest_count[] = {
-	0x01, 0x00, 0xa2, 0xd2, 0x20, 0x00, 0x00, 0x39,
-	0x00, 0x04, 0x00, 0x11, 0xfe, 0xff, 0xff, 0x17,
-};
-static const unsigned char guest_spin[] = { 0x00, 0x00, 0x00, 0x14 }; /* b . */
-#define GUEST_LOAD	0x1000
-#define GUEST_COUNT_EXIT HV_EXIT_MMIO
-#define guest_count_value(run)	((run)->mmio.data[0])
-
-/* Start the vCPU at GUEST_LOAD (reset state: EL1h, MMU off). */
-static int guest_set_entry(int vcpu_fd)
-{
-	struct hv_regs regs;
-
-	if (ioctl(vcpu_fd, HV_GET_REGS, &regs))
-		return -1;
-	regs.pc = GUEST_LOAD;
-	return ioctl(vcpu_fd, HV_SET_REGS, &regs);
-}
-#endif
-
-#define RAM_SIZE	0x10000
-
-static void sig_nop(int sig)
-{
-	(void)sig;
-}
 
 static int pin(int cpu)
 {
@@ -77,30 +23,17 @@ static int pin(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set);
 }
 
-static int smp_vm(struct __test_metadata *_metadata, struct hv_test_vm *t,
-		  const unsigned char *code, size_t len)
+/* A tiny VM with its own /dev/hv file. */
+static void smp_vm(struct __test_metadata *_metadata, struct hv_test_vm *t,
+		   const unsigned char *code, size_t len)
 {
 	t->dev_fd = hv_open_dev();
-	t->vm_fd = hv_create_vm(t->dev_fd);
-	ASSERT_LE(0, t->vm_fd);
-	ASSERT_EQ(0, hv_set_region(t->vm_fd, 0, 0, RAM_SIZE, 0));
-	t->ram = hv_map_ram(t->vm_fd, 0, RAM_SIZE);
-	ASSERT_NE(NULL, t->ram);
-	memcpy((char *)t->ram + GUEST_LOAD, code, len);
-	t->vcpu_fd = hv_create_vcpu(t->vm_fd, 0);
-	ASSERT_LE(0, t->vcpu_fd);
-	t->run = hv_map_run(t->vcpu_fd);
-	ASSERT_NE(NULL, t->run);
-	ASSERT_EQ(0, guest_set_entry(t->vcpu_fd));
-	return 0;
+	tiny_vm(_metadata, t, code, len, 0);
 }
 
 static void smp_vm_close(struct hv_test_vm *t)
 {
-	munmap(t->run, HV_RUN_MMAP_SIZE);
-	munmap(t->ram, RAM_SIZE);
-	close(t->vcpu_fd);
-	close(t->vm_fd);
+	tiny_vm_close(t);
 	close(t->dev_fd);
 }
 
