@@ -70,7 +70,7 @@ static void vmx_setup_controls(struct hv_vcpu *vcpu)
 	vmcs_write32(CR3_TARGET_COUNT, 0);
 	/* The guest's TSC starts at 0 when the vCPU is created. */
 	vmcs_write64(TSC_OFFSET, -rdtsc());
-	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, VMX_PREEMPTION_TIMER_BUDGET);
+	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, c->preemption_timer_value);
 	/* CR bits the hardware forces are owned by hv; the guest sees shadows. */
 	vmcs_writel(CR0_GUEST_HOST_MASK, vmx_cr0_host_owned());
 	vmcs_writel(CR4_GUEST_HOST_MASK, vmx_cr4_host_owned());

@@ -23,11 +23,12 @@ enum vmx_seg {
 };
 
 /*
- * Preemption-timer ticks per guest stay: the guest leaves at least this
- * often, so the run loop can notice signals and need_resched() even when
- * no host interrupt arrives. Ticks are TSC >> vmx_config's shift.
+ * The longest guest stay, in ms: the VMX preemption timer makes the guest
+ * leave at least this often, so the run loop notices signals and
+ * need_resched() even when no host interrupt arrives. Converted to timer
+ * ticks (TSC >> the rate in IA32_VMX_MISC) at probe time.
  */
-#define VMX_PREEMPTION_TIMER_BUDGET	BIT(22)
+#define VMX_MAX_STAY_MS		10
 
 /*
  * The host's XCR0. XGETBV faults when the kernel did not turn XSAVE on

@@ -21,6 +21,7 @@ struct vmx_config {
 	u64 ept_vpid_cap;
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u8 preemption_timer_shift;	/* timer ticks = TSC >> shift */
+	u32 preemption_timer_value;	/* ticks in VMX_MAX_STAY_MS */
 };
 
 extern struct vmx_config vmx_config;

@@ -12,9 +12,11 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/special_insns.h>
+#include <asm/tsc.h>
 #include <asm/vmx.h>
 
 #include "hv_arch.h"
+#include "vmx.h"
 #include "vmx_cpu.h"
 
 /* CPUID.01H:ECX bit 5 (SDM Vol. 3C, 24.6 "Discovering Support for VMX"). */
@@ -125,6 +127,9 @@ int vmx_config_init(void)
 	}
 	rdmsrl(MSR_IA32_VMX_MISC, misc);
 	c->preemption_timer_shift = misc & 0x1f;
+	c->preemption_timer_value =
+		min_t(u64, ((u64)tsc_khz * VMX_MAX_STAY_MS) >>
+		      c->preemption_timer_shift, U32_MAX);
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, c->cr0_fixed0);
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, c->cr0_fixed1);
 	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, c->cr4_fixed0);
