@@ -18,6 +18,8 @@
 
 #include "arch_types.h"
 
+struct hv_reg_vm;
+
 /* One RAM region, as set with HV_SET_MEM_REGION. */
 struct hv_memslot {
 	u64 gfn;		/* first guest frame */
@@ -37,6 +39,15 @@ struct hv_memslots {
 
 struct hv_vm {
 	refcount_t refs;
+	/*
+	 * The registry entry: the definition the VMM attached to, or the
+	 * anonymous one HV_CREATE_VM made. Set before user space sees the VM,
+	 * held until it is freed; limits and quotas come from it.
+	 */
+	struct hv_reg_vm *reg;
+	u32 max_vcpus;			/* vCPU ids are below it */
+	unsigned long run_flags;	/* HV_VM_* of hv_registry.h */
+	u32 stop_reason;		/* HV_STOP_* the VMM reported, or 0 */
 	/* the creator's mm: VM and vCPU ioctls from another process get -EIO */
 	struct mm_struct *mm;
 
@@ -71,6 +82,7 @@ struct hv_vcpu {
 
 /* hv_vm.c */
 long hv_vm_create(const struct hv_vm_create *args);
+long hv_vm_attach(const struct hv_vm_attach *args);
 void hv_vm_put(struct hv_vm *vm);
 
 /* hv_mem.c */
@@ -85,5 +97,13 @@ int hv_mem_read_atomic(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len);
 
 /* hv_vcpu.c */
 long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args);
+
+/*
+ * Hooks of the arch run loop (hv_arch_vcpu_run()) into the registry's
+ * quotas and run control; see the kernel-doc in hv_vcpu.c.
+ */
+int hv_vcpu_check_entry(struct hv_vcpu *vcpu);
+bool hv_vcpu_account(struct hv_vcpu *vcpu, u64 guest_ns);
+int hv_vcpu_exit_mem_quota(struct hv_vcpu *vcpu, u64 gfn);
 
 #endif /* HV_CORE_H */

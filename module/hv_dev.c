@@ -21,6 +21,11 @@ static long hv_dev_create_vm(struct file *filp, void *arg)
 	return hv_vm_create(arg);
 }
 
+static long hv_dev_attach_vm(struct file *filp, void *arg)
+{
+	return hv_vm_attach(arg);
+}
+
 static long hv_dev_check_cap(struct file *filp, void *arg)
 {
 	u32 cap = *(u32 *)arg;
@@ -43,6 +48,7 @@ static const struct hv_ioctl_desc hv_dev_ioctls[] = {
 		 HV_IOCTL_RET_VALUE),
 	HV_IOCTL(HV_CREATE_VM, hv_dev_create_vm, HV_IOCTL_RET_VALUE),
 	HV_IOCTL(HV_CHECK_CAP, hv_dev_check_cap, HV_IOCTL_RET_VALUE),
+	HV_IOCTL(HV_ATTACH_VM, hv_dev_attach_vm, HV_IOCTL_RET_VALUE),
 };
 
 static long hv_dev_ioctl(struct file *filp, unsigned int cmd,

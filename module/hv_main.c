@@ -9,6 +9,7 @@
 
 #include "hv_arch.h"
 #include "hv_dev.h"
+#include "hv_registry.h"
 
 static int __init hv_init(void)
 {
@@ -18,18 +19,28 @@ static int __init hv_init(void)
 	if (err)
 		return err;
 
+	err = hv_registry_init();
+	if (err) {
+		pr_err("cannot register the netlink family: %d\n", err);
+		return err;
+	}
 	err = hv_dev_register();
 	if (err) {
 		pr_err("cannot register /dev/hv: %d\n", err);
-		return err;
+		goto err_registry_exit;
 	}
 	pr_info("ready (%s backend, API %d)\n", hv_arch_name(), HV_API_VERSION);
 	return 0;
+
+err_registry_exit:
+	hv_registry_exit();
+	return err;
 }
 
 static void __exit hv_exit(void)
 {
 	hv_dev_unregister();
+	hv_registry_exit();
 	pr_info("unloaded\n");
 }
 

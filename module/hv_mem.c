@@ -16,6 +16,7 @@
 #include "hv_compat.h"
 #include "hv_core.h"
 #include "hv_ioctl.h"
+#include "hv_registry.h"
 
 int hv_mem_init(struct hv_vm *vm)
 {
@@ -78,9 +79,24 @@ static bool hv_slot_overlaps(const struct hv_memslots *slots, u64 gfn,
 	return false;
 }
 
-static int hv_mem_check_region(const struct hv_memslots *old,
+/* Pages of RAM in every region but @skip: the total the VM's size limits. */
+static u64 hv_mem_total_pages(const struct hv_memslots *slots, u32 skip)
+{
+	u64 total = 0;
+	int i;
+
+	for (i = 0; i < HV_MAX_MEM_REGIONS; i++)
+		if (i != skip)
+			total += slots->slot[i].npages;
+	return total;
+}
+
+static int hv_mem_check_region(const struct hv_vm *vm,
+			       const struct hv_memslots *old,
 			       const struct hv_mem_region *r)
 {
+	u64 mem_size = vm->reg ? vm->reg->mem_size : 0;
+
 	u64 max_gpa = 1ULL << hv_arch_check_cap(HV_CAP_GPA_BITS);
 
 	if (r->slot >= HV_MAX_MEM_REGIONS || r->flags & ~HV_MEM_READONLY ||
@@ -95,6 +111,10 @@ static int hv_mem_check_region(const struct hv_memslots *old,
 	    hv_slot_overlaps(old, r->guest_phys_addr >> PAGE_SHIFT,
 			     r->size >> PAGE_SHIFT))
 		return -EEXIST;
+	/* the definition's memory size bounds all regions together */
+	if (mem_size && (r->size >> PAGE_SHIFT) >
+	    (mem_size >> PAGE_SHIFT) - hv_mem_total_pages(old, r->slot))
+		return -ENOSPC;
 	return 0;
 }
 
@@ -105,7 +125,8 @@ static int hv_mem_check_region(const struct hv_memslots *old,
  *
  * Return: 0; -EINVAL for a bad slot, flag, reserved field, alignment or
  * range; -EEXIST when the slot is in use or the range overlaps another
- * region; -ENOENT when removing an unused slot; -ENOMEM.
+ * region; -ENOSPC when the regions would exceed the VM's memory size;
+ * -ENOENT when removing an unused slot; -ENOMEM.
  */
 int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *r)
 {
@@ -116,7 +137,7 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *r)
 	lockdep_assert_held(&vm->lock);
 	old = rcu_dereference_protected(vm->memslots,
 					lockdep_is_held(&vm->lock));
-	err = hv_mem_check_region(old, r);
+	err = hv_mem_check_region(vm, old, r);
 	if (err)
 		return err;
 
@@ -175,13 +196,17 @@ struct page *hv_mem_lookup(struct hv_vm *vm, u64 gfn, u32 *flags)
  * @vm: the VM.
  * @gfn: guest frame number.
  *
- * May sleep. Two racing first touches agree on one page.
+ * May sleep. Two racing first touches agree on one page. A new page is
+ * counted against the VM's memory quota before it is allocated, so the
+ * VM never holds more than its quota, even for a moment.
  *
  * Return: the page (the VM holds its reference); ERR_PTR(-ENOENT) when
- * @gfn is not RAM, ERR_PTR(-ENOMEM).
+ * @gfn is not RAM, ERR_PTR(-EDQUOT) when the memory quota is used up,
+ * ERR_PTR(-ENOMEM).
  */
 struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn)
 {
+	u64 quota = vm->reg ? READ_ONCE(vm->reg->mem_quota) >> PAGE_SHIFT : 0;
 	struct page *page, *old;
 	u32 flags;
 
@@ -189,15 +214,25 @@ struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn)
 	if (page)
 		return page;
 
+	if (atomic_long_inc_return(&vm->nr_pages) > quota && quota) {
+		page = ERR_PTR(-EDQUOT);
+		goto err_uncount;
+	}
 	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!page)
-		return ERR_PTR(-ENOMEM);
+	if (!page) {
+		page = ERR_PTR(-ENOMEM);
+		goto err_uncount;
+	}
 	old = xa_cmpxchg(&vm->pages, gfn, NULL, page, GFP_KERNEL_ACCOUNT);
 	if (old) {
 		__free_page(page);
-		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
+		page = xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
+		goto err_uncount;
 	}
-	atomic_long_inc(&vm->nr_pages);
+	return page;
+
+err_uncount:
+	atomic_long_dec(&vm->nr_pages);
 	return page;
 }
 
@@ -266,8 +301,12 @@ static vm_fault_t hv_mem_fault(struct vm_fault *vmf)
 
 	/* vm_pgoff is the guest frame: the mmap offset is a guest address. */
 	page = hv_mem_get_page(vm, vmf->pgoff);
-	if (IS_ERR(page))
+	if (IS_ERR(page)) {
+		/* over the quota: the VMM gets SIGBUS, never the host OOM */
+		if (PTR_ERR(page) == -EDQUOT && vm->reg)
+			hv_registry_quota_hit(vm->reg, HV_QUOTA_MEMORY);
 		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	}
 	get_page(page);
 	vmf->page = page;
 	return 0;

@@ -12,9 +12,16 @@
 #include "hv_arch.h"
 #include "hv_core.h"
 #include "hv_ioctl.h"
+#include "hv_registry.h"
+
+static_assert(sizeof(struct hv_vm_attach) == 64);
+static_assert(sizeof(struct hv_stop_report) == 32);
+static_assert(sizeof(struct hv_exit_mem_quota) == 24);
 
 static void hv_vm_free(struct hv_vm *vm)
 {
+	if (vm->reg)
+		hv_registry_detach(vm);
 	hv_arch_vm_destroy(vm);
 	hv_mem_destroy(vm);
 	mmdrop(vm->mm);
@@ -47,10 +54,25 @@ static long hv_vm_create_vcpu(struct file *filp, void *arg)
 	return hv_vcpu_create(filp->private_data, arg);
 }
 
+/* HV_REPORT_STOP: the reason the registry gives when the VM fd goes. */
+static long hv_vm_report_stop(struct file *filp, void *arg)
+{
+	const struct hv_stop_report *r = arg;
+	struct hv_vm *vm = filp->private_data;
+
+	if ((r->reason != HV_STOP_GUEST_POWEROFF &&
+	     r->reason != HV_STOP_GUEST_SHUTDOWN) || r->flags ||
+	    !hv_is_zero(r->reserved, sizeof(r->reserved)))
+		return -EINVAL;
+	WRITE_ONCE(vm->stop_reason, r->reason);
+	return 0;
+}
+
 /* Contract: see hv_ioctl_call(). */
 static const struct hv_ioctl_desc hv_vm_ioctls[] = {
 	HV_IOCTL(HV_SET_MEM_REGION, hv_vm_set_mem_region, 0),
 	HV_IOCTL(HV_CREATE_VCPU, hv_vm_create_vcpu, HV_IOCTL_RET_VALUE),
+	HV_IOCTL(HV_REPORT_STOP, hv_vm_report_stop, 0),
 };
 
 static long hv_vm_ioctl(struct file *filp, unsigned int cmd,
@@ -90,20 +112,16 @@ static const struct file_operations hv_vm_fops = {
 	.llseek = noop_llseek,
 };
 
-/**
- * hv_vm_create() - HV_CREATE_VM: make a VM and a file for it.
- * @args: the validated-in-here user argument.
- *
- * Return: the new fd, -EINVAL for flags or reserved bits, -ENOMEM, or what
- * the backend returns (-EBUSY when another hypervisor holds the CPU).
+/*
+ * A new VM, bound to the registry entry @name (HV_ATTACH_VM) or to a new
+ * anonymous one (@name NULL, HV_CREATE_VM). The fd is installed last, once
+ * nothing can fail: the registry sees the VM before user space does.
  */
-long hv_vm_create(const struct hv_vm_create *args)
+static long hv_vm_make(const char *name)
 {
+	struct file *file;
 	struct hv_vm *vm;
 	int err, fd;
-
-	if (args->flags || !hv_is_zero(args->reserved, sizeof(args->reserved)))
-		return -EINVAL;
 
 	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
@@ -112,6 +130,7 @@ long hv_vm_create(const struct hv_vm_create *args)
 	mutex_init(&vm->lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	vm->max_vcpus = HV_MAX_VCPUS;
 
 	err = hv_mem_init(vm);
 	if (err)
@@ -120,13 +139,28 @@ long hv_vm_create(const struct hv_vm_create *args)
 	if (err)
 		goto err_mem_destroy;
 
-	fd = anon_inode_getfd("hv-vm", &hv_vm_fops, vm, O_RDWR | O_CLOEXEC);
+	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {
 		err = fd;
 		goto err_arch_destroy;
 	}
+	file = anon_inode_getfile("hv-vm", &hv_vm_fops, vm, O_RDWR);
+	if (IS_ERR(file)) {
+		err = PTR_ERR(file);
+		goto err_put_fd;
+	}
+	/* from here on the file owns the VM: fput() frees it */
+	err = name ? hv_registry_attach(vm, name) : hv_registry_add_anon(vm);
+	if (err) {
+		fput(file);
+		put_unused_fd(fd);
+		return err;
+	}
+	fd_install(fd, file);
 	return fd;
 
+err_put_fd:
+	put_unused_fd(fd);
 err_arch_destroy:
 	hv_arch_vm_destroy(vm);
 err_mem_destroy:
@@ -135,4 +169,40 @@ err_free_vm:
 	mmdrop(vm->mm);
 	kfree(vm);
 	return err;
+}
+
+/**
+ * hv_vm_create() - HV_CREATE_VM: make an anonymous VM and a file for it.
+ * @args: the user's argument.
+ *
+ * Return: the new fd, -EINVAL for flags or reserved bits, -ENOMEM,
+ * -ENOSPC when the registry is full, or what the backend returns (-EBUSY
+ * when another hypervisor holds the CPU).
+ */
+long hv_vm_create(const struct hv_vm_create *args)
+{
+	if (args->flags || !hv_is_zero(args->reserved, sizeof(args->reserved)))
+		return -EINVAL;
+	return hv_vm_make(NULL);
+}
+
+/**
+ * hv_vm_attach() - HV_ATTACH_VM: run the registry's VM @args->name.
+ * @args: the user's argument.
+ *
+ * Return: the new fd; -EINVAL for flags, reserved bits, or a name that is
+ * not NUL-terminated and zero-padded; -ENOENT for an unknown VM; -EPERM
+ * when the caller neither owns it nor has CAP_SYS_ADMIN; -EBUSY when a
+ * VMM runs it; the errors of HV_CREATE_VM.
+ */
+long hv_vm_attach(const struct hv_vm_attach *args)
+{
+	size_t len = strnlen(args->name, sizeof(args->name));
+
+	if (args->flags || !hv_is_zero(args->reserved, sizeof(args->reserved)))
+		return -EINVAL;
+	if (!len || len > HV_NAME_MAX ||
+	    !hv_is_zero(args->name + len, sizeof(args->name) - len))
+		return -EINVAL;
+	return hv_vm_make(args->name);
 }

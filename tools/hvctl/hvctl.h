@@ -5,7 +5,10 @@
 #ifndef HVCTL_H
 #define HVCTL_H
 
-#define HVCTL_VERSION "0.1.0"
+#include <stdint.h>
+#include <limits.h>
+
+#define HVCTL_VERSION "0.2.0"
 
 /**
  * struct hvctl_cmd - one verb of the command line.
@@ -39,6 +42,107 @@ int hvctl_open_dev(void);
  */
 int hvctl_genl_family(void);
 
+/* --- genl.c: requests to the hv family ---------------------------------- */
+struct nl_sock;
+struct nl_msg;
+struct nlattr;
+
+struct hvctl_nl {
+	struct nl_sock *sk;
+	int family;
+	int events_grp;
+};
+
+/* Connects and resolves the family; prints why not and returns -1. */
+int hvctl_nl_open(struct hvctl_nl *nl);
+void hvctl_nl_close(struct hvctl_nl *nl);
+/* A request for @cmd (NLM_F_DUMP in @flags for a dump), naming @name. */
+struct nl_msg *hvctl_nl_msg(struct hvctl_nl *nl, int cmd, int flags,
+			    const char *name);
+/* Called per reply message with its attributes, tb[HV_A_VM_MAX + 1]. */
+typedef void (*hvctl_nl_cb)(struct nlattr **tb, void *arg);
+/*
+ * Sends @msg (consumed) and reads the replies. Returns 0 or -errno; the
+ * kernel's extack message, if any, is in hvctl_nl_errmsg.
+ */
+int hvctl_nl_call(struct hvctl_nl *nl, struct nl_msg *msg, hvctl_nl_cb cb,
+		  void *arg);
+extern char hvctl_nl_errmsg[256];
+/* Prints "hvctl: <what> <name>: <reason>" for a failed request. */
+void hvctl_nl_perror(const char *what, const char *name, int err);
+
+struct hvctl_vminfo {
+	uint32_t id, vcpus, cpu_quota, state, stop_reason, owner, vmm_pid;
+	uint64_t mem_size, mem_quota;
+	int anonymous;
+	char name[40];
+	/* statistics */
+	uint64_t mem_touched, cpu_time, throttled_time, guest_exits;
+	uint64_t exits[16];
+};
+
+void hvctl_nl_parse_vm(struct nlattr **tb, struct hvctl_vminfo *vi);
+/* Gets VM @name (and its statistics); returns 0 or -errno. */
+int hvctl_vm_get(struct hvctl_nl *nl, const char *name,
+		 struct hvctl_vminfo *vi);
+/* A VM request with just a name (and an optional flag attribute). */
+int hvctl_vm_simple(struct hvctl_nl *nl, int cmd, const char *name, int flag);
+const char *hvctl_state_name(uint32_t state);
+const char *hvctl_reason_name(uint32_t reason);
+
+/* --- util.c -------------------------------------------------------------- */
+/* "256M", "1G", "4096", "64K": bytes; -1 on a bad size (message printed). */
+int hvctl_parse_size(const char *s, const char *what, uint64_t *out);
+/* "25%" or "25": percent; -1 on a bad value. */
+int hvctl_parse_percent(const char *s, uint32_t *out);
+int hvctl_parse_u64(const char *s, const char *what, uint64_t *out);
+void hvctl_fmt_size(uint64_t bytes, char *buf, int len);
+int hvctl_valid_name(const char *name);
+
+/* --- state.c: definitions kept in the state directory -------------------- */
+struct hvctl_def {
+	char name[40];
+	char image[PATH_MAX];
+	uint64_t load;		/* where a flat image goes, 0: 0x1000 */
+	uint64_t entry;		/* 0: the load address or the ELF entry */
+	uint32_t vcpus;
+	uint64_t memory;
+	uint64_t mem_quota;
+	uint32_t cpu_quota;
+};
+
+const char *hvctl_state_dir(void);
+/* NAME.<ext> in the state directory. */
+void hvctl_state_path(const char *name, const char *ext, char *buf, int len);
+int hvctl_def_save(const struct hvctl_def *def);
+int hvctl_def_load(const char *name, struct hvctl_def *def);
+void hvctl_def_remove(const char *name);
+
+/* --- vmm.c: the VMM, run in the foreground or as a daemon ---------------- */
+/*
+ * Runs the registry's VM def->name until it stops. @console_fd: where the
+ * guest console goes besides the log and the socket (-1: none); input
+ * comes from @input_fd (-1: none). Returns the exit code.
+ */
+int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd);
+
+/* The guest-visible devices of the hvctl VMM (see Documentation/hvctl.rst) */
+#define HVCTL_UART_BASE		0x3f8	/* 16550 UART, COM1 */
+#define HVCTL_POWEROFF_PORT	0x501	/* OUT: the guest powers off */
+#define HVCTL_STOPREQ_PORT	0x502	/* IN: 1 when a stop was requested */
+
 int hvctl_cmd_version(int argc, char **argv);
+int hvctl_cmd_create(int argc, char **argv);
+int hvctl_cmd_destroy(int argc, char **argv);
+int hvctl_cmd_list(int argc, char **argv);
+int hvctl_cmd_info(int argc, char **argv);
+int hvctl_cmd_set(int argc, char **argv);
+int hvctl_cmd_pause(int argc, char **argv);
+int hvctl_cmd_resume(int argc, char **argv);
+int hvctl_cmd_stop(int argc, char **argv);
+int hvctl_cmd_start(int argc, char **argv);
+int hvctl_cmd_run(int argc, char **argv);
+int hvctl_cmd_console(int argc, char **argv);
+int hvctl_cmd_events(int argc, char **argv);
 
 #endif /* HVCTL_H */

@@ -13,6 +13,22 @@ static int hvctl_cmd_help(int argc, char **argv);
 
 /* The verbs, in the order --help lists them. */
 static const struct hvctl_cmd hvctl_cmds[] = {
+	{ "create", "NAME --vcpus N --memory SIZE --image FILE [--load ADDR] [--entry ADDR] [--cpu-quota P%] [--mem-quota SIZE]",
+	  "define a VM", hvctl_cmd_create },
+	{ "start", "NAME", "run a defined VM in a background VMM", hvctl_cmd_start },
+	{ "run", "NAME <create options>", "create, start and attach the console; the VM goes when it stops",
+	  hvctl_cmd_run },
+	{ "stop", "NAME [--force] [--timeout S]", "ask the guest to stop (then force after S seconds)",
+	  hvctl_cmd_stop },
+	{ "pause", "NAME", "stop running the VM's vCPUs", hvctl_cmd_pause },
+	{ "resume", "NAME", "run a paused VM again", hvctl_cmd_resume },
+	{ "destroy", "NAME", "remove a stopped VM's definition", hvctl_cmd_destroy },
+	{ "list", "[--json]", "list the VMs you may see", hvctl_cmd_list },
+	{ "info", "NAME [--json]", "a VM's state, quotas and statistics", hvctl_cmd_info },
+	{ "set", "NAME [--cpu-quota P%] [--mem-quota SIZE]", "change quotas, also of a running VM",
+	  hvctl_cmd_set },
+	{ "console", "NAME", "attach to a running VM's console (Ctrl-] leaves)", hvctl_cmd_console },
+	{ "events", "", "follow VM events (needs CAP_SYS_ADMIN)", hvctl_cmd_events },
 	{ "version", "", "print hvctl's and the hv module's API versions",
 	  hvctl_cmd_version },
 	{ "help", "", "show this help", hvctl_cmd_help },
@@ -39,7 +55,7 @@ static void hvctl_usage(FILE *out)
 	for (i = 0; i < HVCTL_NCMDS; i++) {
 		const struct hvctl_cmd *c = &hvctl_cmds[i];
 
-		fprintf(out, "  %-10s %-20s %s\n", c->name, c->args,
+		fprintf(out, "  %-8s %s\n  %-8s   %s\n", c->name, c->args, "",
 			c->summary);
 	}
 	fprintf(out, "\nhvctl %s; see hvctl(8).\n", HVCTL_VERSION);

@@ -67,6 +67,24 @@ struct hv_vm_create {
 /* HV_CHECK_CAP - takes the capability number as a __u32. */
 #define HV_CHECK_CAP		_IOW(HVIO, 0x02, __u32)
 
+/*
+ * A VM defined in the registry (generic netlink family "hv", see
+ * <linux/hv_genl.h>) is run by attaching to it by name: the VMM gets a VM
+ * fd like HV_CREATE_VM's, bound to the definition's limits and quotas.
+ * One VMM at a time: a second attach fails with EBUSY until the first
+ * VM fd is released.
+ */
+#define HV_VM_NAME_SIZE		48	/* name: up to 32 bytes, NUL, zeros */
+
+struct hv_vm_attach {
+	char name[HV_VM_NAME_SIZE];	/* NUL-terminated; bytes after: 0 */
+	__u32 flags;			/* none defined: must be 0 */
+	__u32 reserved[3];		/* must be 0 */
+};
+
+/* HV_ATTACH_VM - returns a new VM file descriptor (O_CLOEXEC). */
+#define HV_ATTACH_VM		_IOW(HVIO, 0x04, struct hv_vm_attach)
+
 /* ---------------------------------------------------------------------- */
 /* VM fd */
 
@@ -103,6 +121,22 @@ struct hv_vcpu_create {
 /* HV_CREATE_VCPU - returns a new vCPU file descriptor (O_CLOEXEC). */
 #define HV_CREATE_VCPU		_IOW(HVIO, 0x11, struct hv_vcpu_create)
 
+/*
+ * Why the VM stops, as the registry reports it once the VM fd is released
+ * (the values of enum hv_stop_reason). Without a report the reason is
+ * "VMM died".
+ */
+#define HV_STOP_GUEST_POWEROFF	1
+#define HV_STOP_GUEST_SHUTDOWN	2
+
+struct hv_stop_report {
+	__u32 reason;		/* HV_STOP_GUEST_* */
+	__u32 flags;		/* none defined: must be 0 */
+	__u64 reserved[3];	/* must be 0 */
+};
+
+#define HV_REPORT_STOP		_IOW(HVIO, 0x12, struct hv_stop_report)
+
 /* ---------------------------------------------------------------------- */
 /* vCPU fd: the run structure, shared with user space by mmap at offset 0 */
 
@@ -117,7 +151,9 @@ struct hv_vcpu_create {
 #define HV_EXIT_INTERNAL_ERROR	7	/* internal: hv could not go on */
 #define HV_EXIT_INTR		8	/* a signal or immediate_exit */
 #define HV_EXIT_IRQ_WINDOW	9	/* the guest can take an interrupt */
-#define HV_EXIT_SYSTEM_EVENT	10	/* system_event: PSCI off/reset (arm64) */
+/* system_event: PSCI off/reset (arm64), stops asked by the registry */
+#define HV_EXIT_SYSTEM_EVENT	10
+#define HV_EXIT_MEM_QUOTA	11	/* mem_quota: the VM's RAM quota is used */
 
 /* hv_run.internal.suberror */
 #define HV_INTERNAL_EMULATION	1	/* an MMIO instruction hv cannot decode */
@@ -170,11 +206,26 @@ struct hv_exit_internal {
 /* hv_run.system_event.type */
 #define HV_SYSTEM_EVENT_SHUTDOWN 1
 #define HV_SYSTEM_EVENT_RESET	2
+/* vm-stop asked for a graceful stop: tell the guest (once per request) */
+#define HV_SYSTEM_EVENT_STOP_REQUEST 3
+/* vm-stop with force: the VM is stopped, HV_RUN returns this from now on */
+#define HV_SYSTEM_EVENT_STOPPED	4
 
 struct hv_exit_system_event {
 	__u32 type;
 	__u32 ndata;
 	__u64 data[16];
+};
+
+/*
+ * The guest touched RAM that would take the VM past its memory quota
+ * (registry attribute mem-quota). Nothing was allocated; HV_RUN retries the
+ * access when the quota grows, else the VMM should stop the VM.
+ */
+struct hv_exit_mem_quota {
+	__u64 gpa;		/* the guest-physical address touched */
+	__u64 quota;		/* bytes */
+	__u64 used;		/* bytes allocated */
 };
 
 struct hv_run {
@@ -201,6 +252,7 @@ struct hv_run {
 		struct hv_exit_fail_entry fail_entry;
 		struct hv_exit_internal internal;
 		struct hv_exit_system_event system_event;
+		struct hv_exit_mem_quota mem_quota;
 		__u8 padding[256];	/* room for new exits, fixed size */
 	};
 	/* string I/O data lives after this point, at io.data_offset */

@@ -18,6 +18,7 @@
  * and SP_EL0, which holds the kernel's `current` (in entry.S).
  */
 #include <linux/interrupt.h>
+#include <linux/ktime.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
 #include <asm/daifflags.h>
@@ -217,13 +218,18 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 /* Enter until an exit needs user space, sleeping work, or the host. */
 static int el2_run_inner(struct hv_vcpu *vcpu)
 {
+	bool leave;
+	u64 entry;
 	int ret;
 
 	do {
+		entry = ktime_get_ns();
 		el2_enter_exit(vcpu);
+		/* CPU quota and run control (hv_vcpu_check_entry() acts) */
+		leave = hv_vcpu_account(vcpu, ktime_get_ns() - entry);
 		ret = el2_handle_exit(vcpu);
-	} while (ret > 0 && !need_resched() && !signal_pending(current) &&
-		 !local_softirq_pending());
+	} while (ret > 0 && !leave && !need_resched() &&
+		 !signal_pending(current) && !local_softirq_pending());
 	return ret;
 }
 
@@ -280,7 +286,15 @@ int hv_arch_vcpu_run(struct hv_vcpu *vcpu)
 			ret = -EINTR;
 			break;
 		}
+		ret = hv_vcpu_check_entry(vcpu);
+		if (ret <= 0)
+			break;
 		ret = el2_prepare_entry(vcpu);
+		if (ret == -EDQUOT) {
+			ret = hv_vcpu_exit_mem_quota(vcpu,
+						     vcpu->arch.need_page_gfn);
+			break;
+		}
 		if (ret)
 			break;
 		cond_resched();

@@ -9,6 +9,7 @@
  *   vmx_enter_exit()     one entry and exit with IRQs off;
  *   __vmx_vcpu_run       (vmenter.S) the GPR switch and VMLAUNCH/VMRESUME.
  */
+#include <linux/ktime.h>
 #include <linux/sched/signal.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
@@ -179,14 +180,20 @@ static int vmx_entry_failed(struct hv_vcpu *vcpu)
 static int vmx_run_inner(struct hv_vcpu *vcpu)
 {
 	u64 host_xcr0 = vmx_host_xcr0();
+	bool leave;
+	u64 entry;
 	int ret;
 
 	do {
 		vmx_inject_pending_irq(vcpu);
+		entry = ktime_get_ns();
 		if (vmx_enter_exit(vcpu, host_xcr0))
 			return vmx_entry_failed(vcpu);
+		/* CPU quota and run control (hv_vcpu_check_entry() acts) */
+		leave = hv_vcpu_account(vcpu, ktime_get_ns() - entry);
 		ret = vmx_handle_exit(vcpu);
-	} while (ret > 0 && !need_resched() && !signal_pending(current));
+	} while (ret > 0 && !leave && !need_resched() &&
+		 !signal_pending(current));
 	return ret;
 }
 
@@ -202,6 +209,7 @@ static int vmx_prepare_entry(struct hv_vcpu *vcpu)
 		return err;
 	if (arch->need_page) {
 		page = hv_mem_get_page(vcpu->vm, arch->need_page_gfn);
+		/* -EDQUOT: the memory quota, see hv_arch_vcpu_run() */
 		if (IS_ERR(page))
 			return PTR_ERR(page) == -ENOENT ? 0 : PTR_ERR(page);
 		arch->need_page = false;
@@ -221,7 +229,15 @@ int hv_arch_vcpu_run(struct hv_vcpu *vcpu)
 			ret = -EINTR;
 			break;
 		}
+		ret = hv_vcpu_check_entry(vcpu);
+		if (ret <= 0)
+			break;
 		ret = vmx_prepare_entry(vcpu);
+		if (ret == -EDQUOT) {
+			ret = hv_vcpu_exit_mem_quota(vcpu,
+						     vcpu->arch.need_page_gfn);
+			break;
+		}
 		if (ret)
 			break;
 		cond_resched();

@@ -1,0 +1,709 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "hv" (the VM registry): policies, permissions,
+ * dumps, races, random messages, and the attach ioctl of /dev/hv.
+ * Raw netlink sockets, so that the binary needs no library.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/hv_genl.h>
+
+#include "hv_selftest.h"
+
+#define NL_BUF		65536
+
+struct nl {
+	int fd;
+	int family;
+	int events_grp;		/* the "events" multicast group id */
+	unsigned int seq;
+	char errmsg[256];	/* the last extack message */
+	int miss_type;		/* the last extack's missing attribute */
+};
+
+static int nl_open(struct nl *nl)
+{
+	int one = 1;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl->fd < 0)
+		return -errno;
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	return 0;
+}
+
+/* A message under construction. */
+struct msg {
+	char buf[4096] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+};
+
+static void msg_init(struct msg *m, int type, int flags, int cmd)
+{
+	struct genlmsghdr *g;
+
+	memset(m->buf, 0, sizeof(m->buf));
+	m->nlh = (struct nlmsghdr *)m->buf;
+	m->nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	m->nlh->nlmsg_type = type;
+	m->nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	g = NLMSG_DATA(m->nlh);
+	g->cmd = cmd;
+	g->version = 1;
+}
+
+static void msg_put(struct msg *m, int type, const void *data, int len)
+{
+	struct nlattr *a = (struct nlattr *)(m->buf + NLMSG_ALIGN(m->nlh->nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+	m->nlh->nlmsg_len = NLMSG_ALIGN(m->nlh->nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+static void msg_u32(struct msg *m, int type, __u32 v)
+{
+	msg_put(m, type, &v, sizeof(v));
+}
+
+static void msg_u64(struct msg *m, int type, __u64 v)
+{
+	msg_put(m, type, &v, sizeof(v));
+}
+
+static void msg_str(struct msg *m, int type, const char *s)
+{
+	msg_put(m, type, s, strlen(s) + 1);
+}
+
+typedef void (*nl_cb)(struct nlmsghdr *nlh, void *arg);
+
+/* The extack message of an error ack, if any. */
+static void nl_extack(struct nl *nl, struct nlmsghdr *nlh)
+{
+	struct nlmsgerr *e = NLMSG_DATA(nlh);
+	int off = sizeof(*e);
+	struct nlattr *a;
+
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	for (a = (struct nlattr *)((char *)e + off);
+	     (char *)a + NLA_HDRLEN <= (char *)nlh + nlh->nlmsg_len &&
+	     a->nla_len >= NLA_HDRLEN;
+	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+		if (a->nla_type == NLMSGERR_ATTR_MSG)
+			snprintf(nl->errmsg, sizeof(nl->errmsg), "%s",
+				 (char *)a + NLA_HDRLEN);
+		else if (a->nla_type == NLMSGERR_ATTR_MISS_TYPE)
+			nl->miss_type = *(__u32 *)((char *)a + NLA_HDRLEN);
+}
+
+/* Sends @m and reads until the ack (or dump end). Returns 0 or -errno. */
+static int nl_talk(struct nl *nl, struct msg *m, nl_cb cb, void *arg)
+{
+	static __thread char buf[NL_BUF];	/* one per thread: the race test */
+	struct nlmsghdr *nlh;
+	int len;
+
+	m->nlh->nlmsg_seq = ++nl->seq;
+	nl->errmsg[0] = 0;
+	nl->miss_type = 0;
+	if (send(nl->fd, m->buf, m->nlh->nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		len = recv(nl->fd, buf, sizeof(buf), 0);
+		if (len < 0)
+			return -errno;
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_seq != nl->seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+				nl_extack(nl, nlh);
+				return e->error;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (cb)
+				cb(nlh, arg);
+		}
+	}
+}
+
+static struct nlattr *nl_attr(struct nlmsghdr *nlh, int type)
+{
+	int len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+
+	for (; len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+	     len -= NLA_ALIGN(a->nla_len),
+	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+	return NULL;
+}
+
+#define NLA_FOR_EACH(a, nest) \
+	for (a = (struct nlattr *)((char *)(nest) + NLA_HDRLEN); \
+	     (char *)a + NLA_HDRLEN <= (char *)(nest) + (nest)->nla_len && \
+	     a->nla_len >= NLA_HDRLEN; \
+	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+
+static void nl_family_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *a = nl_attr(nlh, CTRL_ATTR_FAMILY_ID), *g, *e;
+	struct nl *nl = arg;
+
+	if (a)
+		nl->family = *(__u16 *)((char *)a + NLA_HDRLEN);
+	a = nl_attr(nlh, CTRL_ATTR_MCAST_GROUPS);
+	if (!a)
+		return;
+	NLA_FOR_EACH(g, a) {
+		int id = 0, match = 0;
+
+		NLA_FOR_EACH(e, g) {
+			if (e->nla_type == CTRL_ATTR_MCAST_GRP_ID)
+				id = *(__u32 *)((char *)e + NLA_HDRLEN);
+			if (e->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
+				match = !strcmp((char *)e + NLA_HDRLEN,
+						HV_MCGRP_EVENTS);
+		}
+		if (match)
+			nl->events_grp = id;
+	}
+}
+
+static int nl_resolve(struct nl *nl)
+{
+	struct msg m;
+	int err;
+
+	msg_init(&m, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY);
+	msg_str(&m, CTRL_ATTR_FAMILY_NAME, HV_FAMILY_NAME);
+	err = nl_talk(nl, &m, nl_family_cb, nl);
+	return err ?: (nl->family ? 0 : -ENOENT);
+}
+
+static int vm_create(struct nl *nl, const char *name, __u32 vcpus, __u64 mem)
+{
+	struct msg m;
+
+	msg_init(&m, nl->family, 0, HV_CMD_VM_CREATE);
+	msg_str(&m, HV_A_VM_NAME, name);
+	msg_u32(&m, HV_A_VM_VCPUS, vcpus);
+	msg_u64(&m, HV_A_VM_MEM_SIZE, mem);
+	return nl_talk(nl, &m, NULL, NULL);
+}
+
+static int vm_cmd(struct nl *nl, int cmd, const char *name, nl_cb cb,
+		  void *arg)
+{
+	struct msg m;
+
+	msg_init(&m, nl->family, 0, cmd);
+	msg_str(&m, HV_A_VM_NAME, name);
+	return nl_talk(nl, &m, cb, arg);
+}
+
+static __u32 attr_u32(struct nlmsghdr *nlh, int type)
+{
+	struct nlattr *a = nl_attr(nlh, type);
+
+	return a ? *(__u32 *)((char *)a + NLA_HDRLEN) : ~0U;
+}
+
+struct vm_info {
+	__u32 state, stop_reason, vcpus, owner;
+	int anonymous;
+	char name[HV_NAME_MAX + 1];
+};
+
+static void vm_info_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct vm_info *vi = arg;
+	struct nlattr *a = nl_attr(nlh, HV_A_VM_NAME);
+
+	vi->state = attr_u32(nlh, HV_A_VM_STATE);
+	vi->stop_reason = attr_u32(nlh, HV_A_VM_STOP_REASON);
+	vi->vcpus = attr_u32(nlh, HV_A_VM_VCPUS);
+	vi->owner = attr_u32(nlh, HV_A_VM_OWNER);
+	vi->anonymous = !!nl_attr(nlh, HV_A_VM_ANONYMOUS);
+	if (a)
+		snprintf(vi->name, sizeof(vi->name), "%s",
+			 (char *)a + NLA_HDRLEN);
+}
+
+/* A dump: counts entries and how many are named with @prefix. */
+struct dump_count {
+	const char *prefix;
+	int total, matching, anonymous;
+	unsigned char seen[4096];
+};
+
+static void dump_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct dump_count *dc = arg;
+	struct nlattr *a = nl_attr(nlh, HV_A_VM_NAME);
+	const char *name = a ? (char *)a + NLA_HDRLEN : "";
+	size_t plen = strlen(dc->prefix);
+
+	dc->total++;
+	dc->anonymous += !!nl_attr(nlh, HV_A_VM_ANONYMOUS);
+	if (!strncmp(name, dc->prefix, plen)) {
+		int i = atoi(name + plen);
+
+		dc->matching++;
+		if (i >= 0 && i < 4096 && dc->seen[i]++)
+			dc->matching += 1000000;	/* a duplicate */
+	}
+}
+
+static int vm_dump(struct nl *nl, struct dump_count *dc)
+{
+	struct msg m;
+
+	msg_init(&m, nl->family, NLM_F_DUMP, HV_CMD_VM_GET);
+	return nl_talk(nl, &m, dump_cb, dc);
+}
+
+FIXTURE(genl) {
+	struct nl nl;
+};
+
+FIXTURE_SETUP(genl)
+{
+	ASSERT_EQ(0, nl_open(&self->nl));
+	if (nl_resolve(&self->nl))
+		SKIP(return, "no generic netlink family hv (hv.ko not loaded?)");
+}
+
+FIXTURE_TEARDOWN(genl)
+{
+	close(self->nl.fd);
+}
+
+TEST_F(genl, create_get_destroy)
+{
+	struct vm_info vi = { 0 };
+
+	ASSERT_EQ(0, vm_create(&self->nl, "t-basic", 2, 1 << 20));
+	ASSERT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_GET, "t-basic", vm_info_cb, &vi));
+	EXPECT_STREQ("t-basic", vi.name);
+	EXPECT_EQ(HV_VM_STATE_DEFINED, vi.state);
+	EXPECT_EQ(2U, vi.vcpus);
+	EXPECT_EQ(0U, vi.owner);
+	EXPECT_EQ(-EEXIST, vm_create(&self->nl, "t-basic", 1, 1 << 20));
+	EXPECT_NE(0, self->nl.errmsg[0]);
+	EXPECT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-basic", NULL, NULL));
+	EXPECT_EQ(-ENOENT, vm_cmd(&self->nl, HV_CMD_VM_GET, "t-basic", NULL, NULL));
+	EXPECT_STREQ("no VM with this name", self->nl.errmsg);
+	EXPECT_EQ(-ENOENT, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-basic", NULL, NULL));
+}
+
+TEST_F(genl, policy_violations)
+{
+	struct nl *nl = &self->nl;
+	const char *bad_names[] = { "", "a b", "x/y", "anon-7", "é",
+		"123456789012345678901234567890123" };
+	struct msg m;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
+		EXPECT_EQ(-EINVAL, vm_create(nl, bad_names[i], 1, 1 << 20))
+			TH_LOG("name '%s'", bad_names[i]);
+		EXPECT_NE(0, nl->errmsg[0]);
+	}
+	EXPECT_EQ(-ERANGE, vm_create(nl, "t-p", 0, 1 << 20));
+	EXPECT_EQ(-ERANGE, vm_create(nl, "t-p", 65, 1 << 20));
+	EXPECT_EQ(-ERANGE, vm_create(nl, "t-p", 1, 0));
+	EXPECT_EQ(-ERANGE, vm_create(nl, "t-p", 1, 1ULL << 50));
+	EXPECT_EQ(-EINVAL, vm_create(nl, "t-p", 1, 4097 * 2));
+	EXPECT_STREQ("the memory size is not a multiple of the page size",
+		     nl->errmsg);
+
+	/* a missing required attribute: extack names it */
+	msg_init(&m, nl->family, 0, HV_CMD_VM_CREATE);
+	msg_str(&m, HV_A_VM_NAME, "t-p");
+	msg_u32(&m, HV_A_VM_VCPUS, 1);
+	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
+	EXPECT_EQ(HV_A_VM_MEM_SIZE, nl->miss_type);
+
+	/* an unknown attribute, and one the op does not take */
+	msg_init(&m, nl->family, 0, HV_CMD_VM_GET);
+	msg_str(&m, HV_A_VM_NAME, "t-p");
+	msg_u32(&m, 200, 1);
+	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
+	msg_init(&m, nl->family, 0, HV_CMD_VM_GET);
+	msg_str(&m, HV_A_VM_NAME, "t-p");
+	msg_u32(&m, HV_A_VM_VCPUS, 1);
+	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
+
+	/* a u32 of the wrong length, a string without NUL, a quota too big */
+	msg_init(&m, nl->family, 0, HV_CMD_VM_CREATE);
+	msg_str(&m, HV_A_VM_NAME, "t-p");
+	msg_put(&m, HV_A_VM_VCPUS, "\1\0", 2);
+	msg_u64(&m, HV_A_VM_MEM_SIZE, 1 << 20);
+	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
+	msg_init(&m, nl->family, 0, HV_CMD_VM_GET);
+	msg_put(&m, HV_A_VM_NAME, "abc", 3);
+	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
+	ASSERT_EQ(0, vm_create(nl, "t-p", 1, 1 << 20));
+	msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	msg_str(&m, HV_A_VM_NAME, "t-p");
+	msg_u32(&m, HV_A_VM_CPU_QUOTA, HV_CPU_QUOTA_MAX + 1);
+	EXPECT_EQ(-ERANGE, nl_talk(nl, &m, NULL, NULL));
+	msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	msg_str(&m, HV_A_VM_NAME, "t-p");
+	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
+	EXPECT_STREQ("give mem-quota or cpu-quota", nl->errmsg);
+	msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	msg_str(&m, HV_A_VM_NAME, "t-p");
+	msg_u32(&m, HV_A_VM_CPU_QUOTA, 25);
+	EXPECT_EQ(0, nl_talk(nl, &m, NULL, NULL));
+
+	/* state changes a VM without a VMM cannot make */
+	EXPECT_EQ(-EINVAL, vm_cmd(nl, HV_CMD_VM_PAUSE, "t-p", NULL, NULL));
+	EXPECT_EQ(-EINVAL, vm_cmd(nl, HV_CMD_VM_RESUME, "t-p", NULL, NULL));
+	EXPECT_EQ(-EINVAL, vm_cmd(nl, HV_CMD_VM_STOP, "t-p", NULL, NULL));
+	EXPECT_STREQ("the VM is not running", nl->errmsg);
+
+	/* unknown commands */
+	msg_init(&m, nl->family, 0, HV_CMD_VM_EVENT);
+	EXPECT_EQ(-EOPNOTSUPP, nl_talk(nl, &m, NULL, NULL));
+	msg_init(&m, nl->family, 0, 200);
+	EXPECT_EQ(-EOPNOTSUPP, nl_talk(nl, &m, NULL, NULL));
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-p", NULL, NULL));
+}
+
+#define HUGE_DUMP	1500
+
+TEST_F_TIMEOUT(genl, huge_dump, 300)
+{
+	struct dump_count *dc = calloc(1, sizeof(*dc));
+	char name[32];
+	int i;
+
+	ASSERT_NE(NULL, dc);
+	for (i = 0; i < HUGE_DUMP; i++) {
+		snprintf(name, sizeof(name), "t-dump-%d", i);
+		ASSERT_EQ(0, vm_create(&self->nl, name, 1, 1 << 20));
+	}
+	dc->prefix = "t-dump-";
+	ASSERT_EQ(0, vm_dump(&self->nl, dc));
+	EXPECT_EQ(HUGE_DUMP, dc->matching);
+	for (i = 0; i < HUGE_DUMP; i++) {
+		snprintf(name, sizeof(name), "t-dump-%d", i);
+		ASSERT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, name, NULL, NULL));
+	}
+	memset(dc->seen, 0, sizeof(dc->seen));
+	dc->matching = 0;
+	ASSERT_EQ(0, vm_dump(&self->nl, dc));
+	EXPECT_EQ(0, dc->matching);
+	free(dc);
+}
+
+#define RACE_THREADS	4
+#define RACE_ROUNDS	500
+
+static void *race_thread(void *arg)
+{
+	unsigned int seed = (unsigned long)arg;
+	struct nl nl;
+	char name[32];
+	int i, err;
+
+	if (nl_open(&nl) || nl_resolve(&nl))
+		return (void *)1L;
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		snprintf(name, sizeof(name), "t-race-%d", rand_r(&seed) % 8);
+		if (rand_r(&seed) & 1)
+			err = vm_create(&nl, name, 1, 1 << 20);
+		else
+			err = vm_cmd(&nl, HV_CMD_VM_DESTROY, name, NULL, NULL);
+		if (err && err != -EEXIST && err != -ENOENT)
+			return (void *)2L;
+	}
+	close(nl.fd);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(genl, create_destroy_race, 300)
+{
+	pthread_t t[RACE_THREADS];
+	struct dump_count dc = { .prefix = "t-race-" };
+	void *ret;
+	char name[32];
+	long i;
+
+	for (i = 0; i < RACE_THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, race_thread, (void *)i));
+	for (i = 0; i < RACE_THREADS; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], &ret));
+		EXPECT_EQ(NULL, ret);
+	}
+	ASSERT_EQ(0, vm_dump(&self->nl, &dc));
+	EXPECT_LE(dc.matching, 8);
+	for (i = 0; i < 8; i++) {
+		snprintf(name, sizeof(name), "t-race-%ld", i);
+		vm_cmd(&self->nl, HV_CMD_VM_DESTROY, name, NULL, NULL);
+	}
+}
+
+/* 10,000 random messages: any answer but a crash or a kernel warning. */
+TEST_F_TIMEOUT(genl, random_messages, 300)
+{
+	struct nl *nl = &self->nl;
+	struct dump_count dc = { .prefix = "r" };
+	unsigned int seed = 12345;
+	unsigned char data[64];
+	struct msg m;
+	int i, j, n, len, k;
+
+	for (i = 0; i < 10000; i++) {
+		msg_init(&m, nl->family, (rand_r(&seed) % 16) ? 0 : NLM_F_DUMP,
+			 rand_r(&seed) % (HV_CMD_MAX + 3));
+		n = rand_r(&seed) % 6;
+		for (j = 0; j < n; j++) {
+			len = rand_r(&seed) % 16;
+			for (k = 0; k < len; k++)
+				data[k] = rand_r(&seed);
+			if (rand_r(&seed) % 3 == 0) {	/* a plausible name */
+				snprintf((char *)data, sizeof(data), "r%d",
+					 rand_r(&seed) % 4);
+				len = strlen((char *)data) + 1;
+			}
+			msg_put(&m, rand_r(&seed) % (HV_A_VM_MAX + 3), data, len);
+		}
+		nl_talk(nl, &m, NULL, NULL);
+	}
+	/* whatever it made goes */
+	ASSERT_EQ(0, vm_dump(nl, &dc));
+	for (i = 0; i < 4; i++) {
+		snprintf((char *)data, sizeof(data), "r%d", i);
+		vm_cmd(nl, HV_CMD_VM_DESTROY, (char *)data, NULL, NULL);
+	}
+}
+
+/* Runs @fn as uid/gid 65534 without capabilities; returns its status. */
+static int as_nobody(int (*fn)(void))
+{
+	pid_t pid = fork();
+	int st;
+
+	if (!pid) {
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		_exit(fn());
+	}
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 101;
+}
+
+static int nobody_checks(void)
+{
+	struct dump_count dc = { .prefix = "t-" };
+	struct vm_info vi = { 0 };
+	struct nl nl;
+
+	if (nl_open(&nl) || nl_resolve(&nl))
+		return 1;
+	/* root's VM: invisible, untouchable */
+	if (vm_cmd(&nl, HV_CMD_VM_GET, "t-root", NULL, NULL) != -EPERM)
+		return 2;
+	if (vm_cmd(&nl, HV_CMD_VM_DESTROY, "t-root", NULL, NULL) != -EPERM)
+		return 3;
+	if (vm_cmd(&nl, HV_CMD_VM_STOP, "t-root", NULL, NULL) != -EPERM)
+		return 4;
+	/* its own VM: allowed */
+	if (vm_create(&nl, "t-nobody", 1, 1 << 20))
+		return 5;
+	if (vm_cmd(&nl, HV_CMD_VM_GET, "t-nobody", vm_info_cb, &vi) ||
+	    vi.owner != 65534)
+		return 6;
+	if (vm_dump(&nl, &dc) || dc.matching != 1)
+		return 7;
+	/* the events group is for admins */
+	if (!setsockopt(nl.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+			&nl.events_grp, sizeof(nl.events_grp)) || errno != EPERM)
+		return 8;
+	return 0;
+}
+
+TEST_F(genl, unprivileged_user)
+{
+	struct vm_info vi = { 0 };
+
+	ASSERT_EQ(0, vm_create(&self->nl, "t-root", 1, 1 << 20));
+	EXPECT_EQ(0, as_nobody(nobody_checks));
+	/* root sees and may destroy the user's VM */
+	ASSERT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_GET, "t-nobody", vm_info_cb, &vi));
+	EXPECT_EQ(65534U, vi.owner);
+	EXPECT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-nobody", NULL, NULL));
+	EXPECT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-root", NULL, NULL));
+}
+
+static int attach(int dev, const char *name)
+{
+	struct hv_vm_attach a = { 0 };
+
+	snprintf(a.name, sizeof(a.name), "%s", name);
+	return ioctl(dev, HV_ATTACH_VM, &a);
+}
+
+TEST_F(genl, attach_states)
+{
+	struct nl *nl = &self->nl;
+	struct hv_vcpu_create vc = { 0 };
+	struct hv_mem_region r = { .size = 2 << 20 };
+	struct hv_vm_attach a = { 0 };
+	struct vm_info vi = { 0 };
+	int dev = hv_open_dev(), vm, vm2;
+
+	ASSERT_EQ(0, vm_create(nl, "t-att", 2, 1 << 20));
+	EXPECT_EQ(-1, attach(dev, "t-nope"));
+	EXPECT_EQ(ENOENT, errno);
+	strcpy(a.name, "t-att");
+	a.reserved[1] = 1;
+	EXPECT_EQ(-1, ioctl(dev, HV_ATTACH_VM, &a));
+	EXPECT_EQ(EINVAL, errno);
+	memset(&a, 0, sizeof(a));
+	strcpy(a.name, "t-att");
+	a.name[20] = 'x';	/* garbage after the NUL */
+	EXPECT_EQ(-1, ioctl(dev, HV_ATTACH_VM, &a));
+	EXPECT_EQ(EINVAL, errno);
+
+	vm = attach(dev, "t-att");
+	ASSERT_LE(0, vm);
+	EXPECT_EQ(-1, attach(dev, "t-att"));
+	EXPECT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	EXPECT_EQ(HV_VM_STATE_RUNNING, vi.state);
+	EXPECT_EQ(-EBUSY, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-att", NULL, NULL));
+
+	/* the definition's limits: 2 vCPUs, 1 MiB */
+	vc.id = 2;
+	EXPECT_EQ(-1, ioctl(vm, HV_CREATE_VCPU, &vc));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(vm, HV_SET_MEM_REGION, &r));
+	EXPECT_EQ(ENOSPC, errno);
+	r.size = 1 << 20;
+	EXPECT_EQ(0, ioctl(vm, HV_SET_MEM_REGION, &r));
+
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_PAUSE, "t-att", NULL, NULL));
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	EXPECT_EQ(HV_VM_STATE_PAUSED, vi.state);
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_RESUME, "t-att", NULL, NULL));
+
+	/* the VMM dies */
+	close(vm);
+	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	EXPECT_EQ(HV_VM_STATE_STOPPED, vi.state);
+	EXPECT_EQ(HV_STOP_REASON_VMM_DIED, vi.stop_reason);
+
+	/* started again, then stopped by force: free to start at once */
+	vm = attach(dev, "t-att");
+	ASSERT_LE(0, vm);
+	EXPECT_EQ(0, nl->errmsg[0]);
+	{
+		struct msg m;
+
+		msg_init(&m, nl->family, 0, HV_CMD_VM_STOP);
+		msg_str(&m, HV_A_VM_NAME, "t-att");
+		msg_put(&m, HV_A_VM_FORCE, NULL, 0);
+		EXPECT_EQ(0, nl_talk(nl, &m, NULL, NULL));
+	}
+	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	EXPECT_EQ(HV_VM_STATE_STOPPED, vi.state);
+	EXPECT_EQ(HV_STOP_REASON_FORCED, vi.stop_reason);
+	vm2 = attach(dev, "t-att");
+	EXPECT_LE(0, vm2);
+	close(vm);
+	/* the old VM going does not stop the new one */
+	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	EXPECT_EQ(HV_VM_STATE_RUNNING, vi.state);
+	{
+		struct hv_stop_report rep = { .reason = HV_STOP_GUEST_POWEROFF };
+
+		rep.reserved[0] = 1;
+		EXPECT_EQ(-1, ioctl(vm2, HV_REPORT_STOP, &rep));
+		EXPECT_EQ(EINVAL, errno);
+		rep.reserved[0] = 0;
+		EXPECT_EQ(0, ioctl(vm2, HV_REPORT_STOP, &rep));
+	}
+	close(vm2);
+	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	EXPECT_EQ(HV_STOP_REASON_GUEST_POWEROFF, vi.stop_reason);
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-att", NULL, NULL));
+	close(dev);
+}
+
+TEST_F(genl, anonymous_vms_are_listed)
+{
+	struct hv_vm_create c = { 0 };
+	struct dump_count dc = { .prefix = "anon-" };
+	int dev = hv_open_dev(), vm;
+
+	vm = ioctl(dev, HV_CREATE_VM, &c);
+	ASSERT_LE(0, vm);
+	ASSERT_EQ(0, vm_dump(&self->nl, &dc));
+	EXPECT_EQ(1, dc.anonymous);
+	EXPECT_EQ(1, dc.matching);
+	close(vm);
+	memset(&dc, 0, sizeof(dc));
+	dc.prefix = "anon-";
+	ASSERT_EQ(0, vm_dump(&self->nl, &dc));
+	EXPECT_EQ(0, dc.anonymous);
+	close(dev);
+}
+
+TEST_F(genl, events)
+{
+	struct nl ev;
+	char buf[8192];
+	struct nlmsghdr *nlh;
+	int grp, len, created = 0, destroyed = 0;
+
+	ASSERT_EQ(0, nl_open(&ev));
+	ASSERT_EQ(0, nl_resolve(&ev));
+	grp = ev.events_grp;
+	ASSERT_NE(0, grp);
+	ASSERT_EQ(0, setsockopt(ev.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				&grp, sizeof(grp)));
+	ASSERT_EQ(0, vm_create(&self->nl, "t-ev", 1, 1 << 20));
+	ASSERT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-ev", NULL, NULL));
+	while ((len = recv(ev.fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			struct genlmsghdr *g = NLMSG_DATA(nlh);
+
+			if (nlh->nlmsg_type != ev.family || g->cmd != HV_CMD_VM_EVENT)
+				continue;
+			if (attr_u32(nlh, HV_A_VM_EVENT) == HV_EVENT_TYPE_CREATED)
+				created++;
+			if (attr_u32(nlh, HV_A_VM_EVENT) == HV_EVENT_TYPE_DESTROYED)
+				destroyed++;
+		}
+	}
+	EXPECT_EQ(1, created);
+	EXPECT_EQ(1, destroyed);
+	close(ev.fd);
+}
+
+TEST_HARNESS_MAIN

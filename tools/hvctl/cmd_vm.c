@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvctl create, destroy, set, pause, resume, stop: definitions and their
+ * state, over the hv netlink family.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <netlink/genl/genl.h>
+#include <linux/hv_genl.h>
+
+#include "hvctl.h"
+
+/* The one NAME argument of a verb, after getopt; NULL (printed) if not. */
+static const char *hvctl_one_name(int argc, char **argv, const char *verb)
+{
+	if (optind != argc - 1) {
+		hvctl_err("%s needs one VM name (try 'hvctl --help')", verb);
+		return NULL;
+	}
+	return argv[optind];
+}
+
+int hvctl_cmd_create(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "vcpus", required_argument, NULL, 'c' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "cpu-quota", required_argument, NULL, 'C' },
+		{ "mem-quota", required_argument, NULL, 'M' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "entry", required_argument, NULL, 'e' },
+		{ "load", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hvctl_def def = { .vcpus = 1 };
+	struct hvctl_nl nl;
+	struct nl_msg *msg;
+	const char *name;
+	uint64_t v;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (hvctl_parse_u64(optarg, "vCPU count", &v))
+				return 2;
+			if (!v || v > 64) {
+				hvctl_err("bad vCPU count '%s': 1 to 64", optarg);
+				return 2;
+			}
+			def.vcpus = v;
+			break;
+		case 'm':
+			if (hvctl_parse_size(optarg, "memory size", &def.memory))
+				return 2;
+			break;
+		case 'M':
+			if (hvctl_parse_size(optarg, "memory quota", &def.mem_quota))
+				return 2;
+			break;
+		case 'C':
+			if (hvctl_parse_percent(optarg, &def.cpu_quota))
+				return 2;
+			break;
+		case 'i':
+			if (!realpath(optarg, def.image)) {
+				hvctl_err("image %s: %s", optarg, strerror(errno));
+				return 1;
+			}
+			break;
+		case 'e':
+			if (hvctl_parse_u64(optarg, "entry address", &def.entry))
+				return 2;
+			break;
+		case 'l':
+			if (hvctl_parse_u64(optarg, "load address", &def.load))
+				return 2;
+			break;
+		default:
+			return 2;
+		}
+	}
+	name = hvctl_one_name(argc, argv, "create");
+	if (!name)
+		return 2;
+	if (!hvctl_valid_name(name)) {
+		hvctl_err("bad VM name '%s': 1 to 32 of A-Z a-z 0-9 _ . -", name);
+		return 2;
+	}
+	if (!def.memory || (def.memory & 4095)) {
+		hvctl_err(def.memory ? "bad memory size: not a multiple of 4K" :
+			  "create needs --memory SIZE");
+		return 2;
+	}
+	if (!def.image[0]) {
+		hvctl_err("create needs --image FILE");
+		return 2;
+	}
+	snprintf(def.name, sizeof(def.name), "%s", name);
+
+	if (hvctl_nl_open(&nl))
+		return 1;
+	msg = hvctl_nl_msg(&nl, HV_CMD_VM_CREATE, 0, name);
+	if (msg) {
+		nla_put_u32(msg, HV_A_VM_VCPUS, def.vcpus);
+		nla_put_u64(msg, HV_A_VM_MEM_SIZE, def.memory);
+		nla_put_u64(msg, HV_A_VM_MEM_QUOTA, def.mem_quota);
+		nla_put_u32(msg, HV_A_VM_CPU_QUOTA, def.cpu_quota);
+	}
+	err = hvctl_nl_call(&nl, msg, NULL, NULL);
+	if (err) {
+		if (err == -EEXIST)
+			hvctl_err("create %s: the name is taken", name);
+		else
+			hvctl_nl_perror("create", name, err);
+		hvctl_nl_close(&nl);
+		return 1;
+	}
+	if (hvctl_def_save(&def)) {
+		hvctl_vm_simple(&nl, HV_CMD_VM_DESTROY, name, 0);
+		hvctl_nl_close(&nl);
+		return 1;
+	}
+	hvctl_nl_close(&nl);
+	printf("created %s\n", name);
+	return 0;
+}
+
+int hvctl_cmd_destroy(int argc, char **argv)
+{
+	struct hvctl_nl nl;
+	struct hvctl_def def;
+	const char *name;
+	int err;
+
+	optind = 1;
+	if (getopt(argc, argv, "") != -1)
+		return 2;
+	name = hvctl_one_name(argc, argv, "destroy");
+	if (!name)
+		return 2;
+	if (hvctl_nl_open(&nl))
+		return 1;
+	err = hvctl_vm_simple(&nl, HV_CMD_VM_DESTROY, name, 0);
+	hvctl_nl_close(&nl);
+	/* a definition the kernel forgot (module reloaded) goes too */
+	if (err == -ENOENT && !hvctl_def_load(name, &def))
+		err = 0;
+	if (err) {
+		if (err == -EBUSY)
+			hvctl_err("destroy %s: the VM is running: stop it first",
+				  name);
+		else
+			hvctl_nl_perror("destroy", name, err);
+		return 1;
+	}
+	hvctl_def_remove(name);
+	printf("destroyed %s\n", name);
+	return 0;
+}
+
+int hvctl_cmd_set(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cpu-quota", required_argument, NULL, 'C' },
+		{ "mem-quota", required_argument, NULL, 'M' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, err, have_cpu = 0, have_mem = 0;
+	struct hvctl_nl nl;
+	struct hvctl_def def;
+	struct nl_msg *msg;
+	uint64_t mem_quota = 0;
+	uint32_t cpu_quota = 0;
+	const char *name;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'C' && !hvctl_parse_percent(optarg, &cpu_quota))
+			have_cpu = 1;
+		else if (c == 'M' &&
+			 !hvctl_parse_size(optarg, "memory quota", &mem_quota))
+			have_mem = 1;
+		else
+			return 2;
+	}
+	name = hvctl_one_name(argc, argv, "set");
+	if (!name)
+		return 2;
+	if (!have_cpu && !have_mem) {
+		hvctl_err("set needs --cpu-quota or --mem-quota");
+		return 2;
+	}
+	if (hvctl_nl_open(&nl))
+		return 1;
+	msg = hvctl_nl_msg(&nl, HV_CMD_VM_SET, 0, name);
+	if (msg && have_cpu)
+		nla_put_u32(msg, HV_A_VM_CPU_QUOTA, cpu_quota);
+	if (msg && have_mem)
+		nla_put_u64(msg, HV_A_VM_MEM_QUOTA, mem_quota);
+	err = hvctl_nl_call(&nl, msg, NULL, NULL);
+	hvctl_nl_close(&nl);
+	if (err) {
+		hvctl_nl_perror("set", name, err);
+		return 1;
+	}
+	/* keep the state file in step, so that a re-create keeps them */
+	if (!hvctl_def_load(name, &def)) {
+		if (have_cpu)
+			def.cpu_quota = cpu_quota;
+		if (have_mem)
+			def.mem_quota = mem_quota;
+		hvctl_def_save(&def);
+	}
+	return 0;
+}
+
+static int hvctl_simple_verb(int argc, char **argv, int cmd)
+{
+	struct hvctl_nl nl;
+	const char *name;
+	int err;
+
+	optind = 1;
+	if (getopt(argc, argv, "") != -1)
+		return 2;
+	name = hvctl_one_name(argc, argv, argv[0]);
+	if (!name)
+		return 2;
+	if (hvctl_nl_open(&nl))
+		return 1;
+	err = hvctl_vm_simple(&nl, cmd, name, 0);
+	hvctl_nl_close(&nl);
+	if (err) {
+		hvctl_nl_perror(argv[0], name, err);
+		return 1;
+	}
+	return 0;
+}
+
+int hvctl_cmd_pause(int argc, char **argv)
+{
+	return hvctl_simple_verb(argc, argv, HV_CMD_VM_PAUSE);
+}
+
+int hvctl_cmd_resume(int argc, char **argv)
+{
+	return hvctl_simple_verb(argc, argv, HV_CMD_VM_RESUME);
+}
+
+/* Waits up to @timeout_ms for the VM to leave running/paused. */
+static int hvctl_wait_stopped(struct hvctl_nl *nl, const char *name,
+			      int timeout_ms, struct hvctl_vminfo *vi)
+{
+	int waited;
+
+	for (waited = 0; waited <= timeout_ms; waited += 50) {
+		if (hvctl_vm_get(nl, name, vi))
+			return -1;
+		if (vi->state != HV_VM_STATE_RUNNING &&
+		    vi->state != HV_VM_STATE_PAUSED)
+			return 0;
+		usleep(50000);
+	}
+	return -1;
+}
+
+int hvctl_cmd_stop(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, 'f' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct hvctl_vminfo vi;
+	struct hvctl_nl nl;
+	uint64_t timeout = 30;
+	const char *name;
+	int c, err, force = 0;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'f')
+			force = 1;
+		else if (c != 't' || hvctl_parse_u64(optarg, "timeout", &timeout))
+			return 2;
+	}
+	name = hvctl_one_name(argc, argv, "stop");
+	if (!name)
+		return 2;
+	if (hvctl_nl_open(&nl))
+		return 1;
+	err = hvctl_vm_simple(&nl, HV_CMD_VM_STOP, name,
+			      force ? HV_A_VM_FORCE : 0);
+	if (err) {
+		hvctl_nl_perror("stop", name, err);
+		hvctl_nl_close(&nl);
+		return 1;
+	}
+	if (!force && hvctl_wait_stopped(&nl, name, timeout * 1000, &vi)) {
+		fprintf(stderr, "hvctl: %s did not stop within %llu s: stopping it by force\n",
+			name, (unsigned long long)timeout);
+		err = hvctl_vm_simple(&nl, HV_CMD_VM_STOP, name, HV_A_VM_FORCE);
+		if (err && err != -EINVAL) {
+			hvctl_nl_perror("stop", name, err);
+			hvctl_nl_close(&nl);
+			return 1;
+		}
+	}
+	err = hvctl_vm_get(&nl, name, &vi);
+	hvctl_nl_close(&nl);
+	if (!err)
+		printf("%s stopped (%s)\n", name,
+		       hvctl_reason_name(vi.stop_reason));
+	return 0;
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The state directory: one NAME.conf per definition (what `start` needs
+ * besides the kernel's registry: the image and its entry point), and the
+ * running VMM's NAME.sock (console), NAME.log and NAME.pid.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "hvctl.h"
+
+const char *hvctl_state_dir(void)
+{
+	const char *dir = getenv("HVCTL_STATE_DIR");
+
+	return dir && *dir ? dir : "/var/lib/hvctl";
+}
+
+void hvctl_state_path(const char *name, const char *ext, char *buf, int len)
+{
+	snprintf(buf, len, "%s/%s.%s", hvctl_state_dir(), name, ext);
+}
+
+int hvctl_def_save(const struct hvctl_def *def)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	FILE *f;
+
+	if (mkdir(hvctl_state_dir(), 0755) && errno != EEXIST) {
+		hvctl_err("cannot create the state directory %s: %s",
+			  hvctl_state_dir(), strerror(errno));
+		return -1;
+	}
+	hvctl_state_path(def->name, "conf", path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		hvctl_err("cannot write %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "name=%s\nimage=%s\nload=0x%llx\nentry=0x%llx\nvcpus=%u\nmemory=%llu\nmem_quota=%llu\ncpu_quota=%u\n",
+		def->name, def->image, (unsigned long long)def->load,
+		(unsigned long long)def->entry,
+		def->vcpus, (unsigned long long)def->memory,
+		(unsigned long long)def->mem_quota, def->cpu_quota);
+	if (fclose(f) || rename(tmp, path)) {
+		hvctl_err("cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+int hvctl_def_load(const char *name, struct hvctl_def *def)
+{
+	char path[PATH_MAX], line[PATH_MAX + 32], *val;
+	FILE *f;
+
+	memset(def, 0, sizeof(*def));
+	hvctl_state_path(name, "conf", path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		val = strchr(line, '=');
+		if (!val)
+			continue;
+		*val++ = 0;
+		if (!strcmp(line, "name"))
+			snprintf(def->name, sizeof(def->name), "%s", val);
+		else if (!strcmp(line, "image"))
+			snprintf(def->image, sizeof(def->image), "%s", val);
+		else if (!strcmp(line, "load"))
+			def->load = strtoull(val, NULL, 0);
+		else if (!strcmp(line, "entry"))
+			def->entry = strtoull(val, NULL, 0);
+		else if (!strcmp(line, "vcpus"))
+			def->vcpus = strtoul(val, NULL, 0);
+		else if (!strcmp(line, "memory"))
+			def->memory = strtoull(val, NULL, 0);
+		else if (!strcmp(line, "mem_quota"))
+			def->mem_quota = strtoull(val, NULL, 0);
+		else if (!strcmp(line, "cpu_quota"))
+			def->cpu_quota = strtoul(val, NULL, 0);
+	}
+	fclose(f);
+	if (strcmp(def->name, name) || !def->vcpus || !def->memory) {
+		hvctl_err("%s is damaged: destroy and create the VM again",
+			  path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void hvctl_def_remove(const char *name)
+{
+	static const char *const exts[] = { "conf", "sock", "pid" };
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+		hvctl_state_path(name, exts[i], path, sizeof(path));
+		unlink(path);
+	}
+}

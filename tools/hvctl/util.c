@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsing and formatting of sizes, percentages and names.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hvctl.h"
+
+int hvctl_parse_u64(const char *s, const char *what, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-') {
+		hvctl_err("bad %s '%s': expected a number", what, s);
+		return -1;
+	}
+	return 0;
+}
+
+int hvctl_parse_size(const char *s, const char *what, uint64_t *out)
+{
+	unsigned long long v;
+	int shift = 0;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		goto bad;
+	switch (toupper((unsigned char)*end)) {
+	case 0:
+		break;
+	case 'K':
+		shift = 10;
+		break;
+	case 'M':
+		shift = 20;
+		break;
+	case 'G':
+		shift = 30;
+		break;
+	case 'T':
+		shift = 40;
+		break;
+	default:
+		goto bad;
+	}
+	if (*end && end[1] && strcasecmp(end + 1, "iB") && strcasecmp(end + 1, "B"))
+		goto bad;
+	if (v > (~0ULL >> shift))
+		goto bad;
+	*out = v << shift;
+	return 0;
+bad:
+	hvctl_err("bad %s '%s': expected a size such as 4096, 64K, 256M or 1G",
+		  what, s);
+	return -1;
+}
+
+int hvctl_parse_percent(const char *s, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *s == '-' || (*end && strcmp(end, "%")) ||
+	    v > 6400) {
+		hvctl_err("bad CPU quota '%s': expected a percentage of one CPU, 0 to 6400 (0: no quota)",
+			  s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+void hvctl_fmt_size(uint64_t bytes, char *buf, int len)
+{
+	static const char units[] = "KMGT";
+	int i = -1;
+
+	while (bytes >= 1024 && !(bytes % 1024) && i < 3) {
+		bytes /= 1024;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%llu", (unsigned long long)bytes);
+	else
+		snprintf(buf, len, "%llu%c", (unsigned long long)bytes, units[i]);
+}
+
+int hvctl_valid_name(const char *name)
+{
+	size_t len = strlen(name), i;
+
+	if (!len || len > 32)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("_.-", name[i]))
+			return 0;
+	return 1;
+}

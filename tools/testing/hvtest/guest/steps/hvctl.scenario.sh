@@ -1,0 +1,53 @@
+# shellcheck shell=sh
+# hvctl's life cycle of a VM: create -> start -> the console shows the
+# guest's output -> pause/resume -> stop (the guest powers off) -> start
+# again -> the VMM dies -> forced stop -> destroy.
+# shellcheck source=hvctl.lib.sh
+. /hvtest/steps/hvctl.lib.sh
+export HVCTL_STATE_DIR=/tmp/hvctl-scenario
+log=$HVCTL_STATE_DIR/demo.log
+hvctl_guest /tmp/guest.bin
+
+hvctl create demo --vcpus 1 --memory 1M --image /tmp/guest.bin || fail "create"
+out=$(hvctl create demo --vcpus 1 --memory 1M --image /tmp/guest.bin 2>&1) &&
+	fail "a second create of demo succeeded"
+echo "$out" | grep -q "name is taken" || fail "second create: '$out'"
+[ "$(vm_state demo)" = defined ] || fail "state after create: $(vm_state demo)"
+
+hvctl start demo || fail "start"
+[ "$(vm_state demo)" = running ] || fail "state after start: $(vm_state demo)"
+wait_for 60 grep -q "hello from the hv guest" "$log" || fail "no greeting in $log"
+timeout 5 hvctl console demo </dev/null >/tmp/console.out
+grep -q "hello from the hv guest" /tmp/console.out || fail "console: $(cat /tmp/console.out)"
+out=$(hvctl start demo 2>&1) && fail "a second start succeeded"
+echo "second start: $out"
+hvctl list
+hvctl info demo
+
+hvctl pause demo || fail "pause"
+[ "$(vm_state demo)" = paused ] || fail "state after pause: $(vm_state demo)"
+hvctl resume demo || fail "resume"
+[ "$(vm_state demo)" = running ] || fail "state after resume"
+
+hvctl stop demo --timeout 120 || fail "stop"
+hvctl info demo | grep -q "stop reason: *guest poweroff" ||
+	fail "stop reason: $(hvctl info demo)"
+grep -q "stop requested: powering off" "$log" || fail "the guest did not see the request"
+
+hvctl start demo || fail "start again"
+wait_for 60 sh -c "[ \$(grep -c 'hello from the hv guest' $log) -ge 2 ]" ||
+	fail "no greeting after the second start"
+kill -9 "$(cat "$HVCTL_STATE_DIR/demo.pid")"
+wait_for 30 sh -c "hvctl info demo | grep -q 'VMM died'" || fail "VMM death not seen: $(hvctl info demo)"
+
+hvctl start demo || fail "start after the VMM died"
+hvctl stop demo --force || fail "stop --force"
+hvctl info demo | grep -q "stop reason: *forced" || fail "forced: $(hvctl info demo)"
+out=$(hvctl destroy nosuchvm 2>&1) && fail "destroy of an unknown VM succeeded"
+echo "$out"
+wait_for 30 hvctl destroy demo || fail "destroy"
+out=$(hvctl info demo 2>&1) && fail "info after destroy succeeded"
+echo "$out" | grep -q "no VM with this name" || fail "info after destroy: $out"
+[ ! -e "$HVCTL_STATE_DIR/demo.conf" ] || fail "the state file survived destroy"
+echo "--- VMM log"
+cat "$log"
