@@ -25,12 +25,30 @@ void hvctl_state_path(const char *name, const char *ext, char *buf, int len)
 	snprintf(buf, len, "%s/%s.%s", hvctl_state_dir(), name, ext);
 }
 
+/* mkdir -p: the state directory's parents may not exist yet (/var/lib). */
+static int hvctl_mkdir_p(const char *dir)
+{
+	char path[PATH_MAX];
+	char *p;
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
+}
+
 int hvctl_def_save(const struct hvctl_def *def)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	FILE *f;
 
-	if (mkdir(hvctl_state_dir(), 0755) && errno != EEXIST) {
+	if (hvctl_mkdir_p(hvctl_state_dir())) {
 		hvctl_err("cannot create the state directory %s: %s",
 			  hvctl_state_dir(), strerror(errno));
 		return -1;
