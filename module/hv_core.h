@@ -92,7 +92,6 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *region);
 int hv_mem_mmap(struct hv_vm *vm, struct vm_area_struct *vma);
 struct page *hv_mem_lookup(struct hv_vm *vm, u64 gfn, u32 *flags);
 struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn);
-int hv_mem_read(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len);
 int hv_mem_read_atomic(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len);
 
 /* hv_vcpu.c */

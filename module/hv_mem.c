@@ -237,32 +237,6 @@ err_uncount:
 }
 
 /**
- * hv_mem_read() - copy guest RAM at @gpa into @buf.
- * @vm: the VM.
- * @gpa: guest-physical address.
- * @buf: destination.
- * @len: bytes, may cross pages.
- *
- * Return: 0, or -ENOENT when part of the range is not RAM.
- */
-int hv_mem_read(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len)
-{
-	while (len) {
-		unsigned int off = offset_in_page(gpa);
-		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
-		struct page *page = hv_mem_get_page(vm, gpa >> PAGE_SHIFT);
-
-		if (IS_ERR(page))
-			return PTR_ERR(page);
-		memcpy_from_page(buf, page, off, n);
-		buf += n;
-		gpa += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/**
  * hv_mem_read_atomic() - copy guest RAM at @gpa into @buf without sleeping.
  * @vm: the VM.
  * @gpa: guest-physical address.
