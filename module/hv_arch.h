@@ -82,17 +82,36 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu);
  */
 void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu);
 
-/**
- * hv_arch_vcpu_run() - run the guest until an exit user space must see.
- * @vcpu: the vCPU. Called with vcpu->lock held, preemption enabled.
+/*
+ * The run loop (hv_run.c) calls, with vcpu->lock held and preemption
+ * enabled:
  *
- * Exits that the kernel handles cheaply never leave this function. Before
- * every entry it checks for a pending signal (see hv_vcpu_should_stop()).
+ * hv_arch_vcpu_run_begin() and hv_arch_vcpu_run_end() around one HV_RUN
+ * (x86 swaps the guest's FPU state in and out);
  *
- * Return: 0 with vcpu->run filled in, -EINTR with exit_reason
- * HV_EXIT_INTR when a signal is pending, another -errno on failure.
+ * hv_arch_vcpu_prepare() before each entry, where it may sleep (arm64 waits
+ * while the vCPU is powered off). Return: 1 to enter; 0 to return to user
+ * space with vcpu->run filled in; -EAGAIN to check the VM's state again
+ * (a forced stop woke it); -EINTR with HV_EXIT_INTR; -errno.
+ *
+ * hv_arch_vcpu_enter() to run the guest, handling the exits the kernel
+ * owns, until one needs user space, the host or sleeping work. It calls
+ * hv_vcpu_account_start() before the first entry and hv_vcpu_account()
+ * after every exit, and leaves when that returns true. Return: 0 with
+ * vcpu->run filled in; 1 or -EAGAIN to run the loop again (sleeping work,
+ * a signal, rescheduling, the quota); another -errno on failure.
  */
-int hv_arch_vcpu_run(struct hv_vcpu *vcpu);
+void hv_arch_vcpu_run_begin(struct hv_vcpu *vcpu);
+void hv_arch_vcpu_run_end(struct hv_vcpu *vcpu);
+int hv_arch_vcpu_prepare(struct hv_vcpu *vcpu);
+int hv_arch_vcpu_enter(struct hv_vcpu *vcpu);
+
+/**
+ * hv_arch_vm_wake() - wake the VM's vCPUs that sleep in the arch (arm64:
+ * powered off, waiting for PSCI CPU_ON) so that they see a forced stop.
+ * @vm: the VM. Called under its registry entry's lock; must not sleep.
+ */
+void hv_arch_vm_wake(struct hv_vm *vm);
 
 /**
  * hv_arch_mem_unmap() - remove guest RAM from the stage-2 tables and flush

@@ -34,7 +34,38 @@ struct hv_memslot {
  */
 struct hv_memslots {
 	struct rcu_head rcu;
+	u64 generation;		/* one more than the table it replaced */
+	u32 nr_used;		/* the slots in use: slot[used[0..nr_used)] */
+	u8 used[HV_MAX_MEM_REGIONS];
 	struct hv_memslot slot[HV_MAX_MEM_REGIONS];
+};
+
+/*
+ * A vCPU's cache of guest frame -> RAM page for its exit handlers, which
+ * read guest page tables and instructions: without it every byte they
+ * read costs a slot search and an xarray walk. Filled from one slot
+ * table (its generation); a new table empties it.
+ */
+#define HV_GFN_CACHE_SIZE	8
+
+struct hv_gfn_cache {
+	u64 generation;
+	struct hv_gfn_cache_entry {
+		u64 gfn;
+		struct page *page;	/* NULL: empty */
+		u32 flags;
+	} e[HV_GFN_CACHE_SIZE];
+};
+
+/*
+ * Stage-2 table pages for a vCPU's fault handler, which runs where nothing
+ * may sleep; refilled before each entry (hv_run.c).
+ */
+#define HV_TABLE_CACHE_PAGES	4
+
+struct hv_table_cache {
+	void *page[HV_TABLE_CACHE_PAGES];
+	int nr;
 };
 
 struct hv_vm {
@@ -77,6 +108,15 @@ struct hv_vcpu {
 	/* serializes the vCPU's ioctls: HV_RUN against register access */
 	struct mutex lock;
 	struct hv_run *run;	/* one page, shared with user space */
+	struct hv_gfn_cache gfn_cache;	/* used by the exit path only */
+	struct hv_table_cache table_cache;
+	/* a stage-2 fault on RAM without a page: allocated before the entry */
+	u64 need_page_gfn;
+	bool need_page;
+	/* CPU time not yet charged to the VM (hv_run.c) */
+	u64 account_stamp;		/* local_clock() at the last exit */
+	u64 account_ns;
+	u32 account_exits;
 	struct hv_arch_vcpu arch;
 };
 
@@ -92,17 +132,42 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *region);
 int hv_mem_mmap(struct hv_vm *vm, struct vm_area_struct *vma);
 struct page *hv_mem_lookup(struct hv_vm *vm, u64 gfn, u32 *flags);
 struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn);
+struct page *hv_vcpu_first_touch(struct hv_vcpu *vcpu, u64 gfn);
 int hv_mem_read_atomic(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len);
+struct page *hv_vcpu_gfn_page(struct hv_vcpu *vcpu, u64 gfn, u32 *flags);
+int hv_vcpu_read_gpa(struct hv_vcpu *vcpu, u64 gpa, void *buf,
+		     unsigned int len);
 
 /* hv_vcpu.c */
 long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args);
 
+/* hv_run.c: the run loop, and what the arch calls from its exit path */
+int hv_vcpu_run_loop(struct hv_vcpu *vcpu);
+void hv_vcpu_account_start(struct hv_vcpu *vcpu);
+bool hv_vcpu_account(struct hv_vcpu *vcpu);
+void hv_table_cache_free(struct hv_table_cache *c);
+
+/* The fault handler took a table page (the run loop refills the cache). */
+static inline void *hv_table_cache_take(struct hv_table_cache *c)
+{
+	return c->page[--c->nr];
+}
+
+/* Too few table pages for a fault that needs a whole new path? */
+static inline bool hv_table_cache_short(const struct hv_table_cache *c)
+{
+	return c->nr < HV_TABLE_CACHE_PAGES - 1;
+}
+
 /*
- * Hooks of the arch run loop (hv_arch_vcpu_run()) into the registry's
- * quotas and run control; see the kernel-doc in hv_vcpu.c.
+ * A stage-2 fault on RAM that has no page yet: the run loop allocates it,
+ * where sleeping is allowed, and the guest faults again.
  */
-int hv_vcpu_check_entry(struct hv_vcpu *vcpu);
-bool hv_vcpu_account(struct hv_vcpu *vcpu, u64 guest_ns);
-int hv_vcpu_exit_mem_quota(struct hv_vcpu *vcpu, u64 gfn);
+static inline int hv_vcpu_need_page(struct hv_vcpu *vcpu, u64 gfn)
+{
+	vcpu->need_page = true;
+	vcpu->need_page_gfn = gfn;
+	return -EAGAIN;
+}
 
 #endif /* HV_CORE_H */

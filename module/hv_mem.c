@@ -53,15 +53,26 @@ void hv_mem_destroy(struct hv_vm *vm)
 static const struct hv_memslot *hv_slot_find(const struct hv_memslots *slots,
 					     u64 gfn)
 {
-	int i;
+	u32 i;
 
-	for (i = 0; i < HV_MAX_MEM_REGIONS; i++) {
-		const struct hv_memslot *s = &slots->slot[i];
+	for (i = 0; i < slots->nr_used; i++) {
+		const struct hv_memslot *s = &slots->slot[slots->used[i]];
 
-		if (s->npages && gfn - s->gfn < s->npages)
+		if (gfn - s->gfn < s->npages)
 			return s;
 	}
 	return NULL;
+}
+
+/* Rebuilds the list of used slots after a change. */
+static void hv_slots_index(struct hv_memslots *slots)
+{
+	u32 i;
+
+	slots->nr_used = 0;
+	for (i = 0; i < HV_MAX_MEM_REGIONS; i++)
+		if (slots->slot[i].npages)
+			slots->used[slots->nr_used++] = i;
 }
 
 static bool hv_slot_overlaps(const struct hv_memslots *slots, u64 gfn,
@@ -150,6 +161,8 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *r)
 		.npages = r->size >> PAGE_SHIFT,
 		.flags = r->flags,
 	};
+	new->generation = old->generation + 1;
+	hv_slots_index(new);
 	rcu_assign_pointer(vm->memslots, new);
 	kfree_rcu(old, rcu);
 	if (r->size)
@@ -192,6 +205,77 @@ struct page *hv_mem_lookup(struct hv_vm *vm, u64 gfn, u32 *flags)
 }
 
 /**
+ * hv_vcpu_gfn_page() - hv_mem_lookup() through the vCPU's cache.
+ * @vcpu: the vCPU, in its exit path.
+ * @gfn: guest frame number.
+ * @flags: set to the slot's HV_MEM_* flags when @gfn is RAM.
+ *
+ * Called with preemption disabled, and the page may only be used until
+ * preemption is enabled again: removing RAM publishes a new slot table
+ * (a new generation, which empties every cache) and then waits in
+ * synchronize_rcu() for sections like this one before it frees pages.
+ *
+ * Return: as hv_mem_lookup().
+ */
+struct page *hv_vcpu_gfn_page(struct hv_vcpu *vcpu, u64 gfn, u32 *flags)
+{
+	const struct hv_memslots *slots;
+	struct hv_gfn_cache *c = &vcpu->gfn_cache;
+	struct hv_gfn_cache_entry *e;
+	struct page *page;
+
+	lockdep_assert_preemption_disabled();
+	slots = rcu_dereference_sched(vcpu->vm->memslots);
+	if (unlikely(c->generation != slots->generation)) {
+		memset(c->e, 0, sizeof(c->e));
+		c->generation = slots->generation;
+	}
+	e = &c->e[gfn % HV_GFN_CACHE_SIZE];
+	if (e->page && e->gfn == gfn) {
+		*flags = e->flags;
+		return e->page;
+	}
+	page = hv_mem_lookup(vcpu->vm, gfn, flags);
+	/* only allocated RAM: a miss or MMIO must be looked up again */
+	if (!IS_ERR_OR_NULL(page))
+		*e = (struct hv_gfn_cache_entry){ gfn, page, *flags };
+	return page;
+}
+
+/* hv_mem_get_page() with the allocations' flags. */
+static struct page *hv_mem_alloc_page(struct hv_vm *vm, u64 gfn, gfp_t gfp)
+{
+	u64 quota = vm->reg ? READ_ONCE(vm->reg->mem_quota) >> PAGE_SHIFT : 0;
+	struct page *page, *old;
+	u32 flags;
+
+	page = hv_mem_lookup(vm, gfn, &flags);
+	if (page)
+		return page;
+
+	if (atomic_long_inc_return(&vm->nr_pages) > quota && quota) {
+		page = ERR_PTR(-EDQUOT);
+		goto err_uncount;
+	}
+	page = alloc_page(gfp | __GFP_ZERO);
+	if (!page) {
+		page = ERR_PTR(-ENOMEM);
+		goto err_uncount;
+	}
+	old = xa_cmpxchg(&vm->pages, gfn, NULL, page, gfp);
+	if (old) {
+		__free_page(page);
+		page = xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
+		goto err_uncount;
+	}
+	return page;
+
+err_uncount:
+	atomic_long_dec(&vm->nr_pages);
+	return page;
+}
+
+/**
  * hv_mem_get_page() - the RAM page at @gfn, allocated (zeroed) if needed.
  * @vm: the VM.
  * @gfn: guest frame number.
@@ -206,34 +290,37 @@ struct page *hv_mem_lookup(struct hv_vm *vm, u64 gfn, u32 *flags)
  */
 struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn)
 {
-	u64 quota = vm->reg ? READ_ONCE(vm->reg->mem_quota) >> PAGE_SHIFT : 0;
-	struct page *page, *old;
-	u32 flags;
+	return hv_mem_alloc_page(vm, gfn, GFP_KERNEL_ACCOUNT);
+}
 
-	page = hv_mem_lookup(vm, gfn, &flags);
-	if (page)
-		return page;
+/*
+ * Copies guest RAM at @gpa without sleeping, through @vcpu's cache when
+ * there is a vCPU. RAM never touched reads as zeros (which is what the
+ * guest would see). 0, or -ENOENT when part of the range is not RAM.
+ */
+static int hv_mem_copy_from(struct hv_vm *vm, struct hv_vcpu *vcpu, u64 gpa,
+			    void *buf, unsigned int len)
+{
+	while (len) {
+		unsigned int off = offset_in_page(gpa);
+		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
+		u64 gfn = gpa >> PAGE_SHIFT;
+		struct page *page;
+		u32 flags;
 
-	if (atomic_long_inc_return(&vm->nr_pages) > quota && quota) {
-		page = ERR_PTR(-EDQUOT);
-		goto err_uncount;
+		page = vcpu ? hv_vcpu_gfn_page(vcpu, gfn, &flags) :
+			      hv_mem_lookup(vm, gfn, &flags);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		if (page)
+			memcpy_from_page(buf, page, off, n);
+		else
+			memset(buf, 0, n);
+		buf += n;
+		gpa += n;
+		len -= n;
 	}
-	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!page) {
-		page = ERR_PTR(-ENOMEM);
-		goto err_uncount;
-	}
-	old = xa_cmpxchg(&vm->pages, gfn, NULL, page, GFP_KERNEL_ACCOUNT);
-	if (old) {
-		__free_page(page);
-		page = xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
-		goto err_uncount;
-	}
-	return page;
-
-err_uncount:
-	atomic_long_dec(&vm->nr_pages);
-	return page;
+	return 0;
 }
 
 /**
@@ -249,23 +336,22 @@ err_uncount:
  */
 int hv_mem_read_atomic(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len)
 {
-	while (len) {
-		unsigned int off = offset_in_page(gpa);
-		unsigned int n = min_t(unsigned int, len, PAGE_SIZE - off);
-		u32 flags;
-		struct page *page = hv_mem_lookup(vm, gpa >> PAGE_SHIFT, &flags);
+	return hv_mem_copy_from(vm, NULL, gpa, buf, len);
+}
 
-		if (IS_ERR(page))
-			return PTR_ERR(page);
-		if (page)
-			memcpy_from_page(buf, page, off, n);
-		else
-			memset(buf, 0, n);
-		buf += n;
-		gpa += n;
-		len -= n;
-	}
-	return 0;
+/**
+ * hv_vcpu_read_gpa() - hv_mem_read_atomic() through the vCPU's cache.
+ * @vcpu: the vCPU, in its exit path (preemption disabled).
+ * @gpa: guest-physical address.
+ * @buf: destination.
+ * @len: bytes, may cross pages.
+ *
+ * Return: 0, or -ENOENT when part of the range is not RAM.
+ */
+int hv_vcpu_read_gpa(struct hv_vcpu *vcpu, u64 gpa, void *buf,
+		     unsigned int len)
+{
+	return hv_mem_copy_from(vcpu->vm, vcpu, gpa, buf, len);
 }
 
 static vm_fault_t hv_mem_fault(struct vm_fault *vmf)

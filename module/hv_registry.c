@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
+#include "hv_arch.h"
 #include "hv_core.h"
 #include "hv_registry.h"
 
@@ -327,6 +328,7 @@ int hv_registry_stop(struct hv_reg_vm *reg, bool force,
 		reg->stop_reason = HV_STOP_REASON_FORCED;
 		pid = reg->vmm_pid;
 		reg->vmm_pid = NULL;
+		hv_arch_vm_wake(vm);
 	} else {
 		set_bit(HV_VM_STOP_REQUEST, &vm->run_flags);
 	}
@@ -551,22 +553,23 @@ static u64 hv_cpu_burst(u32 quota)
 }
 
 /**
- * hv_registry_charge_cpu() - account one stay in the guest.
+ * hv_registry_charge_cpu() - account a vCPU's time in the guest.
  * @reg: the VM's entry.
- * @guest_ns: time spent in the guest.
+ * @guest_ns: time spent in the guest and handling its exits.
+ * @exits: the exits in that time.
  *
- * Called from the run loop with preemption disabled.
+ * Called from the run loop (hv_run.c), in batches.
  *
  * Return: true when the VM is over its CPU quota and the vCPU should
  * leave the guest (hv_registry_cpu_wait() makes it wait).
  */
-bool hv_registry_charge_cpu(struct hv_reg_vm *reg, u64 guest_ns)
+bool hv_registry_charge_cpu(struct hv_reg_vm *reg, u64 guest_ns, u32 exits)
 {
 	u32 quota = READ_ONCE(reg->cpu_quota);
 	bool over;
 
 	atomic64_add(guest_ns, &reg->cpu_ns);
-	atomic64_inc(&reg->guest_exits);
+	atomic64_add(exits, &reg->guest_exits);
 	if (!quota)
 		return false;
 	spin_lock(&reg->cpu_lock);

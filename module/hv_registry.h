@@ -93,7 +93,7 @@ bool hv_registry_name_valid(const char *name);
 int hv_registry_add_anon(struct hv_vm *vm);
 int hv_registry_attach(struct hv_vm *vm, const char *name);
 void hv_registry_detach(struct hv_vm *vm);
-bool hv_registry_charge_cpu(struct hv_reg_vm *reg, u64 guest_ns);
+bool hv_registry_charge_cpu(struct hv_reg_vm *reg, u64 guest_ns, u32 exits);
 int hv_registry_cpu_wait(struct hv_reg_vm *reg, struct hv_vm *vm);
 void hv_registry_quota_hit(struct hv_reg_vm *reg, enum hv_quota quota);
 

@@ -18,80 +18,6 @@
 static_assert(sizeof(struct hv_run) <= HV_RUN_MMAP_SIZE &&
 	      HV_RUN_MMAP_SIZE == PAGE_SIZE);
 
-/**
- * hv_vcpu_check_entry() - may the vCPU enter the guest?
- * @vcpu: the vCPU. Called by hv_arch_vcpu_run() before each entry, with
- *	  vcpu->lock held and preemption enabled; may sleep.
- *
- * Sleeps while the VM is paused or over its CPU quota. A stop request is
- * reported to the VMM once (HV_SYSTEM_EVENT_STOP_REQUEST); a forced stop
- * every time (HV_SYSTEM_EVENT_STOPPED).
- *
- * Return: 1 to enter; 0 to return to user space with vcpu->run filled;
- * -EINTR with HV_EXIT_INTR when a signal is pending.
- */
-int hv_vcpu_check_entry(struct hv_vcpu *vcpu)
-{
-	struct hv_vm *vm = vcpu->vm;
-	struct hv_run *run = vcpu->run;
-	u32 type;
-
-	if (hv_registry_cpu_wait(vm->reg, vm)) {
-		run->exit_reason = HV_EXIT_INTR;
-		return -EINTR;
-	}
-	if (test_bit(HV_VM_KILLED, &vm->run_flags))
-		type = HV_SYSTEM_EVENT_STOPPED;
-	else if (test_and_clear_bit(HV_VM_STOP_REQUEST, &vm->run_flags))
-		type = HV_SYSTEM_EVENT_STOP_REQUEST;
-	else
-		return 1;
-	run->exit_reason = HV_EXIT_SYSTEM_EVENT;
-	memset(&run->system_event, 0, sizeof(run->system_event));
-	run->system_event.type = type;
-	return 0;
-}
-
-/**
- * hv_vcpu_account() - charge one stay in the guest to the VM.
- * @vcpu: the vCPU. Called by the arch run loop after every guest exit,
- *	  with preemption disabled.
- * @guest_ns: nanoseconds between the entry and the exit.
- *
- * Return: true when the vCPU should leave its inner loop so that
- * hv_vcpu_check_entry() can act: the VM is over its CPU quota, paused or
- * asked to stop.
- */
-bool hv_vcpu_account(struct hv_vcpu *vcpu, u64 guest_ns)
-{
-	struct hv_vm *vm = vcpu->vm;
-
-	return hv_registry_charge_cpu(vm->reg, guest_ns) ||
-	       READ_ONCE(vm->run_flags);
-}
-
-/**
- * hv_vcpu_exit_mem_quota() - report that the guest touched RAM beyond the
- * VM's memory quota (hv_mem_get_page() returned -EDQUOT).
- * @vcpu: the vCPU. Called by the arch run loop, may sleep.
- * @gfn: the guest frame the guest touched.
- *
- * Return: 0, with vcpu->run filled for HV_EXIT_MEM_QUOTA.
- */
-int hv_vcpu_exit_mem_quota(struct hv_vcpu *vcpu, u64 gfn)
-{
-	struct hv_vm *vm = vcpu->vm;
-	struct hv_run *run = vcpu->run;
-
-	run->exit_reason = HV_EXIT_MEM_QUOTA;
-	memset(&run->mem_quota, 0, sizeof(run->mem_quota));
-	run->mem_quota.gpa = gfn << PAGE_SHIFT;
-	run->mem_quota.quota = READ_ONCE(vm->reg->mem_quota);
-	run->mem_quota.used = (u64)atomic_long_read(&vm->nr_pages) << PAGE_SHIFT;
-	hv_registry_quota_hit(vm->reg, HV_QUOTA_MEMORY);
-	return 0;
-}
-
 static long hv_vcpu_ioctl_run(struct file *filp, void *arg)
 {
 	struct hv_vcpu *vcpu = filp->private_data;
@@ -103,7 +29,7 @@ static long hv_vcpu_ioctl_run(struct file *filp, void *arg)
 		vcpu->run->exit_reason = HV_EXIT_INTR;
 		return -EINTR;
 	}
-	ret = hv_arch_vcpu_run(vcpu);
+	ret = hv_vcpu_run_loop(vcpu);
 	/* statistics: exits to the VMM by reason */
 	reason = READ_ONCE(vcpu->run->exit_reason);
 	if ((ret >= 0 || ret == -EINTR) && reason < HV_NR_EXITS)

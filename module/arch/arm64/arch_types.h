@@ -66,8 +66,6 @@ enum el2_power {
 	EL2_POWER_ON_PENDING,	/* CPU_ON done, the vCPU has not run yet */
 };
 
-#define EL2_NR_CACHE_PAGES	4
-
 struct hv_arch_vcpu {
 	struct el2_gprs gprs;
 	u64 pc;
@@ -84,17 +82,10 @@ struct hv_arch_vcpu {
 	bool mmio_sign_extend;
 	bool mmio_64bit;
 
-	u64 need_page_gfn;	/* stage-2 fault that needs a sleeping allocation */
-	bool need_page;
-
 	/* PSCI: under vm->arch.power_lock */
 	enum el2_power power;
 	u64 on_entry, on_context;	/* CPU_ON arguments */
 	wait_queue_head_t power_wq;
-
-	/* stage-2 table pages taken in atomic context, refilled before entry */
-	void *page_cache[EL2_NR_CACHE_PAGES];
-	int page_cache_nr;
 };
 
 #endif /* HV_ARM64_ARCH_TYPES_H */

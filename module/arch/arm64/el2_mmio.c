@@ -101,19 +101,17 @@ int el2_handle_abort(struct hv_vcpu *vcpu)
 	}
 	generation = READ_ONCE(vcpu->vm->mem_generation);
 	smp_rmb();	/* the slot lookup is not older than the generation */
-	page = hv_mem_lookup(vcpu->vm, gpa >> PAGE_SHIFT, &flags);
+	page = hv_vcpu_gfn_page(vcpu, gpa >> PAGE_SHIFT, &flags);
 	if (IS_ERR(page) || (write && (flags & HV_MEM_READONLY))) {
 		if (instr)
 			return el2_exit_internal(vcpu, HV_INTERNAL_EMULATION);
 		return el2_emulate_mmio(vcpu, gpa);
 	}
-	if (!page) {
-		/* first touch: allocate where sleeping is allowed, then retry */
-		arch->need_page = true;
-		arch->need_page_gfn = gpa >> PAGE_SHIFT;
+	if (hv_table_cache_short(&vcpu->table_cache))
 		return -EAGAIN;
-	}
-	if (arch->page_cache_nr < EL2_NR_CACHE_PAGES - 1)
+	if (!page)
+		page = hv_vcpu_first_touch(vcpu, gpa >> PAGE_SHIFT);
+	if (!page)
 		return -EAGAIN;
 	return s2_map(vcpu, gpa >> PAGE_SHIFT, page,
 		      !(flags & HV_MEM_READONLY), generation) ?: 1;

@@ -16,7 +16,9 @@
 #include <linux/wait.h>
 #include <uapi/linux/psci.h>
 
+#include "hv_arch.h"
 #include "hv_core.h"
+#include "hv_registry.h"
 #include "el2.h"
 
 #define PSCI_FN_MASK		0x1fU
@@ -188,12 +190,26 @@ int el2_handle_psci(struct hv_vcpu *vcpu)
 	return 1;
 }
 
+/* A forced stop: powered-off vCPUs wake to report it (hv_arch.h). */
+void hv_arch_vm_wake(struct hv_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < HV_MAX_VCPUS; i++) {
+		struct hv_vcpu *v = READ_ONCE(vm->vcpus[i]);
+
+		if (v)
+			wake_up_interruptible(&v->arch.power_wq);
+	}
+}
+
 /**
  * el2_power_wait() - before an entry: apply a CPU_ON, or wait for one.
  * @vcpu: the vCPU. Called with vcpu->lock held, may sleep.
  *
- * Return: 0 when the vCPU is on; -EINTR with exit_reason HV_EXIT_INTR when
- * a signal arrives while it is off.
+ * Return: 0 when the vCPU is on; -EAGAIN when the VM was stopped by force
+ * meanwhile (the run loop reports it); -EINTR with exit_reason
+ * HV_EXIT_INTR when a signal arrives while it is off.
  */
 int el2_power_wait(struct hv_vcpu *vcpu)
 {
@@ -219,9 +235,13 @@ int el2_power_wait(struct hv_vcpu *vcpu)
 			return 0;
 		if (wait_event_interruptible(arch->power_wq,
 					     READ_ONCE(arch->power) !=
-					     EL2_POWER_OFF)) {
+					     EL2_POWER_OFF ||
+					     test_bit(HV_VM_KILLED,
+						      &vcpu->vm->run_flags))) {
 			vcpu->run->exit_reason = HV_EXIT_INTR;
 			return -EINTR;
 		}
+		if (test_bit(HV_VM_KILLED, &vcpu->vm->run_flags))
+			return -EAGAIN;
 	}
 }

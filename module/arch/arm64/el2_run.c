@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The EL2 run loop (VHE host), in three layers:
- *   hv_arch_vcpu_run()   policy: power state, signals, rescheduling,
- *                        sleeping work (preemption on);
+ * The EL2 run loop (VHE host), in layers below the core's policy
+ * (hv_run.c):
+ *   hv_arch_vcpu_prepare() power state (PSCI), user space's answers;
+ *   hv_arch_vcpu_enter() FP/SIMD and EL1 state loaded (preemption on);
  *   el2_run_inner()      the guest's EL1/EL0 system registers and FP/SIMD
  *                        registers live in the CPU; enter and handle the
  *                        exits the kernel owns (preemption and softirqs
@@ -18,7 +19,6 @@
  * and SP_EL0, which holds the kernel's `current` (in entry.S).
  */
 #include <linux/interrupt.h>
-#include <linux/ktime.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
 #include <asm/daifflags.h>
@@ -219,36 +219,35 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 static int el2_run_inner(struct hv_vcpu *vcpu)
 {
 	bool leave;
-	u64 entry;
 	int ret;
 
+	hv_vcpu_account_start(vcpu);
 	do {
-		entry = ktime_get_ns();
 		el2_enter_exit(vcpu);
-		/* CPU quota and run control (hv_vcpu_check_entry() acts) */
-		leave = hv_vcpu_account(vcpu, ktime_get_ns() - entry);
+		/* CPU quota and run control (the run loop acts) */
+		leave = hv_vcpu_account(vcpu);
 		ret = el2_handle_exit(vcpu);
 	} while (ret > 0 && !leave && !need_resched() &&
 		 !signal_pending(current) && !local_softirq_pending());
 	return ret;
 }
 
-/* Sleep-capable work an exit asked for, and the answer user space gave. */
-static int el2_prepare_entry(struct hv_vcpu *vcpu)
+void hv_arch_vcpu_run_begin(struct hv_vcpu *vcpu)
+{
+}
+
+void hv_arch_vcpu_run_end(struct hv_vcpu *vcpu)
+{
+}
+
+/* A powered-off vCPU waits for CPU_ON; then the answer user space gave. */
+int hv_arch_vcpu_prepare(struct hv_vcpu *vcpu)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
-	struct page *page;
-	int err;
+	int ret = el2_power_wait(vcpu);
 
-	err = s2_refill_cache(vcpu);
-	if (err)
-		return err;
-	if (arch->need_page) {
-		page = hv_mem_get_page(vcpu->vm, arch->need_page_gfn);
-		if (IS_ERR(page) && PTR_ERR(page) != -ENOENT)
-			return PTR_ERR(page);
-		arch->need_page = false;
-	}
+	if (ret)
+		return ret;
 	switch (arch->pending) {
 	case EL2_PENDING_MMIO_READ:
 		el2_complete_mmio_read(vcpu);
@@ -260,7 +259,7 @@ static int el2_prepare_entry(struct hv_vcpu *vcpu)
 		break;
 	}
 	arch->pending = EL2_PENDING_NONE;
-	return 0;
+	return 1;
 }
 
 static void el2_fill_run_flags(struct hv_vcpu *vcpu)
@@ -272,45 +271,20 @@ static void el2_fill_run_flags(struct hv_vcpu *vcpu)
 	run->ready_for_interrupt = irqs_on && !(vcpu->arch.hcr & HCR_VI);
 }
 
-int hv_arch_vcpu_run(struct hv_vcpu *vcpu)
+int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 {
 	u64 host_tpidr[2];
 	int ret;
 
-	for (;;) {
-		ret = el2_power_wait(vcpu);
-		if (ret)
-			break;
-		if (signal_pending(current)) {
-			vcpu->run->exit_reason = HV_EXIT_INTR;
-			ret = -EINTR;
-			break;
-		}
-		ret = hv_vcpu_check_entry(vcpu);
-		if (ret <= 0)
-			break;
-		ret = el2_prepare_entry(vcpu);
-		if (ret == -EDQUOT) {
-			ret = hv_vcpu_exit_mem_quota(vcpu,
-						     vcpu->arch.need_page_gfn);
-			break;
-		}
-		if (ret)
-			break;
-		cond_resched();
-
-		/* the FP/SIMD registers are the guest's until kernel_neon_end() */
-		preempt_disable();
-		kernel_neon_begin();
-		el2_load(vcpu, host_tpidr);
-		ret = el2_run_inner(vcpu);
-		el2_put(vcpu, host_tpidr);
-		kernel_neon_end();
-		preempt_enable();
-		if (ret >= 0)
-			el2_fill_run_flags(vcpu);
-		if (ret <= 0 && ret != -EAGAIN)
-			break;
-	}
+	/* the FP/SIMD registers are the guest's until kernel_neon_end() */
+	preempt_disable();
+	kernel_neon_begin();
+	el2_load(vcpu, host_tpidr);
+	ret = el2_run_inner(vcpu);
+	el2_put(vcpu, host_tpidr);
+	kernel_neon_end();
+	preempt_enable();
+	if (ret >= 0)
+		el2_fill_run_flags(vcpu);
 	return ret;
 }

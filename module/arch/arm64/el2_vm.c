@@ -106,5 +106,5 @@ void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 	 */
 	spin_lock(&avm->power_lock);
 	spin_unlock(&avm->power_lock);
-	s2_free_cache(vcpu);
+	hv_table_cache_free(&vcpu->table_cache);
 }

@@ -96,28 +96,6 @@ void s2_destroy(struct hv_vm *vm)
 	avm->s2_root = NULL;
 }
 
-int s2_refill_cache(struct hv_vcpu *vcpu)
-{
-	struct hv_arch_vcpu *arch = &vcpu->arch;
-
-	while (arch->page_cache_nr < EL2_NR_CACHE_PAGES) {
-		void *page = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-
-		if (!page)
-			return -ENOMEM;
-		arch->page_cache[arch->page_cache_nr++] = page;
-	}
-	return 0;
-}
-
-void s2_free_cache(struct hv_vcpu *vcpu)
-{
-	struct hv_arch_vcpu *arch = &vcpu->arch;
-
-	while (arch->page_cache_nr)
-		free_page((unsigned long)arch->page_cache[--arch->page_cache_nr]);
-}
-
 /* Make a page the guest may fetch or read uncached hold what was written. */
 static void s2_sync_page(struct page *page)
 {
@@ -147,7 +125,6 @@ int s2_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
 	   unsigned long generation)
 {
 	struct hv_arch_vm *avm = &vcpu->vm->arch;
-	struct hv_arch_vcpu *arch = &vcpu->arch;
 	u64 *table = avm->s2_root;
 	int level, ret = 0;
 
@@ -161,7 +138,7 @@ int s2_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
 		u64 *entry = &table[s2_index(gfn, level)];
 
 		if (!(*entry & S2_VALID)) {
-			void *next = arch->page_cache[--arch->page_cache_nr];
+			void *next = hv_table_cache_take(&vcpu->table_cache);
 
 			/* the zeroed table is visible before the entry */
 			dsb(ishst);

@@ -43,8 +43,6 @@ struct vmx_exit_info {
 	u32 instr_len;
 };
 
-#define VMX_NR_CACHE_PAGES	4
-
 struct hv_arch_vcpu {
 	/* guest GPRs while not in the guest; indexed by HV_X86_RAX.. */
 	u64 gpr[HV_X86_NR_GPRS];
@@ -65,8 +63,6 @@ struct hv_arch_vcpu {
 	u64 cr2;		/* not in the VMCS: switched by hand */
 	u64 tsc_aux, apic_base, mtrr_def_type;
 	bool guest_msrs_loaded;	/* the real syscall MSRs hold the guest's */
-	u64 need_page_gfn;	/* EPT fault that needs a sleeping allocation */
-	bool need_page;
 
 	/* an external interrupt waiting for the guest to accept it */
 	bool irq_pending;
@@ -82,10 +78,6 @@ struct hv_arch_vcpu {
 
 	struct hv_cpuid_entry *cpuid;	/* table set by HV_SET_CPUID */
 	u32 cpuid_nent;
-
-	/* EPT table pages taken in atomic context, refilled before entry */
-	void *page_cache[VMX_NR_CACHE_PAGES];
-	int page_cache_nr;
 };
 
 #endif /* HV_X86_ARCH_TYPES_H */

@@ -67,28 +67,6 @@ void ept_destroy(struct hv_vm *vm)
 		ept_free_table(vm->arch.ept_root, EPT_LEVELS);
 }
 
-int ept_refill_cache(struct hv_vcpu *vcpu)
-{
-	struct hv_arch_vcpu *arch = &vcpu->arch;
-
-	while (arch->page_cache_nr < VMX_NR_CACHE_PAGES) {
-		void *page = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-
-		if (!page)
-			return -ENOMEM;
-		arch->page_cache[arch->page_cache_nr++] = page;
-	}
-	return 0;
-}
-
-void ept_free_cache(struct hv_vcpu *vcpu)
-{
-	struct hv_arch_vcpu *arch = &vcpu->arch;
-
-	while (arch->page_cache_nr)
-		free_page((unsigned long)arch->page_cache[--arch->page_cache_nr]);
-}
-
 /**
  * ept_map() - map one guest frame to a RAM page.
  * @vcpu: the faulting vCPU (its page cache supplies new tables).
@@ -106,7 +84,6 @@ int ept_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
 	    unsigned long generation)
 {
 	struct hv_arch_vm *avm = &vcpu->vm->arch;
-	struct hv_arch_vcpu *arch = &vcpu->arch;
 	u64 *table = avm->ept_root;
 	int level, ret = 0;
 
@@ -119,7 +96,7 @@ int ept_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
 		u64 *entry = &table[ept_index(gfn, level)];
 
 		if (!(*entry & EPT_TABLE)) {
-			void *next = arch->page_cache[--arch->page_cache_nr];
+			void *next = hv_table_cache_take(&vcpu->table_cache);
 
 			WRITE_ONCE(*entry, __pa(next) | EPT_TABLE);
 		}

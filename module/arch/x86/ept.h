@@ -14,7 +14,5 @@ int ept_init(struct hv_vm *vm);
 void ept_destroy(struct hv_vm *vm);
 int ept_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
 	    unsigned long generation);
-int ept_refill_cache(struct hv_vcpu *vcpu);
-void ept_free_cache(struct hv_vcpu *vcpu);
 
 #endif /* HV_X86_EPT_H */

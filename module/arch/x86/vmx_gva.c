@@ -23,7 +23,7 @@
 static int vmx_read_gpa(struct hv_vcpu *vcpu, u64 gpa, void *buf,
 			unsigned int len)
 {
-	return hv_mem_read_atomic(vcpu->vm, gpa, buf, len) ? -EFAULT : 0;
+	return hv_vcpu_read_gpa(vcpu, gpa, buf, len) ? -EFAULT : 0;
 }
 
 /* One level of a walk: the entry for @gva in the table at @table_gpa. */
@@ -93,7 +93,8 @@ static int vmx_gva_to_gpa(struct hv_vcpu *vcpu, u64 gva, u64 *gpa)
  * @buf: destination.
  * @len: bytes; may cross pages.
  *
- * Does not sleep: pages that the guest never touched read as a fault.
+ * Called in the exit path, preemption disabled (hv_vcpu_read_gpa()).
+ * RAM the guest never touched reads as zeros.
  *
  * Return: the number of bytes copied (less than @len when a page is not
  * mapped or not RAM), or -EFAULT when not even the first byte is.
@@ -152,7 +153,7 @@ int vmx_write_guest_virt(struct hv_vcpu *vcpu, u64 gva, const void *buf,
 
 	if (vmx_gva_to_gpa(vcpu, gva, &gpa))
 		return -EFAULT;
-	page = hv_mem_lookup(vcpu->vm, gpa >> PAGE_SHIFT, &flags);
+	page = hv_vcpu_gfn_page(vcpu, gpa >> PAGE_SHIFT, &flags);
 	if (IS_ERR_OR_NULL(page) || (flags & HV_MEM_READONLY))
 		return -EFAULT;
 	memcpy_to_page(page, offset_in_page(gpa), buf, len);

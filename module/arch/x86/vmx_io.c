@@ -95,15 +95,12 @@ static int vmx_handle_string_io(struct hv_vcpu *vcpu, u64 qual)
 		 */
 		if (vmx_guest_virt_gfn(vcpu, gva, &gfn))
 			return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
-		page = hv_mem_lookup(vcpu->vm, gfn, &flags);
+		page = hv_vcpu_gfn_page(vcpu, gfn, &flags);
 		/* INS into MMIO or ROM is not emulated */
 		if (IS_ERR(page) || (flags & HV_MEM_READONLY))
 			return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
-		if (!page) {
-			vcpu->arch.need_page = true;
-			vcpu->arch.need_page_gfn = gfn;
-			return -EAGAIN;
-		}
+		if (!page)
+			return hv_vcpu_need_page(vcpu, gfn);
 		/* data arrives from user space: stored on the next entry */
 		vcpu->arch.string_gva = gva;
 		vcpu->arch.pending = VMX_PENDING_IO_IN_STRING;

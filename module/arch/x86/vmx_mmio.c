@@ -70,19 +70,17 @@ int vmx_handle_ept_violation(struct hv_vcpu *vcpu)
 
 	generation = READ_ONCE(vcpu->vm->mem_generation);
 	smp_rmb();	/* the slot lookup is not older than the generation */
-	page = hv_mem_lookup(vcpu->vm, gpa >> PAGE_SHIFT, &flags);
+	page = hv_vcpu_gfn_page(vcpu, gpa >> PAGE_SHIFT, &flags);
 	if (IS_ERR(page) || (write && (flags & HV_MEM_READONLY))) {
 		if (qual & EPT_VIOLATION_ACC_INSTR)
 			return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
 		return vmx_emulate_mmio(vcpu, gpa);
 	}
-	if (!page) {
-		/* first touch: allocate where sleeping is allowed, then retry */
-		arch->need_page = true;
-		arch->need_page_gfn = gpa >> PAGE_SHIFT;
+	if (hv_table_cache_short(&vcpu->table_cache))
 		return -EAGAIN;
-	}
-	if (arch->page_cache_nr < VMX_NR_CACHE_PAGES - 1)
+	if (!page)
+		page = hv_vcpu_first_touch(vcpu, gpa >> PAGE_SHIFT);
+	if (!page)
 		return -EAGAIN;
 	return ept_map(vcpu, gpa >> PAGE_SHIFT, page,
 		       !(flags & HV_MEM_READONLY), generation) ?: 1;

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VT-x run loop, in three layers:
- *   hv_arch_vcpu_run()   policy: signals, rescheduling, sleeping work,
- *                        guest FPU state (preemption on);
+ * The VT-x run loop, in layers below the core's policy (hv_run.c):
+ *   hv_arch_vcpu_enter() host state switch, pending user-space answers
+ *                        (preemption off; the guest FPU state is loaded
+ *                        around the whole HV_RUN);
  *   vmx_run_inner()      enter and handle exits the kernel owns, with the
  *                        VMCS loaded and the guest's MSRs in place
  *                        (preemption off);
  *   vmx_enter_exit()     one entry and exit with IRQs off;
  *   __vmx_vcpu_run       (vmenter.S) the GPR switch and VMLAUNCH/VMRESUME.
  */
-#include <linux/ktime.h>
 #include <linux/sched/signal.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
@@ -181,79 +181,50 @@ static int vmx_run_inner(struct hv_vcpu *vcpu)
 {
 	u64 host_xcr0 = vmx_host_xcr0();
 	bool leave;
-	u64 entry;
 	int ret;
 
+	hv_vcpu_account_start(vcpu);
 	do {
 		vmx_inject_pending_irq(vcpu);
-		entry = ktime_get_ns();
 		if (vmx_enter_exit(vcpu, host_xcr0))
 			return vmx_entry_failed(vcpu);
-		/* CPU quota and run control (hv_vcpu_check_entry() acts) */
-		leave = hv_vcpu_account(vcpu, ktime_get_ns() - entry);
+		/* CPU quota and run control (the run loop acts) */
+		leave = hv_vcpu_account(vcpu);
 		ret = vmx_handle_exit(vcpu);
 	} while (ret > 0 && !leave && !need_resched() &&
 		 !signal_pending(current));
 	return ret;
 }
 
-/* Sleep-capable work an exit asked for, before the next entry. */
-static int vmx_prepare_entry(struct hv_vcpu *vcpu)
+/* The guest's FPU/XSAVE state is loaded for the whole of HV_RUN. */
+void hv_arch_vcpu_run_begin(struct hv_vcpu *vcpu)
 {
-	struct hv_arch_vcpu *arch = &vcpu->arch;
-	struct page *page;
-	int err;
-
-	err = ept_refill_cache(vcpu);
-	if (err)
-		return err;
-	if (arch->need_page) {
-		page = hv_mem_get_page(vcpu->vm, arch->need_page_gfn);
-		/* -EDQUOT: the memory quota, see hv_arch_vcpu_run() */
-		if (IS_ERR(page))
-			return PTR_ERR(page) == -ENOENT ? 0 : PTR_ERR(page);
-		arch->need_page = false;
-	}
-	return 0;
+	fpu_swap_kvm_fpstate(vcpu->arch.fpu, true);
 }
 
-int hv_arch_vcpu_run(struct hv_vcpu *vcpu)
+void hv_arch_vcpu_run_end(struct hv_vcpu *vcpu)
+{
+	fpu_swap_kvm_fpstate(vcpu->arch.fpu, false);
+}
+
+int hv_arch_vcpu_prepare(struct hv_vcpu *vcpu)
+{
+	return 1;
+}
+
+int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 {
 	struct vmx_host_state host;
 	int ret;
 
-	fpu_swap_kvm_fpstate(vcpu->arch.fpu, true);
-	for (;;) {
-		if (signal_pending(current)) {
-			vcpu->run->exit_reason = HV_EXIT_INTR;
-			ret = -EINTR;
-			break;
-		}
-		ret = hv_vcpu_check_entry(vcpu);
-		if (ret <= 0)
-			break;
-		ret = vmx_prepare_entry(vcpu);
-		if (ret == -EDQUOT) {
-			ret = hv_vcpu_exit_mem_quota(vcpu,
-						     vcpu->arch.need_page_gfn);
-			break;
-		}
-		if (ret)
-			break;
-		cond_resched();
-
-		preempt_disable();
-		vmx_vcpu_load(vcpu);
-		vmx_switch_to_guest(vcpu, &host);
-		vmx_complete_pending(vcpu);
-		ret = vmx_run_inner(vcpu);
-		if (ret >= 0)
-			vmx_fill_run_flags(vcpu);
-		vmx_switch_to_host(vcpu, &host);
-		preempt_enable();
-		if (ret <= 0 && ret != -EAGAIN)
-			break;
-	}
-	fpu_swap_kvm_fpstate(vcpu->arch.fpu, false);
+	preempt_disable();
+	vmx_vcpu_load(vcpu);
+	vmx_switch_to_guest(vcpu, &host);
+	vmx_complete_pending(vcpu);
+	ret = vmx_run_inner(vcpu);
+	if (ret >= 0)
+		vmx_fill_run_flags(vcpu);
+	vmx_switch_to_host(vcpu, &host);
+	preempt_enable();
 	return ret;
 }

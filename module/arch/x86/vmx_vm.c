@@ -92,6 +92,11 @@ err_free_fpu:
 	return err;
 }
 
+/* Nothing of a vCPU sleeps in the VT-x backend: see hv_arch.h. */
+void hv_arch_vm_wake(struct hv_vm *vm)
+{
+}
+
 void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
@@ -101,6 +106,6 @@ void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 	fpu_free_guest_fpstate(arch->fpu);
 	kfree(arch->fpu);
 	kfree(arch->cpuid);
-	ept_free_cache(vcpu);
+	hv_table_cache_free(&vcpu->table_cache);
 	vmx_free_vmcs(arch->vmcs);
 }
