@@ -3,7 +3,7 @@
  * hvbench: run the same guest payloads on /dev/hv and on /dev/kvm and
  * compare them.
  *
- *   hvbench run --backend hv|kvm [--quick] --out FILE
+ *   hvbench run --backend hv|kvm [--quick] [--reps N] --out FILE
  *	runs every benchmark on one hypervisor; one line per row in FILE
  *   hvbench report --target NAME [--json FILE] HV_FILE|- [KVM_FILE|-]
  *	prints both columns and their ratio, and writes the JSON
@@ -337,6 +337,13 @@ static int cmd_run(int argc, char **argv)
 			c.compute = 100000;
 			c.creates = 2;
 			c.touch_size = BENCH_TOUCH_SIZE / 8;
+		} else if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
+			c.reps = atoi(argv[++i]);
+			if (c.reps < 1 || c.reps > MAX_REPS) {
+				fprintf(stderr, "hvbench: --reps: 1 to %d\n",
+					MAX_REPS);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			out = argv[++i];
 		} else {
@@ -346,7 +353,7 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 	if (!c.b || !out) {
-		fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] --out FILE\n");
+		fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] [--reps N] --out FILE\n");
 		return 2;
 	}
 	if (bench_all(&c))
@@ -360,7 +367,7 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return cmd_report(argc - 2, argv + 2);
-	fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] --out FILE\n"
+	fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] [--reps N] --out FILE\n"
 			"       hvbench report --target NAME [--json FILE] HV_FILE|- [KVM_FILE|-]\n");
 	return 2;
 }
