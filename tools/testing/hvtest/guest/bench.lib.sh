@@ -51,9 +51,10 @@ bench_side() {
 	echo "HVBENCH-ROWS-END"
 }
 
-# bench_report HV_ROWS KVM_ROWS ("-" for a side not run): table and JSON.
+# bench_report HV_ROWS KVM_ROWS ("-" for a side not run): table and JSON,
+# named after the machine, not the harness target (x86-vmx-bench: x86-vmx).
 bench_report() {
-	hvbench report --target "$HVT_TARGET" --json /tmp/bench.json "$1" "$2" ||
+	hvbench report --target "${HVT_TARGET%-bench}" --json /tmp/bench.json "$1" "$2" ||
 		fail "hvbench report failed"
 	echo "HVBENCH-JSON-BEGIN"
 	cat /tmp/bench.json
