@@ -58,7 +58,7 @@ define kbuild
 endef
 
 .PHONY: all help setup module hvctl hvbench selftests artifacts compile-check \
-	sparse checkpatch check bench demo clean
+	sparse checkpatch check bench bench-x86-vmx bench-arm64-el2 demo clean
 
 all: module hvctl
 
@@ -68,7 +68,8 @@ help:
 	@echo "make check         all tests: compile checks, x86-novmx, arm64-el2, x86-vmx"
 	@echo "make check TARGET=arm64-el2 T=hv_dev   one target, tests whose name matches"
 	@echo "make demo          boot the x86 VMX emulator and run the hvctl scenario"
-	@echo "make bench         hv and KVM side by side (build/results/bench-x86-vmx.json)"
+	@echo "make bench         hv and KVM side by side (build/results/bench-{x86-vmx,arm64-el2}.json)"
+	@echo "make bench BENCH=arm64-el2   one of them"
 	@echo "make artifacts ARCH=x86_64|arm64   hv.ko, hvctl, selftests into build/ARCH/"
 	@echo "make compile-check KDIR=... [ARCH=arm64]   W=1 build, fails on any warning"
 	@echo "make sparse | make checkpatch   kernel static checks"
@@ -95,7 +96,7 @@ hvbench:
 # What the emulator targets boot with: the module for the pinned kernel,
 # static hvctl and static selftests.
 artifacts: KDIR := $(PINNED_KDIR)
-artifacts: hvctl selftests $(if $(filter x86_64,$(HV_ARCH)),hvbench)
+artifacts: hvctl selftests hvbench
 	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR)))
 	$(CROSS_COMPILE)strip --strip-debug -o $(BUILD)/$(HV_ARCH)/hv.ko \
 		$(call kmod_dir,$(KDIR))/hv.ko
@@ -130,12 +131,30 @@ checkpatch:
 check:
 	$(HVTEST)/check.sh
 
-# hv and KVM side by side in one emulator boot (not a pass/fail test).
+# hv and KVM side by side (not a pass/fail test), one target after the
+# other: the emulators would compete for the CPUs.
+BENCH ?= x86-vmx arm64-el2
 bench:
 	$(HVTEST)/setup.sh
+	for t in $(BENCH); do $(MAKE) bench-$$t; done
+
+# x86: one Bochs boot runs hv, then KVM, then the report.
+bench-x86-vmx:
 	$(MAKE) artifacts ARCH=x86_64
 	$(HVTEST)/run.sh x86-vmx-bench
 	$(TOP)/tools/hvbench/collect.sh $(BUILD)/results/x86-vmx-bench.log x86-vmx
+
+# arm64: KVM owns EL2 from boot or never, so hv runs in a boot with
+# kvm-arm.mode=none and KVM in a default one; an hvbench built for this
+# host merges their rows.
+bench-arm64-el2:
+	$(MAKE) artifacts ARCH=arm64
+	$(MAKE) -C $(TOP)/tools/hvbench O=$(BUILD)/host CC=gcc
+	$(HVTEST)/run.sh arm64-el2-bench-hv
+	$(HVTEST)/run.sh arm64-el2-bench-kvm
+	$(TOP)/tools/hvbench/collect.sh --merge $(BUILD)/host/hvbench \
+		$(BUILD)/results/arm64-el2-bench-hv.log \
+		$(BUILD)/results/arm64-el2-bench-kvm.log arm64-el2
 
 demo:
 	$(HVTEST)/setup.sh

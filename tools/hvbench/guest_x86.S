@@ -7,10 +7,7 @@
  * code, so it runs wherever it is copied, and bench_compute() runs natively
  * in hvbench too (it uses no privileged instruction).
  */
-#define BENCH_RESULT	0x8000
-#define BENCH_PORT_DONE	0x10
-#define BENCH_PORT_EXIT	0x11
-#define BENCH_MMIO	0xd0000000
+#include "layout.h"
 
 	.section .note.GNU-stack, "", @progbits
 	.text

@@ -3,23 +3,26 @@
  * hvbench: run the same guest payloads on /dev/hv and on /dev/kvm and
  * compare them.
  *
- *   hvbench run --backend hv|kvm [--quick] --out FILE
+ *   hvbench run --backend hv|kvm [--quick] [--reps N] --out FILE
  *	runs every benchmark on one hypervisor; one line per row in FILE
- *   hvbench report --target NAME [--json FILE] HV_FILE [KVM_FILE]
+ *   hvbench report --target NAME [--json FILE] HV_FILE|- [KVM_FILE|-]
  *	prints both columns and their ratio, and writes the JSON
  *
  * The two runs are separate processes because the two hypervisors cannot
- * own VT-x at the same time: the harness runs hv, unloads it, loads KVM.
+ * own the virtualization hardware at the same time: on x86 the harness
+ * runs hv, unloads it and loads KVM; on arm64 each runs in its own boot
+ * (KVM takes EL2 at boot or never).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "hvbench.h"
+#include "arch.h"
 #include "report.h"
 
 #define MAX_REPS	9
@@ -39,6 +42,7 @@ struct bench_cfg {
 	uint64_t exits;		/* iterations of the exit loops */
 	uint64_t compute;	/* rounds of the compute loop */
 	int creates;		/* VM create/destroy cycles per sample */
+	uint64_t touch_size;	/* bytes of first touch, <= BENCH_TOUCH_SIZE */
 };
 
 static struct row rows[MAX_ROWS];
@@ -75,6 +79,13 @@ static uint64_t now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+int bench_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	int ret = ioctl(fd, cmd, arg);
+
+	return ret < 0 ? -errno : ret;
+}
+
 void bench_vm_destroy(struct bench_vm *vm)
 {
 	if (vm->run && vm->run != MAP_FAILED)
@@ -90,18 +101,10 @@ void bench_vm_destroy(struct bench_vm *vm)
 	memset(vm, 0, sizeof(*vm));
 }
 
-/* Identity map of the first 4 GiB with 2 MiB pages, and the code blob. */
+/* The page tables and the code blob. */
 static void guest_image(struct bench_vm *vm)
 {
-	uint64_t *pml4 = (uint64_t *)((char *)vm->ram + BENCH_PML4);
-	uint64_t *pdpt = pml4 + 512, *pd = pdpt + 512;
-	int i;
-
-	pml4[0] = (BENCH_PML4 + 0x1000) | 3;
-	for (i = 0; i < 4; i++)
-		pdpt[i] = (BENCH_PML4 + 0x2000 + i * 0x1000) | 3;
-	for (i = 0; i < 4 * 512; i++)
-		pd[i] = ((uint64_t)i << 21) | 0x83;	/* present, rw, 2 MiB */
+	bench_arch_image(vm);
 	memcpy((char *)vm->ram + BENCH_CODE, bench_blob_start,
 	       bench_blob_end - bench_blob_start);
 }
@@ -122,21 +125,32 @@ static int vm_new(const struct bench_cfg *c, struct bench_vm *vm)
 	return 0;
 }
 
+/* A payload's end: OUT to BENCH_PORT_DONE (x86), MMIO there (arm64). */
+static int payload_done(const struct bench_exit *e)
+{
+	return (e->kind == BENCH_EXIT_IO && e->port == BENCH_PORT_DONE) ||
+	       (e->kind == BENCH_EXIT_MMIO && e->addr == BENCH_MMIO_DONE);
+}
+
 /*
  * Runs the payload at @entry until it reports done. Returns the guest's
- * TSC delta (from BENCH_RESULT) and the host time in @host_ns.
+ * counter delta (from BENCH_RESULT) and the host time in @host_ns.
  */
 static int run_payload(const struct bench_cfg *c, struct bench_vm *vm,
-		       const unsigned char *entry, uint64_t rdi, uint64_t rsi,
+		       const unsigned char *entry, uint64_t arg0, uint64_t arg1,
 		       uint64_t *cycles, uint64_t *host_ns)
 {
-	uint64_t rip = BENCH_CODE + (entry - bench_blob_start), t0;
+	struct bench_entry start = {
+		.pc = BENCH_CODE + (entry - bench_blob_start),
+		.sp = BENCH_STACK_TOP, .arg0 = arg0, .arg1 = arg1,
+	};
 	struct bench_exit e;
+	uint64_t t0;
 	int err;
 
-	err = c->b->enter_long_mode(vm, rip, BENCH_STACK_TOP, rdi, rsi);
+	err = c->b->enter(vm, &start);
 	if (err) {
-		fprintf(stderr, "hvbench: %s: cannot set up long mode: %s\n",
+		fprintf(stderr, "hvbench: %s: cannot set the vCPU up: %s\n",
 			c->b->name, strerror(-err));
 		return err;
 	}
@@ -150,7 +164,7 @@ static int run_payload(const struct bench_cfg *c, struct bench_vm *vm,
 				strerror(-err));
 			return err;
 		}
-		if (e.kind == BENCH_EXIT_IO && e.port == BENCH_PORT_DONE)
+		if (payload_done(&e))
 			break;
 		if (e.kind == BENCH_EXIT_OTHER || e.kind == BENCH_EXIT_HLT) {
 			fprintf(stderr, "hvbench: %s: unexpected exit %u\n",
@@ -179,7 +193,7 @@ static int bench_exits(const struct bench_cfg *c, struct bench_vm *vm,
 	return 0;
 }
 
-/* First touch: a fresh VM writes BENCH_TOUCH_SIZE bytes it never used. */
+/* First touch: a fresh VM writes touch_size bytes it never used. */
 static int bench_touch_once(const struct bench_cfg *c)
 {
 	struct bench_vm vm;
@@ -188,11 +202,11 @@ static int bench_touch_once(const struct bench_cfg *c)
 
 	if (err)
 		return err;
-	err = run_payload(c, &vm, bench_touch, BENCH_TOUCH_SIZE, BENCH_TOUCH,
+	err = run_payload(c, &vm, bench_arch.touch, c->touch_size, BENCH_TOUCH,
 			  &cycles, &ns);
 	if (!err)
 		sample("first_touch", "MB/s", 1,
-		       (BENCH_TOUCH_SIZE >> 20) * 1e9 / (double)ns);
+		       (c->touch_size >> 20) * 1e9 / (double)ns);
 	bench_vm_destroy(&vm);
 	return err;
 }
@@ -216,37 +230,42 @@ static int bench_create_once(const struct bench_cfg *c)
 }
 
 /*
- * The compute loop in the guest against the same loop right here, both
- * timed by the host's clock: the guest's own TSC is not a fair witness
- * (it depends on how the hypervisor offsets or scales it).
+ * The compute loop in the guest against the same loop right here. Timed
+ * by the guest's counter and the same counter here where the arch has a
+ * fair one (arm64: CNTVCT is the physical count minus an offset on both
+ * hypervisors), else by the host's clock around HV_RUN (x86: the guest's
+ * TSC depends on how the hypervisor offsets or scales it).
  */
 static int bench_compute_once(const struct bench_cfg *c, struct bench_vm *vm)
 {
+	uint64_t (*clock)(void) = bench_arch.counter_native ?: now_ns;
 	uint64_t cycles, ns, native;
 	volatile uint64_t sink;
 	int err;
 
-	native = now_ns();
+	native = clock();
 	sink = bench_compute(c->compute);
 	(void)sink;
-	native = now_ns() - native;
-	err = run_payload(c, vm, bench_compute_guest, c->compute, 0, &cycles,
+	native = clock() - native;
+	err = run_payload(c, vm, bench_arch.compute, c->compute, 0, &cycles,
 			  &ns);
 	if (!err)
-		sample("compute_slowdown", "ratio", 0, (double)ns / native);
+		sample("compute_slowdown", "ratio", 0,
+		       (double)(bench_arch.counter_native ? cycles : ns) /
+		       native);
 	return err;
 }
 
 static int bench_all(const struct bench_cfg *c)
 {
 	struct bench_vm vm;
-	int rep, err = vm_new(c, &vm);
+	int i, rep, err = vm_new(c, &vm);
 
 	for (rep = 0; !err && rep < c->reps; rep++) {
-		err = bench_exits(c, &vm, "cpuid_exit", bench_cpuid) ?:
-		      bench_exits(c, &vm, "pio_exit", bench_pio) ?:
-		      bench_exits(c, &vm, "mmio_exit", bench_mmio) ?:
-		      bench_compute_once(c, &vm);
+		for (i = 0; !err && i < bench_arch.nr_exits; i++)
+			err = bench_exits(c, &vm, bench_arch.exits[i].name,
+					  bench_arch.exits[i].entry);
+		err = err ?: bench_compute_once(c, &vm);
 	}
 	bench_vm_destroy(&vm);
 	for (rep = 0; !err && rep < c->reps; rep++)
@@ -264,6 +283,12 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * One line per row: name unit higher_is_better median min max, each
+ * followed by a "# samples" line with the runs in order (the report skips
+ * them; they say whether the spread is one outlier or noise). A
+ * "# counter NAME HZ" line first says what the guest's cycles are.
+ */
 static int write_rows(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -273,13 +298,23 @@ static int write_rows(const char *path)
 		fprintf(stderr, "hvbench: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
+	fprintf(f, "# counter %s %llu\n", bench_arch.counter_name,
+		(unsigned long long)(bench_arch.counter_hz ?
+				     bench_arch.counter_hz() : 0));
 	for (i = 0; i < nrows; i++) {
 		struct row *r = &rows[i];
+		double sorted[MAX_REPS];
+		int j;
 
-		qsort(r->v, r->n, sizeof(r->v[0]), cmp_double);
+		memcpy(sorted, r->v, r->n * sizeof(r->v[0]));
+		qsort(sorted, r->n, sizeof(sorted[0]), cmp_double);
 		fprintf(f, "%s %s %d %.3f %.3f %.3f\n", r->name, r->unit,
-			r->higher_is_better, r->v[r->n / 2], r->v[0],
-			r->v[r->n - 1]);
+			r->higher_is_better, sorted[r->n / 2], sorted[0],
+			sorted[r->n - 1]);
+		fprintf(f, "# samples %s", r->name);
+		for (j = 0; j < r->n; j++)
+			fprintf(f, " %.3f", r->v[j]);
+		fprintf(f, "\n");
 	}
 	return fclose(f) ? 1 : 0;
 }
@@ -287,7 +322,7 @@ static int write_rows(const char *path)
 static int cmd_run(int argc, char **argv)
 {
 	struct bench_cfg c = { .reps = 5, .exits = 2000, .compute = 2000000,
-			       .creates = 10 };
+			       .creates = 10, .touch_size = BENCH_TOUCH_SIZE };
 	const char *out = NULL;
 	int i;
 
@@ -301,6 +336,14 @@ static int cmd_run(int argc, char **argv)
 			c.exits = 200;
 			c.compute = 100000;
 			c.creates = 2;
+			c.touch_size = BENCH_TOUCH_SIZE / 8;
+		} else if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
+			c.reps = atoi(argv[++i]);
+			if (c.reps < 1 || c.reps > MAX_REPS) {
+				fprintf(stderr, "hvbench: --reps: 1 to %d\n",
+					MAX_REPS);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			out = argv[++i];
 		} else {
@@ -310,7 +353,7 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 	if (!c.b || !out) {
-		fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] --out FILE\n");
+		fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] [--reps N] --out FILE\n");
 		return 2;
 	}
 	if (bench_all(&c))
@@ -324,7 +367,7 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return cmd_report(argc - 2, argv + 2);
-	fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] --out FILE\n"
-			"       hvbench report --target NAME [--json FILE] HV_FILE [KVM_FILE]\n");
+	fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] [--reps N] --out FILE\n"
+			"       hvbench report --target NAME [--json FILE] HV_FILE|- [KVM_FILE|-]\n");
 	return 2;
 }

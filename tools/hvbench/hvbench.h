@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * hvbench: the same guest payloads on /dev/hv and /dev/kvm.
+ *
+ * Arch-neutral: hvbench.c (the benchmarks), report.c (the table and JSON),
+ * bench_hv.c and bench_kvm.c (the two hypervisor interfaces). Each arch
+ * adds arch_<arch>.c (guest image, payload list), hv_<arch>.c and
+ * kvm_<arch>.c (vCPU state) and guest_<arch>.S (the payloads); arch.h
+ * declares what they provide.
  */
 #ifndef HVBENCH_H
 #define HVBENCH_H
@@ -8,17 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Guest memory layout (guest-physical), shared with guest_x86.S. */
-#define BENCH_PML4		0x1000	/* 0x1000..0x6fff: page tables */
-#define BENCH_RESULT		0x8000
-#define BENCH_STACK_TOP		0x80000
-#define BENCH_CODE		0x100000
-#define BENCH_TOUCH		0x1000000	/* fresh memory for first touch */
-#define BENCH_TOUCH_SIZE	(64UL << 20)
-#define BENCH_RAM_SIZE		(BENCH_TOUCH + BENCH_TOUCH_SIZE)
-#define BENCH_MMIO		0xd0000000UL
-#define BENCH_PORT_DONE		0x10
-#define BENCH_PORT_EXIT		0x11
+#include "layout.h"
 
 enum bench_exit_kind {
 	BENCH_EXIT_IO,
@@ -29,7 +25,8 @@ enum bench_exit_kind {
 
 struct bench_exit {
 	enum bench_exit_kind kind;
-	uint16_t port;
+	uint16_t port;		/* BENCH_EXIT_IO */
+	uint64_t addr;		/* BENCH_EXIT_MMIO: guest-physical */
 	uint32_t raw_reason;	/* the backend's own exit reason */
 };
 
@@ -41,6 +38,11 @@ struct bench_vm {
 	size_t ram_size;
 };
 
+/* Where a payload starts, and its two arguments (RDI/RSI, X0/X1). */
+struct bench_entry {
+	uint64_t pc, sp, arg0, arg1;
+};
+
 /*
  * One hypervisor interface. Each call returns 0 or -errno; the backend
  * prints nothing, the caller says what failed.
@@ -49,22 +51,18 @@ struct bench_backend {
 	const char *name;
 	/* a VM with @ram_size bytes of RAM at guest-physical 0, one vCPU */
 	int (*vm_create)(struct bench_vm *vm, size_t ram_size);
-	/* 64-bit mode with the page tables at BENCH_PML4, and the GPRs given */
-	int (*enter_long_mode)(struct bench_vm *vm, uint64_t rip, uint64_t rsp,
-			       uint64_t rdi, uint64_t rsi);
+	/* the vCPU state to start a payload (x86: long mode, arm64: EL1h) */
+	int (*enter)(struct bench_vm *vm, const struct bench_entry *e);
 	int (*run)(struct bench_vm *vm, struct bench_exit *exit);
 };
+
+/* ioctl() returning -errno on failure, else its result. */
+int bench_ioctl(int fd, unsigned long cmd, void *arg);
 
 /* Unmaps and closes what vm_create made, for either backend. */
 void bench_vm_destroy(struct bench_vm *vm);
 
 extern const struct bench_backend bench_hv;
 extern const struct bench_backend bench_kvm;
-
-/* guest_x86.S */
-extern const unsigned char bench_blob_start[], bench_blob_end[];
-extern const unsigned char bench_cpuid[], bench_pio[], bench_mmio[];
-extern const unsigned char bench_touch[], bench_compute_guest[];
-uint64_t bench_compute(uint64_t n);
 
 #endif /* HVBENCH_H */

@@ -3,8 +3,11 @@
  * hvbench report: read the rows of one hv run and one KVM run, print them
  * side by side with their ratio, and write the JSON the harness keeps:
  *   {"target": T, "rows": [{"name", "unit", "higher_is_better", "hv",
- *    "kvm", "hv_spread": [min, max], "kvm_spread": [min, max]}]}
- * A KVM file that is missing or lacks a row gives null there.
+ *    "kvm", "hv_spread": [min, max], "kvm_spread": [min, max]}],
+ *    "counter": {"name": N, "hz": HZ}}
+ * where "counter" says what the guest's "cycles" are (hz null: unknown).
+ * A side given as "-" (not run in this boot), or a KVM file that is
+ * missing or lacks a row, gives null there.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +31,8 @@ struct merged {
 
 static struct merged table[MAX_ROWS];
 static int ntable;
+static char counter_name[16] = "?";
+static unsigned long long counter_hz;
 
 static struct merged *table_get(const char *name)
 {
@@ -42,9 +47,21 @@ static struct merged *table_get(const char *name)
 	return &table[ntable++];
 }
 
+/* "# counter NAME HZ": what the guest's cycles count */
+static void read_meta(const char *line)
+{
+	char name[16];
+	unsigned long long hz;
+
+	if (sscanf(line, "# counter %15s %llu", name, &hz) != 2)
+		return;
+	snprintf(counter_name, sizeof(counter_name), "%s", name);
+	counter_hz = hz;
+}
+
 static int read_side(const char *path, int kvm)
 {
-	char name[32], unit[16];
+	char line[256], name[32], unit[16];
 	struct side s = { .valid = 1 };
 	struct merged *m;
 	int hib, n = 0;
@@ -52,8 +69,14 @@ static int read_side(const char *path, int kvm)
 
 	if (!f)
 		return -errno;
-	while (fscanf(f, "%31s %15s %d %lf %lf %lf", name, unit, &hib,
-		      &s.median, &s.min, &s.max) == 6) {
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#') {
+			read_meta(line);
+			continue;
+		}
+		if (sscanf(line, "%31s %15s %d %lf %lf %lf", name, unit, &hib,
+			   &s.median, &s.min, &s.max) != 6)
+			break;
 		m = table_get(name);
 		if (!m)
 			break;
@@ -73,12 +96,15 @@ static void print_side(const struct side *s)
 {
 	char buf[64];
 
+	/* ratios near 1 need their decimals, big counts do not */
+	int prec = s->median < 10 ? 3 : 1;
+
 	if (s->valid)
-		snprintf(buf, sizeof(buf), "%.1f [%.1f-%.1f]", s->median,
-			 s->min, s->max);
+		snprintf(buf, sizeof(buf), "%.*f [%.*f-%.*f]", prec, s->median,
+			 prec, s->min, prec, s->max);
 	else
 		snprintf(buf, sizeof(buf), "-");
-	printf("  %-26s", buf);
+	printf("  %-30s", buf);
 }
 
 static void print_table(const char *target)
@@ -86,7 +112,12 @@ static void print_table(const char *target)
 	int i;
 
 	printf("hvbench on %s: median [min-max] of the runs\n", target);
-	printf("%-20s %-7s  %-26s  %-26s  %s\n", "benchmark", "unit",
+	if (counter_hz)
+		printf("guest cycles: %s ticks at %.2f MHz\n", counter_name,
+		       counter_hz / 1e6);
+	else
+		printf("guest cycles: %s ticks\n", counter_name);
+	printf("%-20s %-7s  %-30s  %-30s  %s\n", "benchmark", "unit",
 	       "hv", "kvm", "hv/kvm");
 	for (i = 0; i < ntable; i++) {
 		const struct merged *m = &table[i];
@@ -129,7 +160,11 @@ static int write_json(const char *path, const char *target)
 		json_side(f, "kvm", &m->kvm);
 		fprintf(f, "}");
 	}
-	fprintf(f, "\n]}\n");
+	fprintf(f, "\n], \"counter\": {\"name\": \"%s\", \"hz\": ", counter_name);
+	if (counter_hz)
+		fprintf(f, "%llu}}\n", counter_hz);
+	else
+		fprintf(f, "null}}\n");
 	return fclose(f) ? -errno : 0;
 }
 
@@ -147,16 +182,27 @@ int cmd_report(int argc, char **argv)
 			files[nfiles++] = argv[i];
 	}
 	if (!nfiles) {
-		fprintf(stderr, "usage: hvbench report --target NAME [--json FILE] HV_FILE [KVM_FILE]\n");
+		fprintf(stderr, "usage: hvbench report --target NAME [--json FILE] HV_FILE|- [KVM_FILE|-]\n");
 		return 2;
 	}
-	err = read_side(files[0], 0);
-	if (err) {
-		fprintf(stderr, "hvbench: %s: %s\n", files[0], strerror(-err));
+	/* the first side given must have rows; "-" is a side not run */
+	for (i = 0; i < nfiles; i++) {
+		if (!strcmp(files[i], "-"))
+			continue;
+		err = read_side(files[i], i);
+		if (err && !ntable) {
+			fprintf(stderr, "hvbench: %s: %s\n", files[i],
+				strerror(-err));
+			return 1;
+		}
+		if (err)
+			fprintf(stderr, "hvbench: %s: no %s results\n",
+				files[i], i ? "KVM" : "hv");
+	}
+	if (!ntable) {
+		fprintf(stderr, "hvbench: no results\n");
 		return 1;
 	}
-	if (files[1] && read_side(files[1], 1))
-		fprintf(stderr, "hvbench: %s: no KVM results\n", files[1]);
 	print_table(target);
 	if (json && write_json(json, target)) {
 		fprintf(stderr, "hvbench: %s: %s\n", json, strerror(errno));

@@ -247,18 +247,26 @@ start_bochs() {
 	EMU_LOG=$WORK/bochs.log
 }
 
+# HVT_QEMU_EXTRA: a target's own QEMU options (words, e.g. "-icount shift=4").
+qemu_extra() {
+	read -ra QEMU_EXTRA <<<"${HVT_QEMU_EXTRA:-}"
+}
+
 start_qemu_x86() {
+	qemu_extra
 	qemu-system-x86_64 -M q35 -cpu "$HVT_CPU_MODEL" -smp "$HVT_CPUS" -m "$HVT_MEM_MB" \
 		-nographic -no-reboot -kernel "$VMLINUZ" -initrd "$WORK/initrd.gz" \
+		"${QEMU_EXTRA[@]}" \
 		-append "$(kernel_cmdline)" </dev/null >"$SERIAL" 2>"$WORK/qemu.err" &
 	EMU_PID=$!
 	EMU_LOG=$WORK/qemu.err
 }
 
 start_qemu_arm64() {
+	qemu_extra
 	qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu "$HVT_CPU_MODEL" \
 		-smp "$HVT_CPUS" -m "$HVT_MEM_MB" -nographic -no-reboot \
-		-kernel "$VMLINUZ" -initrd "$WORK/initrd.gz" \
+		-kernel "$VMLINUZ" -initrd "$WORK/initrd.gz" "${QEMU_EXTRA[@]}" \
 		-append "$(kernel_cmdline)" </dev/null >"$SERIAL" 2>"$WORK/qemu.err" &
 	EMU_PID=$!
 	EMU_LOG=$WORK/qemu.err

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvbench on /dev/hv, x86-64: start a payload in 64-bit mode with the
+ * identity map at BENCH_PGTABLE.
+ */
+#include <linux/hv.h>
+
+#include "arch.h"
+
+static struct hv_segment hvb_seg(uint16_t sel, uint32_t ar)
+{
+	return (struct hv_segment){ .selector = sel, .limit = 0xffffffff,
+				    .ar = ar };
+}
+
+int hvb_arch_enter(struct bench_vm *vm, const struct bench_entry *e)
+{
+	struct hv_sregs s;
+	struct hv_regs r = { .rip = e->pc, .rflags = 2 };
+	int err = bench_ioctl(vm->vcpu, HV_GET_SREGS, &s);
+
+	if (err)
+		return err;
+	/* VMX access rights: 64-bit code 0xa09b, data 0xc093, busy TSS 0x8b */
+	s.cs = hvb_seg(0x8, 0xa09b);
+	s.ds = s.es = s.fs = s.gs = s.ss = hvb_seg(0x10, 0xc093);
+	s.tr = (struct hv_segment){ .selector = 0x18, .limit = 0x67,
+				    .ar = 0x8b };
+	s.ldt = (struct hv_segment){ .ar = HV_AR_UNUSABLE };
+	s.cr0 = 0x80050033;	/* PG, AM, WP, NE, ET, MP, PE */
+	s.cr3 = BENCH_PGTABLE;
+	s.cr4 = 0x20;		/* PAE */
+	s.efer = 0x500;		/* LMA, LME */
+	err = bench_ioctl(vm->vcpu, HV_SET_SREGS, &s);
+	if (err)
+		return err;
+	r.gpr[HV_X86_RSP] = e->sp;
+	r.gpr[HV_X86_RDI] = e->arg0;
+	r.gpr[HV_X86_RSI] = e->arg1;
+	return bench_ioctl(vm->vcpu, HV_SET_REGS, &r);
+}
