@@ -33,6 +33,7 @@ hvctl stop demo --timeout 120 || fail "stop"
 hvctl info demo | grep -q "stop reason: *guest poweroff" ||
 	fail "stop reason: $(hvctl info demo)"
 grep -q "stop requested: powering off" "$log" || fail "the guest did not see the request"
+grep -q "vCPU 1" "$log" && fail "a VM of one vCPU has a vCPU 1: $(cat "$log")"
 
 hvctl start demo || fail "start again"
 wait_for 60 sh -c "[ \$(grep -c 'hello from the hv guest' $log) -ge 2 ]" ||
