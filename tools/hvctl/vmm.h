@@ -73,6 +73,9 @@ void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
 /* Ends the VM: every vCPU thread stops (reason: HV_STOP_* or 0). */
 void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason);
 
+/* image.c: loads def->image into RAM, sets *entry. 0 or -1 (logged). */
+int hvctl_vmm_load(struct hvctl_vmm *vmm, uint64_t *entry);
+
 /* console.c: the bytes of the guest console */
 void hvctl_console_out(struct hvctl_vmm *vmm, uint8_t c);
 void hvctl_console_in(struct hvctl_vmm *vmm, const uint8_t *buf, long n);
