@@ -179,7 +179,7 @@ static int hvctl_vmm_failed(struct hvctl_vcpu *vcpu)
 	else
 		hvctl_vmm_log(vcpu->vmm, "vCPU %u: unhandled hardware exit 0x%llx: stopping",
 			      vcpu->id, (unsigned long long)run->hw.reason);
-	return 0;
+	return -1;
 }
 
 static int hvctl_vmm_system_event(struct hvctl_vcpu *vcpu)
@@ -206,11 +206,11 @@ static int hvctl_vmm_system_event(struct hvctl_vcpu *vcpu)
 	default:
 		hvctl_vmm_log(vmm, "vCPU %u: unknown system event %u: stopping",
 			      vcpu->id, vcpu->run->system_event.type);
-		return 0;
+		return -1;
 	}
 }
 
-/* 1: run the vCPU on; 0: the VM stops. */
+/* 1: run the vCPU on; 0: the VM stops; -1: it stops on an error. */
 static int hvctl_vmm_exit(struct hvctl_vcpu *vcpu)
 {
 	struct hvctl_vmm *vmm = vcpu->vmm;
@@ -250,19 +250,23 @@ static void *hvctl_vcpu_thread(void *arg)
 	struct hvctl_vcpu *vcpu = arg;
 	struct hvctl_vmm *vmm = vcpu->vmm;
 
+	int ret = 1;
+
 	if (hvctl_arch_vcpu_wait(vcpu))
 		return NULL;
-	while (!vmm->done) {
+	while (!vmm->done && ret > 0) {
 		if (ioctl(vcpu->fd, HV_RUN, 0) < 0) {
 			if (errno == EINTR)
 				continue;
 			hvctl_vmm_log(vmm, "vCPU %u: HV_RUN: %s", vcpu->id,
 				      strerror(errno));
+			ret = -1;
 			break;
 		}
-		if (!hvctl_vmm_exit(vcpu))
-			break;
+		ret = hvctl_vmm_exit(vcpu);
 	}
+	if (ret < 0)
+		vmm->error = 1;
 	hvctl_vmm_end(vmm, 0);
 	return NULL;
 }
@@ -497,6 +501,8 @@ int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
 		ret = 0;
 	}
 	hvctl_vmm_join(&vmm);
+	if (vmm.error)
+		ret = 1;
 	if (tty)
 		tcsetattr(input_fd, TCSANOW, &saved_tty);
 	if (vmm.stop_reason) {

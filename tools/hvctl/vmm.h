@@ -61,6 +61,7 @@ struct hvctl_vmm {
 	unsigned int rx_head, rx_tail;
 
 	volatile int done;		/* every vCPU thread must end */
+	int error;			/* a vCPU stopped the VM on an error */
 	uint32_t stop_reason;		/* HV_STOP_* to report, or 0 */
 	volatile int stop_requested;	/* the guest sees it (arch device) */
 	int quota_logged;
@@ -99,7 +100,8 @@ void __hvctl_console_replay(struct hvctl_vmm *vmm, int fd);
  *
  * hvctl_arch_exit() - an exit vmm.c does not handle itself (port I/O,
  * MMIO, arch events): 1 to run on, 0 to stop the VM (every vCPU thread
- * ends; call hvctl_vmm_end() first to give a stop reason).
+ * ends; call hvctl_vmm_end() first to give a stop reason), -1 to stop it
+ * on an error the handler logged (the VMM then exits with status 1).
  */
 int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry);
 int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu);

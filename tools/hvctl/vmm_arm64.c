@@ -86,7 +86,7 @@ static int hvctl_arm64_mmio(struct hvctl_vcpu *vcpu)
 	if (mmio->len > sizeof(mmio->data)) {
 		hvctl_vmm_log(vcpu->vmm, "vCPU %u: malformed MMIO exit: stopping",
 			      vcpu->id);
-		return 0;
+		return -1;
 	}
 	if (!mmio->is_write) {
 		/* 64-bit reads see the 32-bit register, all ones above */
@@ -111,5 +111,5 @@ int hvctl_arch_exit(struct hvctl_vcpu *vcpu)
 		return hvctl_arm64_mmio(vcpu);
 	hvctl_vmm_log(vcpu->vmm, "vCPU %u: unexpected exit %u: stopping",
 		      vcpu->id, vcpu->run->exit_reason);
-	return 0;
+	return -1;
 }

@@ -154,7 +154,7 @@ static int hvctl_x86_io(struct hvctl_vcpu *vcpu)
 	    io->data_offset + (uint64_t)io->count * io->size > HV_RUN_MMAP_SIZE) {
 		hvctl_vmm_log(vcpu->vmm, "vCPU %u: malformed I/O exit: stopping",
 			      vcpu->id);
-		return 0;
+		return -1;
 	}
 	for (i = 0; i < io->count; i++) {
 		uint8_t *d = data + i * io->size;
@@ -194,6 +194,6 @@ int hvctl_arch_exit(struct hvctl_vcpu *vcpu)
 	default:
 		hvctl_vmm_log(vcpu->vmm, "vCPU %u: unexpected exit %u: stopping",
 			      vcpu->id, run->exit_reason);
-		return 0;
+		return -1;
 	}
 }
