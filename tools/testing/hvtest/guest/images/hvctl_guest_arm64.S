@@ -12,6 +12,8 @@
  *                 register; on a request, say goodbye and SYSTEM_OFF.
  *   entry 0x1100: touch RAM from 0x10000 to 0x9ffff (576 KiB) a page at a
  *                 time, printing a '.' per 64 KiB, then spin as 0x1000.
+ *   entry 0x1200: say so, then PSCI SYSTEM_RESET: the VM stops with the
+ *                 reason "guest shutdown" (hvctl does not reboot guests).
  *
  * MMIO is accessed only with plain loads and stores (no writeback), which
  * report a valid syndrome (ISV): hv decodes no instruction.
@@ -28,6 +30,7 @@
 #define PSCI_CPU_ON_64		0xc4000003
 #define PSCI_AFFINITY_INFO	0x84000004
 #define PSCI_SYSTEM_OFF		0x84000008
+#define PSCI_SYSTEM_RESET	0x84000009
 #define PSCI_AFF_OFF		1	/* AFFINITY_INFO: the CPU is off */
 
 	.text
@@ -115,6 +118,19 @@ touch:
 	bl	puts
 	b	wait_stop
 
+	.org	0x200
+shutdown:
+	mov	x20, #PL011_BASE
+	adr	x0, msg_shutdown
+	bl	puts
+	ldr	x0, =PSCI_SYSTEM_RESET
+	hvc	#0
+9:	wfi
+	b	9b
+	.ltorg
+
+msg_shutdown:
+	.asciz	"shutting down\r\n"
 msg_hello:
 	.asciz	"hello from the hv guest\r\n"
 msg_bye:

@@ -13,6 +13,8 @@
  *                 request, say goodbye and power off.
  *   entry 0x1100: touch RAM from 0x10000 to 0x9ffff (576 KiB) a page at a
  *                 time, printing a '.' per 64 KiB, then spin as 0x1000.
+ *   entry 0x1200: say so, then triple fault (an empty IDT and int3): the
+ *                 VM stops with the reason "guest shutdown".
  *
  * `make artifacts ARCH=x86_64` assembles it into build/x86_64/images/.
  */
@@ -115,6 +117,23 @@ touch:
 	call	puts
 	jmp	wait_stop
 
+	.org	0x200
+shutdown:
+	cli
+	xor	%ax, %ax
+	mov	%ax, %ds
+	mov	$ADDR(msg_shutdown), %si
+	call	puts
+	lidt	ADDR(empty_idt)
+	int3				/* beyond the IDT limit: #GP, #DF, shutdown */
+8:	hlt
+	jmp	8b
+
+empty_idt:
+	.word	0			/* limit */
+	.long	0			/* base */
+msg_shutdown:
+	.asciz	"shutting down\r\n"
 msg_hello:
 	.asciz	"hello from the hv guest\r\n"
 msg_bye:
