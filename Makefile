@@ -97,6 +97,8 @@ hvbench:
 # static hvctl and static selftests.
 artifacts: KDIR := $(PINNED_KDIR)
 artifacts: hvctl selftests hvbench
+	$(MAKE) -C $(HVTEST)/guest/images O=$(BUILD)/$(HV_ARCH)/images \
+		IMAGE_ARCH=$(HV_ARCH) CC=$(UCC)
 	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR)))
 	$(CROSS_COMPILE)strip --strip-debug -o $(BUILD)/$(HV_ARCH)/hv.ko \
 		$(call kmod_dir,$(KDIR))/hv.ko

@@ -140,11 +140,17 @@ int hvctl_cmd_start(int argc, char **argv)
 			break;
 		if (waitpid(pid, &st, WNOHANG) == pid) {
 			hvctl_nl_close(&nl);
+			unlink(pidf);
+			/* exit status 0: the VM ran, and stopped before we looked */
+			if (WIFEXITED(st) && !WEXITSTATUS(st)) {
+				printf("started %s, stopped already (hvctl info %s, log %s)\n",
+				       def.name, def.name, log);
+				return 0;
+			}
 			hvctl_last_line(log, why, sizeof(why));
 			hvctl_err("start %s: the VMM failed: %s (log %s)",
 				  def.name, why[0] ? why : "no reason logged",
 				  log);
-			unlink(pidf);
 			return 1;
 		}
 		usleep(50000);

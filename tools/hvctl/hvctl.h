@@ -126,11 +126,6 @@ void hvctl_def_remove(const char *name);
  */
 int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd);
 
-/* The guest-visible devices of the hvctl VMM (see Documentation/hvctl.rst) */
-#define HVCTL_UART_BASE		0x3f8	/* 16550 UART, COM1 */
-#define HVCTL_POWEROFF_PORT	0x501	/* OUT: the guest powers off */
-#define HVCTL_STOPREQ_PORT	0x502	/* IN: 1 when a stop was requested */
-
 int hvctl_cmd_version(int argc, char **argv);
 int hvctl_cmd_create(int argc, char **argv);
 int hvctl_cmd_destroy(int argc, char **argv);

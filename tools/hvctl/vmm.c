@@ -1,38 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The hvctl VMM: attaches to a VM of the registry by name, gives it its
- * RAM and the image, runs the boot vCPU in a thread, and serves the guest
- * console: the UART's output goes to the console fd (the log file for a
- * background VMM, the terminal for `hvctl run`), to the clients of the
- * console socket NAME.sock, and to a ring that new clients get first;
- * their input is what the guest reads from the UART.
+ * RAM and the image, runs each of its vCPUs in a thread of its own, and
+ * serves the guest console (console.c) from the main thread. The guest's
+ * devices are the arch's (vmm_<arch>.c).
+ *
+ * Ending: whoever ends the VM (a vCPU thread on the guest's poweroff, a
+ * forced stop or an error; the main thread on a signal or when `hvctl run`
+ * leaves) calls hvctl_vmm_end(). The main thread then kicks every vCPU
+ * thread out of HV_RUN (immediate_exit, then SIGUSR1) or out of its wait
+ * for a start, and joins them all.
  */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "vmm.h"
 
+/* SIGTERM, SIGINT or SIGHUP arrived: the main thread ends the VM */
 static volatile sig_atomic_t hvctl_vmm_sig;
 
 static void hvctl_vmm_on_signal(int sig)
 {
-	(void)sig;
-	hvctl_vmm_sig = 1;
+	if (sig != SIGUSR1)	/* SIGUSR1 only kicks a vCPU out of HV_RUN */
+		hvctl_vmm_sig = 1;
 }
 
 void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
@@ -47,157 +48,36 @@ void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
 	fflush(stderr);
 }
 
-/* --- console ------------------------------------------------------------- */
+/* --- set-up ---------------------------------------------------------------- */
 
-static void hvctl_console_out(struct hvctl_vmm *vmm, uint8_t c)
+static int hvctl_vmm_create_vcpu(struct hvctl_vmm *vmm, unsigned int id)
 {
-	int i;
+	struct hvctl_vcpu *vcpu = &vmm->vcpus[id];
+	struct hv_vcpu_create vc = { .id = id };
 
-	pthread_mutex_lock(&vmm->lock);
-	vmm->ring[vmm->ring_pos] = c;
-	vmm->ring_pos = (vmm->ring_pos + 1) % HVCTL_VMM_RING;
-	if (vmm->ring_len < HVCTL_VMM_RING)
-		vmm->ring_len++;
-	if (vmm->console_fd >= 0 && write(vmm->console_fd, &c, 1) < 0)
-		vmm->console_fd = -1;
-	for (i = 0; i < HVCTL_VMM_MAX_CLIENTS; i++)
-		if (vmm->clients[i] >= 0 &&
-		    send(vmm->clients[i], &c, 1, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 &&
-		    errno != EAGAIN) {
-			close(vmm->clients[i]);
-			vmm->clients[i] = -1;
-		}
-	pthread_mutex_unlock(&vmm->lock);
-}
-
-static void hvctl_console_in(struct hvctl_vmm *vmm, const uint8_t *buf,
-			     ssize_t n)
-{
-	pthread_mutex_lock(&vmm->lock);
-	for (; n > 0; n--, buf++)
-		if ((uint8_t)(vmm->rx_tail - vmm->rx_head) != 255)
-			vmm->rx[vmm->rx_tail++ % 256] = *buf;
-	pthread_mutex_unlock(&vmm->lock);
-}
-
-/* --- 16550 UART, registers 0-7 of the base port -------------------------- */
-
-#define UART_LCR_DLAB	0x80
-
-uint8_t hvctl_uart_read(struct hvctl_vmm *vmm, unsigned int reg)
-{
-	uint8_t val = 0, dlab = vmm->uart[3] & UART_LCR_DLAB;
-
-	pthread_mutex_lock(&vmm->lock);
-	switch (reg) {
-	case 0:		/* RBR (or DLL) */
-		if (dlab)
-			val = vmm->uart[0];
-		else if (vmm->rx_head != vmm->rx_tail)
-			val = vmm->rx[vmm->rx_head++ % 256];
-		break;
-	case 2:		/* IIR: no interrupt pending */
-		val = 0x01;
-		break;
-	case 5:		/* LSR: transmitter empty, data ready */
-		val = 0x60 | (vmm->rx_head != vmm->rx_tail);
-		break;
-	case 6:		/* MSR: DCD, DSR, CTS */
-		val = 0xb0;
-		break;
-	default:	/* IER/DLM, LCR, MCR, SCR */
-		val = vmm->uart[reg];
-	}
-	pthread_mutex_unlock(&vmm->lock);
-	return val;
-}
-
-void hvctl_uart_write(struct hvctl_vmm *vmm, unsigned int reg, uint8_t val)
-{
-	if (reg == 0 && !(vmm->uart[3] & UART_LCR_DLAB))
-		hvctl_console_out(vmm, val);
-	else if (reg != 2 && reg != 5 && reg != 6)
-		vmm->uart[reg] = val;
-}
-
-/* --- memory and image ------------------------------------------------------ */
-
-static int hvctl_vmm_copy(struct hvctl_vmm *vmm, uint64_t gpa,
-			  const void *src, uint64_t len, uint64_t memsz)
-{
-	if (gpa > vmm->def->memory || memsz > vmm->def->memory - gpa ||
-	    len > memsz) {
-		hvctl_vmm_log(vmm, "the image does not fit in the guest's %llu bytes of RAM",
-			      (unsigned long long)vmm->def->memory);
+	vcpu->vmm = vmm;
+	vcpu->id = id;
+	vcpu->fd = ioctl(vmm->vm, HV_CREATE_VCPU, &vc);
+	if (vcpu->fd < 0) {
+		hvctl_err("start %s: cannot create vCPU %u: %s", vmm->def->name,
+			  id, strerror(errno));
 		return -1;
 	}
-	memcpy(vmm->mem + gpa, src, len);
+	vcpu->run = mmap(NULL, HV_RUN_MMAP_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, vcpu->fd, 0);
+	if (vcpu->run == MAP_FAILED) {
+		vcpu->run = NULL;
+		hvctl_err("start %s: cannot map the run structure of vCPU %u: %s",
+			  vmm->def->name, id, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
-
-/* Loads a flat binary at its load address, or an ELF64 at its paddrs. */
-static int hvctl_vmm_load(struct hvctl_vmm *vmm, uint64_t *entry)
-{
-	const Elf64_Ehdr *eh;
-	const Elf64_Phdr *ph;
-	struct stat st;
-	uint8_t *img;
-	int fd, i, err = -1;
-
-	fd = open(vmm->def->image, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		hvctl_vmm_log(vmm, "image %s: %s", vmm->def->image,
-			      strerror(errno));
-		return -1;
-	}
-	img = st.st_size ? mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)
-			 : MAP_FAILED;
-	close(fd);
-	if (img == MAP_FAILED) {
-		hvctl_vmm_log(vmm, "image %s: empty or unreadable",
-			      vmm->def->image);
-		return -1;
-	}
-	eh = (const Elf64_Ehdr *)img;
-	if ((size_t)st.st_size < sizeof(*eh) ||
-	    memcmp(eh->e_ident, ELFMAG, SELFMAG)) {
-		uint64_t load = vmm->def->load ? vmm->def->load : 0x1000;
-
-		*entry = vmm->def->entry ? vmm->def->entry : load;
-		err = hvctl_vmm_copy(vmm, load, img, st.st_size, st.st_size);
-		goto out_unmap;
-	}
-	if (eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_phoff > (uint64_t)st.st_size ||
-	    eh->e_phnum > ((uint64_t)st.st_size - eh->e_phoff) / sizeof(*ph)) {
-		hvctl_vmm_log(vmm, "image %s: not an ELF64 file hvctl can load",
-			      vmm->def->image);
-		goto out_unmap;
-	}
-	ph = (const Elf64_Phdr *)(img + eh->e_phoff);
-	for (i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD)
-			continue;
-		if (ph[i].p_offset > (uint64_t)st.st_size ||
-		    ph[i].p_filesz > (uint64_t)st.st_size - ph[i].p_offset ||
-		    hvctl_vmm_copy(vmm, ph[i].p_paddr, img + ph[i].p_offset,
-				   ph[i].p_filesz, ph[i].p_memsz))
-			goto out_unmap;
-	}
-	*entry = vmm->def->entry ? vmm->def->entry : eh->e_entry;
-	err = 0;
-out_unmap:
-	munmap(img, st.st_size);
-	return err;
-}
-
-/* --- set-up ---------------------------------------------------------------- */
 
 static int hvctl_vmm_attach(struct hvctl_vmm *vmm)
 {
 	struct hv_vm_attach a;
 	struct hv_mem_region r = { 0 };
-	struct hv_vcpu_create vc = { 0 };
 
 	vmm->dev = hvctl_open_dev();
 	if (vmm->dev < 0)
@@ -221,17 +101,21 @@ static int hvctl_vmm_attach(struct hvctl_vmm *vmm)
 	}
 	vmm->mem = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			vmm->vm, 0);
-	vmm->vcpu = ioctl(vmm->vm, HV_CREATE_VCPU, &vc);
-	if (vmm->mem == MAP_FAILED || vmm->vcpu < 0) {
-		hvctl_err("start %s: %s", vmm->def->name, strerror(errno));
+	if (vmm->mem == MAP_FAILED) {
+		vmm->mem = NULL;
+		hvctl_err("start %s: cannot map the guest's RAM: %s",
+			  vmm->def->name, strerror(errno));
 		return -1;
 	}
-	vmm->run = mmap(NULL, HV_RUN_MMAP_SIZE, PROT_READ | PROT_WRITE,
-			MAP_SHARED, vmm->vcpu, 0);
-	if (vmm->run == MAP_FAILED) {
-		hvctl_err("start %s: %s", vmm->def->name, strerror(errno));
+	if (vmm->def->vcpus < 1 || vmm->def->vcpus > HV_MAX_VCPUS) {
+		hvctl_err("start %s: %u vCPUs: hvctl runs 1 to %d", vmm->def->name,
+			  vmm->def->vcpus, HV_MAX_VCPUS);
 		return -1;
 	}
+	/* every vCPU exists before any runs: the guest may start any of them */
+	for (vmm->nr_vcpus = 0; vmm->nr_vcpus < vmm->def->vcpus; vmm->nr_vcpus++)
+		if (hvctl_vmm_create_vcpu(vmm, vmm->nr_vcpus))
+			return -1;
 	return 0;
 }
 
@@ -257,11 +141,80 @@ static int hvctl_vmm_listen(struct hvctl_vmm *vmm)
 	return 0;
 }
 
-/* --- the vCPU thread ------------------------------------------------------- */
+/* --- the vCPU threads ------------------------------------------------------ */
 
-static int hvctl_vmm_exit(struct hvctl_vmm *vmm)
+void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason)
 {
-	struct hv_run *run = vmm->run;
+	int was_done;
+
+	pthread_mutex_lock(&vmm->lock);
+	was_done = vmm->done;
+	/* the first reason wins: a poweroff is not undone by the stop after it */
+	if (!was_done && reason)
+		vmm->stop_reason = reason;
+	vmm->done = 1;
+	pthread_cond_broadcast(&vmm->cond);
+	pthread_mutex_unlock(&vmm->lock);
+	if (!was_done && write(vmm->wake[1], "x", 1) < 0)
+		hvctl_vmm_log(vmm, "wake: %s", strerror(errno));
+}
+
+/* Exits that ended in the kernel: log what hv says and stop the VM. */
+static int hvctl_vmm_failed(struct hvctl_vcpu *vcpu)
+{
+	struct hv_run *run = vcpu->run;
+
+	if (run->exit_reason == HV_EXIT_INTERNAL_ERROR)
+		hvctl_vmm_log(vcpu->vmm, "vCPU %u: internal error %u (data 0x%llx 0x%llx 0x%llx 0x%llx): stopping",
+			      vcpu->id, run->internal.suberror,
+			      (unsigned long long)run->internal.data[0],
+			      (unsigned long long)run->internal.data[1],
+			      (unsigned long long)run->internal.data[2],
+			      (unsigned long long)run->internal.data[3]);
+	else if (run->exit_reason == HV_EXIT_FAIL_ENTRY)
+		hvctl_vmm_log(vcpu->vmm, "vCPU %u: the CPU refused the guest state (reason 0x%llx, qualification 0x%llx): stopping",
+			      vcpu->id,
+			      (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
+			      (unsigned long long)run->fail_entry.qualification);
+	else
+		hvctl_vmm_log(vcpu->vmm, "vCPU %u: unhandled hardware exit 0x%llx: stopping",
+			      vcpu->id, (unsigned long long)run->hw.reason);
+	return -1;
+}
+
+static int hvctl_vmm_system_event(struct hvctl_vcpu *vcpu)
+{
+	struct hvctl_vmm *vmm = vcpu->vmm;
+
+	switch (vcpu->run->system_event.type) {
+	case HV_SYSTEM_EVENT_STOP_REQUEST:
+		hvctl_vmm_log(vmm, "stop requested: telling the guest");
+		vmm->stop_requested = 1;
+		return 1;
+	case HV_SYSTEM_EVENT_STOPPED:
+		hvctl_vmm_log(vmm, "stopped by force");
+		return 0;
+	case HV_SYSTEM_EVENT_SHUTDOWN:
+		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
+		return 0;
+	case HV_SYSTEM_EVENT_RESET:
+		/* no reboot: like a triple fault on x86, the VM stops */
+		hvctl_vmm_log(vmm, "vCPU %u asked for a system reset: hvctl stops the VM instead",
+			      vcpu->id);
+		hvctl_vmm_end(vmm, HV_STOP_GUEST_SHUTDOWN);
+		return 0;
+	default:
+		hvctl_vmm_log(vmm, "vCPU %u: unknown system event %u: stopping",
+			      vcpu->id, vcpu->run->system_event.type);
+		return -1;
+	}
+}
+
+/* 1: run the vCPU on; 0: the VM stops; -1: it stops on an error. */
+static int hvctl_vmm_exit(struct hvctl_vcpu *vcpu)
+{
+	struct hvctl_vmm *vmm = vcpu->vmm;
+	struct hv_run *run = vcpu->run;
 
 	switch (run->exit_reason) {
 	case HV_EXIT_INTR:
@@ -271,19 +224,9 @@ static int hvctl_vmm_exit(struct hvctl_vmm *vmm)
 		usleep(10000);
 		return 1;
 	case HV_EXIT_SYSTEM_EVENT:
-		if (run->system_event.type == HV_SYSTEM_EVENT_STOP_REQUEST) {
-			hvctl_vmm_log(vmm, "stop requested: telling the guest");
-			vmm->stop_requested = 1;
-			return 1;
-		}
-		if (run->system_event.type == HV_SYSTEM_EVENT_STOPPED) {
-			hvctl_vmm_log(vmm, "stopped by force");
-			return 0;
-		}
-		vmm->stop_reason = HV_STOP_GUEST_POWEROFF;
-		return 0;
+		return hvctl_vmm_system_event(vcpu);
 	case HV_EXIT_MEM_QUOTA:
-		if (!vmm->quota_logged++)
+		if (!__atomic_fetch_add(&vmm->quota_logged, 1, __ATOMIC_RELAXED))
 			hvctl_vmm_log(vmm, "memory quota reached: %llu of %llu bytes used, guest access at 0x%llx waits until the quota grows",
 				      (unsigned long long)run->mem_quota.used,
 				      (unsigned long long)run->mem_quota.quota,
@@ -293,33 +236,79 @@ static int hvctl_vmm_exit(struct hvctl_vmm *vmm)
 	case HV_EXIT_HYPERCALL:
 		run->hypercall.ret = -1ULL;
 		return 1;
-	case HV_EXIT_MMIO:
-		if (!run->mmio.is_write)
-			memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
-		return 1;
+	case HV_EXIT_UNKNOWN:
+	case HV_EXIT_FAIL_ENTRY:
+	case HV_EXIT_INTERNAL_ERROR:
+		return hvctl_vmm_failed(vcpu);
 	default:
-		return hvctl_arch_exit(vmm);
+		return hvctl_arch_exit(vcpu);
 	}
 }
 
 static void *hvctl_vcpu_thread(void *arg)
 {
-	struct hvctl_vmm *vmm = arg;
+	struct hvctl_vcpu *vcpu = arg;
+	struct hvctl_vmm *vmm = vcpu->vmm;
 
-	while (!vmm->done && !hvctl_vmm_sig) {
-		if (ioctl(vmm->vcpu, HV_RUN, 0) < 0) {
+	int ret = 1;
+
+	if (hvctl_arch_vcpu_wait(vcpu))
+		return NULL;
+	while (!vmm->done && ret > 0) {
+		if (ioctl(vcpu->fd, HV_RUN, 0) < 0) {
 			if (errno == EINTR)
 				continue;
-			hvctl_vmm_log(vmm, "HV_RUN: %s", strerror(errno));
+			hvctl_vmm_log(vmm, "vCPU %u: HV_RUN: %s", vcpu->id,
+				      strerror(errno));
+			ret = -1;
 			break;
 		}
-		if (!hvctl_vmm_exit(vmm))
-			break;
+		ret = hvctl_vmm_exit(vcpu);
 	}
-	vmm->done = 1;
-	if (write(vmm->wake[1], "x", 1) < 0)
-		hvctl_vmm_log(vmm, "wake: %s", strerror(errno));
+	if (ret < 0)
+		vmm->error = 1;
+	hvctl_vmm_end(vmm, 0);
 	return NULL;
+}
+
+/*
+ * Makes every vCPU thread end and waits for them. immediate_exit comes
+ * first: a thread about to enter HV_RUN returns at once, one inside it gets
+ * EINTR from the signal, one waiting for its start sees vmm->done.
+ */
+static void hvctl_vmm_join(struct hvctl_vmm *vmm)
+{
+	unsigned int i;
+
+	hvctl_vmm_end(vmm, 0);
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		if (!vmm->vcpus[i].thread_ok)
+			continue;
+		__atomic_store_n(&vmm->vcpus[i].run->immediate_exit, 1,
+				 __ATOMIC_SEQ_CST);
+		pthread_kill(vmm->vcpus[i].thread, SIGUSR1);
+	}
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		if (vmm->vcpus[i].thread_ok)
+			pthread_join(vmm->vcpus[i].thread, NULL);
+}
+
+static int hvctl_vmm_start_threads(struct hvctl_vmm *vmm)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		err = pthread_create(&vmm->vcpus[i].thread, NULL,
+				     hvctl_vcpu_thread, &vmm->vcpus[i]);
+		if (err) {
+			hvctl_err("cannot start the thread of vCPU %u: %s", i,
+				  strerror(err));
+			return -1;
+		}
+		vmm->vcpus[i].thread_ok = 1;
+	}
+	return 0;
 }
 
 /* --- the main loop: console clients and input ------------------------------ */
@@ -327,7 +316,6 @@ static void *hvctl_vcpu_thread(void *arg)
 static void hvctl_vmm_accept(struct hvctl_vmm *vmm)
 {
 	int fd = accept4(vmm->listen_fd, NULL, NULL, SOCK_CLOEXEC), i;
-	size_t start, n;
 
 	if (fd < 0)
 		return;
@@ -339,30 +327,43 @@ static void hvctl_vmm_accept(struct hvctl_vmm *vmm)
 		close(fd);
 		return;
 	}
-	/* the recent output first, in order */
-	start = (vmm->ring_pos + HVCTL_VMM_RING - vmm->ring_len) % HVCTL_VMM_RING;
-	n = vmm->ring_len;
-	if (start + n > HVCTL_VMM_RING) {
-		n = HVCTL_VMM_RING - start;
-		if (send(fd, vmm->ring + start, n, MSG_NOSIGNAL) < 0)
-			n = 0;
-		start = 0;
-		n = vmm->ring_len - n;
-	}
-	if (send(fd, vmm->ring + start, n, MSG_NOSIGNAL) < 0)
-		n = 0;
+	__hvctl_console_replay(vmm, fd);
 	vmm->clients[i] = fd;
 	pthread_mutex_unlock(&vmm->lock);
 }
 
-static void hvctl_vmm_loop(struct hvctl_vmm *vmm)
+static void hvctl_vmm_client_input(struct hvctl_vmm *vmm, int slot, int fd)
+{
+	uint8_t buf[256];
+	ssize_t n;
+
+	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n > 0) {
+		hvctl_console_in(vmm, buf, n);
+		return;
+	}
+	pthread_mutex_lock(&vmm->lock);
+	if (vmm->clients[slot] == fd) {
+		close(fd);
+		vmm->clients[slot] = -1;
+	}
+	pthread_mutex_unlock(&vmm->lock);
+}
+
+/*
+ * Runs until a vCPU thread ends the VM, a signal comes or `hvctl run`
+ * leaves. @unblocked: the signal mask for ppoll(), with SIGTERM, SIGINT
+ * and SIGHUP open only while it waits, so that none is lost between the
+ * check of hvctl_vmm_sig and the wait.
+ */
+static void hvctl_vmm_loop(struct hvctl_vmm *vmm, const sigset_t *unblocked)
 {
 	struct pollfd pfd[3 + HVCTL_VMM_MAX_CLIENTS];
 	uint8_t buf[256];
 	ssize_t n;
 	int i, nfd;
 
-	while (!vmm->done) {
+	while (!vmm->done && !hvctl_vmm_sig) {
 		pfd[0] = (struct pollfd){ .fd = vmm->wake[0], .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = vmm->listen_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = vmm->input_fd, .events = POLLIN };
@@ -372,11 +373,8 @@ static void hvctl_vmm_loop(struct hvctl_vmm *vmm)
 			pfd[nfd++] = (struct pollfd){ .fd = vmm->clients[i],
 						      .events = POLLIN };
 		pthread_mutex_unlock(&vmm->lock);
-		if (poll(pfd, nfd, -1) < 0) {
-			if (hvctl_vmm_sig)
-				break;
+		if (ppoll(pfd, nfd, NULL, unblocked) < 0)
 			continue;
-		}
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].revents & POLLIN)
@@ -391,99 +389,134 @@ static void hvctl_vmm_loop(struct hvctl_vmm *vmm)
 			else
 				vmm->input_fd = -1;
 		}
-		for (i = 3; i < nfd; i++) {
-			if (!pfd[i].revents)
-				continue;
-			n = recv(pfd[i].fd, buf, sizeof(buf), MSG_DONTWAIT);
-			if (n > 0) {
-				hvctl_console_in(vmm, buf, n);
-				continue;
-			}
-			pthread_mutex_lock(&vmm->lock);
-			if (vmm->clients[i - 3] == pfd[i].fd) {
-				close(pfd[i].fd);
-				vmm->clients[i - 3] = -1;
-			}
-			pthread_mutex_unlock(&vmm->lock);
-		}
+		for (i = 3; i < nfd; i++)
+			if (pfd[i].revents)
+				hvctl_vmm_client_input(vmm, i - 3, pfd[i].fd);
 	}
-	vmm->done = 1;
-	pthread_kill(vmm->vcpu_thread, SIGUSR1);
-	pthread_join(vmm->vcpu_thread, NULL);
 }
 
-static void hvctl_vmm_signals(void)
+/*
+ * SIGTERM, SIGINT and SIGHUP are blocked from here on (@saved: the mask
+ * before) and only taken inside ppoll() by the main thread; the vCPU
+ * threads inherit the mask and take only SIGUSR1, their kick. No
+ * SA_RESTART: HV_RUN returns EINTR.
+ */
+static void hvctl_vmm_signals(sigset_t *saved, sigset_t *unblocked)
 {
 	struct sigaction sa = { .sa_handler = hvctl_vmm_on_signal };
+	sigset_t block;
 
-	/* no SA_RESTART: HV_RUN and poll() return EINTR */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &block, saved);
+	*unblocked = *saved;
+	sigdelset(unblocked, SIGTERM);
+	sigdelset(unblocked, SIGINT);
+	sigdelset(unblocked, SIGHUP);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = hvctl_vmm_on_signal;
-	sigaction(SIGUSR1, &sa, NULL);
+}
+
+static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
+{
+	uint64_t entry;
+	unsigned int i;
+
+	if (hvctl_vmm_attach(vmm) || hvctl_vmm_load(vmm, &entry))
+		return -1;
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		if (hvctl_arch_vcpu_setup(&vmm->vcpus[i], entry))
+			return -1;
+	if (hvctl_vmm_listen(vmm) || pipe2(vmm->wake, O_CLOEXEC))
+		return -1;
+	hvctl_vmm_log(vmm, "running %s (entry 0x%llx, %u vCPU%s), console %s.sock",
+		      vmm->def->image, (unsigned long long)entry,
+		      vmm->nr_vcpus, vmm->nr_vcpus > 1 ? "s" : "",
+		      vmm->def->name);
+	return 0;
+}
+
+static void hvctl_vmm_teardown(struct hvctl_vmm *vmm)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+
+	if (vmm->listen_fd >= 0) {
+		hvctl_state_path(vmm->def->name, "sock", path, sizeof(path));
+		unlink(path);
+		close(vmm->listen_fd);
+	}
+	/* closing the VM's files tells the registry the VM stopped */
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		if (vmm->vcpus[i].run)
+			munmap(vmm->vcpus[i].run, HV_RUN_MMAP_SIZE);
+		if (vmm->vcpus[i].fd >= 0)
+			close(vmm->vcpus[i].fd);
+	}
+	if (vmm->mem)
+		munmap(vmm->mem, vmm->def->memory);
+	if (vmm->vm >= 0)
+		close(vmm->vm);
+	if (vmm->dev >= 0)
+		close(vmm->dev);
 }
 
 int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
 {
-	struct hvctl_vmm vmm = {
-		.def = def, .dev = -1, .vm = -1, .vcpu = -1, .listen_fd = -1,
+	static struct hvctl_vmm vmm;	/* large: kept off the stack */
+	int tty = input_fd >= 0 && isatty(input_fd), ret = 1, i;
+	struct hv_stop_report rep = { 0 };
+	struct termios saved_tty, raw;
+	sigset_t saved, unblocked;
+
+	vmm = (struct hvctl_vmm){
+		.def = def, .dev = -1, .vm = -1, .listen_fd = -1,
+		.wake = { -1, -1 },
 		.console_fd = console_fd, .input_fd = input_fd,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.cond = PTHREAD_COND_INITIALIZER,
 	};
-	struct termios saved, raw;
-	int i, tty = input_fd >= 0 && isatty(input_fd), ret = 1;
-	struct hv_stop_report rep = { 0 };
-	char path[PATH_MAX];
-	uint64_t entry;
-
 	for (i = 0; i < HVCTL_VMM_MAX_CLIENTS; i++)
 		vmm.clients[i] = -1;
-	hvctl_vmm_signals();
-	if (hvctl_vmm_attach(&vmm) || hvctl_vmm_load(&vmm, &entry) ||
-	    hvctl_arch_vcpu_setup(&vmm, entry) || hvctl_vmm_listen(&vmm) ||
-	    pipe2(vmm.wake, O_CLOEXEC))
+	for (i = 0; i < HV_MAX_VCPUS; i++)
+		vmm.vcpus[i].fd = -1;
+	hvctl_vmm_signals(&saved, &unblocked);
+	if (hvctl_vmm_setup(&vmm))
 		goto out;
-	hvctl_vmm_log(&vmm, "running %s (entry 0x%llx), console %s.sock",
-		      def->image, (unsigned long long)entry, def->name);
 	if (tty) {
-		tcgetattr(input_fd, &saved);
-		raw = saved;
+		tcgetattr(input_fd, &saved_tty);
+		raw = saved_tty;
 		cfmakeraw(&raw);
 		raw.c_oflag |= OPOST;
 		tcsetattr(input_fd, TCSANOW, &raw);
 	}
-	if (pthread_create(&vmm.vcpu_thread, NULL, hvctl_vcpu_thread, &vmm)) {
-		hvctl_err("cannot start the vCPU thread");
-		goto out;
+	if (!hvctl_vmm_start_threads(&vmm)) {
+		hvctl_vmm_loop(&vmm, &unblocked);
+		ret = 0;
 	}
-	hvctl_vmm_loop(&vmm);
+	hvctl_vmm_join(&vmm);
+	if (vmm.error)
+		ret = 1;
 	if (tty)
-		tcsetattr(input_fd, TCSANOW, &saved);
+		tcsetattr(input_fd, TCSANOW, &saved_tty);
 	if (vmm.stop_reason) {
 		rep.reason = vmm.stop_reason;
 		ioctl(vmm.vm, HV_REPORT_STOP, &rep);
 		hvctl_vmm_log(&vmm, "the guest %s", vmm.stop_reason ==
 			      HV_STOP_GUEST_POWEROFF ? "powered off" : "shut down");
 	}
-	ret = 0;
 out:
-	if (vmm.listen_fd >= 0) {
-		hvctl_state_path(def->name, "sock", path, sizeof(path));
-		unlink(path);
+	hvctl_vmm_teardown(&vmm);
+	if (vmm.wake[0] >= 0) {
+		close(vmm.wake[0]);
+		close(vmm.wake[1]);
 	}
-	/* closing the VM's files tells the registry the VM stopped */
-	if (vmm.run && vmm.run != MAP_FAILED)
-		munmap(vmm.run, HV_RUN_MMAP_SIZE);
-	if (vmm.mem && vmm.mem != MAP_FAILED)
-		munmap(vmm.mem, def->memory);
-	if (vmm.vcpu >= 0)
-		close(vmm.vcpu);
-	if (vmm.vm >= 0)
-		close(vmm.vm);
-	if (vmm.dev >= 0)
-		close(vmm.dev);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	return ret;
 }

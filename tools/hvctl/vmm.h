@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The hvctl VMM: the arch-neutral part (vmm.c: memory, vCPU thread,
- * console, run loop) and the interface each arch provides (vmm_<arch>.c).
+ * The hvctl VMM: the arch-neutral part (vmm.c: memory, vCPU threads, run
+ * loop; console.c: the guest console) and the interface each arch provides
+ * (vmm_<arch>.c, with its devices and state in vmm_<arch>.h).
  */
 #ifndef HVCTL_VMM_H
 #define HVCTL_VMM_H
@@ -12,42 +13,98 @@
 
 #include "hvctl.h"
 
+#if defined(__x86_64__)
+#include "vmm_x86.h"
+#elif defined(__aarch64__)
+#include "vmm_arm64.h"
+#else
+#error "the hvctl VMM supports x86-64 and arm64 hosts"
+#endif
+
 #define HVCTL_VMM_MAX_CLIENTS	8
 #define HVCTL_VMM_RING		4096
 
+struct hvctl_vmm;
+
+/**
+ * struct hvctl_vcpu - one vCPU and the thread that runs it.
+ * @vmm: the VMM.
+ * @id: the vCPU id (0: the boot vCPU).
+ * @fd: the vCPU fd.
+ * @run: its mmap'd run structure.
+ * @thread: the thread running it; @thread_ok once created.
+ */
+struct hvctl_vcpu {
+	struct hvctl_vmm *vmm;
+	unsigned int id;
+	int fd;
+	struct hv_run *run;
+	pthread_t thread;
+	int thread_ok;
+};
+
 struct hvctl_vmm {
 	const struct hvctl_def *def;
-	int dev, vm, vcpu;
-	struct hv_run *run;
+	int dev, vm;
 	uint8_t *mem;
+	unsigned int nr_vcpus;
+	struct hvctl_vcpu vcpus[HV_MAX_VCPUS];
 
 	int console_fd, input_fd, log_fd, listen_fd;
 	int clients[HVCTL_VMM_MAX_CLIENTS];
-	int wake[2];			/* the vCPU thread ended */
-	pthread_t vcpu_thread;
-	pthread_mutex_t lock;		/* output ring, clients, rx queue */
+	int wake[2];			/* a vCPU thread ended the VM */
+	pthread_mutex_t lock;		/* output ring, clients, rx queue, arch */
+	pthread_cond_t cond;		/* @done or arch state changed */
 	char ring[HVCTL_VMM_RING];	/* the last output, for new consoles */
 	size_t ring_pos, ring_len;
 	uint8_t rx[256];
 	unsigned int rx_head, rx_tail;
-	uint8_t uart[8];		/* 16550 registers as last written */
 
-	volatile int done;
+	volatile int done;		/* every vCPU thread must end */
+	int error;			/* a vCPU stopped the VM on an error */
 	uint32_t stop_reason;		/* HV_STOP_* to report, or 0 */
-	volatile int stop_requested;	/* the guest sees it on port 0x502 */
+	volatile int stop_requested;	/* the guest sees it (arch device) */
 	int quota_logged;
+	struct hvctl_arch_vmm arch;	/* the arch's devices, under @lock */
 };
 
 /* vmm.c, for the arch part */
 void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-uint8_t hvctl_uart_read(struct hvctl_vmm *vmm, unsigned int reg);
-void hvctl_uart_write(struct hvctl_vmm *vmm, unsigned int reg, uint8_t val);
+/* Ends the VM: every vCPU thread stops (reason: HV_STOP_* or 0). */
+void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason);
 
-/* vmm_<arch>.c */
-/* Loads nothing; sets the boot vCPU up to start at @entry. 0 or -1. */
-int hvctl_arch_vcpu_setup(struct hvctl_vmm *vmm, uint64_t entry);
-/* Handles an arch exit (port I/O...). 1: run on, 0: the VM stops. */
-int hvctl_arch_exit(struct hvctl_vmm *vmm);
+/* image.c: loads def->image into RAM, sets *entry. 0 or -1 (logged). */
+int hvctl_vmm_load(struct hvctl_vmm *vmm, uint64_t *entry);
+
+/* console.c: the bytes of the guest console */
+void hvctl_console_out(struct hvctl_vmm *vmm, uint8_t c);
+void hvctl_console_in(struct hvctl_vmm *vmm, const uint8_t *buf, long n);
+/* The next input byte, or -1 when none waits. Called with vmm->lock held. */
+int __hvctl_console_getc(struct hvctl_vmm *vmm);
+/* Whether input waits. Called with vmm->lock held. */
+int __hvctl_console_rx_ready(struct hvctl_vmm *vmm);
+/* Sends the recent output to a new client @fd. Called with vmm->lock held. */
+void __hvctl_console_replay(struct hvctl_vmm *vmm, int fd);
+
+/*
+ * vmm_<arch>.c: the contract between vmm.c and an arch.
+ *
+ * hvctl_arch_vcpu_setup() - called for every vCPU once all are created,
+ * before any thread runs: the boot vCPU (id 0) gets @entry, the others
+ * are kept from running until the guest starts them. 0, or -1 (logged).
+ *
+ * hvctl_arch_vcpu_wait() - called by a vCPU thread before its first
+ * HV_RUN: returns 0 when the vCPU may run (at once for the boot vCPU), or
+ * -1 when the VM ended first (vmm->done, signalled on vmm->cond).
+ *
+ * hvctl_arch_exit() - an exit vmm.c does not handle itself (port I/O,
+ * MMIO, arch events): 1 to run on, 0 to stop the VM (every vCPU thread
+ * ends; call hvctl_vmm_end() first to give a stop reason), -1 to stop it
+ * on an error the handler logged (the VMM then exits with status 1).
+ */
+int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry);
+int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu);
+int hvctl_arch_exit(struct hvctl_vcpu *vcpu);
 
 #endif /* HVCTL_VMM_H */

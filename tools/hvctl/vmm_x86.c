@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The x86 part of the hvctl VMM: the boot vCPU starts in real mode at the
- * entry address, and port I/O reaches the devices: the 16550 UART at
- * 0x3f8-0x3ff (COM1), the poweroff port 0x501 (any OUT powers the guest
- * off) and the stop-request port 0x502 (IN reads 1 once `hvctl stop` has
- * asked the guest to stop, else 0). Other ports read as all ones.
+ * The x86 part of the hvctl VMM. The boot vCPU starts in real mode at the
+ * entry address; port I/O reaches the devices (vmm_x86.h): the 16550 UART
+ * at 0x3f8-0x3ff (COM1), the poweroff port 0x501 (any OUT powers the guest
+ * off), the stop-request port 0x502 (IN reads 1 once `hvctl stop` has
+ * asked the guest to stop, else 0) and the vCPU start ports 0x503/0x504.
+ * Other ports read as all ones; MMIO outside RAM reads as all ones.
+ *
+ * hv has no local APIC, so there is no INIT-SIPI: a secondary vCPU waits
+ * in the VMM, not in HV_RUN, until a running vCPU selects it (OUT 0x503,
+ * its id) and gives its start address (OUT 0x504, 32 bits, a linear
+ * address below 1 MiB). It then starts in real mode there, like the boot
+ * vCPU but with SP 0: the guest sets its own stack.
  */
 #include <errno.h>
 #include <string.h>
@@ -12,84 +19,181 @@
 
 #include "vmm.h"
 
-int hvctl_arch_vcpu_setup(struct hvctl_vmm *vmm, uint64_t entry)
+/* Real mode at @addr: CS:IP = (addr & 0xf0000) >> 4 : addr & 0xffff. */
+static int hvctl_x86_real_mode(struct hvctl_vcpu *vcpu, uint32_t addr,
+			       uint64_t sp)
 {
 	struct hv_sregs s;
 	struct hv_regs r;
 
-	if (entry >= 0x100000) {
-		hvctl_vmm_log(vmm, "entry 0x%llx: the real-mode boot CPU can only start below 1 MiB",
-			      (unsigned long long)entry);
-		return -1;
-	}
-	if (ioctl(vmm->vcpu, HV_GET_SREGS, &s))
-		return -1;
-	/* CS:IP = (entry & 0xf0000) >> 4 : entry & 0xffff */
-	s.cs.base = entry & 0xf0000;
+	if (ioctl(vcpu->fd, HV_GET_SREGS, &s))
+		goto err;
+	s.cs.base = addr & 0xf0000;
 	s.cs.selector = s.cs.base >> 4;
 	s.ds.base = s.es.base = s.ss.base = 0;
 	s.ds.selector = s.es.selector = s.ss.selector = 0;
-	if (ioctl(vmm->vcpu, HV_SET_SREGS, &s))
-		return -1;
+	if (ioctl(vcpu->fd, HV_SET_SREGS, &s))
+		goto err;
 	memset(&r, 0, sizeof(r));
-	r.rip = entry & 0xffff;
+	r.rip = addr & 0xffff;
 	r.rflags = 2;
-	r.gpr[HV_X86_RSP] = 0x8000;
-	return ioctl(vmm->vcpu, HV_SET_REGS, &r);
+	r.gpr[HV_X86_RSP] = sp;
+	if (ioctl(vcpu->fd, HV_SET_REGS, &r))
+		goto err;
+	return 0;
+err:
+	hvctl_vmm_log(vcpu->vmm, "vCPU %u: cannot set its registers: %s",
+		      vcpu->id, strerror(errno));
+	return -1;
 }
 
-static uint8_t hvctl_x86_in(struct hvctl_vmm *vmm, uint16_t port)
+int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry)
 {
+	if (vcpu->id)		/* waits for a start request */
+		return 0;
+	if (entry >= 0x100000) {
+		hvctl_vmm_log(vcpu->vmm, "entry 0x%llx: the real-mode boot CPU can only start below 1 MiB",
+			      (unsigned long long)entry);
+		return -1;
+	}
+	vcpu->vmm->arch.started[0] = 1;
+	return hvctl_x86_real_mode(vcpu, entry, 0x8000);
+}
+
+int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu)
+{
+	struct hvctl_vmm *vmm = vcpu->vmm;
+	uint32_t addr;
+
+	if (!vcpu->id)
+		return 0;
+	pthread_mutex_lock(&vmm->lock);
+	while (!vmm->arch.started[vcpu->id] && !vmm->done)
+		pthread_cond_wait(&vmm->cond, &vmm->lock);
+	addr = vmm->arch.start_at[vcpu->id];
+	pthread_mutex_unlock(&vmm->lock);
+	if (vmm->done)
+		return -1;
+	hvctl_vmm_log(vmm, "vCPU %u starts at 0x%x", vcpu->id, addr);
+	return hvctl_x86_real_mode(vcpu, addr, 0);
+}
+
+/* OUT 0x504 by @vcpu: start the vCPU it selected at @addr. */
+static void hvctl_x86_start_cpu(struct hvctl_vcpu *vcpu, uint32_t addr)
+{
+	struct hvctl_vmm *vmm = vcpu->vmm;
+	unsigned int target;
+	const char *why = NULL;
+
+	pthread_mutex_lock(&vmm->lock);
+	target = vmm->arch.selected[vcpu->id];
+	if (target >= vmm->nr_vcpus)
+		why = "no such vCPU";
+	else if (vmm->arch.started[target])
+		why = "it runs already";
+	else if (addr >= 0x100000)
+		why = "the address is not below 1 MiB";
+	if (!why) {
+		vmm->arch.start_at[target] = addr;
+		vmm->arch.started[target] = 1;
+		pthread_cond_broadcast(&vmm->cond);
+	}
+	pthread_mutex_unlock(&vmm->lock);
+	if (why)
+		hvctl_vmm_log(vmm, "vCPU %u asked to start vCPU %u at 0x%x: ignored, %s",
+			      vcpu->id, target, addr, why);
+}
+
+static uint8_t hvctl_x86_in(struct hvctl_vcpu *vcpu, uint16_t port)
+{
+	struct hvctl_vmm *vmm = vcpu->vmm;
+	unsigned int target;
+	uint8_t val;
+
 	if (port >= HVCTL_UART_BASE && port < HVCTL_UART_BASE + 8)
-		return hvctl_uart_read(vmm, port - HVCTL_UART_BASE);
+		return hvctl_uart16550_read(vmm, port - HVCTL_UART_BASE);
 	if (port == HVCTL_STOPREQ_PORT)
 		return !!vmm->stop_requested;
-	return 0xff;
+	if (port == HVCTL_CPU_SELECT_PORT)
+		return vmm->nr_vcpus;
+	if (port != HVCTL_CPU_START_PORT)
+		return 0xff;
+	pthread_mutex_lock(&vmm->lock);
+	target = vmm->arch.selected[vcpu->id];
+	val = target < vmm->nr_vcpus ? vmm->arch.started[target] : 0xff;
+	pthread_mutex_unlock(&vmm->lock);
+	return val;
 }
 
-/* Returns 0 when the guest powered off. */
-static int hvctl_x86_out(struct hvctl_vmm *vmm, uint16_t port, uint8_t val)
+/* @val: the OUT's data, zero-extended. Returns 0 when the guest powered off. */
+static int hvctl_x86_out(struct hvctl_vcpu *vcpu, uint16_t port, uint32_t val)
 {
+	struct hvctl_vmm *vmm = vcpu->vmm;
+
 	if (port >= HVCTL_UART_BASE && port < HVCTL_UART_BASE + 8)
-		hvctl_uart_write(vmm, port - HVCTL_UART_BASE, val);
+		hvctl_uart16550_write(vmm, port - HVCTL_UART_BASE, val);
+	else if (port == HVCTL_CPU_SELECT_PORT)
+		vmm->arch.selected[vcpu->id] = val;
+	else if (port == HVCTL_CPU_START_PORT)
+		hvctl_x86_start_cpu(vcpu, val);
 	if (port == HVCTL_POWEROFF_PORT) {
-		vmm->stop_reason = HV_STOP_GUEST_POWEROFF;
+		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
 		return 0;
 	}
 	return 1;
 }
 
-int hvctl_arch_exit(struct hvctl_vmm *vmm)
+static int hvctl_x86_io(struct hvctl_vcpu *vcpu)
 {
-	struct hv_run *run = vmm->run;
+	struct hv_run *run = vcpu->run;
 	struct hv_exit_io *io = &run->io;
 	uint8_t *data = (uint8_t *)run + io->data_offset;
-	uint32_t i, j;
+	uint32_t i, j, val;
 
-	if (run->exit_reason == HV_EXIT_SHUTDOWN) {
-		hvctl_vmm_log(vmm, "the guest shut down (triple fault)");
-		vmm->stop_reason = HV_STOP_GUEST_SHUTDOWN;
-		return 0;
+	if (io->size > 4 ||
+	    io->data_offset + (uint64_t)io->count * io->size > HV_RUN_MMAP_SIZE) {
+		hvctl_vmm_log(vcpu->vmm, "vCPU %u: malformed I/O exit: stopping",
+			      vcpu->id);
+		return -1;
 	}
-	if (run->exit_reason != HV_EXIT_IO) {
-		hvctl_vmm_log(vmm, "unexpected exit %u: stopping",
-			      run->exit_reason);
-		return 0;
-	}
-	if (io->data_offset + (uint64_t)io->count * io->size > HV_RUN_MMAP_SIZE)
-		return 0;
-	/* wider accesses use their low byte: the devices are 8-bit */
 	for (i = 0; i < io->count; i++) {
 		uint8_t *d = data + i * io->size;
 
 		if (io->direction == HV_IO_IN) {
+			/* wider reads of the 8-bit devices: the low byte */
 			memset(d, 0, io->size);
-			d[0] = hvctl_x86_in(vmm, io->port);
+			d[0] = hvctl_x86_in(vcpu, io->port);
 			for (j = 1; j < io->size && d[0] == 0xff; j++)
 				d[j] = 0xff;
-		} else if (!hvctl_x86_out(vmm, io->port, d[0])) {
-			return 0;
+			continue;
 		}
+		for (val = 0, j = 0; j < io->size; j++)
+			val |= (uint32_t)d[j] << (8 * j);
+		if (!hvctl_x86_out(vcpu, io->port, val))
+			return 0;
 	}
 	return 1;
+}
+
+int hvctl_arch_exit(struct hvctl_vcpu *vcpu)
+{
+	struct hv_run *run = vcpu->run;
+
+	switch (run->exit_reason) {
+	case HV_EXIT_IO:
+		return hvctl_x86_io(vcpu);
+	case HV_EXIT_MMIO:
+		if (!run->mmio.is_write)
+			memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+		return 1;
+	case HV_EXIT_SHUTDOWN:
+		hvctl_vmm_log(vcpu->vmm, "vCPU %u: the guest shut down (triple fault)",
+			      vcpu->id);
+		hvctl_vmm_end(vcpu->vmm, HV_STOP_GUEST_SHUTDOWN);
+		return 0;
+	default:
+		hvctl_vmm_log(vcpu->vmm, "vCPU %u: unexpected exit %u: stopping",
+			      vcpu->id, run->exit_reason);
+		return -1;
+	}
 }

@@ -114,6 +114,13 @@ copy_artifacts() {
 	else
 		say "warning: $ART/hvctl missing"
 	fi
+	# guest images of the steps (tools/testing/hvtest/guest/images)
+	if compgen -G "$ART/images/*.bin" >/dev/null; then
+		mkdir -p "$root/hv/images"
+		cp "$ART"/images/*.bin "$root/hv/images/"
+	else
+		say "warning: $ART/images/*.bin missing (make artifacts ARCH=$HVT_ARCH)"
+	fi
 	# tools that steps call by name
 	for f in hvbench; do
 		[[ -f $ART/$f ]] || continue

@@ -1,7 +1,8 @@
 # shellcheck shell=sh
 # hvctl's life cycle of a VM: create -> start -> the console shows the
 # guest's output -> pause/resume -> stop (the guest powers off) -> start
-# again -> the VMM dies -> forced stop -> destroy.
+# again -> the VMM dies -> forced stop -> destroy; a guest that resets
+# (triple faults on x86) stops as "guest shutdown".
 # shellcheck source=hvctl.lib.sh
 . /hvtest/steps/hvctl.lib.sh
 export HVCTL_STATE_DIR=/tmp/hvctl-scenario
@@ -33,6 +34,7 @@ hvctl stop demo --timeout 120 || fail "stop"
 hvctl info demo | grep -q "stop reason: *guest poweroff" ||
 	fail "stop reason: $(hvctl info demo)"
 grep -q "stop requested: powering off" "$log" || fail "the guest did not see the request"
+grep -q "vCPU 1" "$log" && fail "a VM of one vCPU has a vCPU 1: $(cat "$log")"
 
 hvctl start demo || fail "start again"
 wait_for 60 sh -c "[ \$(grep -c 'hello from the hv guest' $log) -ge 2 ]" ||
@@ -43,6 +45,15 @@ wait_for 30 sh -c "hvctl info demo | grep -q 'VMM died'" || fail "VMM death not 
 hvctl start demo || fail "start after the VMM died"
 hvctl stop demo --force || fail "stop --force"
 hvctl info demo | grep -q "stop reason: *forced" || fail "forced: $(hvctl info demo)"
+
+# entry 0x1200 resets (arm64: PSCI SYSTEM_RESET) or triple faults (x86)
+hvctl create reset --memory 1M --entry 0x1200 --image /tmp/guest.bin || fail "create reset"
+hvctl start reset || fail "start reset"
+wait_for 60 sh -c "hvctl info reset | grep -q 'stop reason: *guest shutdown'" ||
+	fail "reset: $(hvctl info reset; cat "$HVCTL_STATE_DIR/reset.log")"
+grep -q "shutting down" "$HVCTL_STATE_DIR/reset.log" || fail "the reset guest did not run"
+wait_for 30 hvctl destroy reset || fail "destroy reset"
+
 out=$(hvctl destroy nosuchvm 2>&1) && fail "destroy of an unknown VM succeeded"
 echo "$out"
 wait_for 30 hvctl destroy demo || fail "destroy"

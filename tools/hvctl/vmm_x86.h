@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The x86 guest's devices in the hvctl VMM, all on I/O ports
+ * (Documentation/hvctl.rst). Included by vmm.h.
+ */
+#ifndef HVCTL_VMM_X86_H
+#define HVCTL_VMM_X86_H
+
+#include <stdint.h>
+#include <linux/hv.h>
+
+#define HVCTL_UART_BASE		0x3f8	/* 16550 UART, COM1 */
+#define HVCTL_POWEROFF_PORT	0x501	/* OUT: the guest powers off */
+#define HVCTL_STOPREQ_PORT	0x502	/* IN: 1 when a stop was requested */
+/* IN: the number of vCPUs; OUT: select a vCPU for HVCTL_CPU_START_PORT */
+#define HVCTL_CPU_SELECT_PORT	0x503
+/* IN: 1 when the selected vCPU runs; OUT (32 bits): start it there */
+#define HVCTL_CPU_START_PORT	0x504
+
+/*
+ * struct hvctl_arch_vmm - the x86 devices' state, under vmm->lock.
+ * @uart: the 16550's registers as last written.
+ * @selected: per vCPU, the vCPU it selected with HVCTL_CPU_SELECT_PORT.
+ * @start_at: per vCPU, where the guest asked it to start.
+ * @started: per vCPU, 1 once it may run (the boot vCPU from the start).
+ */
+struct hvctl_arch_vmm {
+	uint8_t uart[8];
+	uint8_t selected[HV_MAX_VCPUS];
+	uint32_t start_at[HV_MAX_VCPUS];
+	uint8_t started[HV_MAX_VCPUS];
+};
+
+struct hvctl_vmm;
+/* uart16550.c: register @reg (0-7) of the UART */
+uint8_t hvctl_uart16550_read(struct hvctl_vmm *vmm, unsigned int reg);
+void hvctl_uart16550_write(struct hvctl_vmm *vmm, unsigned int reg,
+			   uint8_t val);
+
+#endif /* HVCTL_VMM_X86_H */
