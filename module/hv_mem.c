@@ -293,6 +293,29 @@ struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn)
 	return hv_mem_alloc_page(vm, gfn, GFP_KERNEL_ACCOUNT);
 }
 
+/**
+ * hv_vcpu_first_touch() - the page for a stage-2 fault on RAM that has
+ * none yet, allocated right in the exit path when that needs no sleep.
+ * @vcpu: the vCPU, in its exit path (preemption disabled).
+ * @gfn: guest frame number.
+ *
+ * Saves the trip out of the inner loop and a second fault per page.
+ *
+ * Return: the page; NULL when the run loop must allocate it where sleeping
+ * is allowed (or report the memory quota): hv_vcpu_need_page() is armed.
+ */
+struct page *hv_vcpu_first_touch(struct hv_vcpu *vcpu, u64 gfn)
+{
+	struct page *page = hv_mem_alloc_page(vcpu->vm, gfn,
+					      GFP_NOWAIT | __GFP_ACCOUNT |
+					      __GFP_NOWARN);
+
+	if (!IS_ERR(page))
+		return page;
+	hv_vcpu_need_page(vcpu, gfn);
+	return NULL;
+}
+
 /*
  * Copies guest RAM at @gpa without sleeping, through @vcpu's cache when
  * there is a vCPU. RAM never touched reads as zeros (which is what the
