@@ -129,18 +129,7 @@ shutdown:
 	b	9b
 	.ltorg
 
-msg_shutdown:
-	.asciz	"shutting down\r\n"
-msg_hello:
-	.asciz	"hello from the hv guest\r\n"
-msg_bye:
-	.asciz	"stop requested: powering off\r\n"
-msg_touched:
-	.asciz	"touched 576K\r\n"
-msg_cpu1_off:
-	.asciz	"vCPU 1 is off, starting it\r\n"
-msg_cpu1_on:
-	.asciz	"vCPU 1 runs already\r\n"
+#include "hvctl_guest_msgs.h"
 msg_cpu_on_failed:
 	.asciz	"PSCI CPU_ON of vCPU 1 failed\r\n"
 msg_cpu1:

@@ -132,17 +132,6 @@ shutdown:
 empty_idt:
 	.word	0			/* limit */
 	.long	0			/* base */
-msg_shutdown:
-	.asciz	"shutting down\r\n"
-msg_hello:
-	.asciz	"hello from the hv guest\r\n"
-msg_bye:
-	.asciz	"stop requested: powering off\r\n"
-msg_touched:
-	.asciz	"touched 576K\r\n"
-msg_cpu1_off:
-	.asciz	"vCPU 1 is off, starting it\r\n"
-msg_cpu1_on:
-	.asciz	"vCPU 1 runs already\r\n"
+#include "hvctl_guest_msgs.h"
 msg_cpu1:
 	.asciz	"hello from vCPU 1\r\n"
