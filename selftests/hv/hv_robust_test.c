@@ -266,7 +266,7 @@ static unsigned long long rnd(void)
 
 static const unsigned long fuzz_cmds[] = {
 	HV_GET_API_VERSION, HV_CREATE_VM, HV_CHECK_CAP, HV_SET_MEM_REGION,
-	HV_CREATE_VCPU, HV_RUN,
+	HV_CREATE_VCPU, HV_RUN, HV_ATTACH_VM, HV_REPORT_STOP,
 #if defined(__x86_64__)
 	HV_GET_REGS, HV_SET_REGS, HV_GET_SREGS, HV_SET_SREGS, HV_GET_MSRS,
 	HV_SET_MSRS, HV_GET_FPU, HV_SET_FPU, HV_SET_CPUID,
@@ -317,10 +317,21 @@ static void fuzz_seed(struct fuzz *f, int slot)
 	f->fds[slot + 2] = hv_create_vcpu(vm, 1);
 }
 
-/* Mostly-valid arguments for the create ioctls: zeroed, a random id. */
+/*
+ * Mostly-valid arguments for the ioctls that make or change objects:
+ * zeroed, a random id, slot, name or stop reason.
+ */
 static unsigned long fuzz_create_arg(unsigned char *buf, unsigned long cmd)
 {
 	memset(buf, 0, 64);
+	if (cmd == HV_ATTACH_VM) {
+		/* the anonymous VMs' names, or one no VM has */
+		snprintf((char *)buf, HV_VM_NAME_SIZE, (rnd() % 2) ? "anon-%u" :
+			 "fuzz-%u", (unsigned int)(rnd() % 16));
+		((struct hv_vm_attach *)buf)->flags = !(rnd() % 8);
+	}
+	if (cmd == HV_REPORT_STOP)
+		((struct hv_stop_report *)buf)->reason = rnd() % 4;
 	if (cmd == HV_CREATE_VCPU)
 		((struct hv_vcpu_create *)buf)->id = rnd() % 70;
 	if (cmd == HV_SET_MEM_REGION) {
@@ -348,7 +359,8 @@ static void fuzz_one(struct fuzz *f, unsigned char *buf, size_t len)
 	else
 		cmd = rnd();
 	if ((cmd == HV_CREATE_VM || cmd == HV_CREATE_VCPU ||
-	     cmd == HV_SET_MEM_REGION) && rnd() % 2)
+	     cmd == HV_SET_MEM_REGION || cmd == HV_ATTACH_VM ||
+	     cmd == HV_REPORT_STOP) && rnd() % 2)
 		arg = fuzz_create_arg(buf, cmd);
 	else
 		arg = fuzz_arg(buf, len);
@@ -365,7 +377,8 @@ static void fuzz_one(struct fuzz *f, unsigned char *buf, size_t len)
 	if (r >= 0)
 		f->ok++;
 	/* new VM or vCPU files join the pool; the ones they replace close */
-	if (r > 2 && (cmd == HV_CREATE_VM || cmd == HV_CREATE_VCPU)) {
+	if (r > 2 && (cmd == HV_CREATE_VM || cmd == HV_CREATE_VCPU ||
+		      cmd == HV_ATTACH_VM)) {
 		int slot = 1 + rnd() % (FUZZ_FDS - 1);
 
 		if (f->fds[slot] != f->dev)
