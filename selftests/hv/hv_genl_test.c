@@ -10,8 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -652,6 +655,141 @@ TEST_F(genl, attach_states)
 	EXPECT_EQ(HV_STOP_REASON_GUEST_POWEROFF, vi.stop_reason);
 	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-att", NULL, NULL));
 	close(dev);
+}
+
+#ifdef __aarch64__
+/* A vCPU thread's one HV_RUN, and what it returned. */
+struct off_run {
+	int vcpu;
+	struct hv_run *run;
+	pid_t tid;
+	int started;		/* set just before the ioctl */
+	int ret;		/* __hv_ioctl()'s value */
+};
+
+static void *off_run_thread(void *arg)
+{
+	struct off_run *o = arg;
+
+	o->tid = syscall(SYS_gettid);
+	__atomic_store_n(&o->started, 1, __ATOMIC_RELEASE);
+	o->ret = __hv_ioctl(o->vcpu, HV_RUN, NULL);
+	return NULL;
+}
+
+static void off_run_sig_nop(int sig)
+{
+	(void)sig;
+}
+
+/* The thread's state letter in /proc ('S': sleeping), or 0. */
+static char task_state(pid_t tid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	p = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	/* "tid (comm) S ...": comm may hold spaces, so after the last ')' */
+	p = p ? strrchr(buf, ')') : NULL;
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+#endif
+
+/*
+ * A forced vm-stop must wake a vCPU that PSCI keeps off: its HV_RUN sleeps
+ * in el2_power_wait() waiting for CPU_ON, which a stopped VM never sends.
+ * Without the wake the VMM's thread stays in HV_RUN until some signal
+ * comes, and a VMM that waits for its vCPU threads after the stop hangs.
+ * arm64 only: the x86 backend has no power state (HV_SET_POWER).
+ */
+TEST_F(genl, forced_stop_wakes_powered_off_vcpu)
+{
+#ifndef __aarch64__
+	SKIP(return, "arm64 only: no HV_SET_POWER on this arch");
+#else
+	struct nl *nl = &self->nl;
+	struct hv_mem_region r = { .size = 1 << 20 };
+	struct hv_vcpu_create vc = { 0 };
+	struct hv_power power = { .state = HV_ARM64_POWER_OFF };
+	struct sigaction sa = { .sa_handler = off_run_sig_nop };
+	struct off_run o = { 0 };
+	struct vm_info vi = { 0 };
+	struct timespec ts;
+	pthread_t th;
+	int dev = hv_open_dev(), vm, vcpu0, vcpu1, err, i;
+	char state = 0;
+	struct msg m;
+
+	ASSERT_EQ(0, vm_create(nl, "t-offstop", 2, 1 << 20));
+	vm = attach(dev, "t-offstop");
+	ASSERT_LE(0, vm);
+	hv_ioctl(vm, HV_SET_MEM_REGION, &r);
+	vcpu0 = hv_ioctl(vm, HV_CREATE_VCPU, &vc);
+	vc.id = 1;
+	vcpu1 = hv_ioctl(vm, HV_CREATE_VCPU, &vc);
+	/* as a VMM starts a secondary: off until some CPU_ON */
+	hv_ioctl(vcpu1, HV_SET_POWER, &power);
+	o.vcpu = vcpu1;
+	o.run = mmap(NULL, HV_RUN_MMAP_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_SHARED, vcpu1, 0);
+	ASSERT_NE(MAP_FAILED, o.run);
+	o.run->exit_reason = HV_EXIT_UNKNOWN;
+
+	/* only the failure path signals the thread: no SA_RESTART */
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, pthread_create(&th, NULL, off_run_thread, &o));
+	while (!__atomic_load_n(&o.started, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	usleep(200000);
+	/*
+	 * Still in HV_RUN, and asleep there: had the thread not reached the
+	 * wait yet, HV_RUN would see the stop on entry and the test would
+	 * pass without the wake it is about.
+	 */
+	err = pthread_tryjoin_np(th, NULL);
+	EXPECT_EQ(EBUSY, err) TH_LOG("HV_RUN of the off vCPU returned %d, exit %u",
+				     o.ret, o.run->exit_reason);
+	for (i = 0; !err && i < 100 && (state = task_state(o.tid)) != 'S'; i++)
+		usleep(10000);
+	EXPECT_TRUE(err || state == 'S') TH_LOG("vCPU thread state '%c'", state);
+
+	msg_init(&m, nl->family, 0, HV_CMD_VM_STOP);
+	msg_str(&m, HV_A_VM_NAME, "t-offstop");
+	msg_put(&m, HV_A_VM_FORCE, NULL, 0);
+	EXPECT_EQ(0, nl_talk(nl, &m, NULL, NULL));
+
+	if (err == EBUSY) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 5;
+		err = pthread_timedjoin_np(th, NULL, &ts);
+		EXPECT_EQ(0, err)
+			TH_LOG("HV_RUN of the off vCPU still sleeps 5 s after the forced stop");
+	}
+	if (err) {
+		/* unblock it so that the test ends; it has failed already */
+		pthread_kill(th, SIGUSR1);
+		pthread_join(th, NULL);
+	} else {
+		EXPECT_EQ(0, o.ret) TH_LOG("HV_RUN: %s", strerror(-o.ret));
+		EXPECT_EQ(HV_EXIT_SYSTEM_EVENT, o.run->exit_reason);
+		EXPECT_EQ(HV_SYSTEM_EVENT_STOPPED, o.run->system_event.type);
+	}
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-offstop", vm_info_cb, &vi));
+	EXPECT_EQ(HV_VM_STATE_STOPPED, vi.state);
+	EXPECT_EQ(HV_STOP_REASON_FORCED, vi.stop_reason);
+
+	munmap(o.run, HV_RUN_MMAP_SIZE);
+	close(vcpu1);
+	close(vcpu0);
+	close(vm);
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-offstop", NULL, NULL));
+	close(dev);
+#endif
 }
 
 TEST_F(genl, anonymous_vms_are_listed)
