@@ -129,22 +129,33 @@ static void el2_put(struct hv_vcpu *vcpu, const u64 *host_tpidr)
 	write_sysreg(host_tpidr[1], tpidrro_el0);
 }
 
+/* An abort from the guest (a stage-2 fault): HPFAR_EL2 may hold its IPA. */
+static bool el2_is_guest_abort(u64 esr)
+{
+	u32 ec = ESR_ELx_EC(esr);
+
+	return ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_IABT_LOW;
+}
+
 /*
  * A stage-2 permission fault may leave HPFAR_EL2 UNKNOWN (ARM ARM D19.2.51;
  * only faults on a stage-1 walk, translation and access-flag faults set it
- * for sure): translate FAR with the guest's stage 1 instead, while its
- * registers and HCR_EL2 are still in place. PAR_EL1 is the guest's.
+ * for sure): such a fault needs FAR translated with the guest's stage 1.
  */
-static u64 el2_fault_hpfar(u64 esr, u64 far)
+static bool el2_fault_needs_at(u64 esr)
+{
+	return el2_is_guest_abort(esr) && !(esr & ESR_ELx_S1PTW) &&
+	       (esr & ESR_ELx_FSC_TYPE) == ESR_ELx_FSC_PERM;
+}
+
+/*
+ * The IPA of a permission fault, in HPFAR_EL2's layout: AT S1E1R of FAR,
+ * with the guest's registers and HCR_EL2 in place. PAR_EL1 is the guest's.
+ */
+static u64 el2_fault_ipa_at(u64 far)
 {
 	u64 par, guest_par;
-	u32 ec = ESR_ELx_EC(esr);
 
-	if (ec != ESR_ELx_EC_DABT_LOW && ec != ESR_ELx_EC_IABT_LOW)
-		return 0;
-	if ((esr & ESR_ELx_S1PTW) ||
-	    (esr & ESR_ELx_FSC_TYPE) != ESR_ELx_FSC_PERM)
-		return read_sysreg(hpfar_el2);
 	guest_par = read_sysreg_par();
 	par = el2_at_s1e1r(far);
 	write_sysreg(guest_par, par_el1);
@@ -193,13 +204,19 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	e->esr = read_sysreg(esr_el2);
 	e->far = read_sysreg(far_el2);
 	e->hpfar = 0;
-	if (e->code == EL2_EXIT_SYNC) {
-		/* AT needs the guest's regime: HCR_EL2 as the guest had it */
+	if (e->code == EL2_EXIT_SYNC && el2_fault_needs_at(e->esr)) {
+		/*
+		 * AT needs the guest's regime: HCR_EL2 as the guest had it.
+		 * Only this rare fault pays for the two context switches;
+		 * HVCs, traps, translation faults (first touch, MMIO) do not.
+		 */
 		write_sysreg(arch->hcr, hcr_el2);
 		isb();
-		e->hpfar = el2_fault_hpfar(e->esr, e->far);
+		e->hpfar = el2_fault_ipa_at(e->far);
 		write_sysreg(host->hcr, hcr_el2);
 		isb();
+	} else if (e->code == EL2_EXIT_SYNC && el2_is_guest_abort(e->esr)) {
+		e->hpfar = read_sysreg(hpfar_el2);
 	}
 	/* the guest's timer must not interrupt the host: stop it */
 	arch->sys.cntv_ctl = read_sysreg_s(SYS_CNTV_CTL_EL02);
