@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/hv: the device node, the API version and the ioctl dispatcher's
- * rejection of commands it does not know.
+ * /dev/hv: the device node, the API version, HV_CHECK_CAP and the ioctl
+ * dispatcher's rejection of commands it does not know.
  */
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +48,47 @@ TEST_F(hv_dev, api_version)
 	/* The argument of an _IO command is ignored, whatever it is. */
 	EXPECT_EQ(HV_API_VERSION,
 		  hv_ioctl(self->fd, HV_GET_API_VERSION, (void *)-1L));
+}
+
+/*
+ * HV_CHECK_CAP reads the capability number through a pointer. The number
+ * itself, passed as KVM_CHECK_EXTENSION takes it, is an address in the
+ * first page, which is never mapped: EFAULT, never a wrong answer.
+ */
+TEST_F(hv_dev, check_cap_takes_a_pointer)
+{
+	static const struct {
+		__u32 cap;
+		long value;
+	} caps[] = {
+		{ HV_CAP_MAX_VCPUS, HV_MAX_VCPUS },
+		{ HV_CAP_MAX_MEM_REGIONS, HV_MAX_MEM_REGIONS },
+		{ HV_CAP_RUN_SIZE, HV_RUN_MMAP_SIZE },
+#if defined(__x86_64__)
+		{ HV_CAP_ARCH, HV_ARCH_X86_64 },
+#else
+		{ HV_CAP_ARCH, HV_ARCH_ARM64 },
+#endif
+		{ 0, 0 },		/* unknown: absent */
+		{ 0x7fffffff, 0 },
+	};
+	__u32 cap = HV_CAP_GPA_BITS;
+	size_t i;
+	int bits;
+
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		cap = caps[i].cap;
+		EXPECT_EQ(caps[i].value, __hv_ioctl(self->fd, HV_CHECK_CAP, &cap))
+			TH_LOG("capability %u", caps[i].cap);
+	}
+	cap = HV_CAP_GPA_BITS;
+	bits = __hv_ioctl(self->fd, HV_CHECK_CAP, &cap);
+	EXPECT_LE(32, bits);
+	EXPECT_GE(52, bits);
+	for (cap = HV_CAP_MAX_VCPUS; cap <= HV_CAP_GPA_BITS; cap++)
+		EXPECT_EQ(-EFAULT, __hv_ioctl(self->fd, HV_CHECK_CAP,
+					      (void *)(unsigned long)cap))
+			TH_LOG("capability %u passed by value", cap);
 }
 
 TEST_F(hv_dev, unknown_ioctls_are_enotty)
