@@ -106,8 +106,9 @@ check() {
 # self_test: the check must fail on doctored copies, naming the item.
 self_test() {
 	local tmp fails=0 out
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' RETURN
+	SELF_TEST_TMP=$(mktemp -d)
+	trap 'rm -rf "$SELF_TEST_TMP"' EXIT
+	tmp=$SELF_TEST_TMP
 
 	# expect_fail NAME DOCTORED-FILE: the check fails and names NAME
 	expect_fail() {
