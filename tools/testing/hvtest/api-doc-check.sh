@@ -11,7 +11,9 @@
 #   title is a line followed by a line of one repeated punctuation
 #   character ("-", "~", "=", "^") at least as long.
 #
-# Also: every HV_CAP_*, HV_SYSTEM_EVENT_* and HV_INTERNAL_* constant is
+# An ioctl's section has the fields :Capability:, :Architectures:, :Type:,
+# :Parameters: and :Returns:. Also: every HV_CAP_*, HV_SYSTEM_EVENT_* and
+# HV_INTERNAL_* constant is
 # mentioned as a literal (``NAME``), and no section title names an
 # HV_* ioctl or exit that the headers do not define (a stale entry).
 #
@@ -65,9 +67,28 @@ doc_titles() {
 	{ prev = $0 }' "$1" | sort -u
 }
 
+# doc_fields FILE: "TITLE<TAB>:Field:" for each field line of each section.
+doc_fields() {
+	awk '
+	function is_underline(s, t,   i) {
+		if (length(s) < length(t) || s !~ /^[-=~^"]+$/)
+			return 0
+		for (i = 2; i <= length(s); i++)
+			if (substr(s, i, 1) != substr(s, 1, 1))
+				return 0
+		return 1
+	}
+	NR > 1 && prev ~ /[^[:space:]]/ && is_underline($0, prev) { title = prev }
+	/^:[A-Za-z]+:/ && title != "" {
+		match($0, /^:[A-Za-z]+:/)
+		print title "\t" substr($0, 1, RLENGTH)
+	}
+	{ prev = $0 }' "$1"
+}
+
 # check FILE: 0 when FILE documents everything, else 1 with a report.
 check() {
-	local doc=$1 titles missing=() stale=() name
+	local doc=$1 titles fields field missing=() stale=() name
 	local -a ioctls exits literals
 	[[ -r $doc ]] || { echo "api-doc-check: cannot read $doc" >&2; return 1; }
 	mapfile -t ioctls < <(uapi_names ioctl)
@@ -81,6 +102,17 @@ check() {
 	titles=$(doc_titles "$doc")
 	for name in "${ioctls[@]}" "${exits[@]}"; do
 		grep -qxF -- "$name" <<<"$titles" || missing+=("$name")
+	done
+	fields=$(doc_fields "$doc")
+	for name in "${ioctls[@]}"; do
+		grep -qxF -- "$name" <<<"$titles" || continue
+		for field in :Capability: :Architectures: :Type: :Parameters: :Returns:; do
+			awk -F '\t' -v n="$name" -v f="$field" '
+				{ k = split($1, t, / \/ /)
+				  for (i = 1; i <= k; i++) if (t[i] == n && $2 == f) found = 1 }
+				END { exit !found }' <<<"$fields" ||
+				missing+=("$field in the section of $name")
+		done
 	done
 	for name in "${literals[@]}"; do
 		grep -qF -- "\`\`$name\`\`" "$doc" || missing+=("$name (no \`\`$name\`\` in the text)")
@@ -145,6 +177,9 @@ self_test() {
 	expect_fail 'missing: HV_CAP_GPA_BITS' "$tmp/no-cap.rst"
 	{ cat "$DOC"; printf '\nHV_GET_LAPIC\n------------\n\nGone.\n'; } >"$tmp/stale.rst"
 	expect_fail 'stale: section HV_GET_LAPIC' "$tmp/stale.rst"
+	# a block without its Returns field
+	sed '/^HV_GET_SUPPORTED_CPUID$/,/^:Returns:/{/^:Returns:/d}' "$DOC" >"$tmp/no-field.rst"
+	expect_fail 'missing: :Returns: in the section of HV_GET_SUPPORTED_CPUID' "$tmp/no-field.rst"
 	# an underline shorter than its title is not a title
 	sed '/^HV_CREATE_VCPU$/{n;s/.*/-----/}' "$DOC" >"$tmp/short.rst"
 	expect_fail 'missing: HV_CREATE_VCPU' "$tmp/short.rst"
