@@ -80,6 +80,7 @@ int vmx_handle_wrmsr(struct hv_vcpu *vcpu);
 int vmx_handle_cpuid(struct hv_vcpu *vcpu);
 int vmx_handle_dr_access(struct hv_vcpu *vcpu);
 int vmx_handle_xsetbv(struct hv_vcpu *vcpu);
+u64 vmx_guest_xcr0_supported(void);
 int vmx_inject_gp(struct hv_vcpu *vcpu);
 int vmx_inject_ud(struct hv_vcpu *vcpu);
 void vmx_complete_io_in(struct hv_vcpu *vcpu);

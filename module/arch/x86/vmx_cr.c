@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Control and debug registers, and XCR0.
+ * Control and debug registers (XCR0 is in vmx_xstate.c).
  *
  * VMX forces some CR0/CR4 bits (IA32_VMX_CR0/CR4_FIXED0/1): those bits, and
  * CR0.PG, are owned by hv through the guest/host masks, so a guest write
@@ -243,25 +243,6 @@ int vmx_handle_dr_access(struct hv_vcpu *vcpu)
 		/* the breakpoints stay disarmed: keep only the fixed bit */
 		vmcs_writel(GUEST_DR7, 0x400);
 	}
-	vmx_skip_instruction(vcpu);
-	return 1;
-}
-
-/* XSETBV (SDM Vol. 2C): XCR0 must keep x87, and AVX needs SSE. */
-int vmx_handle_xsetbv(struct hv_vcpu *vcpu)
-{
-	u64 *gpr = vcpu->arch.gpr;
-	u64 xcr0 = (gpr[HV_X86_RDX] << 32) | (u32)gpr[HV_X86_RAX];
-	/* what the host enabled, less PKRU: hv does not offer PKU */
-	u64 host = vmx_host_xcr0() & ~XFEATURE_MASK_PKRU;
-
-	if (!boot_cpu_has(X86_FEATURE_OSXSAVE))
-		return vmx_inject_ud(vcpu);
-	if ((u32)gpr[HV_X86_RCX] != XCR_XFEATURE_ENABLED_MASK ||
-	    !(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~host) ||
-	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE)))
-		return vmx_inject_gp(vcpu);
-	vcpu->arch.guest_xcr0 = xcr0;
 	vmx_skip_instruction(vcpu);
 	return 1;
 }
