@@ -2,8 +2,9 @@
 /*
  * The VT-x run loop, in layers below the core's policy (hv_run.c):
  *   hv_arch_vcpu_enter() host state switch, pending user-space answers
- *                        (preemption off; the guest FPU state is loaded
- *                        around the whole HV_RUN);
+ *                        (preemption off; the guest FPU state is the
+ *                        task's for the whole HV_RUN, see
+ *                        hv_arch_vcpu_run_begin());
  *   vmx_run_inner()      enter and handle exits the kernel owns, with the
  *                        VMCS loaded and the guest's MSRs in place
  *                        (preemption off);
@@ -135,6 +136,18 @@ static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 	int fail;
 
 	local_irq_disable();
+	/*
+	 * The guest's registers are in the CPU only if nothing used the FPU
+	 * since the last exit: a context switch (the vCPU thread slept or
+	 * was preempted) or kernel_fpu_begin() in a softirq saved them to
+	 * the guest's fpstate and left TIF_NEED_FPU_LOAD, with another
+	 * task's or the kernel's values in the registers. Load them back
+	 * here, where nothing can take the FPU again before the entry
+	 * (the ownership rules of arch/x86/kernel/fpu/context.h).
+	 */
+	fpregs_assert_state_consistent();
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
 	guest_xcr0 = vmx_use_guest_xcr0(vcpu, host_xcr0);
 	if (guest_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, arch->guest_xcr0);
@@ -196,7 +209,12 @@ static int vmx_run_inner(struct hv_vcpu *vcpu)
 	return ret;
 }
 
-/* The guest's FPU/XSAVE state is loaded for the whole of HV_RUN. */
+/*
+ * The guest's FPU/XSAVE state becomes the vCPU task's for the whole of
+ * HV_RUN: the kernel saves it to the guest's fpstate whenever it takes
+ * the FPU (context switch, kernel_fpu_begin()), and vmx_enter_exit()
+ * loads it again before each entry.
+ */
 void hv_arch_vcpu_run_begin(struct hv_vcpu *vcpu)
 {
 	fpu_swap_kvm_fpstate(vcpu->arch.fpu, true);
