@@ -34,9 +34,16 @@ unsigned long vmx_cr0_host_owned(void)
 	return fixed | (u32)~vmx_config.cr0_fixed1 | X86_CR0_PG;
 }
 
+/*
+ * CR4 bits hv owns: the fixed ones, and the ones vmx_cr4_valid() refuses
+ * which the CPU would otherwise let the guest set without an exit. PKE
+ * would give the guest WRPKRU, and the PKRU register it writes is the
+ * VMM's (hv neither offers protection keys nor switches PKRU).
+ */
 unsigned long vmx_cr4_host_owned(void)
 {
-	return vmx_config.cr4_fixed0 | (u32)~vmx_config.cr4_fixed1;
+	return vmx_config.cr4_fixed0 | (u32)~vmx_config.cr4_fixed1 |
+	       X86_CR4_PKE | X86_CR4_SMXE;
 }
 
 /*
