@@ -12,10 +12,12 @@
  *   __vmx_vcpu_run       (vmenter.S) the GPR switch and VMLAUNCH/VMRESUME.
  */
 #include <linux/sched/signal.h>
+#include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
+#include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 
@@ -32,6 +34,7 @@ struct vmx_host_state {
 	unsigned long kernel_gs_base;
 	u64 star, lstar, cstar, sfmask;
 	u64 tsc_aux;
+	u16 ldt;
 };
 
 static void vmx_switch_to_guest(struct hv_vcpu *vcpu,
@@ -43,6 +46,9 @@ static void vmx_switch_to_guest(struct hv_vcpu *vcpu,
 	savesegment(es, host->es);
 	savesegment(fs, host->fs);
 	savesegment(gs, host->gs);
+	asm volatile("sldt %0" : "=rm" (host->ldt));
+	/* a VM exit clears IA32_DEBUGCTL: vmx_enter_exit() restores it */
+	arch->host_debugctl = get_debugctlmsr();
 	rdmsrl(MSR_FS_BASE, host->fs_base);
 	vmcs_writel(HOST_FS_BASE, host->fs_base);
 
@@ -103,6 +109,13 @@ static void vmx_switch_to_host(struct hv_vcpu *vcpu,
 	 */
 	load_fixmap_gdt(smp_processor_id());
 	invalidate_tss_limit();
+	/*
+	 * VM exit leaves LDTR null (28.5.2); the kernel loads the LDT only
+	 * when it switches address spaces, so a VMM's modify_ldt() segments
+	 * would be gone until then.
+	 */
+	if (host->ldt)
+		asm volatile("lldt %0" : : "rm" (host->ldt));
 }
 
 /* The guest's XCR0 is live only while it runs, with IRQs off. */
@@ -161,6 +174,16 @@ static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 	arch->cr2 = native_read_cr2();
 	if (guest_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	/*
+	 * VM exit sets DR7 to 0x400 and clears IA32_DEBUGCTL (SDM Vol. 3C,
+	 * 28.5.1 "Loading Host Control Registers, Debug Registers, MSRs"):
+	 * arm the host's breakpoints (kernel and user watchpoints) and its
+	 * debug controls again before anything else runs.
+	 */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	if (arch->host_debugctl)
+		update_debugctlmsr(arch->host_debugctl);
 	if (!fail) {
 		vmx_read_exit_info(vcpu);
 		/* a failed entry leaves the VMCS clear (SDM 27.8) */
