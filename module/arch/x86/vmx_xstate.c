@@ -10,9 +10,6 @@
  * needs XFD and a dynamically sized buffer hv does not manage), MPX (gone
  * from Linux), and every supervisor component (XSAVES is hidden).
  */
-#include <asm/fpu/types.h>
-#include <asm/fpu/xcr.h>
-
 #include "hv_core.h"
 #include "vmx.h"
 #include "vmx_ops.h"
