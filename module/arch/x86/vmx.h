@@ -52,8 +52,11 @@ void vmx_set_efer(struct hv_vcpu *vcpu, u64 efer);
 
 void vmx_vmcs_setup(struct hv_vcpu *vcpu);
 
-int __vmx_vcpu_run(u64 *gprs, bool launched);
+int __vmx_vcpu_run(u64 *gprs, unsigned int flags);
 void vmx_host_nmi(void);
+void vmx_mitig_init(void);
+unsigned int vmx_mitig_entry(void);
+void vmx_mitig_vmcs_switch(void);
 /* where a VM exit lands (HOST_RIP), in vmenter.S */
 extern char vmx_vmexit[];
 

@@ -23,6 +23,7 @@
 #include <asm/tlbflush.h>
 
 #include "hv_core.h"
+#include "vmx.h"
 #include "vmx_cpu.h"
 #include "vmx_ops.h"
 
@@ -143,6 +144,8 @@ void vmx_vcpu_load(struct hv_vcpu *vcpu)
 		if (!vmx_vmptrld(__pa(arch->vmcs)))
 			pr_err_ratelimited("VMPTRLD failed on CPU %d\n", cpu);
 		vc->current_vmcs = arch->vmcs;
+		/* another vCPU, maybe another VM, runs here now */
+		vmx_mitig_vmcs_switch();
 	}
 	if (moved) {
 		vmx_set_host_cpu_state(cpu);

@@ -170,6 +170,7 @@ int hv_arch_probe(void)
 		pr_err("VMX is already in use by another hypervisor (CR4.VMXE is set; unload kvm_intel first)\n");
 		return -EBUSY;
 	}
+	vmx_mitig_init();
 	return vmx_config_init();
 }
 

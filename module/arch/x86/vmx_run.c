@@ -26,6 +26,7 @@
 #include "ept.h"
 #include "vmx.h"
 #include "vmx_ops.h"
+#include "vmx_run_flags.h"
 
 /* Host state the VM exit does not restore, saved around vmx_run_inner(). */
 struct vmx_host_state {
@@ -145,6 +146,7 @@ static void vmx_read_exit_info(struct hv_vcpu *vcpu)
 static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
+	unsigned int flags;
 	bool guest_xcr0;
 	int fail;
 
@@ -169,7 +171,11 @@ static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 	if (native_read_cr2() != arch->cr2)
 		native_write_cr2(arch->cr2);
 
-	fail = __vmx_vcpu_run(arch->gpr, arch->launched);
+	/* last: the L1D flush, then VERW in vmenter.S */
+	flags = vmx_mitig_entry();
+	if (arch->launched)
+		flags |= VMX_RUN_VMRESUME;
+	fail = __vmx_vcpu_run(arch->gpr, flags);
 
 	arch->cr2 = native_read_cr2();
 	if (guest_xcr0)
