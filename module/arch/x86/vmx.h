@@ -10,6 +10,7 @@
 #include <asm/fpu/types.h>
 #include <asm/fpu/xcr.h>
 #include <asm/processor-flags.h>
+#include <asm/trapnr.h>
 
 #include "insn_decode.h"
 #include "vmx_cpu.h"
@@ -29,6 +30,12 @@ enum vmx_seg {
  * ticks (TSC >> the rate in IA32_VMX_MISC) at probe time.
  */
 #define VMX_MAX_STAY_MS		10
+
+/*
+ * The exceptions that exit: machine checks, which are the host's (see
+ * vmx_exit_is_mce()). The guest handles all others itself.
+ */
+#define VMX_EXCEPTION_BITMAP	BIT(X86_TRAP_MC)
 
 /*
  * The host's XCR0. XGETBV faults when the kernel did not turn XSAVE on
@@ -54,6 +61,9 @@ void vmx_vmcs_setup(struct hv_vcpu *vcpu);
 
 int __vmx_vcpu_run(u64 *gprs, unsigned int flags);
 void vmx_host_nmi(void);
+struct vmx_exit_info;
+bool vmx_exit_is_mce(const struct vmx_exit_info *e);
+void vmx_host_machine_check(void);
 void vmx_mitig_init(void);
 unsigned int vmx_mitig_entry(void);
 void vmx_mitig_vmcs_switch(void);

@@ -200,6 +200,9 @@ static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 		    (arch->exit.intr_info & INTR_INFO_INTR_TYPE_MASK) ==
 		    INTR_TYPE_NMI_INTR)
 			vmx_host_nmi();
+		/* So does a machine check, in the guest or during the entry. */
+		if (unlikely(vmx_exit_is_mce(&arch->exit)))
+			vmx_host_machine_check();
 	}
 	/* a host interrupt that made the guest exit is taken here */
 	local_irq_enable();
