@@ -268,6 +268,14 @@ int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 	int ret;
 
 	preempt_disable();
+	/*
+	 * The host is rebooting: VMX may be off on this CPU already (the
+	 * shutdown cannot run here while preemption is off).
+	 */
+	if (unlikely(vmx_cpus_down())) {
+		preempt_enable();
+		return -EIO;
+	}
 	vmx_vcpu_load(vcpu);
 	vmx_switch_to_guest(vcpu, &host);
 	vmx_complete_pending(vcpu);
