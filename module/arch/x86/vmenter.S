@@ -41,7 +41,7 @@
  * __vmx_vcpu_run - enter the guest with its GPRs, return at its next exit.
  * @gprs:	%rdi, u64[16] in HV_X86_* order; guest RSP lives in the VMCS.
  * @flags:	%esi, VMX_RUN_* (vmx_run_flags.h): VMRESUME or VMLAUNCH (VMCS
- *		clear), and the mitigations vmx_mitigations.c chose.
+ *		clear), and the mitigations vmx_mitig.c chose.
  *
  * Called with IRQs off and the vCPU's VMCS current. Saves the guest GPRs
  * into @gprs on exit. HOST_RSP is written here because only here is the

@@ -2,7 +2,7 @@
 /*
  * Flags of __vmx_vcpu_run() (vmenter.S), shared by C and assembly: how to
  * enter, and which transient-execution mitigations run around the world
- * switch (vmx_mitigations.c decides).
+ * switch (vmx_mitig.c decides).
  */
 #ifndef HV_X86_VMX_RUN_FLAGS_H
 #define HV_X86_VMX_RUN_FLAGS_H
