@@ -4,7 +4,8 @@
  * then, what hv can offer: the host's CPUID without what hv does not
  * virtualize (VMX, monitor/mwait, performance monitoring, TSX, PKU, the
  * speculation-control MSRs, XSAVES, AMX and every XSAVE component hv does
- * not switch, the local APIC), plus a hypervisor leaf. HV_GET_SUPPORTED_CPUID returns that same table.
+ * not switch, the local APIC), plus a hypervisor leaf.
+ * HV_GET_SUPPORTED_CPUID returns that same table.
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
