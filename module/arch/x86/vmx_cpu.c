@@ -278,8 +278,10 @@ static void vmx_pm_shutdown(void)
 	WRITE_ONCE(vmx_shutting_down, true);
 	local_irq_disable();
 	vc = this_cpu_ptr(&vmx_cpu);
-	if (vc->vmxon_region && (__read_cr4() & X86_CR4_VMXE))
+	if (vc->vmxon_region && (__read_cr4() & X86_CR4_VMXE)) {
 		vmx_cpu_vmxoff(vc);
+		pr_info("CPU %d: VMX off for shutdown\n", smp_processor_id());
+	}
 	local_irq_enable();
 }
 
