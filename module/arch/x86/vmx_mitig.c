@@ -192,7 +192,7 @@ static int vmx_mitig_counts_get(char *buf, const struct kernel_param *kp)
 		u64 sum = 0;
 
 		for_each_possible_cpu(cpu)
-			sum += per_cpu(vmx_mitig_count, cpu)[i];
+			sum += per_cpu(vmx_mitig_count[i], cpu);
 		n += sysfs_emit_at(buf, n, "%s%s=%llu", i ? " " : "",
 				   vmx_mitig_names[i], sum);
 	}
