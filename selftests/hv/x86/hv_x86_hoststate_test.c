@@ -252,9 +252,11 @@ TEST_F(host, mitigations_run)
 	}
 	/* VERW and the BHB clearing loop run on every CPU */
 	ASSERT_EQ(0, mitig_force(0x1f));
-	for (i = 0; i < MITIG_NR; i++)
+	for (i = 0; i < MITIG_NR; i++) {
 		ASSERT_TRUE(mitig_read(MITIG_DIR "mitigations", mitig_names[i],
 				       state[i], sizeof(state[i])));
+		TH_LOG("forced: %s: %s", mitig_names[i], state[i]);
+	}
 	EXPECT_NE(0, strcmp(state[0], "off"));
 	EXPECT_NE(0, strcmp(state[3], "off"));
 
