@@ -73,6 +73,7 @@ struct hv_arch_vcpu {
 	u64 guest_kernel_gs_base;
 	u64 guest_star, guest_lstar, guest_cstar, guest_sfmask;
 	u64 host_tsc_aux;
+	u64 host_debugctl;	/* IA32_DEBUGCTL of the host, for VM exits */
 	u64 guest_xcr0;
 	struct fpu_guest *fpu;		/* guest FPU/XSAVE state */
 

@@ -62,7 +62,7 @@ static void vmx_setup_controls(struct hv_vcpu *vcpu)
 	vmcs_write16(VIRTUAL_PROCESSOR_ID, vcpu->arch.vpid);
 	/* SDM Vol. 3C, 27.3.1.5: the link pointer must be all ones. */
 	vmcs_write64(VMCS_LINK_POINTER, ~0ULL);
-	vmcs_write32(EXCEPTION_BITMAP, 0);
+	vmcs_write32(EXCEPTION_BITMAP, VMX_EXCEPTION_BITMAP);
 	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
@@ -109,6 +109,7 @@ static void vmx_setup_guest_reset_state(struct hv_vcpu *vcpu)
 	vmcs_writel(GUEST_RFLAGS, X86_EFLAGS_FIXED);
 	vmcs_writel(GUEST_RSP, 0);
 	vmcs_writel(GUEST_DR7, 0x400);
+	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write32(GUEST_SYSENTER_CS, 0);
 	vmcs_writel(GUEST_SYSENTER_ESP, 0);
 	vmcs_writel(GUEST_SYSENTER_EIP, 0);

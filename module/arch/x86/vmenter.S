@@ -5,8 +5,12 @@
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
+#include <asm/msr-index.h>
 #include <asm/nospec-branch.h>
+#include <asm/percpu.h>
 #include <asm/unwind_hints.h>
+
+#include "vmx_run_flags.h"
 
 /* Offsets in the u64 gpr[] array, in the uapi order HV_X86_RAX.. (hv_x86.h). */
 #define GPR_RAX		(0 * 8)
@@ -28,12 +32,16 @@
 /* VMCS encoding of HOST_RSP (SDM Vol. 3C, B.4.4); checked in vmx_vm.c. */
 #define VMCS_HOST_RSP	0x6c14
 
+/* Where @flags is on the stack from the entry to the exit (under @gprs). */
+#define FLAGS_SLOT	8(%rsp)
+
 .section .text, "ax"
 
 /**
  * __vmx_vcpu_run - enter the guest with its GPRs, return at its next exit.
  * @gprs:	%rdi, u64[16] in HV_X86_* order; guest RSP lives in the VMCS.
- * @launched:	%esi, 0 for VMLAUNCH (VMCS clear), 1 for VMRESUME.
+ * @flags:	%esi, VMX_RUN_* (vmx_run_flags.h): VMRESUME or VMLAUNCH (VMCS
+ *		clear), and the mitigations vmx_mitig.c chose.
  *
  * Called with IRQs off and the vCPU's VMCS current. Saves the guest GPRs
  * into @gprs on exit. HOST_RSP is written here because only here is the
@@ -49,15 +57,13 @@ SYM_FUNC_START(__vmx_vcpu_run)
 	push %r13
 	push %r12
 	push %rbx
-	/* @gprs, found at the top of the stack after the exit */
+	/* @flags and @gprs, found at the top of the stack after the exit */
+	push %rsi
 	push %rdi
 
 	mov $VMCS_HOST_RSP, %eax
 	vmwrite %rsp, %rax
 	jbe .Lvmfail
-
-	/* ZF = VMLAUNCH; nothing below changes the flags before the branch */
-	test %esi, %esi
 
 	mov GPR_RCX(%rdi), %rcx
 	mov GPR_RDX(%rdi), %rdx
@@ -75,6 +81,14 @@ SYM_FUNC_START(__vmx_vcpu_run)
 	mov GPR_RAX(%rdi), %rax
 	mov GPR_RDI(%rdi), %rdi
 
+	/*
+	 * Clear the CPU buffers (MDS, TAA, MMIO stale data, RFDS) as late as
+	 * possible: nothing after the VERW loads host secrets.
+	 */
+	testb $VMX_RUN_CLEAR_CPU_BUF, FLAGS_SLOT
+	jz 1f
+	verw x86_verw_sel(%rip)
+1:	testb $VMX_RUN_VMRESUME, FLAGS_SLOT
 	jz .Lvmlaunch
 
 	/* After a successful entry, execution resumes at vmx_vmexit. */
@@ -115,7 +129,23 @@ SYM_INNER_LABEL_ALIGN(vmx_vmexit, SYM_L_GLOBAL)
 	 */
 	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
 			   X86_FEATURE_RSB_VMEXIT_LITE
-	xor %eax, %eax
+
+	/*
+	 * Legacy IBRS must be written again after the guest ran, before the
+	 * first RET (the host's choice, x86_spec_ctrl_current).
+	 */
+	testb $VMX_RUN_SPEC_CTRL, FLAGS_SLOT
+	jz 2f
+	mov $MSR_IA32_SPEC_CTRL, %ecx
+	mov PER_CPU_VAR(x86_spec_ctrl_current), %eax
+	mov PER_CPU_VAR(x86_spec_ctrl_current + 4), %edx
+	wrmsr
+2:
+	/* Branch history the guest left (BHI), before any indirect branch. */
+	testb $VMX_RUN_CLEAR_BHB, FLAGS_SLOT
+	jz 3f
+	call clear_bhb_loop
+3:	xor %eax, %eax
 
 .Lout:
 	/* Leave no guest value in a caller-saved register. */
@@ -128,7 +158,7 @@ SYM_INNER_LABEL_ALIGN(vmx_vmexit, SYM_L_GLOBAL)
 	xor %r10d, %r10d
 	xor %r11d, %r11d
 
-	add $8, %rsp
+	add $16, %rsp
 	pop %rbx
 	pop %r12
 	pop %r13

@@ -10,6 +10,7 @@
 #include <asm/fpu/types.h>
 #include <asm/fpu/xcr.h>
 #include <asm/processor-flags.h>
+#include <asm/trapnr.h>
 
 #include "insn_decode.h"
 #include "vmx_cpu.h"
@@ -29,6 +30,12 @@ enum vmx_seg {
  * ticks (TSC >> the rate in IA32_VMX_MISC) at probe time.
  */
 #define VMX_MAX_STAY_MS		10
+
+/*
+ * The exceptions that exit: machine checks, which are the host's (see
+ * vmx_exit_is_mce()). The guest handles all others itself.
+ */
+#define VMX_EXCEPTION_BITMAP	BIT(X86_TRAP_MC)
 
 /*
  * The host's XCR0. XGETBV faults when the kernel did not turn XSAVE on
@@ -52,8 +59,14 @@ void vmx_set_efer(struct hv_vcpu *vcpu, u64 efer);
 
 void vmx_vmcs_setup(struct hv_vcpu *vcpu);
 
-int __vmx_vcpu_run(u64 *gprs, bool launched);
+int __vmx_vcpu_run(u64 *gprs, unsigned int flags);
 void vmx_host_nmi(void);
+struct vmx_exit_info;
+bool vmx_exit_is_mce(const struct vmx_exit_info *e);
+void vmx_host_machine_check(void);
+void vmx_mitig_init(void);
+unsigned int vmx_mitig_entry(void);
+void vmx_mitig_vmcs_switch(void);
 /* where a VM exit lands (HOST_RIP), in vmenter.S */
 extern char vmx_vmexit[];
 
@@ -80,6 +93,7 @@ int vmx_handle_wrmsr(struct hv_vcpu *vcpu);
 int vmx_handle_cpuid(struct hv_vcpu *vcpu);
 int vmx_handle_dr_access(struct hv_vcpu *vcpu);
 int vmx_handle_xsetbv(struct hv_vcpu *vcpu);
+u64 vmx_guest_xcr0_supported(void);
 int vmx_inject_gp(struct hv_vcpu *vcpu);
 int vmx_inject_ud(struct hv_vcpu *vcpu);
 void vmx_complete_io_in(struct hv_vcpu *vcpu);

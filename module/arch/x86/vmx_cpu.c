@@ -8,6 +8,17 @@
  * VMCLEAR every VMCS they hold (SDM Vol. 3C, 25.11.1 "Software Use of
  * Virtual-Machine Control Structures": a VMCS must be cleared before it is
  * loaded on another processor, and before VMXOFF).
+ *
+ * VMX operation blocks INIT, which firmware uses to take the CPUs back on
+ * reboot, and does not survive suspend: while VMX is on, hv also turns it
+ * off on the way down (SDM Vol. 3C, 24.7 "Enabling and Entering VMX
+ * Operation", 25.11.1):
+ *  - suspend: every CPU but the last goes offline (the hotplug state),
+ *    the last one in the syscore suspend callback; resume turns it on;
+ *  - reboot, halt, power off: the rebooting CPU in the syscore shutdown
+ *    callback, the others when the kernel stops them (stop_other_cpus())
+ *    through the emergency callback, which also serves crash kexec and
+ *    emergency restarts. From the shutdown on, vCPUs no longer enter.
  */
 #define pr_fmt(fmt) "hv: " fmt
 
@@ -18,11 +29,14 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
+#include <linux/syscore_ops.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
+#include <asm/reboot.h>
 #include <asm/tlbflush.h>
 
 #include "hv_core.h"
+#include "vmx.h"
 #include "vmx_cpu.h"
 #include "vmx_ops.h"
 
@@ -143,11 +157,38 @@ void vmx_vcpu_load(struct hv_vcpu *vcpu)
 		if (!vmx_vmptrld(__pa(arch->vmcs)))
 			pr_err_ratelimited("VMPTRLD failed on CPU %d\n", cpu);
 		vc->current_vmcs = arch->vmcs;
+		/* another vCPU, maybe another VM, runs here now */
+		vmx_mitig_vmcs_switch();
 	}
 	if (moved) {
 		vmx_set_host_cpu_state(cpu);
 		vmx_invvpid(VMX_INVVPID_SINGLE, arch->vpid);
 	}
+}
+
+/* VMXON with this CPU's region; IRQs off or the CPU's hotplug callback. */
+static bool vmx_cpu_vmxon(struct vmx_cpu *vc)
+{
+	cr4_set_bits(X86_CR4_VMXE);
+	if (!vmx_vmxon(__pa(vc->vmxon_region))) {
+		cr4_clear_bits(X86_CR4_VMXE);
+		return false;
+	}
+	/* Translations cached by whoever used VMX before us are not ours. */
+	vmx_invept(VMX_INVEPT_ALL, 0);
+	vc->current_vmcs = NULL;
+	return true;
+}
+
+/* VMCLEAR what this CPU holds, then VMXOFF; IRQs off (or in NMI). */
+static void vmx_cpu_vmxoff(struct vmx_cpu *vc)
+{
+	struct hv_arch_vcpu *arch, *tmp;
+
+	list_for_each_entry_safe(arch, tmp, &vc->loaded, loaded_link)
+		__vmx_vcpu_clear(arch);
+	vmx_vmxoff();
+	cr4_clear_bits(X86_CR4_VMXE);
 }
 
 static int vmx_cpu_online(unsigned int cpu)
@@ -166,37 +207,135 @@ static int vmx_cpu_online(unsigned int cpu)
 		return -ENOMEM;
 	*region = vmx_config.revision_id;
 
-	cr4_set_bits(X86_CR4_VMXE);
-	if (!vmx_vmxon(__pa(region))) {
-		cr4_clear_bits(X86_CR4_VMXE);
+	vc->vmxon_region = region;
+	INIT_LIST_HEAD(&vc->loaded);
+	if (!vmx_cpu_vmxon(vc)) {
+		vc->vmxon_region = NULL;
 		free_page((unsigned long)region);
 		pr_err("CPU %u: VMXON failed\n", cpu);
 		return -EBUSY;
 	}
-	/* Translations cached by whoever used VMX before us are not ours. */
-	vmx_invept(VMX_INVEPT_ALL, 0);
-	vc->vmxon_region = region;
-	vc->current_vmcs = NULL;
-	INIT_LIST_HEAD(&vc->loaded);
 	return 0;
 }
 
 static int vmx_cpu_offline(unsigned int cpu)
 {
 	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
-	struct hv_arch_vcpu *arch, *tmp;
 
 	local_irq_disable();
-	list_for_each_entry_safe(arch, tmp, &vc->loaded, loaded_link)
-		__vmx_vcpu_clear(arch);
+	vmx_cpu_vmxoff(vc);
 	local_irq_enable();
-
-	vmx_vmxoff();
-	cr4_clear_bits(X86_CR4_VMXE);
 	free_page((unsigned long)vc->vmxon_region);
 	vc->vmxon_region = NULL;
 	return 0;
 }
+
+/* Set by the shutdown callback: no vCPU enters any more (vmx_cpus_down()). */
+static bool vmx_shutting_down;
+
+bool vmx_cpus_down(void)
+{
+	return READ_ONCE(vmx_shutting_down);
+}
+
+/*
+ * The kernel stops the other CPUs, or crashes, or restarts in an emergency
+ * (NMI or IPI context, IRQs off, the CPU never returns to what it ran).
+ */
+static void vmx_emergency_off(void)
+{
+	if (__read_cr4() & X86_CR4_VMXE)
+		vmx_cpu_vmxoff(this_cpu_ptr(&vmx_cpu));
+}
+
+/* Suspend: the last CPU, IRQs off, every task frozen. */
+static int vmx_pm_suspend(void)
+{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
+
+	if (vc->vmxon_region)
+		vmx_cpu_vmxoff(vc);
+	return 0;
+}
+
+static void vmx_pm_resume(void)
+{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
+
+	if (vc->vmxon_region && !vmx_cpu_vmxon(vc))
+		pr_err("CPU %d: VMXON failed on resume\n", smp_processor_id());
+}
+
+/*
+ * Reboot, halt or power off, on the CPU that does it, in its task: no
+ * VMCS is in use on this CPU now (every user has preemption off), and
+ * vmx_cpus_down() keeps vCPUs out from here on.
+ */
+static void vmx_pm_shutdown(void)
+{
+	struct vmx_cpu *vc;
+
+	WRITE_ONCE(vmx_shutting_down, true);
+	local_irq_disable();
+	vc = this_cpu_ptr(&vmx_cpu);
+	if (vc->vmxon_region && (__read_cr4() & X86_CR4_VMXE)) {
+		vmx_cpu_vmxoff(vc);
+		pr_info("CPU %d: VMX off for shutdown\n", smp_processor_id());
+	}
+	local_irq_enable();
+}
+
+/* The syscore API took a struct syscore and a data pointer in 6.12.x. */
+#ifdef HV_HAVE_SYSCORE
+static int vmx_syscore_suspend(void *data)
+{
+	return vmx_pm_suspend();
+}
+
+static void vmx_syscore_resume(void *data)
+{
+	vmx_pm_resume();
+}
+
+static void vmx_syscore_shutdown(void *data)
+{
+	vmx_pm_shutdown();
+}
+
+static const struct syscore_ops vmx_syscore_ops = {
+	.suspend = vmx_syscore_suspend,
+	.resume = vmx_syscore_resume,
+	.shutdown = vmx_syscore_shutdown,
+};
+
+static struct syscore vmx_syscore = { .ops = &vmx_syscore_ops };
+
+static void vmx_syscore_register(void)
+{
+	register_syscore(&vmx_syscore);
+}
+
+static void vmx_syscore_unregister(void)
+{
+	unregister_syscore(&vmx_syscore);
+}
+#else
+static struct syscore_ops vmx_syscore_ops = {
+	.suspend = vmx_pm_suspend,
+	.resume = vmx_pm_resume,
+	.shutdown = vmx_pm_shutdown,
+};
+
+static void vmx_syscore_register(void)
+{
+	register_syscore_ops(&vmx_syscore_ops);
+}
+
+static void vmx_syscore_unregister(void)
+{
+	unregister_syscore_ops(&vmx_syscore_ops);
+}
+#endif
 
 /**
  * vmx_get() - a VM is created: turn VMX on in every CPU if it is the first.
@@ -216,6 +355,8 @@ int vmx_get(void)
 			goto out_unlock;
 		vmx_hp_state = ret;
 		ret = 0;
+		cpu_emergency_register_virt_callback(vmx_emergency_off);
+		vmx_syscore_register();
 	}
 	vmx_users++;
 out_unlock:
@@ -227,8 +368,11 @@ out_unlock:
 void vmx_put(void)
 {
 	mutex_lock(&vmx_users_lock);
-	if (!--vmx_users)
+	if (!--vmx_users) {
+		vmx_syscore_unregister();
+		cpu_emergency_unregister_virt_callback(vmx_emergency_off);
 		cpuhp_remove_state(vmx_hp_state);
+	}
 	mutex_unlock(&vmx_users_lock);
 }
 

@@ -29,6 +29,7 @@ extern struct vmx_config vmx_config;
 int vmx_config_init(void);
 int vmx_get(void);
 void vmx_put(void);
+bool vmx_cpus_down(void);
 
 void *vmx_alloc_vmcs(void);
 void vmx_free_vmcs(void *vmcs);

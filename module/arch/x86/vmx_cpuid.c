@@ -3,8 +3,9 @@
  * CPUID: the guest sees the table its VMM set with HV_SET_CPUID, or, until
  * then, what hv can offer: the host's CPUID without what hv does not
  * virtualize (VMX, monitor/mwait, performance monitoring, TSX, PKU, the
- * speculation-control MSRs, XSAVES, the local APIC), plus a hypervisor
- * leaf. HV_GET_SUPPORTED_CPUID returns that same table.
+ * speculation-control MSRs, XSAVES, AMX and every XSAVE component hv does
+ * not switch, the local APIC), plus a hypervisor leaf.
+ * HV_GET_SUPPORTED_CPUID returns that same table.
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -57,8 +58,52 @@ static void vmx_cpuid_leaf7(u32 index, struct cpuid_regs4 *r)
 		    BIT(15) | BIT(25));
 	/* ECX: no PKU(3), OSPKE(4), WAITPKG(5), SGX_LC(30) */
 	r->ecx &= ~(BIT(3) | BIT(4) | BIT(5) | BIT(30));
-	/* EDX: no speculation-control or capability MSRs (26-31), no hybrid */
-	r->edx &= ~(GENMASK(31, 26) | BIT(15) | BIT(20));
+	/* EDX: no speculation-control or capability MSRs (26-31), no hybrid,
+	 * no AMX-BF16(22), AMX-TILE(24), AMX-INT8(25): hv does not switch
+	 * the tile state (vmx_xstate.c).
+	 */
+	r->edx &= ~(GENMASK(31, 26) | BIT(15) | BIT(20) | BIT(22) | BIT(24) |
+		    BIT(25));
+}
+
+/*
+ * The XSAVE area size for the components of @xcr0: the end of the last
+ * one (CPUID.(0DH,i):EBX offset + EAX size), at least the legacy area and
+ * the header (SDM Vol. 1, 13.4 "XSAVE Area").
+ */
+static u32 vmx_xsave_size(u64 xcr0)
+{
+	u32 size = 512 + 64, eax, ebx, ecx, edx;
+	int i;
+
+	for (i = 2; i < 63; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx);
+		size = max(size, ebx + eax);
+	}
+	return size;
+}
+
+/* Leaf 0xd: only the components a guest may enable (vmx_xstate.c). */
+static void vmx_cpuid_leaf_d(u32 index, struct cpuid_regs4 *r)
+{
+	u64 xcr0 = vmx_guest_xcr0_supported();
+
+	if (index == 0) {
+		r->eax = (u32)xcr0;
+		r->edx = xcr0 >> 32;
+		r->ecx = vmx_xsave_size(xcr0);
+		r->ebx = vmx_xsave_size(XFEATURE_MASK_FPSSE);
+	} else if (index == 1) {
+		/* no XSAVES, XFD, so no IA32_XSS bits (ECX, EDX) */
+		r->eax &= BIT(0) | BIT(1) | BIT(2);
+		r->ebx = vmx_xsave_size(xcr0);
+		r->ecx = 0;
+		r->edx = 0;
+	} else if (index >= 63 || !(xcr0 & BIT_ULL(index))) {
+		*r = (struct cpuid_regs4){ 0 };
+	}
 }
 
 /* What hv offers for (@function, @index): the host's, filtered. */
@@ -90,11 +135,7 @@ static void vmx_cpuid_supported(u32 function, u32 index, struct cpuid_regs4 *r)
 		vmx_cpuid_leaf7(index, r);
 		break;
 	case 0xd:
-		if (index == 0)
-			r->eax &= vmx_host_xcr0() &
-				  ~XFEATURE_MASK_PKRU;
-		else if (index == 1)
-			r->eax &= BIT(0) | BIT(1) | BIT(2);	/* no XSAVES, XFD */
+		vmx_cpuid_leaf_d(index, r);
 		break;
 	case 0x80000000:
 		r->eax = min_t(u32, r->eax, HV_CPUID_MAX_EXT);
@@ -140,6 +181,9 @@ int vmx_handle_cpuid(struct hv_vcpu *vcpu)
 		if (vmcs_readl(GUEST_CR4) & X86_CR4_OSXSAVE)
 			r.ecx |= BIT(27);
 	}
+	/* the XSAVE area the guest's XCR0 needs (SDM Vol. 2A, CPUID 0DH) */
+	if (function == 0xd && index == 0 && r.eax)
+		r.ebx = vmx_xsave_size(arch->guest_xcr0);
 	arch->gpr[HV_X86_RAX] = r.eax;
 	arch->gpr[HV_X86_RBX] = r.ebx;
 	arch->gpr[HV_X86_RCX] = r.ecx;

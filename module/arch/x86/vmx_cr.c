@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Control and debug registers, and XCR0.
+ * Control and debug registers (XCR0 is in vmx_xstate.c).
  *
  * VMX forces some CR0/CR4 bits (IA32_VMX_CR0/CR4_FIXED0/1): those bits, and
  * CR0.PG, are owned by hv through the guest/host masks, so a guest write
@@ -34,9 +34,16 @@ unsigned long vmx_cr0_host_owned(void)
 	return fixed | (u32)~vmx_config.cr0_fixed1 | X86_CR0_PG;
 }
 
+/*
+ * CR4 bits hv owns: the fixed ones, and the ones vmx_cr4_valid() refuses
+ * which the CPU would otherwise let the guest set without an exit. PKE
+ * would give the guest WRPKRU, and the PKRU register it writes is the
+ * VMM's (hv neither offers protection keys nor switches PKRU).
+ */
 unsigned long vmx_cr4_host_owned(void)
 {
-	return vmx_config.cr4_fixed0 | (u32)~vmx_config.cr4_fixed1;
+	return vmx_config.cr4_fixed0 | (u32)~vmx_config.cr4_fixed1 |
+	       X86_CR4_PKE | X86_CR4_SMXE;
 }
 
 /*
@@ -243,25 +250,6 @@ int vmx_handle_dr_access(struct hv_vcpu *vcpu)
 		/* the breakpoints stay disarmed: keep only the fixed bit */
 		vmcs_writel(GUEST_DR7, 0x400);
 	}
-	vmx_skip_instruction(vcpu);
-	return 1;
-}
-
-/* XSETBV (SDM Vol. 2C): XCR0 must keep x87, and AVX needs SSE. */
-int vmx_handle_xsetbv(struct hv_vcpu *vcpu)
-{
-	u64 *gpr = vcpu->arch.gpr;
-	u64 xcr0 = (gpr[HV_X86_RDX] << 32) | (u32)gpr[HV_X86_RAX];
-	/* what the host enabled, less PKRU: hv does not offer PKU */
-	u64 host = vmx_host_xcr0() & ~XFEATURE_MASK_PKRU;
-
-	if (!boot_cpu_has(X86_FEATURE_OSXSAVE))
-		return vmx_inject_ud(vcpu);
-	if ((u32)gpr[HV_X86_RCX] != XCR_XFEATURE_ENABLED_MASK ||
-	    !(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~host) ||
-	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE)))
-		return vmx_inject_gp(vcpu);
-	vcpu->arch.guest_xcr0 = xcr0;
 	vmx_skip_instruction(vcpu);
 	return 1;
 }

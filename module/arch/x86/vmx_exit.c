@@ -3,6 +3,8 @@
  * VM-exit dispatch and the exits that need no more than a few lines.
  */
 #include <linux/nospec.h>
+#include <linux/ptrace.h>
+#include <asm/mce.h>
 #include <asm/trapnr.h>
 #include <asm/vmx.h>
 
@@ -79,11 +81,57 @@ static int handle_resume(struct hv_vcpu *vcpu)
 	return 1;
 }
 
+/**
+ * vmx_exit_is_mce() - did a machine check end the guest's stay?
+ * @e: the exit.
+ *
+ * #MC is in the exception bitmap, so one taken in VMX non-root operation
+ * exits (reason 0, vector 18) instead of reaching the guest's IDT; one
+ * taken during VM entry makes the entry fail with reason 41 (SDM Vol. 3C,
+ * 27.2 "Recording VM-Exit Information", 27.8 "VM-Entry Failures During
+ * or After Loading Guest State").
+ */
+bool vmx_exit_is_mce(const struct vmx_exit_info *e)
+{
+	if (e->reason == EXIT_REASON_MCE_DURING_VMENTRY)
+		return true;
+	return e->reason == EXIT_REASON_EXCEPTION_NMI &&
+	       (e->intr_info & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK |
+				INTR_INFO_VECTOR_MASK)) ==
+	       (INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION | X86_TRAP_MC);
+}
+
+/**
+ * vmx_host_machine_check() - give a machine check the guest's stay took
+ * to the host's handler, as if it had hit the host itself.
+ *
+ * Called right after the exit, IRQs still off. The registers say user
+ * mode with IRQs on: the error belongs to a guest of this task, not to
+ * kernel code, so the handler may recover by signalling or killing the
+ * VMM (memory_failure()) where a kernel-mode error would panic.
+ */
+void vmx_host_machine_check(void)
+{
+#ifdef CONFIG_X86_MCE
+	struct pt_regs regs = {
+		.cs = 3,
+		.flags = X86_EFLAGS_IF,
+	};
+
+	do_machine_check(&regs);
+#endif
+}
+
 static int handle_exception_nmi(struct hv_vcpu *vcpu)
 {
-	/* NMIs went to the host in vmx_enter_exit(); exceptions do not exit. */
-	if ((vcpu->arch.exit.intr_info & INTR_INFO_INTR_TYPE_MASK) ==
-	    INTR_TYPE_NMI_INTR)
+	u32 info = vcpu->arch.exit.intr_info;
+
+	/*
+	 * NMIs and machine checks went to the host in vmx_enter_exit();
+	 * no other exception is in the bitmap.
+	 */
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ||
+	    vmx_exit_is_mce(&vcpu->arch.exit))
 		return 1;
 	return handle_unknown(vcpu);
 }

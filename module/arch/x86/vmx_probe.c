@@ -90,8 +90,10 @@ static int vmx_adjust_all(bool true_ctls)
 			  VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER |
 			  VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT,
 			  0, "VM-exit", &c->exit) ?:
+	       /* the guest's DR7 and DEBUGCTL, never the host's breakpoints */
 	       vmx_adjust(entry_msr, VM_ENTRY_LOAD_IA32_EFER |
-			  VM_ENTRY_LOAD_IA32_PAT, 0, "VM-entry", &c->entry);
+			  VM_ENTRY_LOAD_IA32_PAT | VM_ENTRY_LOAD_DEBUG_CONTROLS,
+			  0, "VM-entry", &c->entry);
 }
 
 /**
@@ -168,6 +170,7 @@ int hv_arch_probe(void)
 		pr_err("VMX is already in use by another hypervisor (CR4.VMXE is set; unload kvm_intel first)\n");
 		return -EBUSY;
 	}
+	vmx_mitig_init();
 	return vmx_config_init();
 }
 

@@ -2,8 +2,9 @@
 /*
  * The VT-x run loop, in layers below the core's policy (hv_run.c):
  *   hv_arch_vcpu_enter() host state switch, pending user-space answers
- *                        (preemption off; the guest FPU state is loaded
- *                        around the whole HV_RUN);
+ *                        (preemption off; the guest FPU state is the
+ *                        task's for the whole HV_RUN, see
+ *                        hv_arch_vcpu_run_begin());
  *   vmx_run_inner()      enter and handle exits the kernel owns, with the
  *                        VMCS loaded and the guest's MSRs in place
  *                        (preemption off);
@@ -11,10 +12,12 @@
  *   __vmx_vcpu_run       (vmenter.S) the GPR switch and VMLAUNCH/VMRESUME.
  */
 #include <linux/sched/signal.h>
+#include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/msr.h>
+#include <asm/processor.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 
@@ -23,6 +26,7 @@
 #include "ept.h"
 #include "vmx.h"
 #include "vmx_ops.h"
+#include "vmx_run_flags.h"
 
 /* Host state the VM exit does not restore, saved around vmx_run_inner(). */
 struct vmx_host_state {
@@ -31,6 +35,7 @@ struct vmx_host_state {
 	unsigned long kernel_gs_base;
 	u64 star, lstar, cstar, sfmask;
 	u64 tsc_aux;
+	u16 ldt;
 };
 
 static void vmx_switch_to_guest(struct hv_vcpu *vcpu,
@@ -42,6 +47,9 @@ static void vmx_switch_to_guest(struct hv_vcpu *vcpu,
 	savesegment(es, host->es);
 	savesegment(fs, host->fs);
 	savesegment(gs, host->gs);
+	asm volatile("sldt %0" : "=rm" (host->ldt));
+	/* a VM exit clears IA32_DEBUGCTL: vmx_enter_exit() restores it */
+	arch->host_debugctl = get_debugctlmsr();
 	rdmsrl(MSR_FS_BASE, host->fs_base);
 	vmcs_writel(HOST_FS_BASE, host->fs_base);
 
@@ -102,6 +110,13 @@ static void vmx_switch_to_host(struct hv_vcpu *vcpu,
 	 */
 	load_fixmap_gdt(smp_processor_id());
 	invalidate_tss_limit();
+	/*
+	 * VM exit leaves LDTR null (28.5.2); the kernel loads the LDT only
+	 * when it switches address spaces, so a VMM's modify_ldt() segments
+	 * would be gone until then.
+	 */
+	if (host->ldt)
+		asm volatile("lldt %0" : : "rm" (host->ldt));
 }
 
 /* The guest's XCR0 is live only while it runs, with IRQs off. */
@@ -131,10 +146,23 @@ static void vmx_read_exit_info(struct hv_vcpu *vcpu)
 static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
+	unsigned int flags;
 	bool guest_xcr0;
 	int fail;
 
 	local_irq_disable();
+	/*
+	 * The guest's registers are in the CPU only if nothing used the FPU
+	 * since the last exit: a context switch (the vCPU thread slept or
+	 * was preempted) or kernel_fpu_begin() in a softirq saved them to
+	 * the guest's fpstate and left TIF_NEED_FPU_LOAD, with another
+	 * task's or the kernel's values in the registers. Load them back
+	 * here, where nothing can take the FPU again before the entry
+	 * (the ownership rules of arch/x86/kernel/fpu/context.h).
+	 */
+	fpregs_assert_state_consistent();
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
 	guest_xcr0 = vmx_use_guest_xcr0(vcpu, host_xcr0);
 	if (guest_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, arch->guest_xcr0);
@@ -143,11 +171,25 @@ static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 	if (native_read_cr2() != arch->cr2)
 		native_write_cr2(arch->cr2);
 
-	fail = __vmx_vcpu_run(arch->gpr, arch->launched);
+	/* last: the L1D flush, then VERW in vmenter.S */
+	flags = vmx_mitig_entry();
+	if (arch->launched)
+		flags |= VMX_RUN_VMRESUME;
+	fail = __vmx_vcpu_run(arch->gpr, flags);
 
 	arch->cr2 = native_read_cr2();
 	if (guest_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, host_xcr0);
+	/*
+	 * VM exit sets DR7 to 0x400 and clears IA32_DEBUGCTL (SDM Vol. 3C,
+	 * 28.5.1 "Loading Host Control Registers, Debug Registers, MSRs"):
+	 * arm the host's breakpoints (kernel and user watchpoints) and its
+	 * debug controls again before anything else runs.
+	 */
+	if (hw_breakpoint_active())
+		hw_breakpoint_restore();
+	if (arch->host_debugctl)
+		update_debugctlmsr(arch->host_debugctl);
 	if (!fail) {
 		vmx_read_exit_info(vcpu);
 		/* a failed entry leaves the VMCS clear (SDM 27.8) */
@@ -158,6 +200,9 @@ static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 		    (arch->exit.intr_info & INTR_INFO_INTR_TYPE_MASK) ==
 		    INTR_TYPE_NMI_INTR)
 			vmx_host_nmi();
+		/* So does a machine check, in the guest or during the entry. */
+		if (unlikely(vmx_exit_is_mce(&arch->exit)))
+			vmx_host_machine_check();
 	}
 	/* a host interrupt that made the guest exit is taken here */
 	local_irq_enable();
@@ -196,7 +241,12 @@ static int vmx_run_inner(struct hv_vcpu *vcpu)
 	return ret;
 }
 
-/* The guest's FPU/XSAVE state is loaded for the whole of HV_RUN. */
+/*
+ * The guest's FPU/XSAVE state becomes the vCPU task's for the whole of
+ * HV_RUN: the kernel saves it to the guest's fpstate whenever it takes
+ * the FPU (context switch, kernel_fpu_begin()), and vmx_enter_exit()
+ * loads it again before each entry.
+ */
 void hv_arch_vcpu_run_begin(struct hv_vcpu *vcpu)
 {
 	fpu_swap_kvm_fpstate(vcpu->arch.fpu, true);
@@ -218,6 +268,14 @@ int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 	int ret;
 
 	preempt_disable();
+	/*
+	 * The host is rebooting: VMX may be off on this CPU already (the
+	 * shutdown cannot run here while preemption is off).
+	 */
+	if (unlikely(vmx_cpus_down())) {
+		preempt_enable();
+		return -EIO;
+	}
 	vmx_vcpu_load(vcpu);
 	vmx_switch_to_guest(vcpu, &host);
 	vmx_complete_pending(vcpu);
