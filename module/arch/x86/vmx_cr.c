@@ -170,7 +170,10 @@ static int vmx_mov_to_cr(struct hv_vcpu *vcpu, unsigned int cr,
 		vmx_set_cr4(vcpu, val);
 		break;
 	case 8:
-		vcpu->arch.cr8 = val & 15;
+		/* bits 63:4 are reserved (SDM Vol. 3A, 2.5) */
+		if (val & ~15UL)
+			return vmx_inject_gp(vcpu);
+		vcpu->arch.cr8 = val;
 		break;
 	default:
 		return vmx_exit_internal(vcpu, HV_INTERNAL_EXIT_UNHANDLED);

@@ -112,6 +112,7 @@ static long vmx_ioctl_get_sregs(struct file *filp, void *arg)
 	sregs->efer = vmcs_read64(GUEST_IA32_EFER);
 	vmx_unload();
 	sregs->cr2 = vcpu->arch.cr2;
+	sregs->cr8 = vcpu->arch.cr8;
 	return 0;
 }
 
@@ -122,7 +123,8 @@ static int vmx_check_sregs(const struct hv_sregs *sregs)
 	bool lme = sregs->efer & EFER_LME, pg = sregs->cr0 & X86_CR0_PG;
 	int i;
 
-	if (!hv_is_zero(sregs->reserved, sizeof(sregs->reserved)))
+	if (!hv_is_zero(sregs->reserved, sizeof(sregs->reserved)) ||
+	    sregs->cr8 > 15)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(vmx_sregs_order); i++) {
 		const struct hv_segment *s = vmx_sregs_seg(&copy, i);
@@ -165,6 +167,7 @@ static long vmx_ioctl_set_sregs(struct file *filp, void *arg)
 	vmx_set_cr0(vcpu, sregs->cr0);
 	vmx_unload();
 	vcpu->arch.cr2 = sregs->cr2;
+	vcpu->arch.cr8 = sregs->cr8;
 	return 0;
 }
 
