@@ -30,6 +30,19 @@ static void vmx_unload(void)
 	preempt_enable();
 }
 
+/*
+ * The registers the VMM sets win over an answer to the last exit still to
+ * be applied (IN or MMIO read data, a hypercall's result, INS data): the
+ * vCPU resumes exactly at what was set, and a cancelled INS writes no
+ * guest memory. Until then HV_GET_REGS shows the registers as the exiting
+ * instruction leaves them (RIP after it; RDI and RCX advanced for INS)
+ * but without the result. See Documentation/x86.rst.
+ */
+static void vmx_cancel_pending(struct hv_vcpu *vcpu)
+{
+	vcpu->arch.pending = VMX_PENDING_NONE;
+}
+
 static long vmx_ioctl_get_regs(struct file *filp, void *arg)
 {
 	struct hv_vcpu *vcpu = filp->private_data;
@@ -53,6 +66,7 @@ static long vmx_ioctl_set_regs(struct file *filp, void *arg)
 	    (regs->rflags & RFLAGS_RESERVED_ZERO))
 		return -EINVAL;
 	memcpy(vcpu->arch.gpr, regs->gpr, sizeof(regs->gpr));
+	vmx_cancel_pending(vcpu);
 	vmx_load(vcpu);
 	vmcs_writel(GUEST_RSP, regs->gpr[HV_X86_RSP]);
 	vmcs_writel(GUEST_RIP, regs->rip);
@@ -154,6 +168,7 @@ static long vmx_ioctl_set_sregs(struct file *filp, void *arg)
 	err = vmx_check_sregs(sregs);
 	if (err)
 		return err;
+	vmx_cancel_pending(vcpu);
 	vmx_load(vcpu);
 	for (i = 0; i < ARRAY_SIZE(vmx_sregs_order); i++)
 		vmx_set_segment(vmx_sregs_order[i], vmx_sregs_seg(sregs, i));
