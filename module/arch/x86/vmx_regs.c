@@ -202,10 +202,15 @@ static long vmx_msrs_access(struct file *filp, void *arg, bool set)
 			      sizeof(*e));
 	if (IS_ERR(e))
 		return PTR_ERR(e);
+	/* a reserved field set anywhere refuses the batch before any of it */
+	for (i = 0; i < m->nmsrs; i++) {
+		if (e[i].reserved) {
+			kfree(e);
+			return -EINVAL;
+		}
+	}
 	vmx_load(vcpu);
 	for (i = 0; i < m->nmsrs; i++) {
-		if (e[i].reserved)
-			break;
 		if (set ? vmx_set_msr(vcpu, e[i].index, e[i].data) :
 			  vmx_get_msr(vcpu, e[i].index, &e[i].data))
 			break;
