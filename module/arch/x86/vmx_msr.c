@@ -129,7 +129,8 @@ static int vmx_set_swapped_msr(struct hv_vcpu *vcpu, u32 index, u64 *slot,
 	if (index != MSR_TSC_AUX && index != MSR_STAR &&
 	    index != MSR_SYSCALL_MASK && !vmx_canonical(val))
 		return -EINVAL;
-	if (index == MSR_TSC_AUX && val >> 32)
+	/* TSC_AUX and SFMASK have bits 63:32 reserved (WRMSR: #GP) */
+	if ((index == MSR_TSC_AUX || index == MSR_SYSCALL_MASK) && val >> 32)
 		return -EINVAL;
 	*slot = val;
 	if (vcpu->arch.guest_msrs_loaded)
