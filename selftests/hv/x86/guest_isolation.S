@@ -154,3 +154,19 @@ guest_cd_start:
 	out %eax, $0x96
 	hlt
 guest_cd_end:
+
+/*
+ * guest_cdloop (32-bit): set and clear CR0.CD 100 times each, halt.
+ */
+	.balign 16
+	.globl guest_cdloop_start, guest_cdloop_end
+guest_cdloop_start:
+	mov $100, %ecx
+1:	mov %cr0, %eax
+	or $0x40000000, %eax
+	mov %eax, %cr0
+	and $~0x40000000, %eax
+	mov %eax, %cr0
+	loop 1b
+	hlt
+guest_cdloop_end:

@@ -7,6 +7,10 @@
  */
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/hv_genl.h>
 
 #include "hv_x86_util.h"
 
@@ -15,6 +19,7 @@ X86_GUEST(strx);
 X86_GUEST(pend);
 X86_GUEST(own);
 X86_GUEST(cd);
+X86_GUEST(cdloop);
 extern const unsigned char guest_cr8_read[];
 extern const unsigned char guest_sx_insb[], guest_sx_insw[], guest_sx_insl[],
 	guest_sx_rep_insb[], guest_sx_rep_insw[], guest_sx_rep_insl[],
@@ -501,6 +506,125 @@ TEST_F(iso, cr0_cd_nw_view)
 	x86_expect_out(_metadata, t, 0x96, 4, cr0 | X86_CR0_CD | X86_CR0_NW);
 	x86_expect_out(_metadata, t, 0x96, 4, cr0);
 	x86_run_expect(_metadata, t, HV_EXIT_HLT);
+}
+
+/*
+ * The guest exits of every anonymous VM so far (HV_A_VM_GUEST_EXITS of a
+ * generic netlink dump), or -1. Raw netlink: the binary is static.
+ */
+static struct nlattr *genl_attr(struct nlmsghdr *nlh, int type)
+{
+	int len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	struct nlattr *a = (void *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+
+	for (; len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= len;
+	     len -= NLA_ALIGN(a->nla_len),
+	     a = (void *)((char *)a + NLA_ALIGN(a->nla_len)))
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+	return NULL;
+}
+
+/* One request; calls @cb on each answer until the ack or dump end. */
+static int genl_talk(int fd, __u16 type, __u8 cmd, int flags, const char *name,
+		     void (*cb)(struct nlmsghdr *, void *), void *arg)
+{
+	static char buf[65536] __attribute__((aligned(4)));
+	struct {
+		struct nlmsghdr h;
+		struct genlmsghdr g;
+		char attrs[64];
+	} req = { 0 };
+	struct nlmsghdr *nlh;
+	int len;
+
+	req.h.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	req.h.nlmsg_type = type;
+	req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	req.h.nlmsg_seq = 1;
+	req.g.cmd = cmd;
+	req.g.version = 1;
+	if (name) {
+		struct nlattr *a = (void *)req.attrs;
+
+		a->nla_type = CTRL_ATTR_FAMILY_NAME;
+		a->nla_len = NLA_HDRLEN + strlen(name) + 1;
+		strcpy((char *)a + NLA_HDRLEN, name);
+		req.h.nlmsg_len += NLA_ALIGN(a->nla_len);
+	}
+	if (send(fd, &req, req.h.nlmsg_len, 0) < 0)
+		return -errno;
+	for (;;) {
+		len = recv(fd, buf, sizeof(buf), 0);
+		if (len < 0)
+			return -errno;
+		for (nlh = (void *)buf; NLMSG_OK(nlh, len);
+		     nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			cb(nlh, arg);
+		}
+	}
+}
+
+static void genl_family_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *a = genl_attr(nlh, CTRL_ATTR_FAMILY_ID);
+
+	if (a)
+		*(__u16 *)arg = *(__u16 *)((char *)a + NLA_HDRLEN);
+}
+
+static void genl_exits_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *a = genl_attr(nlh, HV_A_VM_GUEST_EXITS);
+	__u64 v;
+
+	if (!a || !genl_attr(nlh, HV_A_VM_ANONYMOUS))
+		return;
+	memcpy(&v, (char *)a + NLA_HDRLEN, sizeof(v));
+	*(long long *)arg += v;
+}
+
+static long long anon_guest_exits(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	long long exits = 0;
+	__u16 family = 0;
+
+	if (fd < 0)
+		return -1;
+	if (genl_talk(fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, HV_FAMILY_NAME,
+		      genl_family_cb, &family) || !family ||
+	    genl_talk(fd, family, HV_CMD_VM_GET, NLM_F_DUMP, NULL,
+		      genl_exits_cb, &exits))
+		exits = -1;
+	close(fd);
+	return exits;
+}
+
+/*
+ * What keeps CR0.CD out of the CPU's CR0 is that a guest MOV to CR0 that
+ * changes it exits to hv: 200 such writes are at least 200 guest exits
+ * (HV_A_VM_GUEST_EXITS). With CD guest-owned, they were none.
+ */
+TEST_F(iso, cr0_cd_exits)
+{
+	struct hv_test_vm *t = &self->t;
+	long long before, after;
+
+	X86_LOAD(t, cdloop);
+	x86_set_pm32(_metadata, t);
+	before = anon_guest_exits();
+	ASSERT_LE(0, before);
+	x86_run_expect(_metadata, t, HV_EXIT_HLT);
+	after = anon_guest_exits();
+	EXPECT_LE(before + 200, after)
+		TH_LOG("%lld guest exits for 200 changes of CR0.CD",
+		       after - before);
 }
 
 /*
