@@ -125,9 +125,11 @@ static void sx_run(struct __test_metadata *_metadata, struct hv_test_vm *t,
 
 	while (done < count) {
 		struct hv_run *run = t->run;
-		__u8 *data = hv_io_data(run);
+		__u8 *data;
 
 		x86_run_expect(_metadata, t, HV_EXIT_IO);
+		/* io.data_offset is only set by the exit */
+		data = hv_io_data(run);
 		ASSERT_TRUE(run->io.port == SX_PORT && run->io.size == size &&
 			    run->io.direction == (in ? HV_IO_IN : HV_IO_OUT) &&
 			    run->io.count >= 1 &&
@@ -509,8 +511,9 @@ TEST_F(iso, cr0_cd_nw_view)
 }
 
 /*
- * The guest exits of every anonymous VM so far (HV_A_VM_GUEST_EXITS of a
- * generic netlink dump), or -1. Raw netlink: the binary is static.
+ * The guest exits of the only anonymous VM (HV_A_VM_GUEST_EXITS of
+ * HV_CMD_VM_STATS_GET, after a HV_CMD_VM_GET dump finds its name), or -1.
+ * Raw generic netlink: the binary is static.
  */
 static struct nlattr *genl_attr(struct nlmsghdr *nlh, int type)
 {
@@ -526,11 +529,15 @@ static struct nlattr *genl_attr(struct nlmsghdr *nlh, int type)
 	return NULL;
 }
 
-/* One request; calls @cb on each answer until the ack or dump end. */
-static int genl_talk(int fd, __u16 type, __u8 cmd, int flags, const char *name,
-		     void (*cb)(struct nlmsghdr *, void *), void *arg)
+/* One request with an optional string attribute; @cb sees each answer. */
+static int genl_talk(int fd, __u16 type, __u8 cmd, int flags, __u16 attr,
+		     const char *str, void (*cb)(struct nlmsghdr *, void *),
+		     void *arg)
 {
-	static char buf[65536] __attribute__((aligned(4)));
+	static union {
+		char b[65536];
+		struct nlmsghdr h;	/* aligned for the messages */
+	} buf;
 	struct {
 		struct nlmsghdr h;
 		struct genlmsghdr g;
@@ -545,21 +552,22 @@ static int genl_talk(int fd, __u16 type, __u8 cmd, int flags, const char *name,
 	req.h.nlmsg_seq = 1;
 	req.g.cmd = cmd;
 	req.g.version = 1;
-	if (name) {
+	if (str) {
 		struct nlattr *a = (void *)req.attrs;
 
-		a->nla_type = CTRL_ATTR_FAMILY_NAME;
-		a->nla_len = NLA_HDRLEN + strlen(name) + 1;
-		strcpy((char *)a + NLA_HDRLEN, name);
+		a->nla_type = attr;
+		a->nla_len = NLA_HDRLEN + strlen(str) + 1;
+		snprintf((char *)a + NLA_HDRLEN,
+			 sizeof(req.attrs) - NLA_HDRLEN, "%s", str);
 		req.h.nlmsg_len += NLA_ALIGN(a->nla_len);
 	}
 	if (send(fd, &req, req.h.nlmsg_len, 0) < 0)
 		return -errno;
 	for (;;) {
-		len = recv(fd, buf, sizeof(buf), 0);
+		len = recv(fd, buf.b, sizeof(buf.b), 0);
 		if (len < 0)
 			return -errno;
-		for (nlh = (void *)buf; NLMSG_OK(nlh, len);
+		for (nlh = &buf.h; NLMSG_OK(nlh, len);
 		     nlh = NLMSG_NEXT(nlh, len)) {
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
@@ -578,28 +586,40 @@ static void genl_family_cb(struct nlmsghdr *nlh, void *arg)
 		*(__u16 *)arg = *(__u16 *)((char *)a + NLA_HDRLEN);
 }
 
+static void genl_anon_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *a = genl_attr(nlh, HV_A_VM_NAME);
+
+	if (a && genl_attr(nlh, HV_A_VM_ANONYMOUS))
+		snprintf(arg, HV_NAME_MAX + 1, "%s", (char *)a + NLA_HDRLEN);
+}
+
 static void genl_exits_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct nlattr *a = genl_attr(nlh, HV_A_VM_GUEST_EXITS);
 	__u64 v;
 
-	if (!a || !genl_attr(nlh, HV_A_VM_ANONYMOUS))
+	if (!a)
 		return;
 	memcpy(&v, (char *)a + NLA_HDRLEN, sizeof(v));
-	*(long long *)arg += v;
+	*(long long *)arg = v;
 }
 
 static long long anon_guest_exits(void)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	long long exits = 0;
+	char name[HV_NAME_MAX + 1] = "";
+	long long exits = -1;
 	__u16 family = 0;
 
 	if (fd < 0)
 		return -1;
-	if (genl_talk(fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, HV_FAMILY_NAME,
-		      genl_family_cb, &family) || !family ||
-	    genl_talk(fd, family, HV_CMD_VM_GET, NLM_F_DUMP, NULL,
+	if (genl_talk(fd, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0,
+		      CTRL_ATTR_FAMILY_NAME, HV_FAMILY_NAME, genl_family_cb,
+		      &family) || !family ||
+	    genl_talk(fd, family, HV_CMD_VM_GET, NLM_F_DUMP, 0, NULL,
+		      genl_anon_cb, name) || !name[0] ||
+	    genl_talk(fd, family, HV_CMD_VM_STATS_GET, 0, HV_A_VM_NAME, name,
 		      genl_exits_cb, &exits))
 		exits = -1;
 	close(fd);
