@@ -59,7 +59,8 @@ struct hv_sregs {
 	struct hv_dtable gdt, idt;
 	__u64 cr0, cr2, cr3, cr4;
 	__u64 efer;
-	__u64 reserved[8];	/* must be 0 */
+	__u64 cr8;		/* the task priority, 0-15 (CR8 exits: never the host's) */
+	__u64 reserved[7];	/* must be 0 */
 };
 
 /*

@@ -10,6 +10,7 @@
  * Table pages are taken from a small per-vCPU cache filled while sleeping
  * is allowed, because the violation is handled with preemption disabled.
  */
+#include <linux/cpu.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -133,6 +134,23 @@ static void ept_clear_range(u64 *table, int level, u64 base, u64 first,
 			ept_clear_range(__va(table[i] & EPT_ADDR_MASK),
 					level - 1, start, first, last);
 	}
+}
+
+/**
+ * ept_invalidate() - drop what every CPU cached under the VM's EPTP.
+ * @vm: the VM, about to free its EPT tables; VMX still on (vmx_get()).
+ *
+ * Guest-physical and combined mappings are tagged with the EPTP (SDM Vol.
+ * 3C, 29.4.1 "Information That May Be Cached"), and a freed root page is
+ * soon some new VM's root: without this, that VM could use the old VM's
+ * translations, to pages that are no longer its own.
+ */
+void ept_invalidate(struct hv_vm *vm)
+{
+	/* no CPU half way through coming online (VMXON not done yet) */
+	cpus_read_lock();
+	on_each_cpu(ept_flush_ipi, &vm->arch.eptp, 1);
+	cpus_read_unlock();
 }
 
 void hv_arch_mem_unmap(struct hv_vm *vm, u64 gfn, u64 npages)

@@ -12,6 +12,7 @@ struct hv_vcpu;
 
 int ept_init(struct hv_vm *vm);
 void ept_destroy(struct hv_vm *vm);
+void ept_invalidate(struct hv_vm *vm);
 int ept_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
 	    unsigned long generation);
 

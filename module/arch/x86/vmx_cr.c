@@ -27,11 +27,20 @@
 
 #define EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 
+/*
+ * CR0.CD and CR0.NW are hv's too: the guest reads and writes them in the
+ * read shadow, the CPU's CR0 never has them, so a guest cannot turn the
+ * cache of a host CPU off. Guest RAM stays write-back whatever the guest
+ * sets (the EPT memory type ignores PAT, ept.c), as KVM does with EPT and
+ * no non-coherent DMA.
+ */
+#define CR0_SHADOWED	(X86_CR0_CD | X86_CR0_NW)
+
 unsigned long vmx_cr0_host_owned(void)
 {
 	u64 fixed = vmx_config.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
 
-	return fixed | (u32)~vmx_config.cr0_fixed1 | X86_CR0_PG;
+	return fixed | (u32)~vmx_config.cr0_fixed1 | X86_CR0_PG | CR0_SHADOWED;
 }
 
 /*
@@ -111,7 +120,8 @@ void vmx_set_cr0(struct hv_vcpu *vcpu, unsigned long cr0)
 	u64 forced = vmx_config.cr0_fixed0 & ~(u64)(X86_CR0_PE | X86_CR0_PG);
 
 	vmcs_writel(CR0_READ_SHADOW, cr0);
-	vmcs_writel(GUEST_CR0, (cr0 | forced) & vmx_config.cr0_fixed1);
+	vmcs_writel(GUEST_CR0, (cr0 | forced) & vmx_config.cr0_fixed1 &
+		    ~CR0_SHADOWED);
 	vmx_update_long_mode(vmcs_read64(GUEST_IA32_EFER), cr0 & X86_CR0_PG);
 	if (vmx_pae_paging())
 		vmx_load_pdptrs(vcpu);
@@ -177,7 +187,10 @@ static int vmx_mov_to_cr(struct hv_vcpu *vcpu, unsigned int cr,
 		vmx_set_cr4(vcpu, val);
 		break;
 	case 8:
-		vcpu->arch.cr8 = val & 15;
+		/* bits 63:4 are reserved (SDM Vol. 3A, 2.5) */
+		if (val & ~15UL)
+			return vmx_inject_gp(vcpu);
+		vcpu->arch.cr8 = val;
 		break;
 	default:
 		return vmx_exit_internal(vcpu, HV_INTERNAL_EXIT_UNHANDLED);

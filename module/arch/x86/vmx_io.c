@@ -37,14 +37,18 @@ static u64 vmx_addr_mask(void)
 	}
 }
 
-/* How many elements this exit moves, and the register updates for them. */
+/*
+ * How many elements this exit moves. Descending strings (DF = 1) move one
+ * element per exit; ascending REP strings as many whole elements as fit
+ * before the page end. An element that straddles the page end moves alone
+ * (count 1), its bytes split between the two pages (vmx_string_pages()).
+ */
 static u32 vmx_string_count(struct hv_vcpu *vcpu, u64 qual, u64 gva)
 {
 	u64 mask = vmx_addr_mask(), rcx = vcpu->arch.gpr[HV_X86_RCX] & mask;
 	unsigned int size = IO_SIZE(qual);
 	u32 count = 1;
 
-	/* Descending strings (DF = 1) move one element per exit. */
 	if ((qual & IO_REP) && !(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF)) {
 		count = min_t(u64, rcx, IO_DATA_SIZE / size);
 		count = min_t(u32, count,
@@ -52,6 +56,34 @@ static u32 vmx_string_count(struct hv_vcpu *vcpu, u64 qual, u64 gva)
 		count = max_t(u32, count, 1);
 	}
 	return count;
+}
+
+/* Bytes of [@gva, @gva + @bytes) in the page of @gva; the rest is in the next. */
+static unsigned int vmx_string_first_part(u64 gva, unsigned int bytes)
+{
+	return min_t(unsigned int, bytes, PAGE_SIZE - offset_in_page(gva));
+}
+
+/*
+ * An INS destination page: RAM the guest may write, present before the
+ * next entry (where the data is stored and nothing may sleep).
+ * Return: 1 when it is, else what the exit handler returns.
+ */
+static int vmx_ins_page(struct hv_vcpu *vcpu, u64 gva)
+{
+	struct page *page;
+	u64 gfn;
+	u32 flags;
+
+	if (vmx_guest_virt_gfn(vcpu, gva, &gfn))
+		return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+	page = hv_vcpu_gfn_page(vcpu, gfn, &flags);
+	/* INS into MMIO or ROM is not emulated */
+	if (IS_ERR(page) || (flags & HV_MEM_READONLY))
+		return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+	if (!page)
+		return hv_vcpu_need_page(vcpu, gfn);
+	return 1;
 }
 
 static void vmx_string_advance(struct hv_vcpu *vcpu, u64 qual, int index,
@@ -84,23 +116,20 @@ static int vmx_handle_string_io(struct hv_vcpu *vcpu, u64 qual)
 	io->count = count;
 	vcpu->arch.io_bytes = bytes;
 	if (qual & IO_IN) {
-		struct page *page;
-		u64 gfn;
-		u32 flags;
+		unsigned int first = vmx_string_first_part(gva, bytes);
+		int ret;
 
 		/*
 		 * The data is stored on the next entry, where nothing may
-		 * sleep: make sure the destination page exists first. The
-		 * guest then re-executes INS and exits again.
+		 * sleep: make sure the destination pages (two when the
+		 * element straddles a page end) exist first. Otherwise the
+		 * guest re-executes INS and exits again.
 		 */
-		if (vmx_guest_virt_gfn(vcpu, gva, &gfn))
-			return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
-		page = hv_vcpu_gfn_page(vcpu, gfn, &flags);
-		/* INS into MMIO or ROM is not emulated */
-		if (IS_ERR(page) || (flags & HV_MEM_READONLY))
-			return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
-		if (!page)
-			return hv_vcpu_need_page(vcpu, gfn);
+		ret = vmx_ins_page(vcpu, gva);
+		if (ret == 1 && first < bytes)
+			ret = vmx_ins_page(vcpu, gva + first);
+		if (ret != 1)
+			return ret;
 		/* data arrives from user space: stored on the next entry */
 		vcpu->arch.string_gva = gva;
 		vcpu->arch.pending = VMX_PENDING_IO_IN_STRING;
@@ -163,12 +192,23 @@ void vmx_complete_io_in(struct hv_vcpu *vcpu)
 	}
 }
 
-/* INS: copy the data user space supplied into guest memory at ES:RDI. */
+/*
+ * INS: copy the data user space supplied into guest memory at ES:RDI, a
+ * page at a time (vmx_write_guest_virt() writes within one page): an
+ * element that straddles a page end goes on at the start of the next
+ * guest-linear page, wherever the guest maps that.
+ */
 void vmx_complete_io_in_string(struct hv_vcpu *vcpu)
 {
-	if (vmx_write_guest_virt(vcpu, vcpu->arch.string_gva,
-				 (u8 *)vcpu->run + IO_DATA_OFFSET,
-				 vcpu->arch.io_bytes))
+	u64 gva = vcpu->arch.string_gva;
+	unsigned int bytes = vcpu->arch.io_bytes;
+	unsigned int first = vmx_string_first_part(gva, bytes);
+	const u8 *data = (u8 *)vcpu->run + IO_DATA_OFFSET;
+
+	if (vmx_write_guest_virt(vcpu, gva, data, first) ||
+	    (first < bytes &&
+	     vmx_write_guest_virt(vcpu, gva + first, data + first,
+				  bytes - first)))
 		/* only if the VMM rewrote the guest's page tables meanwhile */
 		pr_debug("hv: INS data dropped: destination no longer mapped\n");
 }

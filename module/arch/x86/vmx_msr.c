@@ -129,12 +129,30 @@ static int vmx_set_swapped_msr(struct hv_vcpu *vcpu, u32 index, u64 *slot,
 	if (index != MSR_TSC_AUX && index != MSR_STAR &&
 	    index != MSR_SYSCALL_MASK && !vmx_canonical(val))
 		return -EINVAL;
-	if (index == MSR_TSC_AUX && val >> 32)
+	/* TSC_AUX and SFMASK have bits 63:32 reserved (WRMSR: #GP) */
+	if ((index == MSR_TSC_AUX || index == MSR_SYSCALL_MASK) && val >> 32)
 		return -EINVAL;
 	*slot = val;
 	if (vcpu->arch.guest_msrs_loaded)
 		wrmsrl(index, val);
 	return 0;
+}
+
+/*
+ * The read-only views (APIC base, MISC_ENABLE, MTRRcap, MCG_CAP,
+ * MCG_STATUS, the microcode revision): a write of exactly the value the
+ * MSR reads is accepted, so a VMM can save and restore every MSR; any
+ * other value is refused (HV_SET_MSRS stops there, a guest's WRMSR gets
+ * #GP).
+ */
+static int vmx_set_read_only_msr(struct hv_vcpu *vcpu, u32 index, u64 val)
+{
+	u64 cur;
+	int err = vmx_get_msr(vcpu, index, &cur);
+
+	if (err)
+		return err;
+	return val == cur ? 0 : -EINVAL;
 }
 
 /**
@@ -195,13 +213,8 @@ int vmx_set_msr(struct hv_vcpu *vcpu, u32 index, u64 val)
 			return -EINVAL;
 		vcpu->arch.mtrr_def_type = val;
 		break;
-	case MSR_IA32_APICBASE:
-	case MSR_IA32_MISC_ENABLE:
-	case MSR_IA32_MCG_STATUS:
-	case MSR_IA32_UCODE_REV:
-		break;	/* accepted and ignored, as firmware leaves them */
 	default:
-		return -ENOENT;
+		return vmx_set_read_only_msr(vcpu, index, val);
 	}
 	return 0;
 }

@@ -72,7 +72,15 @@ static int vmx_adjust_all(bool true_ctls)
 	return vmx_adjust(pin_msr, PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
 			  PIN_BASED_VIRTUAL_NMIS | PIN_BASED_VMX_PREEMPTION_TIMER,
 			  0, "pin-based", &c->pin) ?:
+	       /*
+		* CR8 exits both ways: without them (and without the TPR
+		* shadow) a 64-bit guest's MOV to CR8 reaches the host CPU's
+		* local APIC TPR (SDM Vol. 3C, 26.3 and 30.1.1), and a TPR
+		* of 15 masks every host interrupt.
+		*/
 	       vmx_adjust(pri_msr, CPU_BASED_HLT_EXITING |
+			  CPU_BASED_CR8_LOAD_EXITING |
+			  CPU_BASED_CR8_STORE_EXITING |
 			  CPU_BASED_UNCOND_IO_EXITING |
 			  CPU_BASED_MWAIT_EXITING | CPU_BASED_MONITOR_EXITING |
 			  CPU_BASED_RDPMC_EXITING | CPU_BASED_MOV_DR_EXITING |

@@ -30,6 +30,19 @@ static void vmx_unload(void)
 	preempt_enable();
 }
 
+/*
+ * The registers the VMM sets win over an answer to the last exit still to
+ * be applied (IN or MMIO read data, a hypercall's result, INS data): the
+ * vCPU resumes exactly at what was set, and a cancelled INS writes no
+ * guest memory. Until then HV_GET_REGS shows the registers as the exiting
+ * instruction leaves them (RIP after it; RDI and RCX advanced for INS)
+ * but without the result. See Documentation/x86.rst.
+ */
+static void vmx_cancel_pending(struct hv_vcpu *vcpu)
+{
+	vcpu->arch.pending = VMX_PENDING_NONE;
+}
+
 static long vmx_ioctl_get_regs(struct file *filp, void *arg)
 {
 	struct hv_vcpu *vcpu = filp->private_data;
@@ -53,6 +66,7 @@ static long vmx_ioctl_set_regs(struct file *filp, void *arg)
 	    (regs->rflags & RFLAGS_RESERVED_ZERO))
 		return -EINVAL;
 	memcpy(vcpu->arch.gpr, regs->gpr, sizeof(regs->gpr));
+	vmx_cancel_pending(vcpu);
 	vmx_load(vcpu);
 	vmcs_writel(GUEST_RSP, regs->gpr[HV_X86_RSP]);
 	vmcs_writel(GUEST_RIP, regs->rip);
@@ -112,6 +126,7 @@ static long vmx_ioctl_get_sregs(struct file *filp, void *arg)
 	sregs->efer = vmcs_read64(GUEST_IA32_EFER);
 	vmx_unload();
 	sregs->cr2 = vcpu->arch.cr2;
+	sregs->cr8 = vcpu->arch.cr8;
 	return 0;
 }
 
@@ -122,7 +137,8 @@ static int vmx_check_sregs(const struct hv_sregs *sregs)
 	bool lme = sregs->efer & EFER_LME, pg = sregs->cr0 & X86_CR0_PG;
 	int i;
 
-	if (!hv_is_zero(sregs->reserved, sizeof(sregs->reserved)))
+	if (!hv_is_zero(sregs->reserved, sizeof(sregs->reserved)) ||
+	    sregs->cr8 > 15)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(vmx_sregs_order); i++) {
 		const struct hv_segment *s = vmx_sregs_seg(&copy, i);
@@ -152,6 +168,7 @@ static long vmx_ioctl_set_sregs(struct file *filp, void *arg)
 	err = vmx_check_sregs(sregs);
 	if (err)
 		return err;
+	vmx_cancel_pending(vcpu);
 	vmx_load(vcpu);
 	for (i = 0; i < ARRAY_SIZE(vmx_sregs_order); i++)
 		vmx_set_segment(vmx_sregs_order[i], vmx_sregs_seg(sregs, i));
@@ -165,6 +182,7 @@ static long vmx_ioctl_set_sregs(struct file *filp, void *arg)
 	vmx_set_cr0(vcpu, sregs->cr0);
 	vmx_unload();
 	vcpu->arch.cr2 = sregs->cr2;
+	vcpu->arch.cr8 = sregs->cr8;
 	return 0;
 }
 
@@ -184,10 +202,15 @@ static long vmx_msrs_access(struct file *filp, void *arg, bool set)
 			      sizeof(*e));
 	if (IS_ERR(e))
 		return PTR_ERR(e);
+	/* a reserved field set anywhere refuses the batch before any of it */
+	for (i = 0; i < m->nmsrs; i++) {
+		if (e[i].reserved) {
+			kfree(e);
+			return -EINVAL;
+		}
+	}
 	vmx_load(vcpu);
 	for (i = 0; i < m->nmsrs; i++) {
-		if (e[i].reserved)
-			break;
 		if (set ? vmx_set_msr(vcpu, e[i].index, e[i].data) :
 			  vmx_get_msr(vcpu, e[i].index, &e[i].data))
 			break;

@@ -52,6 +52,8 @@ void hv_arch_vm_destroy(struct hv_vm *vm)
 {
 	if (!vm->arch.ept_root)
 		return;
+	/* INVEPT needs VMX on: before vmx_put() may turn it off */
+	ept_invalidate(vm);
 	vmx_put();
 	ept_destroy(vm);
 }

@@ -253,8 +253,11 @@ static void break_sregs(struct hv_sregs *s, int n)
 				      &s->gs, &s->ss, &s->tr, &s->ldt };
 
 	switch (n) {
-	case 0 ... 7:
+	case 0 ... 6:
 		s->reserved[n] = 1;
+		break;
+	case 7:		/* a task priority above 15 */
+		s->cr8 = 16;
 		break;
 	case 8 ... 15:
 		segs[n - 8]->reserved = 1;

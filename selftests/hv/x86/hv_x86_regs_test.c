@@ -313,10 +313,10 @@ TEST_F(regs, msrs_partial)
 	e[1] = (struct hv_msr_entry){ .index = MSR_PAT,
 				      .data = 0x0000000000000002ULL };
 	EXPECT_EQ(1, msrs_io(t->vcpu_fd, HV_SET_MSRS, e, 3));
-	/* ... and a non-zero reserved field */
+	/* a non-zero reserved field refuses the whole batch (EINVAL) */
 	e[1] = (struct hv_msr_entry){ .index = MSR_SFMASK, .reserved = 1 };
-	EXPECT_EQ(1, msrs_io(t->vcpu_fd, HV_SET_MSRS, e, 3));
-	EXPECT_EQ(1, msrs_io(t->vcpu_fd, HV_GET_MSRS, e, 3));
+	EXPECT_EQ(-EINVAL, msrs_io(t->vcpu_fd, HV_SET_MSRS, e, 3));
+	EXPECT_EQ(-EINVAL, msrs_io(t->vcpu_fd, HV_GET_MSRS, e, 3));
 
 	/* STAR changed, LSTAR, PAT, CSTAR, SFMASK did not */
 	e[0] = (struct hv_msr_entry){ .index = MSR_STAR };
