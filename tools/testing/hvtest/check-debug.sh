@@ -8,6 +8,9 @@
 #      that kernel's build tree
 #   4. a unit test of the log scanner on sanitizer reports
 #   5. each target with run.sh (default: arm64-el2-debug; or the arguments)
+#   6. the self-test -> build/results/debug-harness.tap: a module with a
+#      lock-order inversion, a sleep in atomic context, a leak and a
+#      use-after-free must fail arm64-el2-debug with each report
 #
 # Host results go to build/results/debug-host.tap, targets' to
 # build/results/<target>.tap. Ends with every summary line, the total time
@@ -95,6 +98,55 @@ run_host_tests() {
 	SUMMARIES+=("debug-host: $TAP_PASS passed, $TAP_FAIL failed ($((SECONDS - t0))s)")
 }
 
+# The debug kernel's checkers must fail a run inside a real guest: boot
+# broken-debug/hvtest_sanitizers.ko (a lock-order inversion, a sleep under
+# a spinlock, a leak, a use-after-free) and require each report.
+run_sanitizer_selftest() {
+	local t0=$SECONDS src=$HVTEST_DIR/broken-debug obj=$REPO/build/hvtest/sanitizers-ko
+	local dir=$RESULTS_DIR/debug-selftest art=$REPO/build/hvtest/sanitizers-art
+	local log=$HOST_LOGS/sanitizer-selftest.log tap kdir why="" pat
+	tap_open "$RESULTS_DIR/debug-harness.tap"
+	TAP_FILES+=("$RESULTS_DIR/debug-harness.tap")
+	tap=$dir/debug-selftest.tap
+	rm -rf "$obj" "$dir" "$art"
+	mkdir -p "$obj" "$dir"
+	cp "$src"/Kbuild "$src"/*.c "$obj/"
+	if ! kdir=$("$HVTEST_DIR/debug-kernel.sh" --dir arm64 2>"$log")/build; then
+		why="no debug kernel"
+	elif [[ ! -d $DEBUG_ART ]]; then
+		why="no $DEBUG_ART"
+	elif ! make -C "$kdir" M="$obj" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+		modules >>"$log" 2>&1; then
+		why="building broken-debug/ failed (log: ${log#"$REPO"/})"
+	else
+		# Without the kselftests: only module.load and kmemleak.scan run.
+		cp -a "$DEBUG_ART" "$art"
+		rm -rf "$art/selftests"
+		mkdir "$art/selftests"
+		if T='' "$HVTEST_DIR/run.sh" arm64-el2-debug -T kmemleak.scan \
+			--extra-ko "$obj/hvtest_sanitizers.ko" --artifacts "$art" \
+			--label debug-selftest --results-dir "$dir" >>"$log" 2>&1; then
+			why="the run passed despite the bugs (log: ${log#"$REPO"/})"
+		fi
+	fi
+	if [[ -z $why ]]; then
+		for pat in 'not ok [0-9]* debug-selftest.kernel_log_clean' \
+			'#.*WARNING: possible circular locking dependency detected' \
+			'#.*BUG: sleeping function called from invalid context' \
+			'#.*BUG: KASAN: slab-use-after-free in hvtest_use_after_free' \
+			'not ok [0-9]* debug-selftest.kmemleak.scan'; do
+			grep -q "^$pat" "$tap" || { why="no '$pat' in ${tap#"$REPO"/}"; break; }
+		done
+	fi
+	if [[ -z $why ]]; then
+		tap_result ok debug-harness.detects_sanitizers
+	else
+		tap_result fail debug-harness.detects_sanitizers "$why"
+	fi
+	tap_close
+	SUMMARIES+=("debug-harness: $TAP_PASS passed, $TAP_FAIL failed ($((SECONDS - t0))s)")
+}
+
 run_target() {
 	local target=$1 out
 	TAP_FILES+=("$RESULTS_DIR/$target.tap")
@@ -120,6 +172,7 @@ main() {
 	for t in "${targets[@]}"; do
 		run_target "$t"
 	done
+	run_sanitizer_selftest
 	echo
 	for s in "${SUMMARIES[@]}"; do
 		echo "$s"
