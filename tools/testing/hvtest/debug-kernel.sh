@@ -3,7 +3,8 @@
 # the *-debug targets boot, and print the directory that holds it:
 #   DIR/Image    the kernel QEMU boots (arm64)
 #   DIR/build    its kbuild output tree: KDIR for hv.ko
-#   DIR/time.txt wall and CPU time of the build (/usr/bin/time -v)
+#   DIR/time.txt wall and CPU time of the build (/usr/bin/time -v, one
+#                block per run of make)
 #
 # The kernel is Debian's linux-source-6.12 with the config fragment
 # debug-kernel/ARCH.config merged onto allnoconfig. It is cached under
@@ -33,7 +34,7 @@ say() { echo "debug-kernel: $*" >&2; }
 fatal() { say "error: $*"; exit 1; }
 
 usage() {
-	sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+	sed -n '2,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 	exit "${1:-0}"
 }
 
@@ -97,6 +98,7 @@ if ! flock -n 9; then
 fi
 
 if [[ -f $DIR/done ]]; then
+	say "cached: $DIR"
 	echo "$DIR"
 	exit 0
 fi
@@ -149,7 +151,8 @@ done <"$DIR/$ARCH.config"
 say "config ok ($(grep -c '=y$' "$DIR/build/.config") options =y)"
 
 say "compiling (nice -n $NICE, -j$JOBS; log $DIR/build.log)"
-if ! /usr/bin/time -v -o "$DIR/time.txt" nice -n "$NICE" \
+# -a: a resumed build adds its time to the interrupted one's.
+if ! /usr/bin/time -a -v -o "$DIR/time.txt" nice -n "$NICE" \
 	"${KMAKE[@]}" -j"$JOBS" Image modules >"$DIR/build.log" 2>&1; then
 	tail -n 40 "$DIR/build.log" >&2
 	fatal "kernel build failed (log $DIR/build.log)"
