@@ -11,7 +11,6 @@
  * taint that makes it unreliable (a KASAN report taints with BAD_PAGE), so
  * the lock-order inversion comes first and the use-after-free last.
  */
-#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -37,20 +36,35 @@ static void hvtest_lock_inversion(void)
 	mutex_unlock(&hvtest_lock_b);
 }
 
+/* GFP_KERNEL may sleep: might_alloc() reports it under a spinlock even
+ * when this allocation happens not to sleep (msleep() would only give
+ * "scheduling while atomic", and only when it really schedules).
+ */
 static void hvtest_sleep_in_atomic(void)
 {
+	void *p;
+
 	spin_lock(&hvtest_spin);
-	msleep(20);
+	p = kmalloc(32, GFP_KERNEL);
 	spin_unlock(&hvtest_spin);
+	kfree(p);
 }
 
-/* The only pointer to it is dropped on return: kmemleak reports it. */
+/*
+ * The only pointers to them are dropped: kmemleak reports them. Several,
+ * because a stale copy of a pointer left on a stack that kmemleak scans
+ * hides that object (one object alone went unreported in a trial run).
+ */
 static noinline void hvtest_leak(void)
 {
-	u8 *p = kmalloc(96, GFP_KERNEL);
+	int i;
 
-	if (p)
-		memset(p, 0x5a, 96);
+	for (i = 0; i < 8; i++) {
+		u8 *p = kmalloc(96, GFP_KERNEL);
+
+		if (p)
+			memset(p, 0x5a, 96);
+	}
 }
 
 static noinline void hvtest_use_after_free(void)
