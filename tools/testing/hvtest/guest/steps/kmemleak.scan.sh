@@ -3,11 +3,10 @@
 # *-debug targets) reports no unreferenced object. Any suspected leak fails
 # the step and its report (backtraces of the allocations) goes to the log.
 #
-# kmemleak only reports an object that is older than 5 s (MSECS_MIN_AGE in
-# mm/kmemleak.c) and that one scan found unreferenced: wait past that age,
-# then scan twice, so that a pointer momentarily held in a register or on a
-# stack during the first scan cannot hide a leak, and an object that was
-# only in flight cannot be reported.
+# kmemleak only reports an object older than 5 s (MSECS_MIN_AGE in
+# mm/kmemleak.c) that a scan found unreferenced: wait past that age, then
+# scan twice, so that a stale copy of a pointer that happened to sit on a
+# stack during the first scan does not hide a leak.
 f=/sys/kernel/debug/kmemleak
 [ -e "$f" ] || mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 [ -e "$f" ] || fail "no $f: kernel without CONFIG_DEBUG_KMEMLEAK"
