@@ -67,6 +67,7 @@ help:
 	@echo "make setup         install every Debian package and cache the pinned kernels"
 	@echo "make check         all tests: compile checks, x86-novmx, arm64-el2, x86-vmx"
 	@echo "make check TARGET=arm64-el2 T=hv_dev   one target, tests whose name matches"
+	@echo "make check-debug   arm64-el2 on a KASAN/lockdep/kmemleak kernel (builds it once)"
 	@echo "make demo          boot the x86 VMX emulator and run the hvctl scenario"
 	@echo "make bench         hv and KVM side by side (build/results/bench-{x86-vmx,arm64-el2}.json)"
 	@echo "make bench BENCH=arm64-el2   one of them"
@@ -132,6 +133,12 @@ checkpatch:
 
 check:
 	$(HVTEST)/check.sh
+
+# arm64-el2 on a sanitizer kernel (KASAN, lockdep, kmemleak, ...) built once
+# per machine: not part of "check" (Documentation/reliability.rst says why).
+.PHONY: check-debug
+check-debug:
+	$(HVTEST)/check-debug.sh
 
 # hv and KVM side by side (not a pass/fail test), one target after the
 # other: the emulators would compete for the CPUs.

@@ -86,12 +86,16 @@ load_target() {
 	done
 	WORK=$REPO/build/hvtest/$LABEL
 	SERIAL=$WORK/serial.log
-	ART=${OPT_ART:-$REPO/build/$HVT_ARCH}
+	# HVT_ARTIFACTS, HVT_KERNEL: a target's own artifacts and kernel (the
+	# *-debug targets: debug-kernel.sh), instead of build/<arch> and the
+	# pinned Debian kernel.
+	ART=${OPT_ART:-${HVT_ARTIFACTS:-$REPO/build/$HVT_ARCH}}
 	case $HVT_ARCH in
 	x86_64) VMLINUZ=$VMLINUZ_X86 BUSYBOX=$BUSYBOX_X86 ;;
 	arm64) VMLINUZ=$VMLINUZ_ARM64 BUSYBOX=$BUSYBOX_ARM64 ;;
 	*) fatal "$TARGET.conf: unknown HVT_ARCH '$HVT_ARCH'" ;;
 	esac
+	VMLINUZ=${HVT_KERNEL:-$VMLINUZ}
 	[[ -f $VMLINUZ && -x $BUSYBOX ]] \
 		|| fatal "$VMLINUZ or $BUSYBOX missing: run tools/testing/hvtest/setup.sh"
 }

@@ -21,7 +21,12 @@ PATTERNS=(
 	'Unable to handle kernel' 'general protection fault'
 	'soft lockup' 'hard LOCKUP' 'RCU stall' 'rcu.*detected stall'
 	'blocked for more than [0-9]+ seconds' 'UBSAN:'
-	'Kernel panic' 'Call Trace'
+	'Kernel panic' 'Call Trace' 'Call trace:'
+	# The debug kernel's checkers (the *-debug targets). KASAN, KFENCE,
+	# lockdep and DEBUG_ATOMIC_SLEEP report as "BUG:" or "WARNING:"; SLUB
+	# debugging, lockdep's uninitialised locks and kmemleak do not.
+	'BUG [^ ]+ \((Not tainted|Tainted)' 'INFO: trying to register non-static key'
+	'ODEBUG:' 'new suspected memory leak' 'Disabling lock debugging'
 )
 
 # A warning's report is a few dozen lines: never skip more than this, so that
