@@ -29,7 +29,7 @@ set -euo pipefail
 # The targets of "make check", in the order of the summary: NAME LANE.
 # Lane 1 holds the longest target (x86-vmx, ~800 s alone); lane 2 the host
 # checks and everything else, as long as its sum stays below lane 1's
-# (README.md, "Time"). Adding a target is adding its line.
+# (README.md, "Time of make check"). Adding a target is adding its line.
 TARGETS="
 x86-novmx    2
 arm64-el2    2
