@@ -343,6 +343,25 @@ emu_cpu() {
 	fi
 }
 
+# note_progress: append the guest's new progress lines (HVTEST-BEGIN,
+# -STEP, -RUN, -END) to $TIMES with the wall-clock and emulator CPU seconds
+# since the start, to within the 0.5 s of a poll: where a run's time goes.
+# (Guest uptime does not tell: a 1-CPU Bochs guest skips its idle time.)
+# A line still being written waits for the next poll, except at the end.
+TIMES_SEEN=0
+note_progress() {
+	local n
+	[[ ${1:-} == final || -z $(tail -c 1 "$SERIAL") ]] || return 0
+	n=$(grep -acE 'HVTEST-(BEGIN|STEP:|RUN:|END)' "$SERIAL" || true)
+	((n > TIMES_SEEN)) || return 0
+	grep -aoE 'HVTEST-(BEGIN|STEP:|RUN:|END).*' "$SERIAL" | tr -d '\r' |
+		tail -n +$((TIMES_SEEN + 1)) | head -n $((n - TIMES_SEEN)) |
+		while IFS= read -r l; do
+			printf '%6d %6d  %s\n' $((SECONDS - RUN_T0)) "$EMU_CPU" "${l%% (uptime*}"
+		done >>"$TIMES"
+	TIMES_SEEN=$n
+}
+
 # Waits for the emulator while watching the console. Sets OUTCOME:
 #   finished HVTEST-END seen (the guest finished)
 #   panic    the kernel panicked
@@ -369,6 +388,7 @@ monitor() {
 			OUTCOME=timeout
 			break
 		fi
+		note_progress
 		if [[ -z $end_at && $(count HVTEST-END) -gt 0 ]]; then
 			end_at=$SECONDS
 			OUTCOME=finished
@@ -402,6 +422,7 @@ monitor() {
 		sleep 0.5
 	done
 	stop_emulator
+	note_progress final
 	[[ $OUTCOME == exited && $(count HVTEST-END) -gt 0 ]] && OUTCOME=finished
 	[[ $OUTCOME == exited && $(count 'Kernel panic - not syncing') -gt 0 ]] && OUTCOME=panic
 	return 0
@@ -530,6 +551,8 @@ main() {
 	lock_work_dir
 	t0=$SECONDS
 	RUN_T0=$t0
+	TIMES=$OUT_DIR/$LABEL.times
+	printf '# wall_s cpu_s  progress line (run.sh %s)\n' "$LABEL" >"$TIMES"
 	rm -f "$SERIAL"
 	: >"$SERIAL"
 	build_initramfs
