@@ -5,7 +5,8 @@
 #                    FILTER (or matches it, when it has * ? or [); default: $T
 #   --extra-ko PATH  also put PATH in the initramfs and insmod it before the
 #                    steps (repeatable)
-#   --timeout S      wall-clock limit in seconds (default: the target's)
+#   --timeout S      limit on the emulator's CPU time, in seconds (default:
+#                    the target's; 4x as much wall-clock time at most)
 #   --cpus N         guest CPUs (default: the target's)
 #   --mem MB         guest memory (default: the target's)
 #   --demo           run guest/demo.sh (if present) instead of the steps and
@@ -25,7 +26,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {
-	sed -n '2,22s/^# \{0,1\}//p' "$0"
+	sed -n '2,23s/^# \{0,1\}//p' "$0"
 	local c names=()
 	for c in "$HVTEST_DIR"/targets/*.conf; do
 		c=${c##*/}
@@ -157,6 +158,21 @@ warn_if_dynamic() {
 	fi
 }
 
+# build_drain: the guest's static hvtest-drain for $HVT_ARCH (built here,
+# not by "make artifacts": it belongs to the harness, not to hv), rebuilt
+# when its source changes. Sets DRAIN.
+build_drain() {
+	local src=$HVTEST_DIR/guest/tools/hvtest-drain.c cc=x86_64-linux-gnu-gcc
+	DRAIN=$REPO/build/hvtest/tools/$HVT_ARCH/hvtest-drain
+	[[ $HVT_ARCH == arm64 ]] && cc=aarch64-linux-gnu-gcc
+	[[ -x $DRAIN && $DRAIN -nt $src ]] && return 0
+	mkdir -p "${DRAIN%/*}"
+	# (two runs may build it at once: each writes its own file first)
+	"$cc" -static -O2 -Wall -Wextra -Werror -o "$DRAIN.$$" "$src" ||
+		fatal "building ${src#"$REPO"/} with $cc failed"
+	mv "$DRAIN.$$" "$DRAIN"
+}
+
 build_initramfs() {
 	local root=$WORK/root ko
 	rm -rf "$root"
@@ -164,6 +180,8 @@ build_initramfs() {
 	cp "$BUSYBOX" "$root/bin/busybox"
 	ln -s busybox "$root/bin/sh"
 	install -m 755 "$HVTEST_DIR/guest/init" "$root/init"
+	build_drain
+	cp "$DRAIN" "$root/hv/hvtest-drain"
 	cp "$HVTEST_DIR/guest/lib.sh" "$HVTEST_DIR/guest/bench.lib.sh" "$root/hvtest/"
 	cp "$HVTEST_DIR"/guest/steps/*.sh "$root/hvtest/steps/"
 	[[ -f $HVTEST_DIR/guest/demo.sh ]] && cp "$HVTEST_DIR/guest/demo.sh" "$root/hvtest/"
@@ -314,26 +332,75 @@ count() {
 	grep -acF -- "$1" "$SERIAL" 2>/dev/null || true
 }
 
+# emu_cpu: sets EMU_CPU to the CPU seconds the emulator has used so far
+# (user + system, all its threads); keeps the last value once it is gone. The limits below count this,
+# not wall-clock time: an emulator sharing the host with other work gets
+# less CPU per second but needs the same CPU for the same guest work.
+CLK_TCK=$(getconf CLK_TCK)
+EMU_CPU=0
+emu_cpu() {
+	local stat f
+	if stat=$(cat "/proc/$EMU_PID/stat" 2>/dev/null); then
+		# after "(comm) ", utime and stime are the 12th and 13th fields
+		read -ra f <<<"${stat##*) }"
+		EMU_CPU=$(((f[11] + f[12]) / CLK_TCK))
+	fi
+}
+
+# note_progress: append the guest's new progress lines (HVTEST-BEGIN,
+# -STEP, -RUN, -END) to $TIMES with the wall-clock and emulator CPU seconds
+# since the start, to within the 0.5 s of a poll: where a run's time goes.
+# (Guest uptime does not tell: a 1-CPU Bochs guest skips its idle time.)
+# A line still being written waits for the next poll, except at the end.
+TIMES_SEEN=0
+note_progress() {
+	local n
+	[[ ${1:-} == final || -z $(tail -c 1 "$SERIAL") ]] || return 0
+	n=$(grep -acE 'HVTEST-(BEGIN|STEP:|RUN:|END)' "$SERIAL" || true)
+	((n > TIMES_SEEN)) || return 0
+	grep -aoE 'HVTEST-(BEGIN|STEP:|RUN:|END).*' "$SERIAL" | tr -d '\r' |
+		tail -n +$((TIMES_SEEN + 1)) | head -n $((n - TIMES_SEEN)) |
+		while IFS= read -r l; do
+			printf '%6d %6d  %s\n' $((SECONDS - RUN_T0)) "$EMU_CPU" "${l%% (uptime*}"
+		done >>"$TIMES"
+	TIMES_SEEN=$n
+}
+
 # Waits for the emulator while watching the console. Sets OUTCOME:
 #   finished HVTEST-END seen (the guest finished)
 #   panic    the kernel panicked
 #   reboot   the guest started over (Bochs reboots instead of exiting)
-#   timeout  the wall-clock limit passed
+#   timeout  the emulator used HVT_TIMEOUT s of CPU, or the wall-clock
+#            backstop passed
 #   exited   the emulator ended without any of the above
 # A panic or reboot ends the run at once rather than at the time limit.
+#
+# Load: HVT_TIMEOUT counts the emulator's CPU time. Bochs never idles (with
+# clock sync=none it runs instructions flat out), so its CPU time measures
+# guest progress whatever else the host runs. QEMU idles with the guest, so
+# a hung idle QEMU guest is caught by the wall-clock backstop,
+# WALL_FACTOR x HVT_TIMEOUT: a run still passes while it gets 1/WALL_FACTOR
+# of a host CPU on average.
+WALL_FACTOR=4
 monitor() {
-	local start=$SECONDS end_at='' panic_at='' size=0 quiet_since=$SECONDS new
+	local start=$SECONDS end_at='' panic_at='' panic_wall='' size=0 quiet_since=0 new cpu
 	OUTCOME=exited
 	while kill -0 "$EMU_PID" 2>/dev/null; do
-		if ((SECONDS - start >= HVT_TIMEOUT)); then
+		emu_cpu
+		cpu=$EMU_CPU
+		if ((cpu >= HVT_TIMEOUT || SECONDS - start >= WALL_FACTOR * HVT_TIMEOUT)); then
 			OUTCOME=timeout
 			break
 		fi
+		note_progress
 		if [[ -z $end_at && $(count HVTEST-END) -gt 0 ]]; then
 			end_at=$SECONDS
 			OUTCOME=finished
 		fi
-		# The guest powers off right after HVTEST-END; do not wait forever.
+		# Every result is in once HVTEST-END is: the run is complete. The
+		# guest powers off right after it, once its UART is empty; give it
+		# 30 s to do so (only the kernel's power-off messages may still
+		# come, no result depends on them), then stop the emulator.
 		[[ -n $end_at ]] && ((SECONDS - end_at > 30)) && break
 		if [[ $(count HVTEST-BEGIN) -gt 1 || $(count 'ISOLINUX ') -gt 1 ]]; then
 			# (after HVTEST-END the results are complete all the same)
@@ -341,19 +408,25 @@ monitor() {
 			break
 		fi
 		if [[ -z $panic_at && $(count 'Kernel panic - not syncing') -gt 0 ]]; then
-			panic_at=$SECONDS
+			panic_at=$cpu
+			panic_wall=$SECONDS
 			OUTCOME=panic
 		fi
 		# After a panic, let its report reach the log: stop once the
-		# console has been quiet for 3 s (Bochs prints slowly).
+		# console has been quiet for 3 s of emulator CPU (Bochs prints
+		# slowly; with panic=-1 the guest reboots after the report, which
+		# the ISOLINUX check above sees first) or after 30 s of it (120 s
+		# of wall-clock time at most: a failure is reported either way).
 		new=$(stat -c %s "$SERIAL")
-		[[ $new != "$size" ]] && { size=$new; quiet_since=$SECONDS; }
-		if [[ -n $panic_at ]] && ((SECONDS - quiet_since >= 3 || SECONDS - panic_at >= 30)); then
+		[[ $new != "$size" ]] && { size=$new; quiet_since=$cpu; }
+		if [[ -n $panic_at ]] && ((cpu - quiet_since >= 3 || cpu - panic_at >= 30 ||
+			SECONDS - panic_wall >= 120)); then
 			break
 		fi
 		sleep 0.5
 	done
 	stop_emulator
+	note_progress final
 	[[ $OUTCOME == exited && $(count HVTEST-END) -gt 0 ]] && OUTCOME=finished
 	[[ $OUTCOME == exited && $(count 'Kernel panic - not syncing') -gt 0 ]] && OUTCOME=panic
 	return 0
@@ -426,7 +499,8 @@ report_boot() {
 	local log=$1
 	case $OUTCOME in
 	finished) tap_result ok "$LABEL.boot_completed" ;;
-	timeout) tap_result fail "$LABEL.boot_completed" "timeout after ${HVT_TIMEOUT}s" ;;
+	timeout) tap_result fail "$LABEL.boot_completed" \
+		"timeout: the emulator used ${EMU_CPU}s of CPU in $((SECONDS - RUN_T0))s (limit ${HVT_TIMEOUT}s of CPU, $((WALL_FACTOR * HVT_TIMEOUT))s wall)" ;;
 	panic) tap_result fail "$LABEL.boot_completed" "kernel panic" ;;
 	reboot) tap_result fail "$LABEL.boot_completed" "the guest rebooted" ;;
 	*) tap_result fail "$LABEL.boot_completed" "emulator exited before HVTEST-END$(emulator_note)" ;;
@@ -480,12 +554,15 @@ main() {
 	mkdir -p "$WORK" "$OUT_DIR"
 	lock_work_dir
 	t0=$SECONDS
+	RUN_T0=$t0
+	TIMES=$OUT_DIR/$LABEL.times
+	printf '# wall_s cpu_s  progress line (run.sh %s)\n' "$LABEL" >"$TIMES"
 	rm -f "$SERIAL"
 	: >"$SERIAL"
 	build_initramfs
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
-	say "$LABEL: booting ($HVT_EMULATOR, $HVT_CPUS cpu, ${HVT_MEM_MB} MB, limit ${HVT_TIMEOUT}s${FILTER:+, filter $FILTER})"
+	say "$LABEL: booting ($HVT_EMULATOR, $HVT_CPUS cpu, ${HVT_MEM_MB} MB, limit ${HVT_TIMEOUT}s of CPU${FILTER:+, filter $FILTER})"
 	case $HVT_EMULATOR in
 	bochs) start_bochs ;;
 	qemu-x86) start_qemu_x86 ;;
@@ -497,6 +574,7 @@ main() {
 		TAIL_PID=$!
 	fi
 	monitor
+	say "$LABEL: the emulator used $EMU_CPU s of CPU in $((SECONDS - t0)) s"
 	cleanup
 	log=$OUT_DIR/$LABEL.log
 	# Without CRs and the firmware's terminal escapes, for people and grep.

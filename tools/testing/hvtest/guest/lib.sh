@@ -126,8 +126,52 @@ tap_cases() {
 	' "$1"
 }
 
+# ksft_cases BINARY: the binary's case names, one per line, as its TAP
+# results name them (FIXTURE[.VARIANT].TEST). "BINARY -l" (kselftest_harness.h)
+# lists them without running anything, on stderr, exiting 4: per fixture, a
+# table of three columns, the fixture name (padded to 20) on its first row,
+# its variants (padded to 25) and its tests side by side; every variant runs
+# every test. Names have no spaces, so an empty column is only padding.
+ksft_cases() {
+	timeout -s KILL "$HVT_KSFT_TIMEOUT" "$1" -l 2>&1 >/dev/null </dev/null | awk '
+	function flush(  i, j) {
+		if (fixture == "")
+			return
+		if (nv == 0) { nv = 1; variant[1] = "" }
+		for (i = 1; i <= nv; i++)
+			for (j = 1; j <= nt; j++)
+				print fixture (variant[i] == "" ? "" : "." variant[i]) "." test[j]
+		fixture = ""; nv = 0; nt = 0
+	}
+	/^# FIXTURE/ { next }
+	/^-----/ { flush(); next }
+	{
+		w = 20
+		if (substr($0, 1, 1) != " ") {
+			flush()
+			fixture = $1
+			if (length(fixture) > w) w = length(fixture)
+		}
+		rest = substr($0, w + 2)
+		if (rest != "" && substr(rest, 1, 1) != " ") {
+			split(rest, word, " ")
+			variant[++nv] = word[1]
+			t = word[2]
+		} else {
+			t = rest
+			gsub(/^ +| +$/, "", t)
+		}
+		if (t != "") test[++nt] = t
+	}
+	END { flush() }'
+}
+
 # run_kselftest BINARY: run one kselftest binary and report each of its cases
 # as BINARY.CASE, then BINARY itself (exit status, plan complete).
+# The filter selects what runs: a binary whose name passes it runs whole;
+# otherwise only its cases that pass it run (one "-r CASE" each), and a
+# binary with none is not started at all. Every binary in /hv/selftests
+# uses kselftest_harness.h (the only way to list cases without running them).
 run_kselftest() {
 	bin=$1
 	name=${bin##*/}
@@ -136,26 +180,17 @@ run_kselftest() {
 	summary=$HVT_STATE/$name.summary
 	args=
 
-	# An exact case name ("bin.fixture.test") is handed to the harness so
-	# that only that case runs; anything else runs the binary whole and
-	# the results are filtered.
-	if [ -n "$HVT_FILTER" ] && ! hvt_match "$name"; then
-		case $HVT_FILTER in
-		*[*?[]*) ;;
-		"$name".?*) args="-r ${HVT_FILTER#"$name".}" ;;
-		esac
+	if ! hvt_match "$name"; then
+		for c in $(ksft_cases "$bin"); do
+			hvt_match "$name.$c" && args="$args -r $c"
+		done
+		[ -n "$args" ] || return 0
 	fi
 
-	# shellcheck disable=SC2086 # $args is "-r NAME" or nothing
+	# shellcheck disable=SC2086 # $args is "-r CASE" words or nothing
 	ksft_exec "$bin" "$out" $args
 	st=$?
 	tap_cases "$out" "$cases" "$summary"
-	if [ -n "$args" ] && [ "$(cut -d' ' -f3 "$summary")" = 0 ]; then
-		# No case has that exact name: the filter is a substring.
-		ksft_exec "$bin" "$out"
-		st=$?
-		tap_cases "$out" "$cases" "$summary"
-	fi
 	read -r plan have_plan seen bail <"$summary"
 
 	# Report the selected cases, with their count first so that the host
