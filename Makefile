@@ -110,14 +110,14 @@ compile-check:
 	@rm -rf $(call kmod_dir,$(KDIR),-w1)
 	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR),-w1),W=1) 2>&1 | \
 		tee $(call kmod_dir,$(KDIR),-w1).log
-	@! grep -E 'warning:|error:|ERROR:' $(call kmod_dir,$(KDIR),-w1).log || \
+	@! grep -E 'warning:|error:|ERROR:|\*\*\*' $(call kmod_dir,$(KDIR),-w1).log || \
 		{ echo "compile-check: warnings with $(KDIR)" >&2; exit 1; }
 
 sparse:
 	@rm -rf $(call kmod_dir,$(KDIR),-sparse)
 	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR),-sparse),C=2) 2>&1 | \
 		tee $(call kmod_dir,$(KDIR),-sparse).log
-	@! grep -E 'warning:|error:|ERROR:' $(call kmod_dir,$(KDIR),-sparse).log || \
+	@! grep -E 'warning:|error:|ERROR:|\*\*\*' $(call kmod_dir,$(KDIR),-sparse).log || \
 		{ echo "sparse: warnings with $(KDIR)" >&2; exit 1; }
 
 CHECKPATCH = $(call pinned,CHECKPATCH)

@@ -38,6 +38,7 @@ arm64-kvm    2
 arm64-nvhe   2
 x86-vmx      1
 x86-vmx-smp  2
+x86-vmx-xsave 2
 "
 HOST_LOGS=$RESULTS_DIR/host
 declare -A ARTIFACTS_OK=()
@@ -135,6 +136,8 @@ host_checks() {
 	host_test sparse make -C "$REPO" sparse || true
 	host_test checkpatch make -C "$REPO" checkpatch || true
 	host_test insn_decode_test run_insn_decode_test || true
+	host_test api_doc "$HVTEST_DIR/api-doc-check.sh" || true
+	host_test api_doc.self_test "$HVTEST_DIR/api-doc-check.sh" --self-test || true
 	host_test scan_log.flags_warning scan_log_flags_warning || true
 	host_test scan_log.passes_clean scan_log_passes_clean || true
 	host_test scan_log.allowlist scan_log_allowlist || true
