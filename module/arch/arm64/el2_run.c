@@ -21,6 +21,7 @@
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
+#include <asm/cpufeature.h>
 #include <asm/daifflags.h>
 #include <asm/kvm_arm.h>
 #include <asm/neon.h>
@@ -244,6 +245,13 @@ static int el2_run_inner(struct hv_vcpu *vcpu)
 		/* CPU quota and run control (the run loop acts) */
 		leave = hv_vcpu_account(vcpu);
 		ret = el2_handle_exit(vcpu);
+		/*
+		 * The host kernel, which just ran the exit handler, must
+		 * run with PAN (see el2_enter_exit()): checked after every
+		 * exit, whatever PSTATE.PAN the guest had.
+		 */
+		WARN_ON_ONCE(system_uses_hw_pan() &&
+			     !(read_sysreg_s(SYS_PSTATE_PAN) & PSR_PAN_BIT));
 	} while (ret > 0 && !leave && !need_resched() &&
 		 !signal_pending(current) && !local_softirq_pending());
 	return ret;

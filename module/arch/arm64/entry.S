@@ -5,7 +5,9 @@
  * Every system register, trap and decision is in C (el2_run.c).
  */
 #include <linux/linkage.h>
+#include <asm/alternative.h>
 #include <asm/assembler.h>
+#include <asm/sysreg.h>
 
 /* Offsets in struct el2_gprs (arch_types.h), checked in el2_vm.c. */
 #define GPRS_X(n)	((n) * 8)
@@ -79,6 +81,13 @@ SYM_FUNC_END(__el2_guest_enter)
  * above them, @gprs; x1 holds the exit code.
  */
 SYM_CODE_START_LOCAL(__el2_guest_exit)
+	/*
+	 * With HCR_EL2.TGE clear, taking the exit left PSTATE.PAN as the
+	 * guest had it (ARM ARM D1.4.4: only an exception to EL1, or to EL2
+	 * with {E2H, TGE} = {1, 1}, sets it from SCTLR_ELx.SPAN). The host
+	 * kernel runs with PAN: set it before any host code runs.
+	 */
+	ALTERNATIVE(nop, SET_PSTATE_PAN(1), ARM64_HAS_PAN, CONFIG_ARM64_PAN)
 	ldr	x0, [sp, #16]
 	stp	x2, x3, [x0, #GPRS_X(2)]
 	stp	x4, x5, [x0, #GPRS_X(4)]
