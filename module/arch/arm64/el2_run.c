@@ -265,12 +265,20 @@ void hv_arch_vcpu_run_end(struct hv_vcpu *vcpu)
 {
 }
 
-/* A powered-off vCPU waits for CPU_ON; then the answer user space gave. */
+/*
+ * A powered-off vCPU waits for CPU_ON; then the answer user space gave.
+ * request_interrupt_window is refused: without an interrupt controller
+ * hv has no exit for "PSTATE.I just cleared" (the guest unmasks IRQs
+ * without trapping), so the request could not be honoured.
+ */
 int hv_arch_vcpu_prepare(struct hv_vcpu *vcpu)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
-	int ret = el2_power_wait(vcpu);
+	int ret;
 
+	if (READ_ONCE(vcpu->run->request_interrupt_window))
+		return -EINVAL;
+	ret = el2_power_wait(vcpu);
 	if (ret)
 		return ret;
 	switch (arch->pending) {
