@@ -32,13 +32,22 @@
 #include "el2.h"
 #include "el2_sysreg.h"
 
-/* MDCR_EL2: trap the guest's PMU and debug register accesses. */
-#define EL2_MDCR_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
-			 MDCR_EL2_TDOSA | MDCR_EL2_TDRA)
+/*
+ * MDCR_EL2 for a guest (ARM ARM D19.3.16): the guest's PMU, statistical
+ * profiling, trace filter and debug register accesses trap (TPM, TPMCR,
+ * TPMS, TTRF, TDA, TDOSA, TDRA); the profiling and trace buffers are EL2's
+ * (E2PB = E2TB = 0: EL1 accesses trap); TDE clear. Of the host's value
+ * only how its PMU counters are split and counted at EL2 stays (HPMN,
+ * HPME, HPMD).
+ */
+#define EL2_MDCR_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TPMS | \
+			 MDCR_EL2_TTRF | MDCR_EL2_TDA | MDCR_EL2_TDOSA | \
+			 MDCR_EL2_TDRA)
+#define EL2_MDCR_HOST_KEEP (MDCR_EL2_HPMN_MASK | MDCR_EL2_HPME | MDCR_EL2_HPMD)
 
 /* EL2 registers of the host while one of our guests runs on this CPU. */
 struct el2_host_state {
-	u64 hcr, vbar, cptr, mdcr, cnthctl;
+	u64 hcr, vbar, cptr, mdcr, cnthctl, mdscr;
 };
 
 static DEFINE_PER_CPU(struct el2_host_state, el2_host);
@@ -181,7 +190,18 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	host->cnthctl = read_sysreg(cnthctl_el2);
 
 	write_sysreg(el2_guest_cptr(), cpacr_el1);
-	write_sysreg(host->mdcr | EL2_MDCR_TRAPS, mdcr_el2);
+	write_sysreg((host->mdcr & EL2_MDCR_HOST_KEEP) | EL2_MDCR_TRAPS,
+		     mdcr_el2);
+	/*
+	 * MDSCR_EL1 is not switched by E2H: the host's (MDE, KDE, SS, set
+	 * for a perf or ptrace breakpoint of the VMM, or by kgdb) would arm
+	 * the host's breakpoints and watchpoints on the guest's EL1&0 and
+	 * route their exceptions to the guest's EL1 (MDCR_EL2.TDE is 0).
+	 * The guest has no debug (TDA traps its MDSCR_EL1): 0 while it runs.
+	 */
+	host->mdscr = read_sysreg(mdscr_el1);
+	if (host->mdscr)
+		write_sysreg(0, mdscr_el1);
 	write_sysreg((host->cnthctl | EL2_CNTHCTL_EL1PCTEN) &
 		     ~EL2_CNTHCTL_EL1PTEN, cnthctl_el2);
 	write_sysreg(el2_config.vtcr, vtcr_el2);
@@ -225,6 +245,8 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
 	write_sysreg(host->cnthctl, cnthctl_el2);
 	write_sysreg(host->mdcr, mdcr_el2);
+	if (host->mdscr)
+		write_sysreg(host->mdscr, mdscr_el1);
 	write_sysreg(host->cptr, cpacr_el1);
 	isb();
 
@@ -247,7 +269,7 @@ static int el2_run_inner(struct hv_vcpu *vcpu)
 		ret = el2_handle_exit(vcpu);
 		/*
 		 * The host kernel, which just ran the exit handler, must
-		 * run with PAN (see el2_enter_exit()): checked after every
+		 * run with PAN (set in entry.S): checked after every
 		 * exit, whatever PSTATE.PAN the guest had.
 		 */
 		WARN_ON_ONCE(system_uses_hw_pan() &&
