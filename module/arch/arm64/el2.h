@@ -47,11 +47,15 @@ int el2_probe_config(void);
 #define EL2_EXIT_IRQ		1
 #define EL2_EXIT_FIQ		2
 #define EL2_EXIT_SERROR		3
+/* Set by el2_enter_exit(): the exit's fault could not be read, resume. */
+#define EL2_EXIT_RETRY		4
 
 /* entry.S */
 u64 __el2_guest_enter(struct el2_gprs *gprs);
 void __el2_fpsimd_save(struct el2_fpsimd *fp);
 void __el2_fpsimd_load(const struct el2_fpsimd *fp);
+u64 __el2_at_s1e1r(u64 va);
+u64 __el2_serror_flush(void);
 extern char __el2_vectors[];
 
 /* The exception-level-2 panic path for exceptions our vectors must not get. */

@@ -23,6 +23,7 @@
 #include <linux/sched/signal.h>
 #include <asm/cpufeature.h>
 #include <asm/daifflags.h>
+#include <asm/exception.h>
 #include <asm/kvm_arm.h>
 #include <asm/neon.h>
 #include <asm/sysreg.h>
@@ -160,19 +161,58 @@ static bool el2_fault_needs_at(u64 esr)
 
 /*
  * The IPA of a permission fault, in HPFAR_EL2's layout: AT S1E1R of FAR,
- * with the guest's registers and HCR_EL2 in place. PAR_EL1 is the guest's.
+ * with the guest's registers, HCR_EL2 and our vectors still in place (the
+ * AT is guarded: see __el2_at_s1e1r). PAR_EL1 is the guest's.
+ *
+ * Return: false when the guest's stage 1 no longer translates FAR (another
+ * vCPU changed its tables, or the walk took an external abort): the guest
+ * then runs the instruction again, and faults again if it must.
  */
-static u64 el2_fault_ipa_at(u64 far)
+static bool el2_fault_ipa_at(u64 far, u64 *hpfar)
 {
 	u64 par, guest_par;
 
 	guest_par = read_sysreg_par();
-	par = el2_at_s1e1r(far);
+	par = __el2_at_s1e1r(far);
 	write_sysreg(guest_par, par_el1);
 	if (par & SYS_PAR_EL1_F)
-		return read_sysreg(hpfar_el2);
+		return false;
 	/* HPFAR_EL2.FIPA holds IPA[47:12] in bits 43:4 */
-	return ((par & GENMASK_ULL(47, 12)) >> 8);
+	*hpfar = (par & GENMASK_ULL(47, 12)) >> 8;
+	return true;
+}
+
+/*
+ * An SError the guest caused may still be pending when it exits: it must
+ * be reported as the guest's, never be taken by the host (whose handler
+ * panics) once SError is unmasked. With FEAT_RAS the ESB at our vector's
+ * entry deferred it into DISR_EL1. Without, DSB SY lets in-flight accesses
+ * complete, ISR_EL1.A shows a pending SError (ARM ARM D1.7), and
+ * __el2_serror_flush takes it while our vectors are in place. Called with
+ * DAIF masked, after ESR/ELR/SPSR/FAR were read (the flush overwrites
+ * them).
+ */
+static void el2_sync_serror(struct el2_exit_info *e)
+{
+	u64 esr;
+
+	if (cpus_have_final_cap(ARM64_HAS_RAS_EXTN)) {
+		u64 disr = read_sysreg_s(SYS_DISR_EL1);
+
+		if (likely(!disr))
+			return;
+		write_sysreg_s(0, SYS_DISR_EL1);
+		esr = disr_to_esr(disr);
+	} else {
+		dsb(sy);
+		isb();
+		if (likely(!(read_sysreg(isr_el1) & ISR_EL1_A)) ||
+		    !__el2_serror_flush())
+			return;
+		esr = read_sysreg(esr_el2);
+	}
+	e->code = EL2_EXIT_SERROR;
+	e->esr = esr;
 }
 
 /* One guest entry and exit. DAIF stays masked so nothing runs in between. */
@@ -216,29 +256,26 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 
 	e->code = __el2_guest_enter(&arch->gprs);
 
-	/* the host's traps and vectors first, before anything else can run */
-	write_sysreg(host->hcr, hcr_el2);
-	write_sysreg(host->vbar, vbar_el2);
-	isb();
+	/*
+	 * Still the guest's HCR_EL2 and our vectors (entry.S set PAN): read
+	 * the syndrome before anything can overwrite it, attribute a pending
+	 * SError to the guest, translate a permission fault's address with
+	 * the guest's stage 1. Only then the host's traps and vectors.
+	 */
 	arch->pc = read_sysreg(elr_el2);
 	arch->pstate = read_sysreg(spsr_el2);
 	e->esr = read_sysreg(esr_el2);
 	e->far = read_sysreg(far_el2);
 	e->hpfar = 0;
-	if (e->code == EL2_EXIT_SYNC && el2_fault_needs_at(e->esr)) {
-		/*
-		 * AT needs the guest's regime: HCR_EL2 as the guest had it.
-		 * Only this rare fault pays for the two context switches;
-		 * HVCs, traps, translation faults (first touch, MMIO) do not.
-		 */
-		write_sysreg(arch->hcr, hcr_el2);
-		isb();
-		e->hpfar = el2_fault_ipa_at(e->far);
-		write_sysreg(host->hcr, hcr_el2);
-		isb();
-	} else if (e->code == EL2_EXIT_SYNC && el2_is_guest_abort(e->esr)) {
+	if (e->code == EL2_EXIT_SYNC && el2_is_guest_abort(e->esr))
 		e->hpfar = read_sysreg(hpfar_el2);
-	}
+	el2_sync_serror(e);
+	if (e->code == EL2_EXIT_SYNC && el2_fault_needs_at(e->esr) &&
+	    !el2_fault_ipa_at(e->far, &e->hpfar))
+		e->code = EL2_EXIT_RETRY;
+	write_sysreg(host->hcr, hcr_el2);
+	write_sysreg(host->vbar, vbar_el2);
+	isb();
 	/* the guest's timer must not interrupt the host: stop it */
 	arch->sys.cntv_ctl = read_sysreg_s(SYS_CNTV_CTL_EL02);
 	arch->sys.cntv_cval = read_sysreg_s(SYS_CNTV_CVAL_EL02);
