@@ -147,7 +147,7 @@ int hv_arch_probe(void)
 		pr_err("KVM owns EL2 on this host; boot with kvm-arm.mode=none to use hv\n");
 		return -EBUSY;
 	}
-	return el2_probe_config();
+	return el2_probe_config() ?: el2_spectre_init();
 }
 
 const char *hv_arch_name(void)

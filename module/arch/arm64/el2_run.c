@@ -250,7 +250,7 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	write_sysreg_s(arch->sys.cntv_ctl, SYS_CNTV_CTL_EL02);
 	write_sysreg(arch->pc, elr_el2);
 	write_sysreg(arch->pstate, spsr_el2);
-	write_sysreg(__el2_vectors, vbar_el2);
+	write_sysreg(el2_vectors, vbar_el2);
 	write_sysreg(arch->hcr, hcr_el2);
 	isb();
 

@@ -9,7 +9,10 @@
 #include <linux/linkage.h>
 #include <asm/alternative.h>
 #include <asm/assembler.h>
+#include <linux/arm-smccc.h>
 #include <asm/sysreg.h>
+
+#include "el2_mitigation.h"
 
 /* Offsets in struct el2_gprs (arch_types.h), checked in el2_vm.c. */
 #define GPRS_X(n)	((n) * 8)
@@ -124,16 +127,46 @@ SYM_CODE_START_LOCAL(__el2_guest_exit)
 SYM_CODE_END(__el2_guest_exit)
 
 /*
- * An exit from the guest (lower EL, AArch64): save x0/x1, pass the code.
- * ESB first (hint #16, a NOP without FEAT_RAS):
+ * The branch-predictor sequence an exit runs before any indirect branch of
+ * the host (el2_spectre.c chooses; EL2_MITIGATION_* in el2.h). x0 and x1
+ * are saved already; the SMCCC calls may also clobber x2 and x3.
+ */
+.macro el2_exit_mitigation kind
+	.if \kind == EL2_MITIGATION_CLEARBHB
+	hint	#22			/* CLRBHB */
+	isb
+	.elseif \kind == EL2_MITIGATION_LOOP
+	/* k taken branches overwrite the branch history (k >= the CPU's) */
+	mov	x0, #EL2_BHB_LOOP_K
+2:	b	3f
+3:	subs	x0, x0, #1
+	b.ne	2b
+	dsb	nsh
+	isb
+	.elseif \kind == EL2_MITIGATION_WA3 || \kind == EL2_MITIGATION_WA1
+	stp	x2, x3, [sp, #-16]!
+	.if \kind == EL2_MITIGATION_WA3
+	mov_q	x0, ARM_SMCCC_ARCH_WORKAROUND_3
+	.else
+	mov_q	x0, ARM_SMCCC_ARCH_WORKAROUND_1
+	.endif
+	smc	#0
+	ldp	x2, x3, [sp], #16
+	.endif
+.endm
+
+/*
+ * An exit from the guest (lower EL, AArch64): save x0/x1, run the
+ * mitigation, pass the code. ESB first (hint #16, a NOP without FEAT_RAS):
  * PSTATE.A is masked on exception entry, so an SError the guest left
  * pending is deferred into DISR_EL1 here (ARM ARM D1.7.2) and
  * el2_enter_exit() attributes it to the guest.
  */
-.macro el2_exit_vector code
+.macro el2_exit_vector code, kind
 	.align 7
 	hint	#16
 	stp	x0, x1, [sp, #-16]!
+	el2_exit_mitigation \kind
 	mov	x1, #\code
 	b	__el2_guest_exit
 .endm
@@ -199,14 +232,15 @@ SYM_CODE_START_LOCAL(__el2_bad_exception)
 	b	el2_unexpected_exception
 SYM_CODE_END(__el2_bad_exception)
 
-/**
- * __el2_vectors - VBAR_EL2 while a guest runs (ARM ARM D1.3.2, "Exception
- * vectors"): lower-EL AArch64 entries exit to the host, the current-EL
- * SP_ELx synchronous and SError entries take hv's two expected EL2
- * exceptions, the others panic.
+/*
+ * A vector table for VBAR_EL2 while a guest runs (ARM ARM D1.3.2,
+ * "Exception vectors"): lower-EL AArch64 entries exit to the host, the
+ * current-EL SP_ELx synchronous and SError entries take hv's two expected
+ * EL2 exceptions, the others panic. One table per exit mitigation.
  */
+.macro el2_vector_table name, kind
 	.align 11
-SYM_CODE_START(__el2_vectors)
+SYM_CODE_START(\name)
 	el2_bad_vector			/* current EL, SP_EL0 */
 	el2_bad_vector
 	el2_bad_vector
@@ -215,15 +249,22 @@ SYM_CODE_START(__el2_vectors)
 	el2_bad_vector
 	el2_bad_vector
 	el2_serror_vector
-	el2_exit_vector EXIT_SYNC	/* lower EL, AArch64 */
-	el2_exit_vector EXIT_IRQ
-	el2_exit_vector EXIT_FIQ
-	el2_exit_vector EXIT_SERROR
+	el2_exit_vector EXIT_SYNC, \kind	/* lower EL, AArch64 */
+	el2_exit_vector EXIT_IRQ, \kind
+	el2_exit_vector EXIT_FIQ, \kind
+	el2_exit_vector EXIT_SERROR, \kind
 	el2_bad_vector			/* lower EL, AArch32 */
 	el2_bad_vector
 	el2_bad_vector
 	el2_bad_vector
-SYM_CODE_END(__el2_vectors)
+SYM_CODE_END(\name)
+.endm
+
+	el2_vector_table __el2_vectors, EL2_MITIGATION_NONE
+	el2_vector_table __el2_vectors_clearbhb, EL2_MITIGATION_CLEARBHB
+	el2_vector_table __el2_vectors_loop, EL2_MITIGATION_LOOP
+	el2_vector_table __el2_vectors_wa3, EL2_MITIGATION_WA3
+	el2_vector_table __el2_vectors_wa1, EL2_MITIGATION_WA1
 
 /**
  * __el2_at_s1e1r - AT S1E1R of a guest VA, guarded.
