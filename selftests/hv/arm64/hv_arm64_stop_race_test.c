@@ -5,11 +5,14 @@
  * (hv_arch_vm_wake(), for the ones PSCI keeps off) while closing a vCPU
  * file frees it: the wake must never touch a freed vCPU. A use after free
  * there corrupts the slab or spins on a freed lock; the harness sees the
- * oops, the lockup or the hang. Raw netlink, as in hv_genl_test.c.
+ * oops, the lockup or the hang (most surely with slub_debug=P, which
+ * poisons freed objects). Raw netlink, as in hv_genl_test.c.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
@@ -21,6 +24,8 @@
 #define RACE_VCPUS	32
 #define RACE_ROUNDS	300
 #define RACE_NAME	"t-stop-race"
+#define RACE_SWEEP_US	2000	/* the closes start up to this much later */
+#define RACE_SWEEP_STEPS 100
 
 struct nl {
 	int fd;
@@ -123,9 +128,38 @@ struct race {
 	int stop_ret;
 };
 
+/* Busy-wait @us microseconds (no sleep: the other thread is running). */
+static void spin_us(long us)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000000 +
+		 (t.tv_nsec - t0.tv_nsec) / 1000 < us);
+}
+
+/*
+ * Each side on its own CPU when there are two: on one CPU the stop (which
+ * holds a spinlock, preemption off) and the closes would never overlap.
+ */
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 static void *stop_thread(void *arg)
 {
 	struct race *r = arg;
+
+	pin_to_cpu(0);
 
 	__atomic_add_fetch(&r->go, 1, __ATOMIC_ACQ_REL);
 	while (__atomic_load_n(&r->go, __ATOMIC_ACQUIRE) < 2)
@@ -170,6 +204,7 @@ TEST_F(race, forced_stop_against_vcpu_close)
 	int dev = hv_open_dev(), vm, vcpu[RACE_VCPUS], round, i;
 	struct hv_mem_region reg = { .size = 1 << 20 };
 
+	pin_to_cpu(1);
 	for (round = 0; round < RACE_ROUNDS; round++) {
 		struct race r = { .nl = &self->nl };
 		pthread_t th;
@@ -188,7 +223,14 @@ TEST_F(race, forced_stop_against_vcpu_close)
 		__atomic_add_fetch(&r.go, 1, __ATOMIC_ACQ_REL);
 		while (__atomic_load_n(&r.go, __ATOMIC_ACQUIRE) < 2)
 			;
-		/* from the top: the wake walks the slots upwards */
+		/*
+		 * The closes start 0 to RACE_SWEEP_US later than the stop,
+		 * a different offset each round, so that some rounds free
+		 * vCPUs while the stop's wake walks the slots (from the
+		 * top: the wake walks them upwards).
+		 */
+		spin_us((round % RACE_SWEEP_STEPS) * RACE_SWEEP_US /
+			RACE_SWEEP_STEPS);
 		for (i = RACE_VCPUS - 1; i >= 0; i--)
 			ASSERT_EQ(0, close(vcpu[i]));
 		ASSERT_EQ(0, pthread_join(th, NULL));
