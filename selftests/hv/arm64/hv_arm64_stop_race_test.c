@@ -65,7 +65,10 @@ static void msg_put(struct msg *m, int type, const void *data, int len)
 			    NLA_ALIGN(a->nla_len);
 }
 
-/* Sends @m, reads until its ack; the family id from a GETFAMILY reply. */
+/*
+ * Sends @m, reads until its ack; the family id from a GETFAMILY reply (not
+ * from an hv reply: HV_A_VM_ID has the same number as CTRL_ATTR_FAMILY_ID).
+ */
 static int nl_talk(struct nl *nl, struct msg *m)
 {
 	char buf[8192];
@@ -88,6 +91,9 @@ static int nl_talk(struct nl *nl, struct msg *m)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+			/* only the controller's reply names the family */
+			if (nlh->nlmsg_type != GENL_ID_CTRL)
+				continue;
 			a = (struct nlattr *)((char *)NLMSG_DATA(nlh) +
 					      GENL_HDRLEN);
 			alen = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
@@ -201,7 +207,7 @@ TEST_F(race, forced_stop_against_vcpu_close)
 {
 	struct hv_power off = { .state = HV_ARM64_POWER_OFF };
 	struct hv_vm_attach at = { .name = RACE_NAME };
-	int dev = hv_open_dev(), vm, vcpu[RACE_VCPUS], round, i;
+	int dev = hv_open_dev(), vm, vm2, vcpu[RACE_VCPUS], round, i;
 	struct hv_mem_region reg = { .size = 1 << 20 };
 
 	pin_to_cpu(1);
@@ -236,6 +242,14 @@ TEST_F(race, forced_stop_against_vcpu_close)
 		ASSERT_EQ(0, pthread_join(th, NULL));
 		ASSERT_EQ(0, r.stop_ret) TH_LOG("round %d: forced stop: %s",
 						round, strerror(-r.stop_ret));
+		/*
+		 * The stop was forced: the definition let go of the VM and
+		 * can start again while the old VM file is still open.
+		 */
+		vm2 = __hv_ioctl(dev, HV_ATTACH_VM, &at);
+		ASSERT_LE(0, vm2) TH_LOG("round %d: attach after the stop: %s",
+					 round, strerror(-vm2));
+		close(vm2);
 		close(vm);
 		ASSERT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, 0));
 	}
