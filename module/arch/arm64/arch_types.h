@@ -81,6 +81,7 @@ struct hv_arch_vcpu {
 	u8 mmio_len;
 	bool mmio_sign_extend;
 	bool mmio_64bit;
+	bool mmio_be;		/* the guest's data accesses are big-endian */
 
 	/* PSCI: under vm->arch.power_lock */
 	enum el2_power power;

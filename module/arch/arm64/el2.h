@@ -8,6 +8,8 @@
 #include <linux/types.h>
 #include <asm/kvm_arm.h>
 
+#include "el2_mitigation.h"
+
 struct el2_fpsimd;
 struct el2_gprs;
 struct hv_vm;
@@ -47,12 +49,17 @@ int el2_probe_config(void);
 #define EL2_EXIT_IRQ		1
 #define EL2_EXIT_FIQ		2
 #define EL2_EXIT_SERROR		3
+/* Set by el2_enter_exit(): the exit's fault could not be read, resume. */
+#define EL2_EXIT_RETRY		4
 
 /* entry.S */
 u64 __el2_guest_enter(struct el2_gprs *gprs);
 void __el2_fpsimd_save(struct el2_fpsimd *fp);
 void __el2_fpsimd_load(const struct el2_fpsimd *fp);
-extern char __el2_vectors[];
+u64 __el2_at_s1e1r(u64 va);
+u64 __el2_serror_flush(void);
+extern char __el2_vectors[], __el2_vectors_clearbhb[], __el2_vectors_loop[];
+extern char __el2_vectors_wa3[], __el2_vectors_wa1[];
 
 /* The exception-level-2 panic path for exceptions our vectors must not get. */
 void el2_unexpected_exception(u64 esr, u64 elr, u64 spsr);
@@ -94,5 +101,9 @@ int el2_handle_sys64(struct hv_vcpu *vcpu);
 bool el2_is_psci_call(u64 fid);
 int el2_handle_psci(struct hv_vcpu *vcpu);
 int el2_power_wait(struct hv_vcpu *vcpu);
+
+/* el2_spectre.c: VBAR_EL2 while a guest runs, set once at load */
+extern void *el2_vectors;
+int el2_spectre_init(void);
 
 #endif /* HV_ARM64_EL2_H */

@@ -132,7 +132,10 @@ static int handle_wfx(struct hv_vcpu *vcpu)
 /* ESR_ELx.EC is 6 bits (ARM ARM D19.2.45) */
 #define EL2_NR_EC	64
 
-/* A host interrupt made the guest exit: it was taken when IRQs came on. */
+/*
+ * A host interrupt made the guest exit (it was taken when IRQs came on),
+ * or the exit's fault address could not be read: run the guest again.
+ */
 static int handle_resume(struct hv_vcpu *vcpu)
 {
 	return 1;
@@ -165,11 +168,16 @@ int el2_handle_exit(struct hv_vcpu *vcpu)
 	switch (e->code) {
 	case EL2_EXIT_IRQ:
 	case EL2_EXIT_FIQ:
+	case EL2_EXIT_RETRY:
 		return handle_resume(vcpu);
 	case EL2_EXIT_SYNC:
 		break;
 	default:
-		/* an SError from the guest: nothing sane to resume */
+		/*
+		 * An SError the guest caused, taken at its exit or found
+		 * pending there (el2_sync_serror()): the VM stops, the VMM
+		 * sees ESR (EC 0x2f, SError) in internal.data[0].
+		 */
 		return handle_unknown(vcpu);
 	}
 	ec = ESR_ELx_EC(e->esr);

@@ -5,10 +5,13 @@
  * syndrome the CPU gives (ARM ARM D19.2.45, ISS encoding for a Data Abort:
  * ISV, SAS, SSE, SRT, SF, WnR). hv does not decode instructions: an access
  * without a valid syndrome (ISV = 0: load/store pair, writeback, SIMD...)
- * is reported as HV_INTERNAL_EMULATION, not guessed.
+ * is reported as HV_INTERNAL_EMULATION, not guessed. hv_run.mmio.data is in
+ * memory byte order whatever the guest's endianness.
  */
 #include <linux/mm.h>
+#include <linux/swab.h>
 #include <asm/esr.h>
+#include <asm/sysreg.h>
 
 #include "hv_core.h"
 #include "el2.h"
@@ -16,6 +19,35 @@
 static u64 el2_fault_gpa(const struct el2_exit_info *e)
 {
 	return ((e->hpfar & HPFAR_MASK) << 8) | (e->far & ~PAGE_MASK);
+}
+
+/*
+ * Is the guest's data access big-endian? SCTLR_EL1.E0E at EL0, SCTLR_EL1.EE
+ * at EL1 (ARM ARM D19.2.118); instruction fetches are always little-endian.
+ * Called from the exit path, with the guest's SCTLR_EL1 live in the CPU.
+ */
+static bool el2_guest_data_be(struct hv_vcpu *vcpu)
+{
+	u64 sctlr = read_sysreg_s(SYS_SCTLR_EL12);
+
+	if ((vcpu->arch.pstate & PSR_MODE_MASK) == PSR_MODE_EL0t)
+		return sctlr & SCTLR_EL1_E0E;
+	return sctlr & SCTLR_ELx_EE;
+}
+
+/* Reverse the @len low bytes of @v (a big-endian guest's register). */
+static u64 el2_mmio_swab(u64 v, unsigned int len)
+{
+	switch (len) {
+	case 2:
+		return swab16(v);
+	case 4:
+		return swab32(v);
+	case 8:
+		return swab64(v);
+	default:
+		return v;
+	}
 }
 
 static int el2_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
@@ -35,17 +67,26 @@ static int el2_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
 	mmio->len = len;
 	mmio->is_write = !!(esr & ESR_ELx_WNR);
 	memset(mmio->data, 0, sizeof(mmio->data));
+	/*
+	 * mmio.data holds the bytes in memory order (data[i] is the byte at
+	 * phys_addr + i): the register's low bytes little-endian, swapped
+	 * first when the guest's data accesses are big-endian.
+	 */
 	if (mmio->is_write) {
 		u64 value = el2_get_reg(vcpu, rt);
+		__le64 data;
 
-		/* little-endian data, the access size's low bytes */
-		memcpy(mmio->data, &value, len);
+		if (el2_guest_data_be(vcpu))
+			value = el2_mmio_swab(value, len);
+		data = cpu_to_le64(value);
+		memcpy(mmio->data, &data, len);
 	} else {
 		arch->pending = EL2_PENDING_MMIO_READ;
 		arch->mmio_rt = rt;
 		arch->mmio_len = len;
 		arch->mmio_sign_extend = !!(esr & ESR_ELx_SSE);
 		arch->mmio_64bit = !!(esr & ESR_ELx_SF);
+		arch->mmio_be = el2_guest_data_be(vcpu);
 	}
 	el2_skip_instruction(vcpu);
 	return 0;
@@ -53,17 +94,22 @@ static int el2_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
 
 /**
  * el2_complete_mmio_read() - put the data user space supplied for an MMIO
- * read into the target register: sign-extended from the access size when
- * the load was a signed one (SSE), to 32 bits for a W register (SF = 0).
+ * read into the target register: bytes in memory order, swapped for a
+ * big-endian guest, sign-extended from the access size when the load was
+ * a signed one (SSE), to 32 bits for a W register (SF = 0).
  * @vcpu: the vCPU, not running.
  */
 void el2_complete_mmio_read(struct hv_vcpu *vcpu)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
 	unsigned int bits = arch->mmio_len * 8;
-	u64 value = 0;
+	__le64 data = 0;
+	u64 value;
 
-	memcpy(&value, vcpu->run->mmio.data, arch->mmio_len);
+	memcpy(&data, vcpu->run->mmio.data, arch->mmio_len);
+	value = le64_to_cpu(data);
+	if (arch->mmio_be)
+		value = el2_mmio_swab(value, arch->mmio_len);
 	if (bits < 64 && arch->mmio_sign_extend)
 		value = (u64)sign_extend64(value, bits - 1);
 	if (!arch->mmio_64bit)

@@ -6,6 +6,9 @@
 #define pr_fmt(fmt) "hv: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
 #include <asm/cpufeature.h>
 #include <asm/kvm_arm.h>
 #include <asm/virt.h>
@@ -75,22 +78,52 @@ int el2_probe_config(void)
 }
 
 /*
- * KVM creates its debugfs directory "kvm" in kvm_init(), which runs only
- * when KVM takes EL2; with kvm-arm.mode=none it never runs. No KVM symbol
- * that says so is exported to modules, so this is the observable trace.
+ * Does KVM own EL2? No KVM symbol that says so is exported to modules.
+ * KVM's kvm_init() runs only when KVM took EL2 (never with
+ * kvm-arm.mode=none) and creates two observable things: the debugfs
+ * directory "kvm" and the misc device /dev/kvm (minor KVM_MINOR). debugfs
+ * may be off (debugfs=off), so without it the misc minor decides:
+ * registering it fails with EBUSY exactly when KVM holds it. That probe
+ * device exists only between its registration and its removal here (its
+ * uevents may be seen); it has no open method.
+ *
+ * Return: 1 when KVM is active, 0 when not, or -errno.
  */
-static bool el2_kvm_is_active(void)
-{
-	struct dentry *kvm_dir = debugfs_lookup("kvm", NULL);
+static const struct file_operations el2_kvm_probe_fops = {
+	.owner = THIS_MODULE,
+};
 
-	if (IS_ERR_OR_NULL(kvm_dir))
-		return false;
-	dput(kvm_dir);
-	return true;
+static struct miscdevice el2_kvm_probe = {
+	.minor = KVM_MINOR,
+	.name = "hv-kvm-probe",
+	.fops = &el2_kvm_probe_fops,
+};
+
+static int el2_kvm_is_active(void)
+{
+	struct dentry *kvm_dir;
+	int err;
+
+	if (debugfs_initialized()) {
+		kvm_dir = debugfs_lookup("kvm", NULL);
+		if (!IS_ERR_OR_NULL(kvm_dir)) {
+			dput(kvm_dir);
+			return 1;
+		}
+	}
+	err = misc_register(&el2_kvm_probe);
+	if (err == -EBUSY)
+		return 1;
+	if (err)
+		return err;
+	misc_deregister(&el2_kvm_probe);
+	return 0;
 }
 
 int hv_arch_probe(void)
 {
+	int ret;
+
 	/*
 	 * With VHE (ARMv8.1) the host kernel itself runs at EL2, so hv can
 	 * enter guests without installing a separate EL2 world. At EL1 the
@@ -107,11 +140,14 @@ int hv_arch_probe(void)
 	 * own guests with no coordination: TLB entries of one hypervisor's
 	 * guest could then be used by the other's. Refuse rather than share.
 	 */
-	if (el2_kvm_is_active()) {
+	ret = el2_kvm_is_active();
+	if (ret < 0)
+		return ret;
+	if (ret) {
 		pr_err("KVM owns EL2 on this host; boot with kvm-arm.mode=none to use hv\n");
 		return -EBUSY;
 	}
-	return el2_probe_config();
+	return el2_probe_config() ?: el2_spectre_init();
 }
 
 const char *hv_arch_name(void)

@@ -190,17 +190,25 @@ int el2_handle_psci(struct hv_vcpu *vcpu)
 	return 1;
 }
 
-/* A forced stop: powered-off vCPUs wake to report it (hv_arch.h). */
+/*
+ * A forced stop: powered-off vCPUs wake to report it (hv_arch.h). The
+ * caller holds only the registry's lock, not vm->lock, so a vCPU file may
+ * be closing meanwhile: hv_vcpu_release() clears the slot, then
+ * hv_arch_vcpu_destroy() takes power_lock before the vCPU is freed. Under
+ * power_lock a vCPU found in its slot therefore lives until we let go.
+ */
 void hv_arch_vm_wake(struct hv_vm *vm)
 {
 	int i;
 
+	spin_lock(&vm->arch.power_lock);
 	for (i = 0; i < HV_MAX_VCPUS; i++) {
 		struct hv_vcpu *v = READ_ONCE(vm->vcpus[i]);
 
 		if (v)
 			wake_up_interruptible(&v->arch.power_wq);
 	}
+	spin_unlock(&vm->arch.power_lock);
 }
 
 /**

@@ -21,7 +21,9 @@
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
+#include <asm/cpufeature.h>
 #include <asm/daifflags.h>
+#include <asm/exception.h>
 #include <asm/kvm_arm.h>
 #include <asm/neon.h>
 #include <asm/sysreg.h>
@@ -31,13 +33,22 @@
 #include "el2.h"
 #include "el2_sysreg.h"
 
-/* MDCR_EL2: trap the guest's PMU and debug register accesses. */
-#define EL2_MDCR_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TDA | \
-			 MDCR_EL2_TDOSA | MDCR_EL2_TDRA)
+/*
+ * MDCR_EL2 for a guest (ARM ARM D19.3.16): the guest's PMU, statistical
+ * profiling, trace filter and debug register accesses trap (TPM, TPMCR,
+ * TPMS, TTRF, TDA, TDOSA, TDRA); the profiling and trace buffers are EL2's
+ * (E2PB = E2TB = 0: EL1 accesses trap); TDE clear. Of the host's value
+ * only how its PMU counters are split and counted at EL2 stays (HPMN,
+ * HPME, HPMD).
+ */
+#define EL2_MDCR_TRAPS	(MDCR_EL2_TPM | MDCR_EL2_TPMCR | MDCR_EL2_TPMS | \
+			 MDCR_EL2_TTRF | MDCR_EL2_TDA | MDCR_EL2_TDOSA | \
+			 MDCR_EL2_TDRA)
+#define EL2_MDCR_HOST_KEEP (MDCR_EL2_HPMN_MASK | MDCR_EL2_HPME | MDCR_EL2_HPMD)
 
 /* EL2 registers of the host while one of our guests runs on this CPU. */
 struct el2_host_state {
-	u64 hcr, vbar, cptr, mdcr, cnthctl;
+	u64 hcr, vbar, cptr, mdcr, cnthctl, mdscr;
 };
 
 static DEFINE_PER_CPU(struct el2_host_state, el2_host);
@@ -150,19 +161,58 @@ static bool el2_fault_needs_at(u64 esr)
 
 /*
  * The IPA of a permission fault, in HPFAR_EL2's layout: AT S1E1R of FAR,
- * with the guest's registers and HCR_EL2 in place. PAR_EL1 is the guest's.
+ * with the guest's registers, HCR_EL2 and our vectors still in place (the
+ * AT is guarded: see __el2_at_s1e1r). PAR_EL1 is the guest's.
+ *
+ * Return: false when the guest's stage 1 no longer translates FAR (another
+ * vCPU changed its tables, or the walk took an external abort): the guest
+ * then runs the instruction again, and faults again if it must.
  */
-static u64 el2_fault_ipa_at(u64 far)
+static bool el2_fault_ipa_at(u64 far, u64 *hpfar)
 {
 	u64 par, guest_par;
 
 	guest_par = read_sysreg_par();
-	par = el2_at_s1e1r(far);
+	par = __el2_at_s1e1r(far);
 	write_sysreg(guest_par, par_el1);
 	if (par & SYS_PAR_EL1_F)
-		return read_sysreg(hpfar_el2);
+		return false;
 	/* HPFAR_EL2.FIPA holds IPA[47:12] in bits 43:4 */
-	return ((par & GENMASK_ULL(47, 12)) >> 8);
+	*hpfar = (par & GENMASK_ULL(47, 12)) >> 8;
+	return true;
+}
+
+/*
+ * An SError the guest caused may still be pending when it exits: it must
+ * be reported as the guest's, never be taken by the host (whose handler
+ * panics) once SError is unmasked. With FEAT_RAS the ESB at our vector's
+ * entry deferred it into DISR_EL1. Without, DSB SY lets in-flight accesses
+ * complete, ISR_EL1.A shows a pending SError (ARM ARM D1.7), and
+ * __el2_serror_flush takes it while our vectors are in place. Called with
+ * DAIF masked, after ESR/ELR/SPSR/FAR were read (the flush overwrites
+ * them).
+ */
+static void el2_sync_serror(struct el2_exit_info *e)
+{
+	u64 esr;
+
+	if (cpus_have_final_cap(ARM64_HAS_RAS_EXTN)) {
+		u64 disr = read_sysreg_s(SYS_DISR_EL1);
+
+		if (likely(!disr))
+			return;
+		write_sysreg_s(0, SYS_DISR_EL1);
+		esr = disr_to_esr(disr);
+	} else {
+		dsb(sy);
+		isb();
+		if (likely(!(read_sysreg(isr_el1) & ISR_EL1_A)) ||
+		    !__el2_serror_flush())
+			return;
+		esr = read_sysreg(esr_el2);
+	}
+	e->code = EL2_EXIT_SERROR;
+	e->esr = esr;
 }
 
 /* One guest entry and exit. DAIF stays masked so nothing runs in between. */
@@ -180,7 +230,18 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	host->cnthctl = read_sysreg(cnthctl_el2);
 
 	write_sysreg(el2_guest_cptr(), cpacr_el1);
-	write_sysreg(host->mdcr | EL2_MDCR_TRAPS, mdcr_el2);
+	write_sysreg((host->mdcr & EL2_MDCR_HOST_KEEP) | EL2_MDCR_TRAPS,
+		     mdcr_el2);
+	/*
+	 * MDSCR_EL1 is not switched by E2H: the host's (MDE, KDE, SS, set
+	 * for a perf or ptrace breakpoint of the VMM, or by kgdb) would arm
+	 * the host's breakpoints and watchpoints on the guest's EL1&0 and
+	 * route their exceptions to the guest's EL1 (MDCR_EL2.TDE is 0).
+	 * The guest has no debug (TDA traps its MDSCR_EL1): 0 while it runs.
+	 */
+	host->mdscr = read_sysreg(mdscr_el1);
+	if (host->mdscr)
+		write_sysreg(0, mdscr_el1);
 	write_sysreg((host->cnthctl | EL2_CNTHCTL_EL1PCTEN) &
 		     ~EL2_CNTHCTL_EL1PTEN, cnthctl_el2);
 	write_sysreg(el2_config.vtcr, vtcr_el2);
@@ -189,41 +250,40 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	write_sysreg_s(arch->sys.cntv_ctl, SYS_CNTV_CTL_EL02);
 	write_sysreg(arch->pc, elr_el2);
 	write_sysreg(arch->pstate, spsr_el2);
-	write_sysreg(__el2_vectors, vbar_el2);
+	write_sysreg(el2_vectors, vbar_el2);
 	write_sysreg(arch->hcr, hcr_el2);
 	isb();
 
 	e->code = __el2_guest_enter(&arch->gprs);
 
-	/* the host's traps and vectors first, before anything else can run */
-	write_sysreg(host->hcr, hcr_el2);
-	write_sysreg(host->vbar, vbar_el2);
-	isb();
+	/*
+	 * Still the guest's HCR_EL2 and our vectors (entry.S set PAN): read
+	 * the syndrome before anything can overwrite it, attribute a pending
+	 * SError to the guest, translate a permission fault's address with
+	 * the guest's stage 1. Only then the host's traps and vectors.
+	 */
 	arch->pc = read_sysreg(elr_el2);
 	arch->pstate = read_sysreg(spsr_el2);
 	e->esr = read_sysreg(esr_el2);
 	e->far = read_sysreg(far_el2);
 	e->hpfar = 0;
-	if (e->code == EL2_EXIT_SYNC && el2_fault_needs_at(e->esr)) {
-		/*
-		 * AT needs the guest's regime: HCR_EL2 as the guest had it.
-		 * Only this rare fault pays for the two context switches;
-		 * HVCs, traps, translation faults (first touch, MMIO) do not.
-		 */
-		write_sysreg(arch->hcr, hcr_el2);
-		isb();
-		e->hpfar = el2_fault_ipa_at(e->far);
-		write_sysreg(host->hcr, hcr_el2);
-		isb();
-	} else if (e->code == EL2_EXIT_SYNC && el2_is_guest_abort(e->esr)) {
+	if (e->code == EL2_EXIT_SYNC && el2_is_guest_abort(e->esr))
 		e->hpfar = read_sysreg(hpfar_el2);
-	}
+	el2_sync_serror(e);
+	if (e->code == EL2_EXIT_SYNC && el2_fault_needs_at(e->esr) &&
+	    !el2_fault_ipa_at(e->far, &e->hpfar))
+		e->code = EL2_EXIT_RETRY;
+	write_sysreg(host->hcr, hcr_el2);
+	write_sysreg(host->vbar, vbar_el2);
+	isb();
 	/* the guest's timer must not interrupt the host: stop it */
 	arch->sys.cntv_ctl = read_sysreg_s(SYS_CNTV_CTL_EL02);
 	arch->sys.cntv_cval = read_sysreg_s(SYS_CNTV_CVAL_EL02);
 	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
 	write_sysreg(host->cnthctl, cnthctl_el2);
 	write_sysreg(host->mdcr, mdcr_el2);
+	if (host->mdscr)
+		write_sysreg(host->mdscr, mdscr_el1);
 	write_sysreg(host->cptr, cpacr_el1);
 	isb();
 
@@ -244,6 +304,13 @@ static int el2_run_inner(struct hv_vcpu *vcpu)
 		/* CPU quota and run control (the run loop acts) */
 		leave = hv_vcpu_account(vcpu);
 		ret = el2_handle_exit(vcpu);
+		/*
+		 * The host kernel, which just ran the exit handler, must
+		 * run with PAN (set in entry.S): checked after every
+		 * exit, whatever PSTATE.PAN the guest had.
+		 */
+		WARN_ON_ONCE(system_uses_hw_pan() &&
+			     !(read_sysreg_s(SYS_PSTATE_PAN) & PSR_PAN_BIT));
 	} while (ret > 0 && !leave && !need_resched() &&
 		 !signal_pending(current) && !local_softirq_pending());
 	return ret;
@@ -257,12 +324,20 @@ void hv_arch_vcpu_run_end(struct hv_vcpu *vcpu)
 {
 }
 
-/* A powered-off vCPU waits for CPU_ON; then the answer user space gave. */
+/*
+ * A powered-off vCPU waits for CPU_ON; then the answer user space gave.
+ * request_interrupt_window is refused: without an interrupt controller
+ * hv has no exit for "PSTATE.I just cleared" (the guest unmasks IRQs
+ * without trapping), so the request could not be honoured.
+ */
 int hv_arch_vcpu_prepare(struct hv_vcpu *vcpu)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
-	int ret = el2_power_wait(vcpu);
+	int ret;
 
+	if (READ_ONCE(vcpu->run->request_interrupt_window))
+		return -EINVAL;
+	ret = el2_power_wait(vcpu);
 	if (ret)
 		return ret;
 	switch (arch->pending) {

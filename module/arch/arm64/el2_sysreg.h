@@ -33,17 +33,6 @@
 #define S2_AF			BIT_ULL(10)
 #define S2_ADDR_MASK		GENMASK_ULL(47, 12)
 
-/* The stage-1 translation of @va by the guest's EL1 regime, PAR_EL1 format. */
-static inline u64 el2_at_s1e1r(u64 va)
-{
-	u64 par;
-
-	asm volatile("at s1e1r, %0" : : "r" (va));
-	isb();
-	par = read_sysreg_par();
-	return par;
-}
-
 /* Invalidate stage 1 and 2 of the VMID in VTTBR_EL2, every CPU (IS). */
 static inline void el2_tlbi_vmalls12e1is(void)
 {

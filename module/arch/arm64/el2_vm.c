@@ -100,9 +100,10 @@ void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 	struct hv_arch_vm *avm = &vcpu->vm->arch;
 
 	/*
-	 * A PSCI call of another vCPU looks this one up under power_lock:
-	 * once we held it, no such call can still use @vcpu (its slot in
-	 * vm->vcpus is already NULL).
+	 * A PSCI call of another vCPU and a forced stop's wake
+	 * (hv_arch_vm_wake()) look this one up under power_lock: once we
+	 * held it, none of them can still use @vcpu (its slot in vm->vcpus
+	 * is already NULL).
 	 */
 	spin_lock(&avm->power_lock);
 	spin_unlock(&avm->power_lock);

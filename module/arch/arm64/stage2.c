@@ -162,21 +162,28 @@ out_unlock:
  * TLBI VMALLS12E1IS acts on the VMID in VTTBR_EL2 and on the EL1&0 regime,
  * which with VHE is in effect only while HCR_EL2.TGE is 0: both are set
  * for the duration, with IRQs off so that no host code runs in between.
+ * VTCR_EL2 is ours too: with 16-bit VMIDs, VTCR_EL2.VS = 0 (a CPU that
+ * has not run a guest yet may still have its boot value) would make the
+ * TLBI use VMID[7:0] only (ARM ARM D19.2.160), invalidating another VM's
+ * entries and leaving this one's.
  */
 void s2_flush_vmid(struct hv_vm *vm)
 {
 	unsigned long flags;
-	u64 hcr, vttbr;
+	u64 hcr, vttbr, vtcr;
 
 	local_irq_save(flags);
 	hcr = read_sysreg(hcr_el2);
 	vttbr = read_sysreg(vttbr_el2);
+	vtcr = read_sysreg(vtcr_el2);
+	write_sysreg(el2_config.vtcr, vtcr_el2);
 	write_sysreg(vm->arch.vttbr, vttbr_el2);
 	write_sysreg(hcr & ~HCR_TGE, hcr_el2);
 	isb();
 	el2_tlbi_vmalls12e1is();
 	write_sysreg(hcr, hcr_el2);
 	write_sysreg(vttbr, vttbr_el2);
+	write_sysreg(vtcr, vtcr_el2);
 	isb();
 	local_irq_restore(flags);
 }

@@ -221,3 +221,78 @@ irq_vectors:
 	add	x20, x20, #1
 	eret
 payload_end irq
+
+/* One 64-bit MMIO load into X3 (preset), reported by A64_HC_DONE. */
+payload mmio_load
+	movq	x1, A64_MMIO
+	movq	x3, 0x5555555555555555
+	ldr	x3, [x1]		/* A64_CODE + A64_MMIO_LOAD_PC */
+	mov	x1, x3
+	mov	x0, #A64_HC_DONE
+	hvc	#0
+1:	b	1b
+payload_end mmio_load
+
+/*
+ * Big-endian data at EL1 (SCTLR_EL1.EE = 1; instruction fetches stay
+ * little-endian): MMIO stores of 4, 2 and 8 bytes, the same 8-byte store
+ * to RAM at A64_DATA, then loads of 4 (W), 2 (sign-extended to X) and 8
+ * bytes, reported by A64_HC_DONE after EE is cleared again.
+ */
+payload be_mmio
+	mrs	x9, sctlr_el1
+	orr	x10, x9, #(1 << 25)
+	msr	sctlr_el1, x10
+	isb
+	movq	x1, A64_MMIO
+	movq	x2, 0x1122334455667788
+	movq	x5, A64_DATA
+	str	w2, [x1]
+	strh	w2, [x1, #2]
+	str	x2, [x1, #8]
+	str	x2, [x5]
+	ldr	w3, [x1]
+	ldrsh	x4, [x1, #2]
+	ldr	x6, [x1, #8]
+	msr	sctlr_el1, x9
+	isb
+	mov	x1, x3
+	mov	x2, x4
+	mov	x3, x6
+	mov	x0, #A64_HC_DONE
+	hvc	#0
+1:	b	1b
+payload_end be_mmio
+
+/*
+ * EL0 stores to A64_DATA, then SVC. The EL1 handler for exceptions from
+ * EL0 (VBAR_EL1 + 0x400) reports ESR_EL1 by A64_HC_DONE: SVC (EC 0x15)
+ * unless something else (a host watchpoint) hit EL0 first.
+ */
+payload el0_store
+	adr	x0, el0_vectors
+	msr	vbar_el1, x0
+	adr	x0, el0_code
+	msr	elr_el1, x0
+	msr	spsr_el1, xzr		/* EL0t, DAIF clear */
+	movq	x5, A64_DATA
+	movq	x2, 0x0123456789abcdef
+	isb
+	eret
+el0_code:
+	str	x2, [x5]
+	svc	#0
+1:	b	1b
+
+	.balign 2048
+el0_vectors:
+	b	.			/* current EL, SP_EL0: sync */
+	.balign 0x200
+	b	.			/* current EL, SP_ELx: sync */
+	.balign 0x400
+	mrs	x1, esr_el1		/* lower EL, AArch64: sync */
+	mrs	x2, elr_el1
+	mov	x0, #A64_HC_DONE
+	hvc	#0
+	b	.
+payload_end el0_store

@@ -27,6 +27,9 @@
 #define A64_MMIO_UNDEF	0x100	/* the UNDEF handler writes ESR_EL1 here */
 #define A64_MMIO_IRQ	0x200	/* the IRQ handler writes here */
 
+/* Offset of the load in payload mmio_load (after two 4-instruction movq) */
+#define A64_MMIO_LOAD_PC	32
+
 /* Hypercall numbers the payloads use. */
 #define A64_HC_DONE	0x100	/* args: results of the payload */
 #define A64_HC_STEP	0x101	/* args: intermediate results */

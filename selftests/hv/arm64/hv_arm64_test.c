@@ -5,8 +5,11 @@
  */
 #include <signal.h>
 #include <stdint.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
 
 #include "../hv_util.h"
 #include "hv_arm64_guest.h"
@@ -24,6 +27,9 @@ DECLARE_PAYLOAD(sysreg);
 DECLARE_PAYLOAD(mem);
 DECLARE_PAYLOAD(fp);
 DECLARE_PAYLOAD(irq);
+DECLARE_PAYLOAD(mmio_load);
+DECLARE_PAYLOAD(be_mmio);
+DECLARE_PAYLOAD(el0_store);
 
 #define LOAD(t, name) a64_load(_metadata, t, guest_##name##_start, \
 			       guest_##name##_end)
@@ -373,6 +379,142 @@ TEST_F(a64, powered_off_vcpu_waits_in_run)
 	power.state = HV_ARM64_POWER_ON;
 	hv_ioctl(t->vcpu_fd, HV_SET_POWER, &power);
 	a64_expect_hc(_metadata, t, 0x1234);
+}
+
+/*
+ * HV_SET_REGS cancels a pending completion. Without it, the hypercall's
+ * return value reaches X0 and the MMIO data the target register; with it,
+ * the registers the VMM set win. Meanwhile HV_GET_REGS shows the PC past
+ * the instruction and the target register not yet written.
+ */
+TEST_F(a64, set_regs_cancels_hypercall_return)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_regs regs;
+
+	LOAD(t, hvc);
+	a64_expect_hc(_metadata, t, 0x1234);
+	hv_ioctl(t->vcpu_fd, HV_GET_REGS, &regs);
+	EXPECT_EQ(0x1234, regs.x[0]);		/* not yet the return value */
+	EXPECT_EQ(A64_CODE + 11 * 4, regs.pc);	/* past the HVC */
+	t->run->hypercall.ret = 0x55aa;
+	regs.x[0] = 0x4321;
+	hv_ioctl(t->vcpu_fd, HV_SET_REGS, &regs);
+	/* the second HVC's nr is X0: the VMM's value, not hypercall.ret */
+	a64_expect_hc(_metadata, t, 0x4321);
+}
+
+TEST_F(a64, mmio_read_completion_and_set_regs)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_regs regs;
+
+	/* no HV_SET_REGS: the data reaches X3 */
+	LOAD(t, mmio_load);
+	a64_expect_mmio(_metadata, t, A64_MMIO, 8, 0, 0x1111222233334444ULL);
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+	EXPECT_EQ(0x1111222233334444ULL, t->run->hypercall.args[0]);
+
+	/* HV_SET_REGS in between: the VMM's X3 wins over the data */
+	LOAD(t, mmio_load);
+	a64_expect_mmio(_metadata, t, A64_MMIO, 8, 0, 0x1111222233334444ULL);
+	hv_ioctl(t->vcpu_fd, HV_GET_REGS, &regs);
+	EXPECT_EQ(0x5555555555555555ULL, regs.x[3]);	/* not yet loaded */
+	EXPECT_EQ(A64_CODE + A64_MMIO_LOAD_PC + 4, regs.pc);
+	regs.x[3] = 0x77;
+	hv_ioctl(t->vcpu_fd, HV_SET_REGS, &regs);
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+	EXPECT_EQ(0x77, t->run->hypercall.args[0]);
+
+	/* the PC set back on the load: it runs again, a new MMIO exit */
+	LOAD(t, mmio_load);
+	a64_expect_mmio(_metadata, t, A64_MMIO, 8, 0, 0x1111222233334444ULL);
+	hv_ioctl(t->vcpu_fd, HV_GET_REGS, &regs);
+	regs.pc = A64_CODE + A64_MMIO_LOAD_PC;
+	hv_ioctl(t->vcpu_fd, HV_SET_REGS, &regs);
+	a64_expect_mmio(_metadata, t, A64_MMIO, 8, 0, 0x9999ULL);
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+	EXPECT_EQ(0x9999ULL, t->run->hypercall.args[0]);
+}
+
+/*
+ * A big-endian guest (SCTLR_EL1.EE = 1): hv_run.mmio.data holds the bytes
+ * in memory order, as the same store puts them in RAM, and read data is
+ * taken in memory order too.
+ */
+TEST_F(a64, mmio_data_of_big_endian_guest)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_run *run = t->run;
+	const unsigned char *ram = (unsigned char *)t->ram + A64_DATA;
+	static const unsigned char rd4[4] = { 0x80, 0, 0, 1 };
+	static const unsigned char rd2[2] = { 0x80, 0x01 };
+	static const unsigned char rd8[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+	LOAD(t, be_mmio);
+	a64_expect_mmio(_metadata, t, A64_MMIO, 4, 1, 0x88776655);
+	a64_expect_mmio(_metadata, t, A64_MMIO + 2, 2, 1, 0x8877);
+	a64_expect_mmio(_metadata, t, A64_MMIO + 8, 8, 1,
+			0x8877665544332211ULL);
+	/* the same store to RAM: the bytes the MMIO exit showed */
+	a64_run(_metadata, t, HV_EXIT_MMIO);
+	EXPECT_EQ(0, memcmp(ram, "\x11\x22\x33\x44\x55\x66\x77\x88", 8));
+	EXPECT_EQ(A64_MMIO, run->mmio.phys_addr);
+	EXPECT_EQ(0, run->mmio.is_write);
+	memcpy(run->mmio.data, rd4, sizeof(rd4));
+	a64_run(_metadata, t, HV_EXIT_MMIO);
+	memcpy(run->mmio.data, rd2, sizeof(rd2));
+	a64_run(_metadata, t, HV_EXIT_MMIO);
+	memcpy(run->mmio.data, rd8, sizeof(rd8));
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+	EXPECT_EQ(0x80000001ULL, run->hypercall.args[0]);
+	EXPECT_EQ(0xffffffffffff8001ULL, run->hypercall.args[1]);
+	EXPECT_EQ(0x0102030405060708ULL, run->hypercall.args[2]);
+}
+
+/* arm64 has no interrupt-window exit: HV_RUN refuses the request. */
+TEST_F(a64, request_interrupt_window_is_rejected)
+{
+	struct hv_test_vm *t = &self->t;
+
+	LOAD(t, hvc);
+	t->run->request_interrupt_window = 1;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(t->vcpu_fd, HV_RUN, NULL));
+	t->run->request_interrupt_window = 0;
+	a64_expect_hc(_metadata, t, 0x1234);
+}
+
+/*
+ * A hardware watchpoint the host set for the VMM's own user space (perf)
+ * must not fire on the guest's EL0 accesses: the host's debug state is
+ * not the guest's. The guest's EL0 stores to A64_DATA, the address the
+ * watchpoint names, then makes an SVC; the guest's EL1 sees only the SVC.
+ */
+TEST_F(a64, host_watchpoint_does_not_reach_guest)
+{
+	struct hv_test_vm *t = &self->t;
+	struct perf_event_attr pe = {
+		.type = PERF_TYPE_BREAKPOINT,
+		.size = sizeof(pe),
+		.bp_type = HW_BREAKPOINT_W,
+		.bp_addr = A64_DATA,
+		.bp_len = HW_BREAKPOINT_LEN_8,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	int fd = syscall(__NR_perf_event_open, &pe, 0, -1, -1, 0);
+
+	if (fd < 0)
+		SKIP(return, "no hardware watchpoint: %s", strerror(errno));
+	LOAD(t, el0_store);
+	a64_expect_hc(_metadata, t, A64_HC_DONE);
+	EXPECT_EQ(0x15, ESR_EC(t->run->hypercall.args[0]))
+		TH_LOG("guest EL1 took ESR %llx at %llx",
+		       (unsigned long long)t->run->hypercall.args[0],
+		       (unsigned long long)t->run->hypercall.args[1]);
+	EXPECT_EQ(0x0123456789abcdefULL,
+		  *(__u64 *)((char *)t->ram + A64_DATA));
+	close(fd);
 }
 
 TEST_HARNESS_MAIN
