@@ -39,6 +39,9 @@ arm64-nvhe   2
 x86-vmx      1
 x86-vmx-smp  2
 x86-vmx-xsave 2
+arm64-kvm-nodebugfs 2
+arm64-el2-mitigations 2
+arm64-el2-poison 2
 "
 HOST_LOGS=$RESULTS_DIR/host
 declare -A ARTIFACTS_OK=()
