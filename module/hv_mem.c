@@ -10,6 +10,8 @@
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 
 #include "hv_arch.h"
@@ -107,24 +109,26 @@ static int hv_mem_check_region(const struct hv_vm *vm,
 			       const struct hv_mem_region *r)
 {
 	u64 mem_size = vm->reg ? vm->reg->mem_size : 0;
-
 	u64 max_gpa = 1ULL << hv_arch_check_cap(HV_CAP_GPA_BITS);
+	u32 slot;
 
 	if (r->slot >= HV_MAX_MEM_REGIONS || r->flags & ~HV_MEM_READONLY ||
 	    !hv_is_zero(r->reserved, sizeof(r->reserved)))
 		return -EINVAL;
+	/* the slot comes from user space: no speculation past the check */
+	slot = array_index_nospec(r->slot, HV_MAX_MEM_REGIONS);
 	if (!r->size)
-		return old->slot[r->slot].npages ? 0 : -ENOENT;
+		return old->slot[slot].npages ? 0 : -ENOENT;
 	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->size) ||
 	    r->size > max_gpa || r->guest_phys_addr > max_gpa - r->size)
 		return -EINVAL;
-	if (old->slot[r->slot].npages ||
+	if (old->slot[slot].npages ||
 	    hv_slot_overlaps(old, r->guest_phys_addr >> PAGE_SHIFT,
 			     r->size >> PAGE_SHIFT))
 		return -EEXIST;
 	/* the definition's memory size bounds all regions together */
 	if (mem_size && (r->size >> PAGE_SHIFT) >
-	    (mem_size >> PAGE_SHIFT) - hv_mem_total_pages(old, r->slot))
+	    (mem_size >> PAGE_SHIFT) - hv_mem_total_pages(old, slot))
 		return -ENOSPC;
 	return 0;
 }
@@ -143,6 +147,7 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *r)
 {
 	struct hv_memslots *old, *new;
 	struct hv_memslot removed;
+	u32 slot;
 	int err;
 
 	lockdep_assert_held(&vm->lock);
@@ -151,12 +156,13 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *r)
 	err = hv_mem_check_region(vm, old, r);
 	if (err)
 		return err;
+	slot = array_index_nospec(r->slot, HV_MAX_MEM_REGIONS);
 
 	new = kmemdup(old, sizeof(*old), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
-	removed = old->slot[r->slot];
-	new->slot[r->slot] = (struct hv_memslot) {
+	removed = old->slot[slot];
+	new->slot[slot] = (struct hv_memslot) {
 		.gfn = r->guest_phys_addr >> PAGE_SHIFT,
 		.npages = r->size >> PAGE_SHIFT,
 		.flags = r->flags,

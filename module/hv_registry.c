@@ -45,7 +45,8 @@ static_assert(HV_STOP_GUEST_SHUTDOWN == HV_STOP_REASON_GUEST_SHUTDOWN);
  * @name: NUL-terminated.
  *
  * Return: true for [A-Za-z0-9_.-]{1,32} except "anon-<digits>", which
- * names VMs made by HV_CREATE_VM.
+ * names VMs made by HV_CREATE_VM. ASCII only: the kernel's isalnum() also
+ * takes the Latin-1 letters 0xC0-0xFF.
  */
 bool hv_registry_name_valid(const char *name)
 {
@@ -54,7 +55,8 @@ bool hv_registry_name_valid(const char *name)
 	if (!len || len > HV_NAME_MAX)
 		return false;
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && !strchr("_.-", name[i])))
 			return false;
 	if (!strncmp(name, "anon-", 5) && len > 5 &&
 	    strspn(name + 5, "0123456789") == len - 5)

@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -842,6 +845,23 @@ TEST_F(genl, events)
 	EXPECT_EQ(1, created);
 	EXPECT_EQ(1, destroyed);
 	close(ev.fd);
+}
+
+/*
+ * The kernel's isalnum() is Latin-1: 0xE9 ("é" in Latin-1) is a letter to
+ * it. Names are ASCII only (issue 11, item 14).
+ */
+TEST_F(genl, name_with_latin1_byte_rejected)
+{
+	int err = vm_create(&self->nl, "t-\xe9", 1, 1 << 20);
+
+	if (!err)
+		vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-\xe9", NULL, NULL);
+	EXPECT_EQ(-EINVAL, err);
+	err = vm_create(&self->nl, "\xc0\xff", 1, 1 << 20);
+	if (!err)
+		vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "\xc0\xff", NULL, NULL);
+	EXPECT_EQ(-EINVAL, err);
 }
 
 TEST_HARNESS_MAIN
