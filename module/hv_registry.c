@@ -25,9 +25,14 @@
 #include "hv_core.h"
 #include "hv_registry.h"
 
-/* Entries in all, and per owner unless the owner is an admin. */
+/*
+ * Entries in all, and per owner unless the owner is an admin. Users
+ * together may fill all but HV_REG_ADMIN_RESERVE: without that room, 16
+ * users at their limit would lock admins out.
+ */
 #define HV_REG_MAX_ENTRIES	4096
 #define HV_REG_MAX_PER_USER	256
+#define HV_REG_ADMIN_RESERVE	256
 
 /* The CPU quota allows bursts of this much of its share of time. */
 #define HV_CPU_PERIOD_NS	(100 * NSEC_PER_MSEC)
@@ -117,14 +122,16 @@ static unsigned int __hv_registry_count_owner(kuid_t owner)
 static int __hv_registry_insert(struct hv_reg_vm *reg,
 				struct netlink_ext_ack *extack)
 {
+	bool admin = capable(CAP_SYS_ADMIN);
 	int err;
 
 	lockdep_assert_held(&hv_reg_mutex);
-	if (hv_reg_count >= HV_REG_MAX_ENTRIES) {
+	if (hv_reg_count >= HV_REG_MAX_ENTRIES -
+	    (admin ? 0 : HV_REG_ADMIN_RESERVE)) {
 		NL_SET_ERR_MSG(extack, "too many VMs in the registry");
 		return -ENOSPC;
 	}
-	if (!capable(CAP_SYS_ADMIN) &&
+	if (!admin &&
 	    __hv_registry_count_owner(reg->owner) >= HV_REG_MAX_PER_USER) {
 		NL_SET_ERR_MSG(extack, "this user owns too many VMs");
 		return -EDQUOT;

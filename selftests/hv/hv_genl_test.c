@@ -864,4 +864,64 @@ TEST_F(genl, name_with_latin1_byte_rejected)
 	EXPECT_EQ(-EINVAL, err);
 }
 
+/* Registry limits of hv_registry.c: entries in all, per non-admin user. */
+#define REG_MAX_ENTRIES		4096
+#define REG_MAX_PER_USER	256
+#define FILL_USERS		(REG_MAX_ENTRIES / REG_MAX_PER_USER)
+
+/* Child: as uid 20000 + @u, create as many VMs as allowed; 0 or 1. */
+static int fill_as_user(int u)
+{
+	char name[32];
+	struct nl nl;
+	int j, err;
+
+	if (setgid(20000 + u) || setuid(20000 + u))
+		return 1;
+	if (nl_open(&nl) || nl_resolve(&nl))
+		return 1;
+	for (j = 0; j < REG_MAX_PER_USER; j++) {
+		snprintf(name, sizeof(name), "t-fill-%d-%d", u, j);
+		err = vm_create(&nl, name, 1, 1 << 20);
+		/* the user's own limit, or the pool of users is full */
+		if (err == -EDQUOT || err == -ENOSPC)
+			break;
+		if (err)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Unprivileged users fill the registry up to their limits (16 users x 256
+ * is the global 4,096): root must still be able to create a VM, so that
+ * an admin can always act (issue 11, item 12).
+ */
+TEST_F_TIMEOUT(genl, admin_creates_when_users_filled_registry, 900)
+{
+	struct nl *nl = &self->nl;
+	char name[32];
+	int u, j, st;
+	pid_t pid;
+
+	for (u = 0; u < FILL_USERS; u++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			_exit(fill_as_user(u));
+		ASSERT_EQ(pid, waitpid(pid, &st, 0));
+		EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st))
+			TH_LOG("user %d: status %#x", u, st);
+	}
+	EXPECT_EQ(0, vm_create(nl, "t-fill-root", 1, 1 << 20))
+		TH_LOG("root: %s", nl->errmsg);
+	vm_cmd(nl, HV_CMD_VM_DESTROY, "t-fill-root", NULL, NULL);
+	for (u = 0; u < FILL_USERS; u++)
+		for (j = 0; j < REG_MAX_PER_USER; j++) {
+			snprintf(name, sizeof(name), "t-fill-%d-%d", u, j);
+			if (vm_cmd(nl, HV_CMD_VM_DESTROY, name, NULL, NULL))
+				break;
+		}
+}
+
 TEST_HARNESS_MAIN
