@@ -318,7 +318,9 @@ static int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 		cpu_quota = nla_get_u32(attrs[HV_A_VM_CPU_QUOTA]);
 	err = hv_registry_set_quota(reg,
 				    attrs[HV_A_VM_MEM_QUOTA] ? &mem_quota : NULL,
-				    attrs[HV_A_VM_CPU_QUOTA] ? &cpu_quota : NULL);
+				    attrs[HV_A_VM_CPU_QUOTA] ? &cpu_quota : NULL,
+				    netlink_capable(skb, CAP_SYS_ADMIN),
+				    info->extack);
 	hv_registry_put(reg);
 	return err;
 }

@@ -274,18 +274,46 @@ int hv_registry_destroy(struct hv_reg_vm *reg, struct netlink_ext_ack *extack)
 	return err;
 }
 
+/* Is @quota (0: none) above @cap (0: none)? */
+static bool hv_quota_above(u64 quota, u64 cap)
+{
+	return cap && (!quota || quota > cap);
+}
+
 /**
  * hv_registry_set_quota() - change quotas; a running VM sees them at once.
  * @reg: the entry.
  * @mem_quota: new memory quota in bytes, or NULL to keep it.
  * @cpu_quota: new CPU quota in percent, or NULL to keep it.
+ * @admin: the caller has CAP_SYS_ADMIN: its values become the ceiling for
+ *	   the owner; anyone else may not go above the last an admin set.
+ * @extack: for the reason of a failure.
  *
- * Return: 0.
+ * Return: 0; -EPERM when a non-admin asks for more than an admin allowed.
  */
 int hv_registry_set_quota(struct hv_reg_vm *reg, const u64 *mem_quota,
-			  const u32 *cpu_quota)
+			  const u32 *cpu_quota, bool admin,
+			  struct netlink_ext_ack *extack)
 {
 	spin_lock(&reg->lock);
+	if (!admin &&
+	    ((mem_quota && reg->mem_quota_capped &&
+	      hv_quota_above(*mem_quota, reg->mem_quota_cap)) ||
+	     (cpu_quota && reg->cpu_quota_capped &&
+	      hv_quota_above(*cpu_quota, reg->cpu_quota_cap)))) {
+		spin_unlock(&reg->lock);
+		NL_SET_ERR_MSG(extack,
+			       "only an admin may raise a quota above what an admin set");
+		return -EPERM;
+	}
+	if (admin && mem_quota) {
+		reg->mem_quota_capped = true;
+		reg->mem_quota_cap = *mem_quota;
+	}
+	if (admin && cpu_quota) {
+		reg->cpu_quota_capped = true;
+		reg->cpu_quota_cap = *cpu_quota;
+	}
 	if (mem_quota) {
 		WRITE_ONCE(reg->mem_quota, *mem_quota);
 		reg->mem_quota_hit = false;

@@ -48,6 +48,14 @@ struct hv_reg_vm {
 	u32 cpu_quota;		/* percent of one CPU, 0: no quota */
 	bool mem_quota_hit;	/* reported since the quota last changed */
 	bool cpu_quota_hit;
+	/*
+	 * The last quotas an admin set (0: none), when one did: the owner
+	 * may not go above them.
+	 */
+	bool mem_quota_capped;
+	bool cpu_quota_capped;
+	u64 mem_quota_cap;
+	u32 cpu_quota_cap;
 
 	/* CPU quota: debt in guest ns, paid back at cpu_quota % of time */
 	spinlock_t cpu_lock;
@@ -81,7 +89,8 @@ struct hv_reg_vm *hv_registry_get_next(u32 *id);
 void hv_registry_put(struct hv_reg_vm *reg);
 int hv_registry_destroy(struct hv_reg_vm *reg, struct netlink_ext_ack *extack);
 int hv_registry_set_quota(struct hv_reg_vm *reg, const u64 *mem_quota,
-			  const u32 *cpu_quota);
+			  const u32 *cpu_quota, bool admin,
+			  struct netlink_ext_ack *extack);
 int hv_registry_stop(struct hv_reg_vm *reg, bool force,
 		     struct netlink_ext_ack *extack);
 int hv_registry_pause(struct hv_reg_vm *reg, bool pause,

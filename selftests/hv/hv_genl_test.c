@@ -924,4 +924,91 @@ TEST_F_TIMEOUT(genl, admin_creates_when_users_filled_registry, 900)
 		}
 }
 
+static int vm_set_quota(struct nl *nl, const char *name, int mem, __u64 mem_q,
+			int cpu, __u32 cpu_q)
+{
+	struct msg m;
+
+	msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	msg_str(&m, HV_A_VM_NAME, name);
+	if (mem)
+		msg_u64(&m, HV_A_VM_MEM_QUOTA, mem_q);
+	if (cpu)
+		msg_u32(&m, HV_A_VM_CPU_QUOTA, cpu_q);
+	return nl_talk(nl, &m, NULL, NULL);
+}
+
+static int nobody_creates_quota_vm(void)
+{
+	struct nl nl;
+	struct msg m;
+
+	if (nl_open(&nl) || nl_resolve(&nl))
+		return 1;
+	msg_init(&m, nl.family, 0, HV_CMD_VM_CREATE);
+	msg_str(&m, HV_A_VM_NAME, "t-quota");
+	msg_u32(&m, HV_A_VM_VCPUS, 1);
+	msg_u64(&m, HV_A_VM_MEM_SIZE, 8 << 20);
+	msg_u64(&m, HV_A_VM_MEM_QUOTA, 1 << 20);
+	msg_u32(&m, HV_A_VM_CPU_QUOTA, 50);
+	if (nl_talk(&nl, &m, NULL, NULL))
+		return 2;
+	/* no admin has set a quota yet: the owner may change its own */
+	if (vm_set_quota(&nl, "t-quota", 1, 4 << 20, 1, 80))
+		return 3;
+	return 0;
+}
+
+/* Returns the first check that failed, 0 when all held. */
+static int nobody_changes_capped_quota(void)
+{
+	struct nl nl;
+
+	if (nl_open(&nl) || nl_resolve(&nl))
+		return 1;
+	/* above what the admin set, or unlimited (0): refused */
+	if (vm_set_quota(&nl, "t-quota", 1, 4 << 20, 0, 0) != -EPERM)
+		return 2;
+	if (vm_set_quota(&nl, "t-quota", 1, 0, 0, 0) != -EPERM)
+		return 3;
+	if (vm_set_quota(&nl, "t-quota", 0, 0, 1, 80) != -EPERM)
+		return 4;
+	if (vm_set_quota(&nl, "t-quota", 0, 0, 1, 0) != -EPERM)
+		return 5;
+	/* lower, and back up to the admin's value: allowed */
+	if (vm_set_quota(&nl, "t-quota", 1, 1 << 20, 1, 10))
+		return 6;
+	if (vm_set_quota(&nl, "t-quota", 1, 2 << 20, 1, 40))
+		return 7;
+	return 0;
+}
+
+static __u64 vm_mem_quota;
+
+static void vm_quota_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *a = nl_attr(nlh, HV_A_VM_MEM_QUOTA);
+
+	(void)arg;
+	vm_mem_quota = a ? *(__u64 *)((char *)a + NLA_HDRLEN) : ~0ULL;
+}
+
+/*
+ * Once an admin has set a quota, the owner may lower it but not raise it
+ * above the admin's value (issue 11, item 13).
+ */
+TEST_F(genl, owner_cannot_raise_quota_over_admin)
+{
+	struct nl *nl = &self->nl;
+
+	ASSERT_EQ(0, as_nobody(nobody_creates_quota_vm));
+	ASSERT_EQ(0, vm_set_quota(nl, "t-quota", 1, 2 << 20, 1, 40));
+	EXPECT_EQ(0, as_nobody(nobody_changes_capped_quota));
+	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-quota", vm_quota_cb, NULL));
+	EXPECT_EQ(2ULL << 20, vm_mem_quota);
+	/* the admin may raise it */
+	EXPECT_EQ(0, vm_set_quota(nl, "t-quota", 1, 8 << 20, 1, 90));
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-quota", NULL, NULL));
+}
+
 TEST_HARNESS_MAIN
