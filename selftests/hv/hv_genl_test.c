@@ -1011,4 +1011,233 @@ TEST_F(genl, owner_cannot_raise_quota_over_admin)
 	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-quota", NULL, NULL));
 }
 
+static __u64 vm_touched;
+
+static void vm_touched_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *a = nl_attr(nlh, HV_A_VM_MEM_TOUCHED);
+
+	(void)arg;
+	vm_touched = a ? *(__u64 *)((char *)a + NLA_HDRLEN) : ~0ULL;
+}
+
+static __u64 mem_touched(struct nl *nl, const char *name)
+{
+	vm_touched = ~0ULL;
+	if (vm_cmd(nl, HV_CMD_VM_STATS_GET, name, vm_touched_cb, NULL))
+		return ~0ULL;
+	return vm_touched;
+}
+
+/* Removing a region takes its pages out of the VM's count (item 13). */
+TEST_F(genl, region_removal_uncounts_pages)
+{
+	struct nl *nl = &self->nl;
+	struct hv_mem_region r = { .size = 1 << 20 };
+	int dev = hv_open_dev(), vm, i;
+	volatile char *p;
+
+	ASSERT_EQ(0, vm_create(nl, "t-count", 1, 4 << 20));
+	vm = attach(dev, "t-count");
+	ASSERT_LE(0, vm);
+	ASSERT_EQ(0, ioctl(vm, HV_SET_MEM_REGION, &r));
+	p = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, vm, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < 16; i++)
+		p[i * 4096] = 1;
+	EXPECT_EQ(16ULL * 4096, mem_touched(nl, "t-count"));
+	r.size = 0;
+	ASSERT_EQ(0, ioctl(vm, HV_SET_MEM_REGION, &r));
+	EXPECT_EQ(0ULL, mem_touched(nl, "t-count"));
+	/* the same range again: new, zeroed pages */
+	r.size = 1 << 20;
+	ASSERT_EQ(0, ioctl(vm, HV_SET_MEM_REGION, &r));
+	munmap((void *)p, r.size);
+	p = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, vm, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, p[0]);
+	EXPECT_EQ(4096ULL, mem_touched(nl, "t-count"));
+	munmap((void *)p, r.size);
+	close(vm);
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-count", NULL, NULL));
+	close(dev);
+}
+
+/*
+ * The VMM faults on its mapping of guest RAM while another thread removes
+ * the region (issue 11, item 6, and an allocation that could insert a page
+ * for a gfn just removed). The faulting thread runs on CPU 0. With two
+ * CPUs or more, a SCHED_FIFO thread on CPU 0 wakes at short random
+ * intervals, which takes the CPU at the faulting thread's next
+ * might_sleep() (PREEMPT_VOLUNTARY kernels), often the page allocation
+ * between the slot lookup and the insertion; it then keeps CPU 0 until the
+ * remover (CPU 1) has removed the region, grace period included. Each
+ * round adds the region and arms the hog at once, so that the toucher is
+ * held off while it allocates (its first touches of the new region). On one
+ * CPU the remover itself preempts the faulting thread (a grace period is
+ * immediate there). After each removal, once the faulting thread has
+ * finished the touch it was in, the VM must hold no page: one more is a
+ * page inserted for a gfn already freed (counted, and kept until the VM
+ * goes or shown as the data of the next region there). Rounds:
+ * HV_RACE_ROUNDS (default 1000); every wait is for progress, except the
+ * hog's bound of 200 ms, which only costs sensitivity.
+ */
+#define RACE_PAGES	64
+
+struct fault_race {
+	int vm;
+	volatile int stop;
+	volatile unsigned long loops, touches, sigbus;
+	volatile int armed, preempted, removed;
+};
+
+static __thread sigjmp_buf fault_race_jb;
+
+static void fault_race_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(fault_race_jb, 1);
+}
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void *fault_race_toucher(void *arg)
+{
+	struct fault_race *fr = arg;
+	volatile char *p;
+	int i;
+
+	pin_cpu(0);
+	while (!fr->stop) {
+		p = mmap(NULL, RACE_PAGES * 4096, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, fr->vm, 0);
+		if (p != MAP_FAILED) {
+			if (!sigsetjmp(fault_race_jb, 1)) {
+				for (i = 0; i < RACE_PAGES; i++)
+					p[i * 4096] = 1;
+				fr->touches++;
+			} else {
+				fr->sigbus++;
+			}
+			munmap((void *)p, RACE_PAGES * 4096);
+		}
+		__atomic_add_fetch(&fr->loops, 1, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+static long elapsed_ms(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a->tv_sec) * 1000 + (b.tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* Preempts the toucher on CPU 0 and holds the CPU while the region goes. */
+static void *fault_race_hog(void *arg)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	struct fault_race *fr = arg;
+	unsigned int seed = 2;
+	struct timespec nap, t0;
+
+	pin_cpu(0);
+	if (sched_setscheduler(0, SCHED_FIFO, &sp))
+		return (void *)1L;
+	while (!fr->stop) {
+		nap.tv_sec = 0;
+		nap.tv_nsec = 50000 + rand_r(&seed) % 500000;
+		nanosleep(&nap, NULL);
+		if (!fr->armed)
+			continue;
+		fr->preempted = 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (!fr->removed && !fr->stop && elapsed_ms(&t0) < 200)
+			;
+		fr->preempted = 0;
+		fr->armed = 0;
+	}
+	return NULL;
+}
+
+/* Waits until the toucher has started and finished one more loop. */
+static void fault_race_wait(struct fault_race *fr)
+{
+	unsigned long start = __atomic_load_n(&fr->loops, __ATOMIC_SEQ_CST);
+
+	while (__atomic_load_n(&fr->loops, __ATOMIC_SEQ_CST) < start + 2)
+		sched_yield();
+}
+
+TEST_F_TIMEOUT(genl, fault_races_region_removal, 1800)
+{
+	struct nl *nl = &self->nl;
+	struct hv_mem_region r = { .size = RACE_PAGES * 4096 };
+	struct sigaction sa = { .sa_handler = fault_race_sigbus };
+	struct fault_race fr = { 0 };
+	const char *env = getenv("HV_RACE_ROUNDS");
+	int rounds = env ? atoi(env) : 1000;
+	int smp = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	int dev = hv_open_dev(), i, leaks = 0, held = 0;
+	unsigned int seed = 1;
+	pthread_t toucher, hog;
+	__u64 touched;
+	void *ret;
+
+	sigaction(SIGBUS, &sa, NULL);
+	pin_cpu(smp ? 1 : 0);
+	ASSERT_EQ(0, vm_create(nl, "t-fault", 1, 4 << 20));
+	fr.vm = attach(dev, "t-fault");
+	ASSERT_LE(0, fr.vm);
+	ASSERT_EQ(0, pthread_create(&toucher, NULL, fault_race_toucher, &fr));
+	if (smp)
+		ASSERT_EQ(0, pthread_create(&hog, NULL, fault_race_hog, &fr));
+	for (i = 0; i < rounds && !leaks; i++) {
+		r.size = RACE_PAGES * 4096;
+		ASSERT_EQ(0, ioctl(fr.vm, HV_SET_MEM_REGION, &r));
+		/* the toucher maps and touches it, is preempted: remove it */
+		if (smp) {
+			fr.armed = 1;
+			while (!fr.preempted && fr.armed)
+				;
+			held += fr.preempted;
+		} else {
+			usleep(rand_r(&seed) % 2000);
+		}
+		r.size = 0;
+		ASSERT_EQ(0, ioctl(fr.vm, HV_SET_MEM_REGION, &r));
+		fr.removed = 1;
+		while (fr.armed)
+			sched_yield();
+		fr.removed = 0;
+		fault_race_wait(&fr);
+		touched = mem_touched(nl, "t-fault");
+		if (touched) {
+			leaks++;
+			TH_LOG("round %d: %llu bytes still counted after removal",
+			       i, (unsigned long long)touched);
+		}
+	}
+	fr.stop = 1;
+	ASSERT_EQ(0, pthread_join(toucher, NULL));
+	if (smp) {
+		ASSERT_EQ(0, pthread_join(hog, &ret));
+		EXPECT_EQ(NULL, ret) TH_LOG("no SCHED_FIFO for the hog");
+	}
+	TH_LOG("%d rounds (%d with the toucher held off), %lu toucher loops, %lu touches, %lu SIGBUS",
+	       i, held, fr.loops, fr.touches, fr.sigbus);
+	EXPECT_EQ(0, leaks);
+	close(fr.vm);
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-fault", NULL, NULL));
+	close(dev);
+}
+
 TEST_HARNESS_MAIN
