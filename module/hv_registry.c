@@ -6,8 +6,9 @@
  *
  * Locking: hv_reg_mutex serializes changes to the set of entries (names
  * are unique under it); reg->lock protects one entry's state and its
- * attached VM; reg->cpu_lock the CPU quota's accounting. Events are sent
- * after the locks are dropped.
+ * attached VM; reg->cpu_lock the CPU quota's accounting. Events go to the
+ * listener (the netlink family registers one) after the locks are
+ * dropped: the registry itself knows nothing of netlink.
  */
 #include <linux/cred.h>
 #include <linux/ctype.h>
@@ -42,6 +43,8 @@ static DEFINE_XARRAY_ALLOC1(hv_reg_xa);
 static u32 hv_reg_next_id;
 static unsigned int hv_reg_count;
 
+static const struct hv_registry_listener *hv_reg_listener;
+
 static_assert(HV_STOP_GUEST_POWEROFF == HV_STOP_REASON_GUEST_POWEROFF);
 static_assert(HV_STOP_GUEST_SHUTDOWN == HV_STOP_REASON_GUEST_SHUTDOWN);
 
@@ -67,6 +70,26 @@ bool hv_registry_name_valid(const char *name)
 	    strspn(name + 5, "0123456789") == len - 5)
 		return false;
 	return true;
+}
+
+/**
+ * hv_registry_set_listener() - who hears of the registry's changes.
+ * @l: the listener, or NULL for none. Set before anything can change the
+ *     registry (module load), cleared when nothing can any more (unload).
+ */
+void hv_registry_set_listener(const struct hv_registry_listener *l)
+{
+	WRITE_ONCE(hv_reg_listener, l);
+}
+
+/* Tells the listener about @reg; called without the registry's locks. */
+static void hv_registry_notify(struct hv_reg_vm *reg, enum hv_event_type event,
+			       enum hv_quota quota)
+{
+	const struct hv_registry_listener *l = READ_ONCE(hv_reg_listener);
+
+	if (l)
+		l->event(reg, event, quota);
 }
 
 static struct hv_reg_vm *hv_reg_alloc(u32 vcpus, u64 mem_size)
@@ -185,7 +208,7 @@ struct hv_reg_vm *hv_registry_create(const char *name, u32 vcpus,
 		goto err_unlock;
 	refcount_inc(&reg->refs);
 	mutex_unlock(&hv_reg_mutex);
-	hv_genl_event(reg, HV_EVENT_TYPE_CREATED, HV_QUOTA_NONE);
+	hv_registry_notify(reg, HV_EVENT_TYPE_CREATED, HV_QUOTA_NONE);
 	return reg;
 
 err_unlock:
@@ -270,7 +293,7 @@ int hv_registry_destroy(struct hv_reg_vm *reg, struct netlink_ext_ack *extack)
 		__hv_registry_remove(reg);
 	mutex_unlock(&hv_reg_mutex);
 	if (!err)
-		hv_genl_event(reg, HV_EVENT_TYPE_DESTROYED, HV_QUOTA_NONE);
+		hv_registry_notify(reg, HV_EVENT_TYPE_DESTROYED, HV_QUOTA_NONE);
 	return err;
 }
 
@@ -373,7 +396,7 @@ int hv_registry_stop(struct hv_reg_vm *reg, bool force,
 	put_pid(pid);
 	atomic_inc(&reg->wake_gen);
 	wake_up_all(&reg->wq);
-	hv_genl_event(reg, force ? HV_EVENT_TYPE_STOPPED :
+	hv_registry_notify(reg, force ? HV_EVENT_TYPE_STOPPED :
 			   HV_EVENT_TYPE_STOP_REQUESTED, HV_QUOTA_NONE);
 	return 0;
 }
@@ -409,8 +432,8 @@ int hv_registry_pause(struct hv_reg_vm *reg, bool pause,
 	spin_unlock(&reg->lock);
 	atomic_inc(&reg->wake_gen);
 	wake_up_all(&reg->wq);
-	hv_genl_event(reg, pause ? HV_EVENT_TYPE_PAUSED : HV_EVENT_TYPE_RESUMED,
-		      HV_QUOTA_NONE);
+	hv_registry_notify(reg, pause ? HV_EVENT_TYPE_PAUSED :
+				HV_EVENT_TYPE_RESUMED, HV_QUOTA_NONE);
 	return 0;
 }
 
@@ -473,8 +496,8 @@ int hv_registry_add_anon(struct hv_vm *vm)
 	__hv_registry_bind(reg, vm);
 	spin_unlock(&reg->lock);
 	mutex_unlock(&hv_reg_mutex);
-	hv_genl_event(reg, HV_EVENT_TYPE_CREATED, HV_QUOTA_NONE);
-	hv_genl_event(reg, HV_EVENT_TYPE_STARTED, HV_QUOTA_NONE);
+	hv_registry_notify(reg, HV_EVENT_TYPE_CREATED, HV_QUOTA_NONE);
+	hv_registry_notify(reg, HV_EVENT_TYPE_STARTED, HV_QUOTA_NONE);
 	return 0;
 }
 
@@ -512,7 +535,7 @@ int hv_registry_attach(struct hv_vm *vm, const char *name)
 out_unlock:
 	mutex_unlock(&hv_reg_mutex);
 	if (!err)
-		hv_genl_event(reg, HV_EVENT_TYPE_STARTED, HV_QUOTA_NONE);
+		hv_registry_notify(reg, HV_EVENT_TYPE_STARTED, HV_QUOTA_NONE);
 	return err;
 }
 
@@ -539,13 +562,13 @@ void hv_registry_detach(struct hv_vm *vm)
 	spin_unlock(&reg->lock);
 	put_pid(pid);
 	if (stopped)
-		hv_genl_event(reg, HV_EVENT_TYPE_STOPPED, HV_QUOTA_NONE);
+		hv_registry_notify(reg, HV_EVENT_TYPE_STOPPED, HV_QUOTA_NONE);
 
 	if (reg->anonymous) {
 		mutex_lock(&hv_reg_mutex);
 		__hv_registry_remove(reg);
 		mutex_unlock(&hv_reg_mutex);
-		hv_genl_event(reg, HV_EVENT_TYPE_DESTROYED, HV_QUOTA_NONE);
+		hv_registry_notify(reg, HV_EVENT_TYPE_DESTROYED, HV_QUOTA_NONE);
 	}
 	vm->reg = NULL;
 	hv_registry_put(reg);
@@ -570,7 +593,7 @@ void hv_registry_quota_hit(struct hv_reg_vm *reg, enum hv_quota quota)
 	*hit = true;
 	spin_unlock(&reg->lock);
 	if (first)
-		hv_genl_event(reg, HV_EVENT_TYPE_QUOTA_HIT, quota);
+		hv_registry_notify(reg, HV_EVENT_TYPE_QUOTA_HIT, quota);
 }
 
 /* The debt is paid back at cpu_quota percent of wall time. */
@@ -681,18 +704,12 @@ int hv_registry_cpu_wait(struct hv_reg_vm *reg, struct hv_vm *vm)
 	}
 }
 
-int hv_registry_init(void)
-{
-	return hv_genl_register();
-}
-
 /* Module unload: no VM exists any more (each file pins the module). */
 void hv_registry_exit(void)
 {
 	struct hv_reg_vm *reg;
 	unsigned long id;
 
-	hv_genl_unregister();
 	mutex_lock(&hv_reg_mutex);
 	xa_for_each(&hv_reg_xa, id, reg)
 		__hv_registry_remove(reg);

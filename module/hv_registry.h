@@ -76,7 +76,17 @@ struct hv_reg_vm {
 #define HV_VM_STOP_REQUEST	1	/* one vCPU reports STOP_REQUEST */
 #define HV_VM_KILLED		2	/* stopped by force: never runs again */
 
-int hv_registry_init(void);
+/*
+ * Who hears of the registry's changes (the netlink family's events group):
+ * @event is called without the registry's locks held and may sleep; for
+ * HV_EVENT_TYPE_QUOTA_HIT @quota says which quota, else HV_QUOTA_NONE.
+ */
+struct hv_registry_listener {
+	void (*event)(struct hv_reg_vm *reg, enum hv_event_type event,
+		      enum hv_quota quota);
+};
+
+void hv_registry_set_listener(const struct hv_registry_listener *l);
 void hv_registry_exit(void);
 
 /* Definitions, for the netlink family. Names are checked by the caller. */
@@ -105,11 +115,5 @@ void hv_registry_detach(struct hv_vm *vm);
 bool hv_registry_charge_cpu(struct hv_reg_vm *reg, u64 guest_ns, u32 exits);
 int hv_registry_cpu_wait(struct hv_reg_vm *reg, struct hv_vm *vm);
 void hv_registry_quota_hit(struct hv_reg_vm *reg, enum hv_quota quota);
-
-/* hv_genl.c */
-int hv_genl_register(void);
-void hv_genl_unregister(void);
-void hv_genl_event(struct hv_reg_vm *reg, enum hv_event_type event,
-		   enum hv_quota quota);
 
 #endif /* HV_REGISTRY_H */
