@@ -20,6 +20,7 @@
 #include <net/netlink.h>
 
 #include "hv_core.h"
+#include "hv_genl.h"
 #include "hv_registry.h"
 
 /*
@@ -318,7 +319,9 @@ static int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 		cpu_quota = nla_get_u32(attrs[HV_A_VM_CPU_QUOTA]);
 	err = hv_registry_set_quota(reg,
 				    attrs[HV_A_VM_MEM_QUOTA] ? &mem_quota : NULL,
-				    attrs[HV_A_VM_CPU_QUOTA] ? &cpu_quota : NULL);
+				    attrs[HV_A_VM_CPU_QUOTA] ? &cpu_quota : NULL,
+				    netlink_capable(skb, CAP_SYS_ADMIN),
+				    info->extack);
 	hv_registry_put(reg);
 	return err;
 }
@@ -458,16 +461,12 @@ static struct genl_family hv_nl_family __ro_after_init = {
 	.n_mcgrps	= ARRAY_SIZE(hv_nl_mcgrps),
 };
 
-/**
- * hv_genl_event() - tell the events group about @reg.
- * @reg: the VM.
- * @event: what happened.
- * @quota: for HV_EVENT_TYPE_QUOTA_HIT, which quota; else HV_QUOTA_NONE.
- *
- * May sleep. A lost event (no memory) is not an error for the caller.
+/*
+ * The registry's listener: tells the events group about @reg. May sleep.
+ * A lost event (no memory) is not an error for the registry.
  */
-void hv_genl_event(struct hv_reg_vm *reg, enum hv_event_type event,
-		   enum hv_quota quota)
+static void hv_genl_event(struct hv_reg_vm *reg, enum hv_event_type event,
+			  enum hv_quota quota)
 {
 	struct hv_genl_snap s;
 	struct sk_buff *msg;
@@ -497,12 +496,29 @@ err_free_msg:
 	nlmsg_free(msg);
 }
 
+static const struct hv_registry_listener hv_genl_listener = {
+	.event = hv_genl_event,
+};
+
+/**
+ * hv_genl_register() - register the family and listen to the registry.
+ *
+ * Return: 0 or what genl_register_family() returns.
+ */
 int hv_genl_register(void)
 {
-	return genl_register_family(&hv_nl_family);
+	int err;
+
+	hv_registry_set_listener(&hv_genl_listener);
+	err = genl_register_family(&hv_nl_family);
+	if (err)
+		hv_registry_set_listener(NULL);
+	return err;
 }
 
+/* Module unload: no VM exists any more, and no netlink op runs after it. */
 void hv_genl_unregister(void)
 {
 	genl_unregister_family(&hv_nl_family);
+	hv_registry_set_listener(NULL);
 }

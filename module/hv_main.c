@@ -9,6 +9,7 @@
 
 #include "hv_arch.h"
 #include "hv_dev.h"
+#include "hv_genl.h"
 #include "hv_registry.h"
 
 static int __init hv_init(void)
@@ -19,7 +20,7 @@ static int __init hv_init(void)
 	if (err)
 		return err;
 
-	err = hv_registry_init();
+	err = hv_genl_register();
 	if (err) {
 		pr_err("cannot register the netlink family: %d\n", err);
 		return err;
@@ -27,12 +28,13 @@ static int __init hv_init(void)
 	err = hv_dev_register();
 	if (err) {
 		pr_err("cannot register /dev/hv: %d\n", err);
-		goto err_registry_exit;
+		goto err_genl_unregister;
 	}
 	pr_info("ready (%s backend, API %d)\n", hv_arch_name(), HV_API_VERSION);
 	return 0;
 
-err_registry_exit:
+err_genl_unregister:
+	hv_genl_unregister();
 	hv_registry_exit();
 	return err;
 }
@@ -40,6 +42,7 @@ err_registry_exit:
 static void __exit hv_exit(void)
 {
 	hv_dev_unregister();
+	hv_genl_unregister();
 	hv_registry_exit();
 	pr_info("unloaded\n");
 }

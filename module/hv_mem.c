@@ -6,10 +6,22 @@
  * A page is allocated the first time either the guest (through a stage-2
  * fault) or the VMM (through its mapping) touches it, with __GFP_ACCOUNT so
  * that it is charged to the memory cgroup of the task that touched it:
- * the VMM's vCPU thread or the VMM itself, never the host at large.
+ * the VMM's vCPU thread or the VMM itself, never the host at large. Going
+ * over the cgroup's limit (or running out of memory) fails the allocation
+ * (__GFP_RETRY_MAYFAIL): the VMM gets SIGBUS or HV_RUN -ENOMEM, and no
+ * task is OOM-killed for guest RAM, which appears in no task's RSS.
+ *
+ * Removal against allocation: a page is inserted into vm->pages only
+ * under the xarray's lock and in an RCU section that sees its slot in the
+ * current table. Removal publishes the new table and waits in
+ * synchronize_rcu() before it frees the range, so a racing insertion is
+ * either refused or done before the range is freed: no page outlives its
+ * region.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
+#include <linux/pagemap.h>
 #include <linux/slab.h>
 
 #include "hv_arch.h"
@@ -41,6 +53,9 @@ static void hv_mem_free_range(struct hv_vm *vm, u64 first, u64 last)
 		atomic_long_dec(&vm->nr_pages);
 	}
 }
+
+/* Guest RAM allocations: see the top of this file. */
+#define HV_MEM_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
 
 /* Called when the VM goes: nothing can look at its memory any more. */
 void hv_mem_destroy(struct hv_vm *vm)
@@ -107,24 +122,26 @@ static int hv_mem_check_region(const struct hv_vm *vm,
 			       const struct hv_mem_region *r)
 {
 	u64 mem_size = vm->reg ? vm->reg->mem_size : 0;
-
 	u64 max_gpa = 1ULL << hv_arch_check_cap(HV_CAP_GPA_BITS);
+	u32 slot;
 
 	if (r->slot >= HV_MAX_MEM_REGIONS || r->flags & ~HV_MEM_READONLY ||
 	    !hv_is_zero(r->reserved, sizeof(r->reserved)))
 		return -EINVAL;
+	/* the slot comes from user space: no speculation past the check */
+	slot = array_index_nospec(r->slot, HV_MAX_MEM_REGIONS);
 	if (!r->size)
-		return old->slot[r->slot].npages ? 0 : -ENOENT;
+		return old->slot[slot].npages ? 0 : -ENOENT;
 	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->size) ||
 	    r->size > max_gpa || r->guest_phys_addr > max_gpa - r->size)
 		return -EINVAL;
-	if (old->slot[r->slot].npages ||
+	if (old->slot[slot].npages ||
 	    hv_slot_overlaps(old, r->guest_phys_addr >> PAGE_SHIFT,
 			     r->size >> PAGE_SHIFT))
 		return -EEXIST;
 	/* the definition's memory size bounds all regions together */
 	if (mem_size && (r->size >> PAGE_SHIFT) >
-	    (mem_size >> PAGE_SHIFT) - hv_mem_total_pages(old, r->slot))
+	    (mem_size >> PAGE_SHIFT) - hv_mem_total_pages(old, slot))
 		return -ENOSPC;
 	return 0;
 }
@@ -143,6 +160,7 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *r)
 {
 	struct hv_memslots *old, *new;
 	struct hv_memslot removed;
+	u32 slot;
 	int err;
 
 	lockdep_assert_held(&vm->lock);
@@ -151,12 +169,13 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *r)
 	err = hv_mem_check_region(vm, old, r);
 	if (err)
 		return err;
+	slot = array_index_nospec(r->slot, HV_MAX_MEM_REGIONS);
 
 	new = kmemdup(old, sizeof(*old), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
-	removed = old->slot[r->slot];
-	new->slot[r->slot] = (struct hv_memslot) {
+	removed = old->slot[slot];
+	new->slot[slot] = (struct hv_memslot) {
 		.gfn = r->guest_phys_addr >> PAGE_SHIFT,
 		.npages = r->size >> PAGE_SHIFT,
 		.flags = r->flags,
@@ -172,6 +191,8 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *r)
 	 * Removal: once no reader can see the old table, take the pages out
 	 * of stage-2 (which stops faults that raced with us from mapping
 	 * them) and free them. A VMM mapping keeps its own page references.
+	 * Nothing can insert a page into the range any more
+	 * (hv_mem_alloc_page()).
 	 */
 	synchronize_rcu();
 	hv_arch_mem_unmap(vm, removed.gfn, removed.npages);
@@ -185,22 +206,47 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *r)
  * @gfn: guest frame number.
  * @flags: set to the slot's HV_MEM_* flags when @gfn is RAM.
  *
+ * The page takes no reference: the caller runs with preemption disabled
+ * (an exit path), which keeps removal from freeing it meanwhile (removal
+ * frees pages after synchronize_rcu()). Elsewhere use hv_mem_get_ref().
+ *
  * Return: the page; NULL when @gfn is RAM without a page yet;
  * ERR_PTR(-ENOENT) when @gfn is not RAM (MMIO).
  */
 struct page *hv_mem_lookup(struct hv_vm *vm, u64 gfn, u32 *flags)
 {
 	const struct hv_memslot *slot;
-	struct page *page;
+	struct page *page = ERR_PTR(-ENOENT);
 
 	rcu_read_lock();
 	slot = hv_slot_find(rcu_dereference(vm->memslots), gfn);
-	if (slot)
+	if (slot) {
 		*flags = slot->flags;
+		page = xa_load(&vm->pages, gfn);
+	}
 	rcu_read_unlock();
-	if (!slot)
-		return ERR_PTR(-ENOENT);
-	page = xa_load(&vm->pages, gfn);
+	return page;
+}
+
+/*
+ * The page at @gfn with a reference for the caller, when @gfn is RAM and
+ * has one: slot, page and reference in one RCU section, so that removal,
+ * which frees the page after synchronize_rcu(), cannot free it between
+ * the lookup and the reference. NULL or ERR_PTR(-ENOENT) as
+ * hv_mem_lookup().
+ */
+static struct page *hv_mem_get_ref(struct hv_vm *vm, u64 gfn)
+{
+	struct page *page = ERR_PTR(-ENOENT);
+
+	rcu_read_lock();
+	if (hv_slot_find(rcu_dereference(vm->memslots), gfn)) {
+		page = xa_load(&vm->pages, gfn);
+		/* a page going away belongs to a region going away */
+		if (page && !folio_try_get(page_folio(page)))
+			page = ERR_PTR(-ENOENT);
+	}
+	rcu_read_unlock();
 	return page;
 }
 
@@ -242,14 +288,53 @@ struct page *hv_vcpu_gfn_page(struct hv_vcpu *vcpu, u64 gfn, u32 *flags)
 	return page;
 }
 
-/* hv_mem_get_page() with the allocations' flags. */
-static struct page *hv_mem_alloc_page(struct hv_vm *vm, u64 gfn, gfp_t gfp)
+/*
+ * Inserts @page at @gfn unless the slot is gone or another page is there.
+ * Returns @page, the page already there, or an ERR_PTR (-ENOENT: removed,
+ * -ENOMEM), with a reference for the caller when @ref. See the top of the
+ * file for why the slot is checked under the lock.
+ */
+static struct page *hv_mem_insert(struct hv_vm *vm, u64 gfn,
+				  struct page *page, gfp_t gfp, bool ref)
+{
+	XA_STATE(xas, &vm->pages, gfn);
+	struct page *cur;
+
+	do {
+		xas_lock(&xas);
+		rcu_read_lock();
+		if (hv_slot_find(rcu_dereference(vm->memslots), gfn)) {
+			cur = xas_load(&xas);
+			if (!cur)
+				xas_store(&xas, page);
+			if (!xas_error(&xas)) {
+				cur = cur ?: page;
+				if (ref)
+					get_page(cur);
+			}
+		} else {
+			cur = ERR_PTR(-ENOENT);
+		}
+		rcu_read_unlock();
+		xas_unlock(&xas);
+	} while (xas_nomem(&xas, gfp));
+	if (xas_error(&xas))
+		return ERR_PTR(xas_error(&xas));
+	return cur;
+}
+
+/*
+ * hv_mem_get_page() with the allocations' flags, and a reference for the
+ * caller when @ref.
+ */
+static struct page *hv_mem_alloc_page(struct hv_vm *vm, u64 gfn, gfp_t gfp,
+				      bool ref)
 {
 	u64 quota = vm->reg ? READ_ONCE(vm->reg->mem_quota) >> PAGE_SHIFT : 0;
-	struct page *page, *old;
+	struct page *page, *cur;
 	u32 flags;
 
-	page = hv_mem_lookup(vm, gfn, &flags);
+	page = ref ? hv_mem_get_ref(vm, gfn) : hv_mem_lookup(vm, gfn, &flags);
 	if (page)
 		return page;
 
@@ -262,10 +347,11 @@ static struct page *hv_mem_alloc_page(struct hv_vm *vm, u64 gfn, gfp_t gfp)
 		page = ERR_PTR(-ENOMEM);
 		goto err_uncount;
 	}
-	old = xa_cmpxchg(&vm->pages, gfn, NULL, page, gfp);
-	if (old) {
+	cur = hv_mem_insert(vm, gfn, page, gfp, ref);
+	if (cur != page) {
+		/* removed meanwhile, no memory, or another touch won */
 		__free_page(page);
-		page = xa_is_err(old) ? ERR_PTR(xa_err(old)) : old;
+		page = cur;
 		goto err_uncount;
 	}
 	return page;
@@ -284,13 +370,14 @@ err_uncount:
  * counted against the VM's memory quota before it is allocated, so the
  * VM never holds more than its quota, even for a moment.
  *
- * Return: the page (the VM holds its reference); ERR_PTR(-ENOENT) when
- * @gfn is not RAM, ERR_PTR(-EDQUOT) when the memory quota is used up,
- * ERR_PTR(-ENOMEM).
+ * Return: the page (the VM holds its reference; the caller must not use it
+ * after it may sleep); ERR_PTR(-ENOENT) when @gfn is not RAM,
+ * ERR_PTR(-EDQUOT) when the memory quota is used up, ERR_PTR(-ENOMEM) (no
+ * memory, or the memory cgroup's limit).
  */
 struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn)
 {
-	return hv_mem_alloc_page(vm, gfn, GFP_KERNEL_ACCOUNT);
+	return hv_mem_alloc_page(vm, gfn, HV_MEM_GFP, false);
 }
 
 /**
@@ -308,7 +395,7 @@ struct page *hv_vcpu_first_touch(struct hv_vcpu *vcpu, u64 gfn)
 {
 	struct page *page = hv_mem_alloc_page(vcpu->vm, gfn,
 					      GFP_NOWAIT | __GFP_ACCOUNT |
-					      __GFP_NOWARN);
+					      __GFP_NOWARN, false);
 
 	if (!IS_ERR(page))
 		return page;
@@ -382,15 +469,22 @@ static vm_fault_t hv_mem_fault(struct vm_fault *vmf)
 	struct hv_vm *vm = vmf->vma->vm_file->private_data;
 	struct page *page;
 
-	/* vm_pgoff is the guest frame: the mmap offset is a guest address. */
-	page = hv_mem_get_page(vm, vmf->pgoff);
+	/*
+	 * vm_pgoff is the guest frame: the mmap offset is a guest address.
+	 * The page comes with the mapping's reference, taken where removal
+	 * cannot free it first.
+	 */
+	page = hv_mem_alloc_page(vm, vmf->pgoff, HV_MEM_GFP, true);
 	if (IS_ERR(page)) {
-		/* over the quota: the VMM gets SIGBUS, never the host OOM */
 		if (PTR_ERR(page) == -EDQUOT && vm->reg)
 			hv_registry_quota_hit(vm->reg, HV_QUOTA_MEMORY);
-		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+		/*
+		 * Over the quota or the memory cgroup's limit, or removed RAM:
+		 * SIGBUS. Not VM_FAULT_OOM: no OOM kill was tried
+		 * (__GFP_RETRY_MAYFAIL), and the fault would be retried forever.
+		 */
+		return VM_FAULT_SIGBUS;
 	}
-	get_page(page);
 	vmf->page = page;
 	return 0;
 }

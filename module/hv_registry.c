@@ -6,8 +6,9 @@
  *
  * Locking: hv_reg_mutex serializes changes to the set of entries (names
  * are unique under it); reg->lock protects one entry's state and its
- * attached VM; reg->cpu_lock the CPU quota's accounting. Events are sent
- * after the locks are dropped.
+ * attached VM; reg->cpu_lock the CPU quota's accounting. Events go to the
+ * listener (the netlink family registers one) after the locks are
+ * dropped: the registry itself knows nothing of netlink.
  */
 #include <linux/cred.h>
 #include <linux/ctype.h>
@@ -25,9 +26,14 @@
 #include "hv_core.h"
 #include "hv_registry.h"
 
-/* Entries in all, and per owner unless the owner is an admin. */
+/*
+ * Entries in all, and per owner unless the owner is an admin. Users
+ * together may fill all but HV_REG_ADMIN_RESERVE: without that room, 16
+ * users at their limit would lock admins out.
+ */
 #define HV_REG_MAX_ENTRIES	4096
 #define HV_REG_MAX_PER_USER	256
+#define HV_REG_ADMIN_RESERVE	256
 
 /* The CPU quota allows bursts of this much of its share of time. */
 #define HV_CPU_PERIOD_NS	(100 * NSEC_PER_MSEC)
@@ -37,6 +43,8 @@ static DEFINE_XARRAY_ALLOC1(hv_reg_xa);
 static u32 hv_reg_next_id;
 static unsigned int hv_reg_count;
 
+static const struct hv_registry_listener *hv_reg_listener;
+
 static_assert(HV_STOP_GUEST_POWEROFF == HV_STOP_REASON_GUEST_POWEROFF);
 static_assert(HV_STOP_GUEST_SHUTDOWN == HV_STOP_REASON_GUEST_SHUTDOWN);
 
@@ -45,7 +53,8 @@ static_assert(HV_STOP_GUEST_SHUTDOWN == HV_STOP_REASON_GUEST_SHUTDOWN);
  * @name: NUL-terminated.
  *
  * Return: true for [A-Za-z0-9_.-]{1,32} except "anon-<digits>", which
- * names VMs made by HV_CREATE_VM.
+ * names VMs made by HV_CREATE_VM. ASCII only: the kernel's isalnum() also
+ * takes the Latin-1 letters 0xC0-0xFF.
  */
 bool hv_registry_name_valid(const char *name)
 {
@@ -54,12 +63,33 @@ bool hv_registry_name_valid(const char *name)
 	if (!len || len > HV_NAME_MAX)
 		return false;
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
+		if (!isascii(name[i]) ||
+		    (!isalnum(name[i]) && !strchr("_.-", name[i])))
 			return false;
 	if (!strncmp(name, "anon-", 5) && len > 5 &&
 	    strspn(name + 5, "0123456789") == len - 5)
 		return false;
 	return true;
+}
+
+/**
+ * hv_registry_set_listener() - who hears of the registry's changes.
+ * @l: the listener, or NULL for none. Set before anything can change the
+ *     registry (module load), cleared when nothing can any more (unload).
+ */
+void hv_registry_set_listener(const struct hv_registry_listener *l)
+{
+	WRITE_ONCE(hv_reg_listener, l);
+}
+
+/* Tells the listener about @reg; called without the registry's locks. */
+static void hv_registry_notify(struct hv_reg_vm *reg, enum hv_event_type event,
+			       enum hv_quota quota)
+{
+	const struct hv_registry_listener *l = READ_ONCE(hv_reg_listener);
+
+	if (l)
+		l->event(reg, event, quota);
 }
 
 static struct hv_reg_vm *hv_reg_alloc(u32 vcpus, u64 mem_size)
@@ -115,14 +145,16 @@ static unsigned int __hv_registry_count_owner(kuid_t owner)
 static int __hv_registry_insert(struct hv_reg_vm *reg,
 				struct netlink_ext_ack *extack)
 {
+	bool admin = capable(CAP_SYS_ADMIN);
 	int err;
 
 	lockdep_assert_held(&hv_reg_mutex);
-	if (hv_reg_count >= HV_REG_MAX_ENTRIES) {
+	if (hv_reg_count >= HV_REG_MAX_ENTRIES -
+	    (admin ? 0 : HV_REG_ADMIN_RESERVE)) {
 		NL_SET_ERR_MSG(extack, "too many VMs in the registry");
 		return -ENOSPC;
 	}
-	if (!capable(CAP_SYS_ADMIN) &&
+	if (!admin &&
 	    __hv_registry_count_owner(reg->owner) >= HV_REG_MAX_PER_USER) {
 		NL_SET_ERR_MSG(extack, "this user owns too many VMs");
 		return -EDQUOT;
@@ -176,7 +208,7 @@ struct hv_reg_vm *hv_registry_create(const char *name, u32 vcpus,
 		goto err_unlock;
 	refcount_inc(&reg->refs);
 	mutex_unlock(&hv_reg_mutex);
-	hv_genl_event(reg, HV_EVENT_TYPE_CREATED, HV_QUOTA_NONE);
+	hv_registry_notify(reg, HV_EVENT_TYPE_CREATED, HV_QUOTA_NONE);
 	return reg;
 
 err_unlock:
@@ -261,8 +293,14 @@ int hv_registry_destroy(struct hv_reg_vm *reg, struct netlink_ext_ack *extack)
 		__hv_registry_remove(reg);
 	mutex_unlock(&hv_reg_mutex);
 	if (!err)
-		hv_genl_event(reg, HV_EVENT_TYPE_DESTROYED, HV_QUOTA_NONE);
+		hv_registry_notify(reg, HV_EVENT_TYPE_DESTROYED, HV_QUOTA_NONE);
 	return err;
+}
+
+/* Is @quota (0: none) above @cap (0: none)? */
+static bool hv_quota_above(u64 quota, u64 cap)
+{
+	return cap && (!quota || quota > cap);
 }
 
 /**
@@ -270,13 +308,35 @@ int hv_registry_destroy(struct hv_reg_vm *reg, struct netlink_ext_ack *extack)
  * @reg: the entry.
  * @mem_quota: new memory quota in bytes, or NULL to keep it.
  * @cpu_quota: new CPU quota in percent, or NULL to keep it.
+ * @admin: the caller has CAP_SYS_ADMIN: its values become the ceiling for
+ *	   the owner; anyone else may not go above the last an admin set.
+ * @extack: for the reason of a failure.
  *
- * Return: 0.
+ * Return: 0; -EPERM when a non-admin asks for more than an admin allowed.
  */
 int hv_registry_set_quota(struct hv_reg_vm *reg, const u64 *mem_quota,
-			  const u32 *cpu_quota)
+			  const u32 *cpu_quota, bool admin,
+			  struct netlink_ext_ack *extack)
 {
 	spin_lock(&reg->lock);
+	if (!admin &&
+	    ((mem_quota && reg->mem_quota_capped &&
+	      hv_quota_above(*mem_quota, reg->mem_quota_cap)) ||
+	     (cpu_quota && reg->cpu_quota_capped &&
+	      hv_quota_above(*cpu_quota, reg->cpu_quota_cap)))) {
+		spin_unlock(&reg->lock);
+		NL_SET_ERR_MSG(extack,
+			       "only an admin may raise a quota above what an admin set");
+		return -EPERM;
+	}
+	if (admin && mem_quota) {
+		reg->mem_quota_capped = true;
+		reg->mem_quota_cap = *mem_quota;
+	}
+	if (admin && cpu_quota) {
+		reg->cpu_quota_capped = true;
+		reg->cpu_quota_cap = *cpu_quota;
+	}
 	if (mem_quota) {
 		WRITE_ONCE(reg->mem_quota, *mem_quota);
 		reg->mem_quota_hit = false;
@@ -336,7 +396,7 @@ int hv_registry_stop(struct hv_reg_vm *reg, bool force,
 	put_pid(pid);
 	atomic_inc(&reg->wake_gen);
 	wake_up_all(&reg->wq);
-	hv_genl_event(reg, force ? HV_EVENT_TYPE_STOPPED :
+	hv_registry_notify(reg, force ? HV_EVENT_TYPE_STOPPED :
 			   HV_EVENT_TYPE_STOP_REQUESTED, HV_QUOTA_NONE);
 	return 0;
 }
@@ -372,8 +432,8 @@ int hv_registry_pause(struct hv_reg_vm *reg, bool pause,
 	spin_unlock(&reg->lock);
 	atomic_inc(&reg->wake_gen);
 	wake_up_all(&reg->wq);
-	hv_genl_event(reg, pause ? HV_EVENT_TYPE_PAUSED : HV_EVENT_TYPE_RESUMED,
-		      HV_QUOTA_NONE);
+	hv_registry_notify(reg, pause ? HV_EVENT_TYPE_PAUSED :
+				HV_EVENT_TYPE_RESUMED, HV_QUOTA_NONE);
 	return 0;
 }
 
@@ -436,8 +496,8 @@ int hv_registry_add_anon(struct hv_vm *vm)
 	__hv_registry_bind(reg, vm);
 	spin_unlock(&reg->lock);
 	mutex_unlock(&hv_reg_mutex);
-	hv_genl_event(reg, HV_EVENT_TYPE_CREATED, HV_QUOTA_NONE);
-	hv_genl_event(reg, HV_EVENT_TYPE_STARTED, HV_QUOTA_NONE);
+	hv_registry_notify(reg, HV_EVENT_TYPE_CREATED, HV_QUOTA_NONE);
+	hv_registry_notify(reg, HV_EVENT_TYPE_STARTED, HV_QUOTA_NONE);
 	return 0;
 }
 
@@ -475,7 +535,7 @@ int hv_registry_attach(struct hv_vm *vm, const char *name)
 out_unlock:
 	mutex_unlock(&hv_reg_mutex);
 	if (!err)
-		hv_genl_event(reg, HV_EVENT_TYPE_STARTED, HV_QUOTA_NONE);
+		hv_registry_notify(reg, HV_EVENT_TYPE_STARTED, HV_QUOTA_NONE);
 	return err;
 }
 
@@ -502,13 +562,13 @@ void hv_registry_detach(struct hv_vm *vm)
 	spin_unlock(&reg->lock);
 	put_pid(pid);
 	if (stopped)
-		hv_genl_event(reg, HV_EVENT_TYPE_STOPPED, HV_QUOTA_NONE);
+		hv_registry_notify(reg, HV_EVENT_TYPE_STOPPED, HV_QUOTA_NONE);
 
 	if (reg->anonymous) {
 		mutex_lock(&hv_reg_mutex);
 		__hv_registry_remove(reg);
 		mutex_unlock(&hv_reg_mutex);
-		hv_genl_event(reg, HV_EVENT_TYPE_DESTROYED, HV_QUOTA_NONE);
+		hv_registry_notify(reg, HV_EVENT_TYPE_DESTROYED, HV_QUOTA_NONE);
 	}
 	vm->reg = NULL;
 	hv_registry_put(reg);
@@ -533,7 +593,7 @@ void hv_registry_quota_hit(struct hv_reg_vm *reg, enum hv_quota quota)
 	*hit = true;
 	spin_unlock(&reg->lock);
 	if (first)
-		hv_genl_event(reg, HV_EVENT_TYPE_QUOTA_HIT, quota);
+		hv_registry_notify(reg, HV_EVENT_TYPE_QUOTA_HIT, quota);
 }
 
 /* The debt is paid back at cpu_quota percent of wall time. */
@@ -644,18 +704,12 @@ int hv_registry_cpu_wait(struct hv_reg_vm *reg, struct hv_vm *vm)
 	}
 }
 
-int hv_registry_init(void)
-{
-	return hv_genl_register();
-}
-
 /* Module unload: no VM exists any more (each file pins the module). */
 void hv_registry_exit(void)
 {
 	struct hv_reg_vm *reg;
 	unsigned long id;
 
-	hv_genl_unregister();
 	mutex_lock(&hv_reg_mutex);
 	xa_for_each(&hv_reg_xa, id, reg)
 		__hv_registry_remove(reg);

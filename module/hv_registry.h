@@ -48,6 +48,14 @@ struct hv_reg_vm {
 	u32 cpu_quota;		/* percent of one CPU, 0: no quota */
 	bool mem_quota_hit;	/* reported since the quota last changed */
 	bool cpu_quota_hit;
+	/*
+	 * The last quotas an admin set (0: none), when one did: the owner
+	 * may not go above them.
+	 */
+	bool mem_quota_capped;
+	bool cpu_quota_capped;
+	u64 mem_quota_cap;
+	u32 cpu_quota_cap;
 
 	/* CPU quota: debt in guest ns, paid back at cpu_quota % of time */
 	spinlock_t cpu_lock;
@@ -68,7 +76,17 @@ struct hv_reg_vm {
 #define HV_VM_STOP_REQUEST	1	/* one vCPU reports STOP_REQUEST */
 #define HV_VM_KILLED		2	/* stopped by force: never runs again */
 
-int hv_registry_init(void);
+/*
+ * Who hears of the registry's changes (the netlink family's events group):
+ * @event is called without the registry's locks held and may sleep; for
+ * HV_EVENT_TYPE_QUOTA_HIT @quota says which quota, else HV_QUOTA_NONE.
+ */
+struct hv_registry_listener {
+	void (*event)(struct hv_reg_vm *reg, enum hv_event_type event,
+		      enum hv_quota quota);
+};
+
+void hv_registry_set_listener(const struct hv_registry_listener *l);
 void hv_registry_exit(void);
 
 /* Definitions, for the netlink family. Names are checked by the caller. */
@@ -81,7 +99,8 @@ struct hv_reg_vm *hv_registry_get_next(u32 *id);
 void hv_registry_put(struct hv_reg_vm *reg);
 int hv_registry_destroy(struct hv_reg_vm *reg, struct netlink_ext_ack *extack);
 int hv_registry_set_quota(struct hv_reg_vm *reg, const u64 *mem_quota,
-			  const u32 *cpu_quota);
+			  const u32 *cpu_quota, bool admin,
+			  struct netlink_ext_ack *extack);
 int hv_registry_stop(struct hv_reg_vm *reg, bool force,
 		     struct netlink_ext_ack *extack);
 int hv_registry_pause(struct hv_reg_vm *reg, bool pause,
@@ -96,11 +115,5 @@ void hv_registry_detach(struct hv_vm *vm);
 bool hv_registry_charge_cpu(struct hv_reg_vm *reg, u64 guest_ns, u32 exits);
 int hv_registry_cpu_wait(struct hv_reg_vm *reg, struct hv_vm *vm);
 void hv_registry_quota_hit(struct hv_reg_vm *reg, enum hv_quota quota);
-
-/* hv_genl.c */
-int hv_genl_register(void);
-void hv_genl_unregister(void);
-void hv_genl_event(struct hv_reg_vm *reg, enum hv_event_type event,
-		   enum hv_quota quota);
 
 #endif /* HV_REGISTRY_H */

@@ -134,10 +134,13 @@ long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args)
 {
 	struct hv_vcpu *vcpu;
 	int err, fd;
+	u32 id;
 
 	if (args->id >= vm->max_vcpus || args->flags ||
 	    !hv_is_zero(args->reserved, sizeof(args->reserved)))
 		return -EINVAL;
+	/* indexes vm->vcpus[]: no speculation past the check */
+	id = array_index_nospec(args->id, vm->max_vcpus);
 
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
@@ -148,11 +151,11 @@ long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args)
 		goto err_free_vcpu;
 	}
 	vcpu->vm = vm;
-	vcpu->id = args->id;
+	vcpu->id = id;
 	mutex_init(&vcpu->lock);
 
 	mutex_lock(&vm->lock);
-	if (vm->vcpus[args->id]) {
+	if (vm->vcpus[id]) {
 		err = -EEXIST;
 		goto err_unlock;
 	}
@@ -167,7 +170,7 @@ long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args)
 		err = fd;
 		goto err_put_vm;
 	}
-	vm->vcpus[args->id] = vcpu;
+	vm->vcpus[id] = vcpu;
 	mutex_unlock(&vm->lock);
 	return fd;
 

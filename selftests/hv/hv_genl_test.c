@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -842,6 +845,399 @@ TEST_F(genl, events)
 	EXPECT_EQ(1, created);
 	EXPECT_EQ(1, destroyed);
 	close(ev.fd);
+}
+
+/*
+ * The kernel's isalnum() is Latin-1: 0xE9 ("é" in Latin-1) is a letter to
+ * it. Names are ASCII only (issue 11, item 14).
+ */
+TEST_F(genl, name_with_latin1_byte_rejected)
+{
+	int err = vm_create(&self->nl, "t-\xe9", 1, 1 << 20);
+
+	if (!err)
+		vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-\xe9", NULL, NULL);
+	EXPECT_EQ(-EINVAL, err);
+	err = vm_create(&self->nl, "\xc0\xff", 1, 1 << 20);
+	if (!err)
+		vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "\xc0\xff", NULL, NULL);
+	EXPECT_EQ(-EINVAL, err);
+}
+
+/* Registry limits of hv_registry.c: entries in all, per non-admin user. */
+#define REG_MAX_ENTRIES		4096
+#define REG_MAX_PER_USER	256
+#define FILL_USERS		(REG_MAX_ENTRIES / REG_MAX_PER_USER)
+
+/* Child: as uid 20000 + @u, create as many VMs as allowed; 0 or 1. */
+static int fill_as_user(int u)
+{
+	char name[32];
+	struct nl nl;
+	int j, err;
+
+	if (setgid(20000 + u) || setuid(20000 + u))
+		return 1;
+	if (nl_open(&nl) || nl_resolve(&nl))
+		return 1;
+	for (j = 0; j < REG_MAX_PER_USER; j++) {
+		snprintf(name, sizeof(name), "t-fill-%d-%d", u, j);
+		err = vm_create(&nl, name, 1, 1 << 20);
+		/* the user's own limit, or the pool of users is full */
+		if (err == -EDQUOT || err == -ENOSPC)
+			break;
+		if (err)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Unprivileged users fill the registry up to their limits (16 users x 256
+ * is the global 4,096): root must still be able to create a VM, so that
+ * an admin can always act (issue 11, item 12).
+ */
+TEST_F_TIMEOUT(genl, admin_creates_when_users_filled_registry, 900)
+{
+	struct nl *nl = &self->nl;
+	char name[32];
+	int u, j, st;
+	pid_t pid;
+
+	for (u = 0; u < FILL_USERS; u++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid)
+			_exit(fill_as_user(u));
+		ASSERT_EQ(pid, waitpid(pid, &st, 0));
+		EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st))
+			TH_LOG("user %d: status %#x", u, st);
+	}
+	EXPECT_EQ(0, vm_create(nl, "t-fill-root", 1, 1 << 20))
+		TH_LOG("root: %s", nl->errmsg);
+	vm_cmd(nl, HV_CMD_VM_DESTROY, "t-fill-root", NULL, NULL);
+	for (u = 0; u < FILL_USERS; u++)
+		for (j = 0; j < REG_MAX_PER_USER; j++) {
+			snprintf(name, sizeof(name), "t-fill-%d-%d", u, j);
+			if (vm_cmd(nl, HV_CMD_VM_DESTROY, name, NULL, NULL))
+				break;
+		}
+}
+
+static int vm_set_quota(struct nl *nl, const char *name, int mem, __u64 mem_q,
+			int cpu, __u32 cpu_q)
+{
+	struct msg m;
+
+	msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	msg_str(&m, HV_A_VM_NAME, name);
+	if (mem)
+		msg_u64(&m, HV_A_VM_MEM_QUOTA, mem_q);
+	if (cpu)
+		msg_u32(&m, HV_A_VM_CPU_QUOTA, cpu_q);
+	return nl_talk(nl, &m, NULL, NULL);
+}
+
+static int nobody_creates_quota_vm(void)
+{
+	struct nl nl;
+	struct msg m;
+
+	if (nl_open(&nl) || nl_resolve(&nl))
+		return 1;
+	msg_init(&m, nl.family, 0, HV_CMD_VM_CREATE);
+	msg_str(&m, HV_A_VM_NAME, "t-quota");
+	msg_u32(&m, HV_A_VM_VCPUS, 1);
+	msg_u64(&m, HV_A_VM_MEM_SIZE, 8 << 20);
+	msg_u64(&m, HV_A_VM_MEM_QUOTA, 1 << 20);
+	msg_u32(&m, HV_A_VM_CPU_QUOTA, 50);
+	if (nl_talk(&nl, &m, NULL, NULL))
+		return 2;
+	/* no admin has set a quota yet: the owner may change its own */
+	if (vm_set_quota(&nl, "t-quota", 1, 4 << 20, 1, 80))
+		return 3;
+	return 0;
+}
+
+/* Returns the first check that failed, 0 when all held. */
+static int nobody_changes_capped_quota(void)
+{
+	struct nl nl;
+
+	if (nl_open(&nl) || nl_resolve(&nl))
+		return 1;
+	/* above what the admin set, or unlimited (0): refused */
+	if (vm_set_quota(&nl, "t-quota", 1, 4 << 20, 0, 0) != -EPERM)
+		return 2;
+	if (vm_set_quota(&nl, "t-quota", 1, 0, 0, 0) != -EPERM)
+		return 3;
+	if (vm_set_quota(&nl, "t-quota", 0, 0, 1, 80) != -EPERM)
+		return 4;
+	if (vm_set_quota(&nl, "t-quota", 0, 0, 1, 0) != -EPERM)
+		return 5;
+	/* lower, and back up to the admin's value: allowed */
+	if (vm_set_quota(&nl, "t-quota", 1, 1 << 20, 1, 10))
+		return 6;
+	if (vm_set_quota(&nl, "t-quota", 1, 2 << 20, 1, 40))
+		return 7;
+	return 0;
+}
+
+static __u64 vm_mem_quota;
+
+static void vm_quota_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *a = nl_attr(nlh, HV_A_VM_MEM_QUOTA);
+
+	(void)arg;
+	vm_mem_quota = a ? *(__u64 *)((char *)a + NLA_HDRLEN) : ~0ULL;
+}
+
+/*
+ * Once an admin has set a quota, the owner may lower it but not raise it
+ * above the admin's value (issue 11, item 13).
+ */
+TEST_F(genl, owner_cannot_raise_quota_over_admin)
+{
+	struct nl *nl = &self->nl;
+
+	ASSERT_EQ(0, as_nobody(nobody_creates_quota_vm));
+	ASSERT_EQ(0, vm_set_quota(nl, "t-quota", 1, 2 << 20, 1, 40));
+	EXPECT_EQ(0, as_nobody(nobody_changes_capped_quota));
+	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-quota", vm_quota_cb, NULL));
+	EXPECT_EQ(2ULL << 20, vm_mem_quota);
+	/* the admin may raise it */
+	EXPECT_EQ(0, vm_set_quota(nl, "t-quota", 1, 8 << 20, 1, 90));
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-quota", NULL, NULL));
+}
+
+static __u64 vm_touched;
+
+static void vm_touched_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *a = nl_attr(nlh, HV_A_VM_MEM_TOUCHED);
+
+	(void)arg;
+	vm_touched = a ? *(__u64 *)((char *)a + NLA_HDRLEN) : ~0ULL;
+}
+
+static __u64 mem_touched(struct nl *nl, const char *name)
+{
+	vm_touched = ~0ULL;
+	if (vm_cmd(nl, HV_CMD_VM_STATS_GET, name, vm_touched_cb, NULL))
+		return ~0ULL;
+	return vm_touched;
+}
+
+/* Removing a region takes its pages out of the VM's count (item 13). */
+TEST_F(genl, region_removal_uncounts_pages)
+{
+	struct nl *nl = &self->nl;
+	struct hv_mem_region r = { .size = 1 << 20 };
+	int dev = hv_open_dev(), vm, i;
+	volatile char *p;
+
+	ASSERT_EQ(0, vm_create(nl, "t-count", 1, 4 << 20));
+	vm = attach(dev, "t-count");
+	ASSERT_LE(0, vm);
+	ASSERT_EQ(0, ioctl(vm, HV_SET_MEM_REGION, &r));
+	p = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, vm, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < 16; i++)
+		p[i * 4096] = 1;
+	EXPECT_EQ(16ULL * 4096, mem_touched(nl, "t-count"));
+	r.size = 0;
+	ASSERT_EQ(0, ioctl(vm, HV_SET_MEM_REGION, &r));
+	EXPECT_EQ(0ULL, mem_touched(nl, "t-count"));
+	/* the same range again: new, zeroed pages */
+	r.size = 1 << 20;
+	ASSERT_EQ(0, ioctl(vm, HV_SET_MEM_REGION, &r));
+	munmap((void *)p, r.size);
+	p = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED, vm, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, p[0]);
+	EXPECT_EQ(4096ULL, mem_touched(nl, "t-count"));
+	munmap((void *)p, r.size);
+	close(vm);
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-count", NULL, NULL));
+	close(dev);
+}
+
+/*
+ * The VMM faults on its mapping of guest RAM while another thread removes
+ * the region (issue 11, item 6, and an allocation that could insert a page
+ * for a gfn just removed). The faulting thread runs on CPU 0. With two
+ * CPUs or more, a SCHED_FIFO thread on CPU 0 wakes at short random
+ * intervals, which takes the CPU at the faulting thread's next
+ * might_sleep() (PREEMPT_VOLUNTARY kernels), often the page allocation
+ * between the slot lookup and the insertion; it then keeps CPU 0 until the
+ * remover (CPU 1) has removed the region, grace period included. Each
+ * round adds the region and arms the hog at once, so that the toucher is
+ * held off while it allocates (its first touches of the new region). On one
+ * CPU the remover itself preempts the faulting thread (a grace period is
+ * immediate there). After each removal, once the faulting thread has
+ * finished the touch it was in, the VM must hold no page: one more is a
+ * page inserted for a gfn already freed (counted, and kept until the VM
+ * goes or shown as the data of the next region there). Rounds:
+ * HV_RACE_ROUNDS (default 1000); every wait is for progress, except the
+ * hog's bound of 200 ms, which only costs sensitivity.
+ */
+#define RACE_PAGES	64
+
+struct fault_race {
+	int vm;
+	volatile int stop;
+	volatile unsigned long loops, touches, sigbus;
+	volatile int armed, preempted, removed;
+};
+
+static __thread sigjmp_buf fault_race_jb;
+
+static void fault_race_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(fault_race_jb, 1);
+}
+
+static void pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void *fault_race_toucher(void *arg)
+{
+	struct fault_race *fr = arg;
+	volatile char *p;
+	int i;
+
+	pin_cpu(0);
+	while (!fr->stop) {
+		p = mmap(NULL, RACE_PAGES * 4096, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, fr->vm, 0);
+		if (p != MAP_FAILED) {
+			if (!sigsetjmp(fault_race_jb, 1)) {
+				for (i = 0; i < RACE_PAGES; i++)
+					p[i * 4096] = 1;
+				fr->touches++;
+			} else {
+				fr->sigbus++;
+			}
+			munmap((void *)p, RACE_PAGES * 4096);
+		}
+		__atomic_add_fetch(&fr->loops, 1, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+static long elapsed_ms(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a->tv_sec) * 1000 + (b.tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* Preempts the toucher on CPU 0 and holds the CPU while the region goes. */
+static void *fault_race_hog(void *arg)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+	struct fault_race *fr = arg;
+	unsigned int seed = 2;
+	struct timespec nap, t0;
+
+	pin_cpu(0);
+	if (sched_setscheduler(0, SCHED_FIFO, &sp))
+		return (void *)1L;
+	while (!fr->stop) {
+		nap.tv_sec = 0;
+		nap.tv_nsec = 50000 + rand_r(&seed) % 500000;
+		nanosleep(&nap, NULL);
+		if (!fr->armed)
+			continue;
+		fr->preempted = 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (!fr->removed && !fr->stop && elapsed_ms(&t0) < 200)
+			;
+		fr->preempted = 0;
+		fr->armed = 0;
+	}
+	return NULL;
+}
+
+/* Waits until the toucher has started and finished one more loop. */
+static void fault_race_wait(struct fault_race *fr)
+{
+	unsigned long start = __atomic_load_n(&fr->loops, __ATOMIC_SEQ_CST);
+
+	while (__atomic_load_n(&fr->loops, __ATOMIC_SEQ_CST) < start + 2)
+		sched_yield();
+}
+
+TEST_F_TIMEOUT(genl, fault_races_region_removal, 1800)
+{
+	struct nl *nl = &self->nl;
+	struct hv_mem_region r = { .size = RACE_PAGES * 4096 };
+	struct sigaction sa = { .sa_handler = fault_race_sigbus };
+	struct fault_race fr = { 0 };
+	const char *env = getenv("HV_RACE_ROUNDS");
+	int rounds = env ? atoi(env) : 1000;
+	int smp = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	int dev = hv_open_dev(), i, leaks = 0, held = 0;
+	unsigned int seed = 1;
+	pthread_t toucher, hog;
+	__u64 touched;
+	void *ret;
+
+	sigaction(SIGBUS, &sa, NULL);
+	pin_cpu(smp ? 1 : 0);
+	ASSERT_EQ(0, vm_create(nl, "t-fault", 1, 4 << 20));
+	fr.vm = attach(dev, "t-fault");
+	ASSERT_LE(0, fr.vm);
+	ASSERT_EQ(0, pthread_create(&toucher, NULL, fault_race_toucher, &fr));
+	if (smp)
+		ASSERT_EQ(0, pthread_create(&hog, NULL, fault_race_hog, &fr));
+	for (i = 0; i < rounds && !leaks; i++) {
+		r.size = RACE_PAGES * 4096;
+		ASSERT_EQ(0, ioctl(fr.vm, HV_SET_MEM_REGION, &r));
+		/* the toucher maps and touches it, is preempted: remove it */
+		if (smp) {
+			fr.armed = 1;
+			while (!fr.preempted && fr.armed)
+				;
+			held += fr.preempted;
+		} else {
+			usleep(rand_r(&seed) % 2000);
+		}
+		r.size = 0;
+		ASSERT_EQ(0, ioctl(fr.vm, HV_SET_MEM_REGION, &r));
+		fr.removed = 1;
+		while (fr.armed)
+			sched_yield();
+		fr.removed = 0;
+		fault_race_wait(&fr);
+		touched = mem_touched(nl, "t-fault");
+		if (touched) {
+			leaks++;
+			TH_LOG("round %d: %llu bytes still counted after removal",
+			       i, (unsigned long long)touched);
+		}
+	}
+	fr.stop = 1;
+	ASSERT_EQ(0, pthread_join(toucher, NULL));
+	if (smp) {
+		ASSERT_EQ(0, pthread_join(hog, &ret));
+		EXPECT_EQ(NULL, ret) TH_LOG("no SCHED_FIFO for the hog");
+	}
+	TH_LOG("%d rounds (%d with the toucher held off), %lu toucher loops, %lu touches, %lu SIGBUS",
+	       i, held, fr.loops, fr.touches, fr.sigbus);
+	EXPECT_EQ(0, leaks);
+	close(fr.vm);
+	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-fault", NULL, NULL));
+	close(dev);
 }
 
 TEST_HARNESS_MAIN
