@@ -59,6 +59,7 @@ struct hv_arch_vcpu {
 	u32 io_bytes;		/* I/O data bytes of the last IN/INS exit */
 	u64 string_gva;		/* INS destination */
 	u64 dr[4];		/* DR0-3 as the guest wrote them (never loaded) */
+	u64 dr6;		/* the guest's DR6 (never loaded either) */
 	u64 cr8;		/* the task priority the guest set */
 	u64 cr2;		/* not in the VMCS: switched by hand */
 	u64 tsc_aux, apic_base, mtrr_def_type;

@@ -109,6 +109,7 @@ static void vmx_setup_guest_reset_state(struct hv_vcpu *vcpu)
 	vmcs_writel(GUEST_RFLAGS, X86_EFLAGS_FIXED);
 	vmcs_writel(GUEST_RSP, 0);
 	vmcs_writel(GUEST_DR7, 0x400);
+	vcpu->arch.dr6 = VMX_DR6_INIT;
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write32(GUEST_SYSENTER_CS, 0);
 	vmcs_writel(GUEST_SYSENTER_ESP, 0);

@@ -33,9 +33,18 @@ enum vmx_seg {
 
 /*
  * The exceptions that exit: machine checks, which are the host's (see
- * vmx_exit_is_mce()). The guest handles all others itself.
+ * vmx_exit_is_mce()); #DB, because a debug exception taken in the guest
+ * would leave its status in the host's DR6, which VM exits do not switch
+ * (a #DB that exits does not touch DR6: SDM Vol. 3C, 27.1); and #AC, which
+ * a guest can make recur forever during its own delivery, a loop in which
+ * the CPU takes no host interrupt (the cause of CVE-2015-5307). hv
+ * reflects both into the guest. The guest handles all others itself.
  */
-#define VMX_EXCEPTION_BITMAP	BIT(X86_TRAP_MC)
+#define VMX_EXCEPTION_BITMAP	(BIT(X86_TRAP_MC) | BIT(X86_TRAP_DB) | \
+				 BIT(X86_TRAP_AC))
+
+/* DR6 with no debug condition (its reserved bits read as 1). */
+#define VMX_DR6_INIT		0xffff0ff0UL
 
 /*
  * The host's XCR0. XGETBV faults when the kernel did not turn XSAVE on

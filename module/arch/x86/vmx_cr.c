@@ -252,13 +252,16 @@ int vmx_handle_dr_access(struct hv_vcpu *vcpu)
 		if (dr < 4)
 			*reg = vcpu->arch.dr[dr];
 		else if (dr == 6 || dr == 4)
-			*reg = 0xffff0ff0;
+			*reg = vcpu->arch.dr6;
 		else
 			*reg = vmcs_readl(GUEST_DR7);
 		if (gpr == HV_X86_RSP)
 			vmcs_writel(GUEST_RSP, *reg);
 	} else if (dr < 4) {
 		vcpu->arch.dr[dr] = *reg;
+	} else if (dr == 6 || dr == 4) {
+		/* B0-B3, BD, BS, BT; the rest reads as 1 */
+		vcpu->arch.dr6 = VMX_DR6_INIT | (*reg & 0xe00f);
 	} else if (dr == 7 || dr == 5) {
 		/* the breakpoints stay disarmed: keep only the fixed bit */
 		vmcs_writel(GUEST_DR7, 0x400);

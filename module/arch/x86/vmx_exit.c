@@ -122,17 +122,53 @@ void vmx_host_machine_check(void)
 #endif
 }
 
+/*
+ * A #DB or #AC the guest took: deliver it to the guest as the CPU would
+ * have. When it arose while an event was being delivered, that event is
+ * already queued again (vmx_requeue_vectoring_event()) and delivering it
+ * raises the exception again: a guest that loops so loops through exits,
+ * where the host keeps its interrupts, signals and scheduling.
+ */
+static int vmx_reflect_exception(struct hv_vcpu *vcpu, u32 info)
+{
+	struct vmx_exit_info *e = &vcpu->arch.exit;
+	u8 vector = info & INTR_INFO_VECTOR_MASK;
+
+	if (e->idt_vectoring_info & VECTORING_INFO_VALID_MASK)
+		return 1;
+	if (vector == X86_TRAP_AC) {
+		vmx_inject_exception(X86_TRAP_AC, true,
+				     vmcs_read32(VM_EXIT_INTR_ERROR_CODE));
+		return 1;
+	}
+	/*
+	 * #DB: the exit qualification holds what the CPU would have put in
+	 * DR6 (B0-B3, BD, BS; SDM Vol. 3C, 28.2.1), DR6 keeps the rest.
+	 */
+	vcpu->arch.dr6 = (vcpu->arch.dr6 & ~0xe00fUL) |
+			 (e->qualification & 0x600f);
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION) {
+		/* ICEBP (INT1) is delivered past the instruction */
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_DB |
+			     INTR_TYPE_PRIV_SW_EXCEPTION | INTR_INFO_VALID_MASK);
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, e->instr_len);
+		return 1;
+	}
+	vmx_inject_exception(X86_TRAP_DB, false, 0);
+	return 1;
+}
+
 static int handle_exception_nmi(struct hv_vcpu *vcpu)
 {
 	u32 info = vcpu->arch.exit.intr_info;
+	u8 vector = info & INTR_INFO_VECTOR_MASK;
 
-	/*
-	 * NMIs and machine checks went to the host in vmx_enter_exit();
-	 * no other exception is in the bitmap.
-	 */
+	/* NMIs and machine checks went to the host in vmx_enter_exit() */
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ||
 	    vmx_exit_is_mce(&vcpu->arch.exit))
 		return 1;
+	if (vector == X86_TRAP_DB || vector == X86_TRAP_AC)
+		return vmx_reflect_exception(vcpu, info);
 	return handle_unknown(vcpu);
 }
 

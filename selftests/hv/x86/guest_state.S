@@ -13,6 +13,8 @@
 #define CMD_MOV_CR4	2	/* value; result: CR4 read back */
 #define CMD_WRPKRU	3	/* value; result: RDPKRU */
 #define CMD_CPUID	4	/* EAX, ECX; results: EAX, EBX, ECX, EDX */
+#define CMD_STEP	5	/* single-step one NOP; results: DR6 in the #DB
+				 * handler, then 0x57e9 once past it */
 
 	.section .note.GNU-stack, "", @progbits
 	.section .rodata.guest, "a"
@@ -26,6 +28,7 @@
 	.code32
 	.balign 16
 	.globl guest_cmd_start, guest_cmd_end, guest_cmd_ud, guest_cmd_gp
+	.globl guest_cmd_db
 guest_cmd_start:
 	in $PORT_CMD, %eax
 	cmp $CMD_XSETBV, %eax
@@ -36,6 +39,8 @@ guest_cmd_start:
 	je 3f
 	cmp $CMD_CPUID, %eax
 	je 4f
+	cmp $CMD_STEP, %eax
+	je 6f
 	hlt
 	jmp guest_cmd_start
 1:	in $PORT_CMD, %eax
@@ -79,6 +84,20 @@ guest_cmd_start:
 	mov %edx, %eax
 	out %eax, $PORT_RESULT
 	jmp guest_cmd_start
+	/* TF set by POPF traps after the instruction that follows it */
+6:	pushf
+	orl $0x100, (%esp)
+	popf
+	nop
+	mov $0x57e9, %eax
+	out %eax, $PORT_RESULT
+	jmp guest_cmd_start
+	/* #DB: report DR6, clear TF in the EFLAGS image (EIP, CS, EFLAGS) */
+guest_cmd_db:
+	mov %dr6, %eax
+	out %eax, $PORT_RESULT
+	andl $~0x100, 8(%esp)
+	iret
 guest_cmd_ud:
 	mov $6, %eax
 	jmp 5f

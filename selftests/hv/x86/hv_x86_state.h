@@ -17,6 +17,7 @@
 #define CMD_MOV_CR4		2
 #define CMD_WRPKRU		3
 #define CMD_CPUID		4
+#define CMD_STEP		5
 #define HC_VEC_DONE		0x80
 #define HC_VEC_BAD		0x81
 
@@ -25,7 +26,7 @@
 
 X86_GUEST(cmd);
 X86_GUEST(vecloop);
-extern const unsigned char guest_cmd_ud[], guest_cmd_gp[];
+extern const unsigned char guest_cmd_ud[], guest_cmd_gp[], guest_cmd_db[];
 
 /* A 32-bit interrupt gate to @off (SDM Vol. 3A, 7.11). */
 static inline __u64 state_gate(__u64 off)
@@ -42,6 +43,7 @@ static inline void state_cmd_setup(struct __test_metadata *_metadata,
 
 	X86_LOAD(t, cmd);
 	memset(idt, 0, 256 * 8);
+	idt[1] = state_gate(X86_GADDR(guest_cmd_db, cmd));
 	idt[6] = state_gate(X86_GADDR(guest_cmd_ud, cmd));
 	idt[13] = state_gate(X86_GADDR(guest_cmd_gp, cmd));
 	x86_set_pm32(_metadata, t);
