@@ -64,7 +64,7 @@ struct hv_vm_create {
 #define HV_ARCH_X86_64		1
 #define HV_ARCH_ARM64		2
 
-/* HV_CHECK_CAP - takes the capability number as a __u32. */
+/* HV_CHECK_CAP - takes a pointer to the capability number (a __u32). */
 #define HV_CHECK_CAP		_IOW(HVIO, 0x02, __u32)
 
 /*
