@@ -1079,7 +1079,7 @@ TEST_F(genl, region_removal_uncounts_pages)
  * finished the touch it was in, the VM must hold no page: one more is a
  * page inserted for a gfn already freed (counted, and kept until the VM
  * goes or shown as the data of the next region there). Rounds:
- * HV_RACE_ROUNDS (default 1000); every wait is for progress, except the
+ * HV_RACE_ROUNDS (default 1000, 100 on one CPU); every wait is for progress, except the
  * hog's bound of 200 ms, which only costs sensitivity.
  */
 #define RACE_PAGES	64
@@ -1184,8 +1184,14 @@ TEST_F_TIMEOUT(genl, fault_races_region_removal, 1800)
 	struct sigaction sa = { .sa_handler = fault_race_sigbus };
 	struct fault_race fr = { 0 };
 	const char *env = getenv("HV_RACE_ROUNDS");
-	int rounds = env ? atoi(env) : 1000;
 	int smp = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	/*
+	 * One CPU cannot hold the toucher off while the removal completes
+	 * (no hog thread), so rounds there only check that the fixed code
+	 * counts right; 100 of them instead of 1,000 save ~6 minutes of
+	 * Bochs time (x86-vmx).
+	 */
+	int rounds = env ? atoi(env) : smp ? 1000 : 100;
 	int dev = hv_open_dev(), i, leaks = 0, held = 0;
 	unsigned int seed = 1;
 	pthread_t toucher, hog;
