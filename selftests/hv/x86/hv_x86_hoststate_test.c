@@ -108,15 +108,9 @@ TEST_F(host, vmm_pkru_kept)
 
 static volatile __u64 host_watched;
 
-/*
- * Issue 11 item 14: a VM exit sets DR7 to 0x400 (SDM Vol. 3C, 28.5.1
- * "Loading Host Control Registers, Debug Registers, MSRs"), which disarms
- * the VMM's hardware breakpoints until the next context switch; hv must
- * load the host's DR7 again.
- */
-TEST_F(host, watchpoint_survives_run)
+/* A write watchpoint of this thread on host_watched: a perf fd, or -1. */
+static int host_watch(void)
 {
-	struct hv_test_vm *t = &self->t;
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_BREAKPOINT,
 		.size = sizeof(attr),
@@ -126,10 +120,23 @@ TEST_F(host, watchpoint_survives_run)
 		.exclude_kernel = 1,
 		.exclude_hv = 1,
 	};
+
+	return syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+}
+
+/*
+ * Issue 11 item 14: a VM exit sets DR7 to 0x400 (SDM Vol. 3C, 28.5.1
+ * "Loading Host Control Registers, Debug Registers, MSRs"), which disarms
+ * the VMM's hardware breakpoints until the next context switch; hv must
+ * load the host's DR7 again.
+ */
+TEST_F(host, watchpoint_survives_run)
+{
+	struct hv_test_vm *t = &self->t;
 	__u64 count = 0;
 	int fd;
 
-	fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	fd = host_watch();
 	if (fd < 0)
 		SKIP(return, "no hardware breakpoint: %s", strerror(errno));
 	host_watched = 1;
@@ -153,15 +160,6 @@ TEST_F(host, watchpoint_survives_run)
 TEST_F(host, guest_single_step_leaves_host_dr6)
 {
 	struct hv_test_vm *t = &self->t;
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_BREAKPOINT,
-		.size = sizeof(attr),
-		.bp_type = HW_BREAKPOINT_W,
-		.bp_addr = (uintptr_t)&host_watched,
-		.bp_len = HW_BREAKPOINT_LEN_8,
-		.exclude_kernel = 1,
-		.exclude_hv = 1,
-	};
 	__u64 count = 0;
 	__u32 v = 0;
 	int fd;
@@ -173,7 +171,7 @@ TEST_F(host, guest_single_step_leaves_host_dr6)
 	ASSERT_TRUE(state_next_out(_metadata, t, &v));
 	EXPECT_EQ(0x57e9U, v);
 
-	fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
+	fd = host_watch();
 	if (fd < 0)
 		SKIP(return, "no hardware breakpoint: %s", strerror(errno));
 	host_watched = 3;	/* a stale DR6.BS makes this SIGTRAP */
