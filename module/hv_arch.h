@@ -124,6 +124,30 @@ void hv_arch_vm_wake(struct hv_vm *vm);
  */
 void hv_arch_mem_unmap(struct hv_vm *vm, u64 gfn, u64 npages);
 
+/**
+ * hv_arch_irq_line() - HV_IRQ_LINE: set an input of the VM's in-kernel
+ * interrupt controller (only called when vm->irqchip).
+ * @vm: the VM.
+ * @irq: x86: IOAPIC GSI; arm64: SPI INTID.
+ * @level: true asserts, false deasserts.
+ *
+ * Called in process context from any thread, without hv's locks; must not
+ * sleep for long (irqfd calls it too). Kicks the vCPU that takes the
+ * interrupt (hv_vcpu_kick()).
+ *
+ * Return: 0, or -EINVAL for a line the controller does not have.
+ */
+int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level);
+
+/**
+ * hv_arch_vcpu_has_interrupt() - may a halted vCPU wake up?
+ * @vcpu: the vCPU, in hv_vcpu_halt() (its thread, vcpu->lock held).
+ *
+ * Return: true when an interrupt, NMI, INIT/SIPI (x86) or another wake-up
+ * event is deliverable to @vcpu.
+ */
+bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu);
+
 /* The backend's vCPU and /dev/hv ioctls (register access, CPUID...). */
 extern const struct hv_ioctl_desc hv_arch_vcpu_ioctls[];
 extern const size_t hv_arch_vcpu_nioctls;

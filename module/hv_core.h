@@ -13,6 +13,7 @@
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <uapi/linux/hv.h>
 
@@ -77,6 +78,7 @@ struct hv_vm {
 	 */
 	struct hv_reg_vm *reg;
 	u32 max_vcpus;			/* vCPU ids are below it */
+	bool irqchip;			/* HV_VM_IRQCHIP: set before arch init */
 	unsigned long run_flags;	/* HV_VM_* of hv_registry.h */
 	u32 stop_reason;		/* HV_STOP_* the VMM reported, or 0 */
 	/* the creator's mm: VM and vCPU ioctls from another process get -EIO */
@@ -117,6 +119,15 @@ struct hv_vcpu {
 	u64 account_stamp;		/* local_clock() at the last exit */
 	u64 account_ns;
 	u32 account_exits;
+	/*
+	 * The in-kernel interrupt controller (hv_irq.c): how another thread
+	 * makes the vCPU notice a new interrupt. in_guest is set, with
+	 * interrupts off, before the arch's last check for pending
+	 * interrupts and the entry; task is the thread in HV_RUN.
+	 */
+	struct task_struct *task;
+	bool in_guest;
+	wait_queue_head_t halt_wq;	/* HLT/WFI sleeps here */
 	struct hv_arch_vcpu arch;
 };
 
@@ -140,6 +151,31 @@ int hv_vcpu_read_gpa(struct hv_vcpu *vcpu, u64 gpa, void *buf,
 
 /* hv_vcpu.c */
 long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args);
+
+/* hv_irq.c: what an in-kernel interrupt controller builds on */
+long hv_vm_irq_line(struct hv_vm *vm, const struct hv_irq_level *args);
+void hv_vcpu_kick(struct hv_vcpu *vcpu);
+void hv_vm_kick_all(struct hv_vm *vm);
+int hv_vcpu_halt(struct hv_vcpu *vcpu);
+struct hv_vcpu *hv_vm_vcpu_rcu(struct hv_vm *vm, u32 id);
+
+/*
+ * The arch calls these around the entry: hv_vcpu_guest_mode_enter() with
+ * interrupts off, before its last look at pending interrupts (a kick that
+ * comes later sends an IPI, which makes the guest exit at once), and
+ * hv_vcpu_guest_mode_exit() after the exit.
+ */
+static inline void hv_vcpu_guest_mode_enter(struct hv_vcpu *vcpu)
+{
+	WRITE_ONCE(vcpu->in_guest, true);
+	/* pairs with the barrier in hv_vcpu_kick() */
+	smp_mb();
+}
+
+static inline void hv_vcpu_guest_mode_exit(struct hv_vcpu *vcpu)
+{
+	WRITE_ONCE(vcpu->in_guest, false);
+}
 
 /* hv_run.c: the run loop, and what the arch calls from its exit path */
 int hv_vcpu_run_loop(struct hv_vcpu *vcpu);

@@ -392,6 +392,8 @@ int hv_registry_stop(struct hv_reg_vm *reg, bool force,
 	} else {
 		set_bit(HV_VM_STOP_REQUEST, &vm->run_flags);
 	}
+	/* vCPUs asleep in HLT/WFI (in-kernel interrupt controller) */
+	hv_vm_kick_all(vm);
 	spin_unlock(&reg->lock);
 	put_pid(pid);
 	atomic_inc(&reg->wake_gen);

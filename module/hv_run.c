@@ -168,6 +168,7 @@ int hv_vcpu_run_loop(struct hv_vcpu *vcpu)
 {
 	int ret;
 
+	WRITE_ONCE(vcpu->task, current);
 	hv_arch_vcpu_run_begin(vcpu);
 	for (;;) {
 		ret = hv_vcpu_check_entry(vcpu);
@@ -192,5 +193,6 @@ int hv_vcpu_run_loop(struct hv_vcpu *vcpu)
 			break;
 	}
 	hv_arch_vcpu_run_end(vcpu);
+	WRITE_ONCE(vcpu->task, NULL);
 	return ret;
 }

@@ -104,6 +104,9 @@ static int hv_vcpu_release(struct inode *inode, struct file *filp)
 	mutex_lock(&vm->lock);
 	vm->vcpus[vcpu->id] = NULL;
 	mutex_unlock(&vm->lock);
+	/* interrupt controllers reach other vCPUs under RCU (hv_irq.c) */
+	if (vm->irqchip)
+		synchronize_rcu();
 
 	hv_arch_vcpu_destroy(vcpu);
 	free_page((unsigned long)vcpu->run);
@@ -153,6 +156,7 @@ long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	mutex_init(&vcpu->lock);
+	init_waitqueue_head(&vcpu->halt_wq);
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {

@@ -68,11 +68,17 @@ static long hv_vm_report_stop(struct file *filp, void *arg)
 	return 0;
 }
 
+static long hv_vm_ioctl_irq_line(struct file *filp, void *arg)
+{
+	return hv_vm_irq_line(filp->private_data, arg);
+}
+
 /* Contract: see hv_ioctl_call(). */
 static const struct hv_ioctl_desc hv_vm_ioctls[] = {
 	HV_IOCTL(HV_SET_MEM_REGION, hv_vm_set_mem_region, 0),
 	HV_IOCTL(HV_CREATE_VCPU, hv_vm_create_vcpu, HV_IOCTL_RET_VALUE),
 	HV_IOCTL(HV_REPORT_STOP, hv_vm_report_stop, 0),
+	HV_IOCTL(HV_IRQ_LINE, hv_vm_ioctl_irq_line, 0),
 };
 
 static long hv_vm_ioctl(struct file *filp, unsigned int cmd,
@@ -117,7 +123,7 @@ static const struct file_operations hv_vm_fops = {
  * anonymous one (@name NULL, HV_CREATE_VM). The fd is installed last, once
  * nothing can fail: the registry sees the VM before user space does.
  */
-static long hv_vm_make(const char *name)
+static long hv_vm_make(const char *name, u32 flags)
 {
 	struct file *file;
 	struct hv_vm *vm;
@@ -131,6 +137,7 @@ static long hv_vm_make(const char *name)
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vm->max_vcpus = HV_MAX_VCPUS;
+	vm->irqchip = flags & HV_VM_IRQCHIP;
 
 	err = hv_mem_init(vm);
 	if (err)
@@ -171,19 +178,32 @@ err_free_vm:
 	return err;
 }
 
+/* HV_VM_* flags: unknown ones are EINVAL, a missing feature EOPNOTSUPP. */
+static int hv_vm_check_flags(u32 flags)
+{
+	if (flags & ~HV_VM_IRQCHIP)
+		return -EINVAL;
+	if ((flags & HV_VM_IRQCHIP) && !hv_arch_check_cap(HV_CAP_IRQCHIP))
+		return -EOPNOTSUPP;
+	return 0;
+}
+
 /**
  * hv_vm_create() - HV_CREATE_VM: make an anonymous VM and a file for it.
  * @args: the user's argument.
  *
- * Return: the new fd, -EINVAL for flags or reserved bits, -ENOMEM,
+ * Return: the new fd, -EINVAL for flags or reserved bits, -EOPNOTSUPP for
+ * HV_VM_IRQCHIP on a backend without one, -ENOMEM,
  * -ENOSPC when the registry is full, or what the backend returns (-EBUSY
  * when another hypervisor holds the CPU).
  */
 long hv_vm_create(const struct hv_vm_create *args)
 {
-	if (args->flags || !hv_is_zero(args->reserved, sizeof(args->reserved)))
-		return -EINVAL;
-	return hv_vm_make(NULL);
+	int err = hv_vm_check_flags(args->flags);
+
+	if (err || !hv_is_zero(args->reserved, sizeof(args->reserved)))
+		return err ?: -EINVAL;
+	return hv_vm_make(NULL, args->flags);
 }
 
 /**
@@ -198,11 +218,12 @@ long hv_vm_create(const struct hv_vm_create *args)
 long hv_vm_attach(const struct hv_vm_attach *args)
 {
 	size_t len = strnlen(args->name, sizeof(args->name));
+	int err = hv_vm_check_flags(args->flags);
 
-	if (args->flags || !hv_is_zero(args->reserved, sizeof(args->reserved)))
-		return -EINVAL;
+	if (err || !hv_is_zero(args->reserved, sizeof(args->reserved)))
+		return err ?: -EINVAL;
 	if (!len || len > HV_NAME_MAX ||
 	    !hv_is_zero(args->name + len, sizeof(args->name) - len))
 		return -EINVAL;
-	return hv_vm_make(args->name);
+	return hv_vm_make(args->name, args->flags);
 }

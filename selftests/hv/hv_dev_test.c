@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 
 #include "hv_selftest.h"
+#include "hv_util.h"
 
 TEST(node_is_a_root_only_char_device)
 {
@@ -112,6 +113,44 @@ TEST_F(hv_dev, unknown_ioctls_are_enotty)
 			TH_LOG("cmd %#lx", bad[i]);
 		}
 	}
+}
+
+/*
+ * HV_VM_IRQCHIP is taken when HV_CAP_IRQCHIP says so and refused with
+ * EOPNOTSUPP otherwise; unknown VM flags stay EINVAL. HV_IRQ_LINE needs the
+ * in-kernel controller (ENXIO without) and checks level and reserved first.
+ */
+TEST_F(hv_dev, irqchip_flag_and_irq_line)
+{
+	struct hv_vm_create vc = { .flags = HV_VM_IRQCHIP };
+	struct hv_irq_level line = { .irq = 0, .level = 1 };
+	__u32 cap = HV_CAP_IRQCHIP;
+	long lines = __hv_ioctl(self->fd, HV_CHECK_CAP, &cap);
+	int vm, vm_irq;
+
+	ASSERT_LE(0, lines);
+	vm = hv_create_vm(self->fd);
+	EXPECT_EQ(-ENXIO, __hv_ioctl(vm, HV_IRQ_LINE, &line));
+	line.level = 2;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(vm, HV_IRQ_LINE, &line));
+	line.level = 1;
+	line.reserved[2] = 1;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(vm, HV_IRQ_LINE, &line));
+	line.reserved[2] = 0;
+	close(vm);
+
+	vc.flags = 1u << 31;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(self->fd, HV_CREATE_VM, &vc));
+	vc.flags = HV_VM_IRQCHIP;
+	vm_irq = __hv_ioctl(self->fd, HV_CREATE_VM, &vc);
+	if (!lines) {
+		EXPECT_EQ(-EOPNOTSUPP, vm_irq);
+		return;
+	}
+	ASSERT_LE(0, vm_irq);
+	line.irq = 0x7fffffff;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(vm_irq, HV_IRQ_LINE, &line));
+	close(vm_irq);
 }
 
 TEST(open_close_10k)

@@ -46,8 +46,17 @@
 /* HV_GET_API_VERSION - returns HV_API_VERSION; the argument is ignored. */
 #define HV_GET_API_VERSION	_IO(HVIO, 0x00)
 
+/*
+ * hv_vm_create.flags and hv_vm_attach.flags: HV_VM_IRQCHIP gives the VM
+ * an in-kernel interrupt controller (x86: a local APIC per vCPU and an
+ * IOAPIC; arm64: a GICv3 and the virtual timer), when HV_CAP_IRQCHIP says
+ * the backend has one. HLT/WFI then sleep in HV_RUN until an interrupt
+ * can be delivered, and the VMM raises lines with HV_IRQ_LINE.
+ */
+#define HV_VM_IRQCHIP		_BITUL(0)
+
 struct hv_vm_create {
-	__u32 flags;		/* none defined: must be 0 */
+	__u32 flags;		/* HV_VM_* */
 	__u32 reserved[7];	/* must be 0 */
 };
 
@@ -60,6 +69,7 @@ struct hv_vm_create {
 #define HV_CAP_RUN_SIZE		3	/* bytes to mmap on a vCPU fd */
 #define HV_CAP_ARCH		4	/* HV_ARCH_X86_64 or HV_ARCH_ARM64 */
 #define HV_CAP_GPA_BITS		5	/* guest-physical address width */
+#define HV_CAP_IRQCHIP		6	/* HV_VM_IRQCHIP: number of IRQ lines */
 
 #define HV_ARCH_X86_64		1
 #define HV_ARCH_ARM64		2
@@ -78,7 +88,7 @@ struct hv_vm_create {
 
 struct hv_vm_attach {
 	char name[HV_VM_NAME_SIZE];	/* NUL-terminated; bytes after: 0 */
-	__u32 flags;			/* none defined: must be 0 */
+	__u32 flags;			/* HV_VM_* */
 	__u32 reserved[3];		/* must be 0 */
 };
 
@@ -136,6 +146,20 @@ struct hv_stop_report {
 };
 
 #define HV_REPORT_STOP		_IOW(HVIO, 0x12, struct hv_stop_report)
+
+/*
+ * An interrupt line of the in-kernel interrupt controller (HV_VM_IRQCHIP):
+ * x86: IOAPIC input (GSI) 0..23; arm64: SPI INTID 32 .. 32 + lines - 1.
+ * HV_CAP_IRQCHIP gives the number of lines. level 1 asserts, 0 deasserts;
+ * an edge-triggered input takes a pulse as 1 then 0. Any thread may call.
+ */
+struct hv_irq_level {
+	__u32 irq;
+	__u32 level;		/* 0 or 1 */
+	__u64 reserved[3];	/* must be 0 */
+};
+
+#define HV_IRQ_LINE		_IOW(HVIO, 0x13, struct hv_irq_level)
 
 /* ---------------------------------------------------------------------- */
 /* vCPU fd: the run structure, shared with user space by mmap at offset 0 */

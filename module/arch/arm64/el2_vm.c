@@ -45,6 +45,20 @@ long hv_arch_check_cap(u32 cap)
 	}
 }
 
+/*
+ * No in-kernel interrupt controller yet: HV_CAP_IRQCHIP is 0, so no VM
+ * has vm->irqchip and the core never calls these.
+ */
+int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level)
+{
+	return -EINVAL;
+}
+
+bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
+{
+	return false;
+}
+
 int hv_arch_vm_init(struct hv_vm *vm)
 {
 	spin_lock_init(&vm->arch.power_lock);
