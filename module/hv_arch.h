@@ -148,7 +148,13 @@ int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level);
  */
 bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu);
 
-/* The backend's vCPU and /dev/hv ioctls (register access, CPUID...). */
+/*
+ * The backend's VM, vCPU and /dev/hv ioctls (register access, CPUID,
+ * interrupt controller state...). A VM ioctl's handler gets the VM file:
+ * filp->private_data is the struct hv_vm.
+ */
+extern const struct hv_ioctl_desc hv_arch_vm_ioctls[];
+extern const size_t hv_arch_vm_nioctls;
 extern const struct hv_ioctl_desc hv_arch_vcpu_ioctls[];
 extern const size_t hv_arch_vcpu_nioctls;
 extern const struct hv_ioctl_desc hv_arch_dev_ioctls[];

@@ -85,13 +85,15 @@ static long hv_vm_ioctl(struct file *filp, unsigned int cmd,
 			unsigned long arg)
 {
 	struct hv_vm *vm = filp->private_data;
+	const struct hv_ioctl_desc *desc;
 
 	/* A VM belongs to the process that made it, as with KVM. */
 	if (vm->mm != current->mm)
 		return -EIO;
-	return hv_ioctl_call(hv_ioctl_find(hv_vm_ioctls,
-					   ARRAY_SIZE(hv_vm_ioctls), cmd),
-			     filp, cmd, arg);
+	desc = hv_ioctl_find(hv_vm_ioctls, ARRAY_SIZE(hv_vm_ioctls), cmd);
+	if (!desc)
+		desc = hv_ioctl_find(hv_arch_vm_ioctls, hv_arch_vm_nioctls, cmd);
+	return hv_ioctl_call(desc, filp, cmd, arg);
 }
 
 static int hv_vm_mmap(struct file *filp, struct vm_area_struct *vma)

@@ -256,3 +256,6 @@ const size_t hv_arch_vcpu_nioctls = ARRAY_SIZE(hv_arch_vcpu_ioctls);
 
 const struct hv_ioctl_desc hv_arch_dev_ioctls[] = {};
 const size_t hv_arch_dev_nioctls;
+
+const struct hv_ioctl_desc hv_arch_vm_ioctls[] = {};
+const size_t hv_arch_vm_nioctls;

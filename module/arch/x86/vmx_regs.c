@@ -300,3 +300,6 @@ const struct hv_ioctl_desc hv_arch_dev_ioctls[] = {
 };
 
 const size_t hv_arch_dev_nioctls = ARRAY_SIZE(hv_arch_dev_ioctls);
+
+const struct hv_ioctl_desc hv_arch_vm_ioctls[] = {};
+const size_t hv_arch_vm_nioctls;
