@@ -49,7 +49,7 @@ struct hvctl_blk {
 	char serial[VIRTIO_BLK_ID_BYTES];
 	uint8_t config[VIRTIO_BLK_CFG_SIZE];
 	int kick;		/* eventfd: QueueNotify (ioeventfd later) */
-	volatile int stop;
+	int stop;		/* atomic: the I/O thread ends */
 	pthread_t thread;
 	int thread_ok;
 	int dev_ok;		/* virtio_mmio_init() done */
@@ -378,10 +378,10 @@ static void *blk_thread(void *arg)
 	struct hvctl_blk *blk = arg;
 	uint64_t v;
 
-	while (!blk->stop) {
+	while (!__atomic_load_n(&blk->stop, __ATOMIC_ACQUIRE)) {
 		if (read(blk->kick, &v, sizeof(v)) < 0 && errno != EINTR)
 			break;
-		if (!blk->stop)
+		if (!__atomic_load_n(&blk->stop, __ATOMIC_ACQUIRE))
 			blk_process(blk);
 	}
 	return NULL;
@@ -516,7 +516,7 @@ void hvctl_blk_destroy(struct hvctl_blk *blk)
 	if (!blk)
 		return;
 	if (blk->thread_ok) {
-		blk->stop = 1;
+		__atomic_store_n(&blk->stop, 1, __ATOMIC_RELEASE);
 		/* an eventfd write fails only at a count of 2^64 - 2 */
 		if (write(blk->kick, &one, sizeof(one)) != sizeof(one))
 			abort();
