@@ -581,6 +581,120 @@ TEST_F(vblk, event_idx_suppresses_interrupts)
 	EXPECT_EQ(1, self->line);
 }
 
+/*
+ * Five requests at a time (15 of the 16 descriptors), in four rounds, so
+ * that the rings wrap: writes of distinct data to distinct sectors, then
+ * reads of them all in one batch. Every head comes back once.
+ */
+TEST_F(vblk, batches_wrap_the_rings)
+{
+	unsigned int round, k, seen;
+	char err[256];
+	uint16_t start;
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	for (round = 0; round < 4; round++) {
+		uint32_t type = round & 1 ? VIRTIO_BLK_T_IN : VIRTIO_BLK_T_OUT;
+		uint16_t *avail = gp(self, AVAIL);
+
+		if (type == VIRTIO_BLK_T_OUT)
+			fill(gp(self, DATA), 5 * 4096, round);
+		else
+			memset(gp(self, DATA2), 0, 5 * 4096);
+		start = self->avail_idx;
+		for (k = 0; k < 5; k++) {
+			uint32_t *hdr = gp(self, HDR + 16 * k);
+			uint64_t buf = (type == VIRTIO_BLK_T_IN ? DATA2 : DATA) +
+				       4096 * k;
+
+			hdr[0] = type;
+			hdr[1] = 0;
+			hdr[2] = 8 * (k + 5 * (round / 2));
+			hdr[3] = 0;
+			set_desc(self, DESC, 3 * k, G(HDR + 16 * k), 16,
+				 VIRTQ_DESC_F_NEXT, 3 * k + 1);
+			set_desc(self, DESC, 3 * k + 1, G(buf), 4096,
+				 VIRTQ_DESC_F_NEXT | (type == VIRTIO_BLK_T_IN ?
+				 VIRTQ_DESC_F_WRITE : 0), 3 * k + 2);
+			set_desc(self, DESC, 3 * k + 2, G(STATUS + k), 1,
+				 VIRTQ_DESC_F_WRITE, 0);
+			*(uint8_t *)gp(self, STATUS + k) = 0xee;
+			avail[2 + (start + k) % NUM] = 3 * k;
+		}
+		self->avail_idx += 5;
+		__atomic_store_n(&avail[1], self->avail_idx, __ATOMIC_RELEASE);
+		wr(self, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+		ASSERT_EQ(0, wait_device(self));
+		for (k = 0, seen = 0; k < 5; k++) {
+			uint32_t id = *(uint32_t *)gp(self, USED + 4 +
+						      8 * ((start + k) % NUM));
+
+			EXPECT_EQ(VIRTIO_BLK_S_OK, *(uint8_t *)gp(self, STATUS + k));
+			ASSERT_EQ(0, id % 3);
+			ASSERT_GT(15, id);
+			seen |= 1 << (id / 3);
+		}
+		EXPECT_EQ(0x1f, seen);
+		if (type == VIRTIO_BLK_T_IN)
+			EXPECT_EQ(0, memcmp(gp(self, DATA), gp(self, DATA2),
+					    5 * 4096));
+	}
+	EXPECT_EQ(20, used_idx(self));
+}
+
+/* --- the --disk option and its line in NAME.conf ------------------------------ */
+
+void hvctl_err(const char *fmt, ...)
+{
+	(void)fmt;
+}
+
+TEST(disk_option)
+{
+	char dir[] = "/var/tmp/hv-virtio-state-XXXXXX", file[PATH_MAX];
+	char arg[PATH_MAX + 64];
+	struct hvctl_def def = { .name = "vm0", .vcpus = 1, .memory = 1 << 20 };
+	struct hvctl_def back;
+	struct hvctl_disk d;
+	int fd;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	/* a space in the path survives NAME.conf */
+	snprintf(file, sizeof(file), "%s/my disk.img", dir);
+	fd = open(file, O_CREAT | O_RDWR, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, hvctl_parse_disk(file, &d));
+	EXPECT_STREQ(file, d.path);
+	EXPECT_EQ(0, d.flags);
+	snprintf(arg, sizeof(arg), "%s,ro,cache=none", file);
+	ASSERT_EQ(0, hvctl_parse_disk(arg, &d));
+	EXPECT_EQ(HVCTL_DISK_RO | HVCTL_DISK_DIRECT, d.flags);
+	def.disks[0] = d;
+	snprintf(arg, sizeof(arg), "%s,cache=none,cache=writeback", file);
+	ASSERT_EQ(0, hvctl_parse_disk(arg, &d));
+	EXPECT_EQ(0, d.flags);
+	def.disks[1] = d;
+	def.nr_disks = 2;
+	snprintf(arg, sizeof(arg), "%s,rw", file);
+	EXPECT_EQ(-1, hvctl_parse_disk(arg, &d));
+	snprintf(arg, sizeof(arg), "%s/none,ro", dir);
+	EXPECT_EQ(-1, hvctl_parse_disk(arg, &d));
+	/* NAME.conf keeps them, in order */
+	setenv("HVCTL_STATE_DIR", dir, 1);
+	ASSERT_EQ(0, hvctl_def_save(&def));
+	ASSERT_EQ(0, hvctl_def_load("vm0", &back));
+	ASSERT_EQ(2, back.nr_disks);
+	EXPECT_STREQ(file, back.disks[0].path);
+	EXPECT_EQ(HVCTL_DISK_RO | HVCTL_DISK_DIRECT, back.disks[0].flags);
+	EXPECT_STREQ(file, back.disks[1].path);
+	EXPECT_EQ(0, back.disks[1].flags);
+	hvctl_def_remove("vm0");
+	unlink(file);
+	rmdir(dir);
+}
+
 /* --- hostile drivers --------------------------------------------------------- */
 
 /*
