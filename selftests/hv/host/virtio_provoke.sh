@@ -48,9 +48,9 @@ mutate chain_limit virtqueue.c 's/if \(n >= VIRTQ_NUM_MAX\)/if (0)/' \
 	hostile_chain_longer_than_queue
 mutate gmem_length virtio.h 's/ \|\| len > m->size - off\)/ || (len && 0))/' \
 	hostile_address_outside_ram hostile_huge_length
-mutate nested_indirect virtqueue.c 's/else if \(nested\)/else if (nested && 0)/' \
+mutate nested_indirect virtqueue.c 's/if \(nested\)/if (nested && 0)/' \
 	hostile_indirect_in_indirect
-mutate indirect_feature virtqueue.c 's/if \(!vq->indirect\)/if (0)/' \
+mutate indirect_feature virtqueue.c 's/if \(!vq->indirect\) \{/if (0) {/' \
 	hostile_indirect_not_negotiated
 mutate index_range virtqueue.c 's/if \(idx >= size\)/if (0)/' \
 	hostile_ring_indices

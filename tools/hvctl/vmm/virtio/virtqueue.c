@@ -122,21 +122,29 @@ static const struct virtq_desc *virtq_indirect(struct virtq *vq,
 {
 	const struct virtq_desc *table;
 
-	if (!vq->indirect)
+	if (!vq->indirect) {
 		*why = "indirect descriptor without VIRTIO_F_INDIRECT_DESC";
-	else if (nested)
-		*why = "indirect descriptor inside an indirect table";
-	else if (d->flags & VIRTQ_DESC_F_NEXT)
-		*why = "indirect descriptor with NEXT";
-	else if (!d->len || (d->len & 15) || d->len / 16 > VIRTQ_NUM_MAX)
-		*why = "indirect table length not 16 to 16 * QueueNumMax in steps of 16";
-	else if (!(table = hvctl_gmem_ptr(vq->mem, d->addr, d->len)))
-		*why = "indirect table outside RAM";
-	else {
-		*size = d->len / 16;
-		return table;
+		return NULL;
 	}
-	return NULL;
+	if (nested) {
+		*why = "indirect descriptor inside an indirect table";
+		return NULL;
+	}
+	if (d->flags & VIRTQ_DESC_F_NEXT) {
+		*why = "indirect descriptor with NEXT";
+		return NULL;
+	}
+	if (!d->len || (d->len & 15) || d->len / 16 > VIRTQ_NUM_MAX) {
+		*why = "indirect table length not 16 to 16 * QueueNumMax in steps of 16";
+		return NULL;
+	}
+	table = hvctl_gmem_ptr(vq->mem, d->addr, d->len);
+	if (!table) {
+		*why = "indirect table outside RAM";
+		return NULL;
+	}
+	*size = d->len / 16;
+	return table;
 }
 
 int virtq_pop(struct virtq *vq, struct virtq_elem *e, const char **why)
