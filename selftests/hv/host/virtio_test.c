@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 
 #include "kselftest_harness.h"
-#include "hvctl.h"
+#include "vmm.h"
 #include "virtio.h"
 
 #define RAM_GPA		0x40000000ULL
@@ -81,6 +81,27 @@ static void test_log(struct virtio_mmio_dev *dev, const char *msg)
 	pthread_mutex_lock(&t->m);
 	snprintf(t->why, sizeof(t->why), "%s", msg);
 	pthread_mutex_unlock(&t->m);
+}
+
+struct hvctl_vcpu;
+static int mmio_exit(struct hvctl_vcpu *vcpu, uint64_t gpa, int write,
+		     uint32_t *val);
+
+/* ACKNOWLEDGE to DRIVER_OK through MMIO exits (no queue): 0 when up. */
+static int driver_up_bus(struct hvctl_vcpu *vcpu, uint64_t slot)
+{
+	uint32_t v, s = VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER;
+
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_STATUS, 1, &s);
+	v = 1;
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1, &v);
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES, 1, &v);
+	s |= VIRTIO_S_FEATURES_OK;
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_STATUS, 1, &s);
+	s |= VIRTIO_S_DRIVER_OK;
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_STATUS, 1, &s);
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_STATUS, 0, &v);
+	return v == s ? 0 : -1;
 }
 
 static uint32_t rd(FIXTURE_DATA(vblk) *t, uint64_t off)
@@ -693,6 +714,102 @@ TEST(disk_option)
 	hvctl_def_remove("vm0");
 	unlink(file);
 	rmdir(dir);
+}
+
+/* --- the VMM's slots (bus.c): MMIO exits reach the right device --------------- */
+
+static char vmm_log_last[512];
+
+void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)vmm;
+	va_start(ap, fmt);
+	vsnprintf(vmm_log_last, sizeof(vmm_log_last), fmt, ap);
+	va_end(ap);
+}
+
+/* An MMIO exit of @vcpu: 1 when a virtio slot took it; *val for a read. */
+static int mmio_exit(struct hvctl_vcpu *vcpu, uint64_t gpa, int write,
+		     uint32_t *val)
+{
+	struct hv_exit_mmio *m = &vcpu->run->mmio;
+	int r;
+
+	vcpu->run->exit_reason = HV_EXIT_MMIO;
+	memset(m, 0, sizeof(*m));
+	m->phys_addr = gpa;
+	m->len = 4;
+	m->is_write = write;
+	if (write)
+		memcpy(m->data, val, 4);
+	r = hvctl_virtio_exit(vcpu);
+	if (!write)
+		memcpy(val, m->data, 4);
+	return r;
+}
+
+TEST(bus_routes_mmio_exits)
+{
+	static struct hvctl_def def = { .name = "vm0", .vcpus = 1 };
+	static struct hvctl_vmm vmm;
+	static struct hv_run run;
+	struct hvctl_vcpu vcpu = { .vmm = &vmm, .run = &run };
+	uint64_t slot1 = HVCTL_VIRTIO_BASE + VIRTIO_MMIO_SIZE;
+	uint32_t v;
+	int fd, i;
+
+	def.memory = RAM_SIZE;
+	vmm = (struct hvctl_vmm){ .def = &def, .vm = -1 };
+	vmm.mem = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, vmm.mem);
+	/* no disks: no slots, every MMIO exit stays the arch's */
+	ASSERT_EQ(0, hvctl_virtio_setup(&vmm));
+	EXPECT_EQ(NULL, vmm.virtio);
+	EXPECT_EQ(0, mmio_exit(&vcpu, HVCTL_VIRTIO_BASE, 0, &v));
+	for (i = 0; i < 2; i++) {
+		snprintf(def.disks[i].path, sizeof(def.disks[i].path),
+			 "/var/tmp/hv-virtio-bus-XXXXXX");
+		fd = mkstemp(def.disks[i].path);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, ftruncate(fd, 4096 * (i + 1)));
+		close(fd);
+	}
+	def.nr_disks = 2;
+	/* RAM that reaches the slots is refused */
+	def.memory = HVCTL_VIRTIO_BASE + 4096;
+	EXPECT_EQ(-1, hvctl_virtio_setup(&vmm));
+	def.memory = RAM_SIZE;
+	ASSERT_EQ(0, hvctl_virtio_setup(&vmm));
+	/* slot 1 is the second disk: 8 sectors; slot 2 is nobody's */
+	EXPECT_EQ(1, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_MAGIC_VALUE, 0, &v));
+	EXPECT_EQ(VIRTIO_MMIO_MAGIC, v);
+	EXPECT_EQ(1, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_CONFIG, 0, &v));
+	EXPECT_EQ(16, v);
+	EXPECT_EQ(1, mmio_exit(&vcpu, HVCTL_VIRTIO_BASE + VIRTIO_MMIO_CONFIG,
+			       0, &v));
+	EXPECT_EQ(8, v);
+	EXPECT_EQ(0, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_SIZE, 0, &v));
+	EXPECT_EQ(0, mmio_exit(&vcpu, HVCTL_VIRTIO_BASE - 4, 0, &v));
+	/* writes reach the device; its interrupt goes to HV_IRQ_LINE */
+	v = VIRTIO_S_ACKNOWLEDGE;
+	EXPECT_EQ(1, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_STATUS, 1, &v));
+	EXPECT_EQ(1, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_STATUS, 0, &v));
+	EXPECT_EQ(VIRTIO_S_ACKNOWLEDGE, v);
+	EXPECT_EQ(0, driver_up_bus(&vcpu, slot1));
+	v = VIRTIO_S_ACKNOWLEDGE;	/* clears bits: needs a reset */
+	EXPECT_EQ(1, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_STATUS, 1, &v));
+	EXPECT_NE(NULL, strstr(vmm_log_last, "cannot raise interrupt line")) {
+		TH_LOG("last log: %s", vmm_log_last);
+	}
+	EXPECT_NE(NULL, strstr(vmm_log_last, "line 17"));
+	hvctl_virtio_teardown(&vmm);
+	EXPECT_EQ(NULL, vmm.virtio);
+	for (i = 0; i < 2; i++)
+		unlink(def.disks[i].path);
+	munmap(vmm.mem, RAM_SIZE);
 }
 
 /* --- hostile drivers --------------------------------------------------------- */
