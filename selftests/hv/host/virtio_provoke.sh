@@ -47,7 +47,7 @@ mutate loop virtqueue.c 's/if \(\+\+count > size\)/if (++count > size && 0)/' \
 mutate chain_limit virtqueue.c 's/if \(n >= VIRTQ_NUM_MAX\)/if (0)/' \
 	hostile_chain_longer_than_queue
 mutate gmem_length virtio.h 's/ \|\| len > m->size - off\)/ || (len && 0))/' \
-	hostile_address_outside_ram hostile_huge_length
+	hostile_address_outside_ram hostile_huge_length fuzz_rings
 mutate nested_indirect virtqueue.c 's/if \(nested\)/if (nested && 0)/' \
 	hostile_indirect_in_indirect
 mutate indirect_feature virtqueue.c 's/if \(!vq->indirect\) \{/if (0) {/' \

@@ -716,6 +716,138 @@ TEST(disk_option)
 	rmdir(dir);
 }
 
+/* xorshift64: the fuzz case's own generator, the same on every run */
+static uint64_t fuzz_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Mostly a buffer in the data area, sometimes any 64-bit address. */
+static uint64_t fuzz_addr(uint64_t *x)
+{
+	uint64_t r = fuzz_next(x);
+
+	if (r % 8)
+		return G(DATA) + (r >> 8) % (DATA2 - DATA);
+	return fuzz_next(x);
+}
+
+static uint32_t fuzz_len(uint64_t *x)
+{
+	uint64_t r = fuzz_next(x);
+
+	return r % 8 ? (r >> 8) % 8193 : (uint32_t)(r >> 16);
+}
+
+static void fuzz_table(uint64_t *x, struct virtq_desc *d, unsigned int n,
+		       unsigned int next_max)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		d[i].addr = fuzz_addr(x);
+		d[i].len = fuzz_len(x);
+		d[i].flags = fuzz_next(x) % 8;
+		d[i].next = fuzz_next(x) % next_max;
+	}
+}
+
+/*
+ * Random rings: descriptor tables (direct and indirect) with random
+ * addresses, lengths, flags and links, random heads and header types,
+ * and now and then an available index far ahead. Whatever the content,
+ * every notification ends in completions or DEVICE_NEEDS_RESET within
+ * the wait, and the process (under ASan) survives. Both outcomes must
+ * show up, or the rings were not random enough to mean anything.
+ */
+TEST_F(vblk, fuzz_rings)
+{
+	static const uint32_t types[] = {
+		VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTIO_BLK_T_FLUSH,
+		VIRTIO_BLK_T_GET_ID, VIRTIO_BLK_T_DISCARD,
+		VIRTIO_BLK_T_WRITE_ZEROES, 99,
+	};
+	unsigned int round, k, n, done = 0, resets = 0;
+	uint16_t *avail = gp(self, AVAIL);
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	char err[256];
+	int r;
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	for (round = 0; round < 3000; round++) {
+		uint32_t *hdr = gp(self, HDR);
+
+		fuzz_table(&x, gp(self, DESC), NUM, NUM + 2);
+		fuzz_table(&x, gp(self, INDIRECT), 64, 66);
+		/*
+		 * Half the time a well-formed request (header, data, status;
+		 * direct or indirect) with up to two fields then made random.
+		 */
+		if (fuzz_next(&x) % 2) {
+			struct virtq_desc *t = gp(self, DESC);
+			int ind = fuzz_next(&x) % 2;
+
+			if (ind) {
+				t = gp(self, INDIRECT);
+				set_desc(self, DESC, 0, G(INDIRECT), 48,
+					 VIRTQ_DESC_F_INDIRECT, 0);
+			}
+			t[0] = (struct virtq_desc){ G(HDR), 16, VIRTQ_DESC_F_NEXT, 1 };
+			t[1] = (struct virtq_desc){ G(DATA), 512 * (fuzz_next(&x) % 9),
+				VIRTQ_DESC_F_NEXT | (fuzz_next(&x) % 2 ?
+				VIRTQ_DESC_F_WRITE : 0), 2 };
+			t[2] = (struct virtq_desc){ G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0 };
+			for (k = fuzz_next(&x) % 3; k; k--) {
+				struct virtq_desc *d = &t[fuzz_next(&x) % 3];
+
+				switch (fuzz_next(&x) % 4) {
+				case 0:
+					d->addr = fuzz_addr(&x);
+					break;
+				case 1:
+					d->len = fuzz_len(&x);
+					break;
+				case 2:
+					d->flags = fuzz_next(&x) % 8;
+					break;
+				default:
+					d->next = fuzz_next(&x) % (NUM + 2);
+				}
+			}
+		}
+		hdr[0] = types[fuzz_next(&x) % 7];
+		hdr[2] = fuzz_next(&x) % 4 ? fuzz_next(&x) % 2048 : fuzz_next(&x);
+		hdr[3] = fuzz_next(&x) % 4 ? 0 : fuzz_next(&x);
+		n = 1 + fuzz_next(&x) % 3;
+		for (k = 0; k < n; k++)
+			avail[2 + (self->avail_idx + k) % NUM] =
+				fuzz_next(&x) % 8 ? 0 : fuzz_next(&x);
+		self->avail_idx += fuzz_next(&x) % 64 ? n : 1000;
+		__atomic_store_n(&avail[1], self->avail_idx, __ATOMIC_RELEASE);
+		wr(self, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+		r = wait_device(self);
+		ASSERT_LE(0, r) {
+			TH_LOG("round %u: no completion and no needs-reset", round);
+		}
+		if (!r) {
+			done++;
+			continue;
+		}
+		resets++;
+		ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	}
+	TH_LOG("3000 random rings: %u completed, %u needed a reset", done, resets);
+	EXPECT_LT(100, done);
+	EXPECT_LT(100, resets);
+	/* and the device still works */
+	EXPECT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 0, DATA, 4096, 0));
+}
+
 /* --- the VMM's slots (bus.c): MMIO exits reach the right device --------------- */
 
 static char vmm_log_last[512];
