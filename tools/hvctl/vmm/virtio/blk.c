@@ -271,6 +271,30 @@ static uint8_t blk_ranges(struct hvctl_blk *blk, struct virtq_elem *e,
 /* --- requests --------------------------------------------------------------------- */
 
 /*
+ * IN: @len bytes from sector @sector into the writable buffers before the
+ * status byte; OUT (@write): the readable buffers after the header.
+ */
+static uint8_t blk_read_write(struct hvctl_blk *blk, struct virtq_elem *e,
+			      uint64_t sector, uint64_t len, int write)
+{
+	unsigned int n;
+
+	if (write && (blk->flags & HVCTL_DISK_RO))
+		return VIRTIO_BLK_S_IOERR;
+	if (len % BLK_SECTOR || !blk_in_range(blk, sector, len / BLK_SECTOR))
+		return VIRTIO_BLK_S_IOERR;
+	if (write)
+		n = hvctl_iov_slice(e->iov, e->nr_out, BLK_HDR, len, blk->data,
+				    VIRTQ_NUM_MAX);
+	else
+		n = hvctl_iov_slice(e->iov + e->nr_out, e->nr_in, 0, len,
+				    blk->data, VIRTQ_NUM_MAX);
+	if (blk_transfer(blk, blk->data, n, sector, len, write))
+		return VIRTIO_BLK_S_IOERR;
+	return VIRTIO_BLK_S_OK;
+}
+
+/*
  * Serves one request: *@used is what the device wrote (data and status).
  * -1 when the chain cannot be a request (no header, no status byte): the
  * device then needs a reset.
@@ -297,27 +321,12 @@ static int blk_request(struct hvctl_blk *blk, struct virtq_elem *e,
 
 	switch (type) {
 	case VIRTIO_BLK_T_IN:
-	case VIRTIO_BLK_T_OUT:
-		if (type == VIRTIO_BLK_T_OUT && (blk->flags & HVCTL_DISK_RO)) {
-			st = VIRTIO_BLK_S_IOERR;
-			break;
-		}
-		if (type == VIRTIO_BLK_T_IN)
-			n = hvctl_iov_slice(in, e->nr_in, 0, in_data,
-					    blk->data, VIRTQ_NUM_MAX);
-		else
-			n = hvctl_iov_slice(e->iov, e->nr_out, BLK_HDR,
-					    out_data, blk->data, VIRTQ_NUM_MAX);
-		in_data = type == VIRTIO_BLK_T_IN ? in_data : out_data;
-		if (in_data % BLK_SECTOR ||
-		    !blk_in_range(blk, sector, in_data / BLK_SECTOR) ||
-		    blk_transfer(blk, blk->data, n, sector, in_data,
-				 type == VIRTIO_BLK_T_OUT)) {
-			st = VIRTIO_BLK_S_IOERR;
-			break;
-		}
-		if (type == VIRTIO_BLK_T_IN)
+		st = blk_read_write(blk, e, sector, in_data, 0);
+		if (st == VIRTIO_BLK_S_OK)
 			*used += in_data;
+		break;
+	case VIRTIO_BLK_T_OUT:
+		st = blk_read_write(blk, e, sector, out_data, 1);
 		break;
 	case VIRTIO_BLK_T_FLUSH:
 		if (fdatasync(blk->fd))
