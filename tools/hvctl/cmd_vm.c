@@ -25,6 +25,28 @@ static const char *hvctl_one_name(int argc, char **argv, const char *verb)
 	return argv[optind];
 }
 
+/* --disk: one more virtio-blk device, each image once. */
+static int hvctl_create_disk(struct hvctl_def *def, const char *arg)
+{
+	struct hvctl_disk *d = &def->disks[def->nr_disks];
+	unsigned int i;
+
+	if (def->nr_disks == HVCTL_MAX_DISKS) {
+		hvctl_err("too many --disk: at most %d", HVCTL_MAX_DISKS);
+		return -1;
+	}
+	if (hvctl_parse_disk(arg, d))
+		return -1;
+	for (i = 0; i < def->nr_disks; i++) {
+		if (!strcmp(def->disks[i].path, d->path)) {
+			hvctl_err("disk %s is given twice", d->path);
+			return -1;
+		}
+	}
+	def->nr_disks++;
+	return 0;
+}
+
 int hvctl_cmd_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -35,6 +57,7 @@ int hvctl_cmd_create(int argc, char **argv)
 		{ "image", required_argument, NULL, 'i' },
 		{ "entry", required_argument, NULL, 'e' },
 		{ "load", required_argument, NULL, 'l' },
+		{ "disk", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hvctl_def def = { .vcpus = 1 };
@@ -79,6 +102,10 @@ int hvctl_cmd_create(int argc, char **argv)
 			break;
 		case 'l':
 			if (hvctl_parse_u64(optarg, "load address", &def.load))
+				return 2;
+			break;
+		case 'd':
+			if (hvctl_create_disk(&def, optarg))
 				return 2;
 			break;
 		default:

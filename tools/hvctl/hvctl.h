@@ -98,8 +98,21 @@ int hvctl_parse_percent(const char *s, uint32_t *out);
 int hvctl_parse_u64(const char *s, const char *what, uint64_t *out);
 void hvctl_fmt_size(uint64_t bytes, char *buf, int len);
 int hvctl_valid_name(const char *name);
+struct hvctl_disk;
+/* "FILE[,ro][,cache=none|writeback]" into @d; -1 on a bad one (printed). */
+int hvctl_parse_disk(const char *s, struct hvctl_disk *d);
 
 /* --- state.c: definitions kept in the state directory -------------------- */
+#define HVCTL_MAX_DISKS		8	/* the VMM's virtio slots */
+#define HVCTL_DISK_RO		0x1	/* ,ro: writes fail with IOERR */
+#define HVCTL_DISK_DIRECT	0x2	/* ,cache=none: O_DIRECT */
+
+/* One --disk FILE[,ro][,cache=none|writeback]: a virtio-blk device. */
+struct hvctl_disk {
+	char path[PATH_MAX];
+	uint32_t flags;		/* HVCTL_DISK_* */
+};
+
 struct hvctl_def {
 	char name[40];
 	char image[PATH_MAX];
@@ -109,6 +122,8 @@ struct hvctl_def {
 	uint64_t memory;
 	uint64_t mem_quota;
 	uint32_t cpu_quota;
+	unsigned int nr_disks;
+	struct hvctl_disk disks[HVCTL_MAX_DISKS];
 };
 
 const char *hvctl_state_dir(void);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The state directory: one NAME.conf per definition (what `start` needs
- * besides the kernel's registry: the image and its entry point), and the
- * running VMM's NAME.sock (console), NAME.log and NAME.pid.
+ * besides the kernel's registry: the image and its entry point, the
+ * disks), and the running VMM's NAME.sock (console), NAME.log and
+ * NAME.pid.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@ static int hvctl_mkdir_p(const char *dir)
 int hvctl_def_save(const struct hvctl_def *def)
 {
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	unsigned int i;
 	FILE *f;
 
 	if (hvctl_mkdir_p(hvctl_state_dir())) {
@@ -65,12 +67,31 @@ int hvctl_def_save(const struct hvctl_def *def)
 		(unsigned long long)def->entry,
 		def->vcpus, (unsigned long long)def->memory,
 		(unsigned long long)def->mem_quota, def->cpu_quota);
+	/* disk=FLAGS PATH: the path last, it may hold spaces */
+	for (i = 0; i < def->nr_disks && i < HVCTL_MAX_DISKS; i++)
+		fprintf(f, "disk=0x%x %s\n", def->disks[i].flags,
+			def->disks[i].path);
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
 	return 0;
+}
+
+/* A "disk=FLAGS PATH" line; more than HVCTL_MAX_DISKS are dropped. */
+static void hvctl_def_disk(struct hvctl_def *def, const char *val)
+{
+	struct hvctl_disk *d = &def->disks[def->nr_disks];
+	char *path;
+
+	if (def->nr_disks == HVCTL_MAX_DISKS)
+		return;
+	d->flags = strtoul(val, &path, 0) & (HVCTL_DISK_RO | HVCTL_DISK_DIRECT);
+	if (*path++ != ' ' || !*path)
+		return;
+	snprintf(d->path, sizeof(d->path), "%s", path);
+	def->nr_disks++;
 }
 
 int hvctl_def_load(const char *name, struct hvctl_def *def)
@@ -105,6 +126,8 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			def->mem_quota = strtoull(val, NULL, 0);
 		else if (!strcmp(line, "cpu_quota"))
 			def->cpu_quota = strtoul(val, NULL, 0);
+		else if (!strcmp(line, "disk"))
+			hvctl_def_disk(def, val);
 	}
 	fclose(f);
 	if (strcmp(def->name, name) || !def->vcpus || !def->memory) {

@@ -106,3 +106,39 @@ int hvctl_valid_name(const char *name)
 			return 0;
 	return 1;
 }
+
+/* "FILE[,ro][,cache=none|writeback]": the file must exist; no commas in it. */
+int hvctl_parse_disk(const char *s, struct hvctl_disk *d)
+{
+	char buf[PATH_MAX], *opt, *next;
+
+	memset(d, 0, sizeof(*d));
+	if (snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf)) {
+		hvctl_err("bad --disk: the path is too long");
+		return -1;
+	}
+	next = strchr(buf, ',');
+	if (next)
+		*next++ = 0;
+	if (!realpath(buf, d->path)) {
+		hvctl_err("disk %s: %s", buf, strerror(errno));
+		return -1;
+	}
+	for (opt = next; opt; opt = next) {
+		next = strchr(opt, ',');
+		if (next)
+			*next++ = 0;
+		if (!strcmp(opt, "ro")) {
+			d->flags |= HVCTL_DISK_RO;
+		} else if (!strcmp(opt, "cache=none")) {
+			d->flags |= HVCTL_DISK_DIRECT;
+		} else if (!strcmp(opt, "cache=writeback")) {
+			d->flags &= ~HVCTL_DISK_DIRECT;
+		} else {
+			hvctl_err("bad --disk option '%s': ro, cache=none or cache=writeback",
+				  opt);
+			return -1;
+		}
+	}
+	return 0;
+}

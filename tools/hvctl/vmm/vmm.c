@@ -26,6 +26,7 @@
 #include <sys/un.h>
 
 #include "vmm.h"
+#include "virtio/virtio.h"
 
 /* SIGTERM, SIGINT or SIGHUP arrived: the main thread ends the VM */
 static volatile sig_atomic_t hvctl_vmm_sig;
@@ -240,6 +241,11 @@ static int hvctl_vmm_exit(struct hvctl_vcpu *vcpu)
 	case HV_EXIT_FAIL_ENTRY:
 	case HV_EXIT_INTERNAL_ERROR:
 		return hvctl_vmm_failed(vcpu);
+	case HV_EXIT_MMIO:
+		/* the virtio slots first; the rest is the arch's */
+		if (hvctl_virtio_exit(vcpu))
+			return 1;
+		return hvctl_arch_exit(vcpu);
 	default:
 		return hvctl_arch_exit(vcpu);
 	}
@@ -428,7 +434,8 @@ static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
 	uint64_t entry;
 	unsigned int i;
 
-	if (hvctl_vmm_attach(vmm) || hvctl_vmm_load(vmm, &entry))
+	if (hvctl_vmm_attach(vmm) || hvctl_vmm_load(vmm, &entry) ||
+	    hvctl_virtio_setup(vmm))
 		return -1;
 	for (i = 0; i < vmm->nr_vcpus; i++)
 		if (hvctl_arch_vcpu_setup(&vmm->vcpus[i], entry))
@@ -452,6 +459,8 @@ static void hvctl_vmm_teardown(struct hvctl_vmm *vmm)
 		unlink(path);
 		close(vmm->listen_fd);
 	}
+	/* the devices' I/O threads use the guest's RAM until here */
+	hvctl_virtio_teardown(vmm);
 	/* closing the VM's files tells the registry the VM stopped */
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		if (vmm->vcpus[i].run)

@@ -25,6 +25,7 @@
 #define HVCTL_VMM_RING		4096
 
 struct hvctl_vmm;
+struct hvctl_virtio_bus;
 
 /**
  * struct hvctl_vcpu - one vCPU and the thread that runs it.
@@ -66,6 +67,7 @@ struct hvctl_vmm {
 	volatile int stop_requested;	/* the guest sees it (arch device) */
 	int quota_logged;
 	struct hvctl_arch_vmm arch;	/* the arch's devices, under @lock */
+	struct hvctl_virtio_bus *virtio;	/* virtio/bus.c, NULL: no disks */
 };
 
 /* vmm.c, for the arch part */

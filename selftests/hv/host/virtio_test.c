@@ -1,0 +1,1157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of the hvctl VMM's virtio devices (tools/hvctl/vmm/virtio/:
+ * the virtio-mmio transport, split virtqueues, virtio-blk), compiled into
+ * this program. The test is the guest driver: it owns a buffer standing in
+ * for guest RAM (at guest-physical 0x40000000, so that an address below
+ * RAM is as wrong as one above it), writes the transport's registers the
+ * way an MMIO exit would, lays out the rings, posts requests and waits for
+ * the device's I/O thread to complete them. The disk is a temporary file
+ * in $TMPDIR (default /var/tmp).
+ *
+ * The hostile-ring cases each corrupt one thing; the device must answer
+ * with DEVICE_NEEDS_RESET (and a configuration interrupt once DRIVER_OK
+ * was set), survive, and serve requests again after a reset. Built with
+ * -fsanitize=address,undefined, so that a read or write outside the RAM
+ * buffer or the device's own arrays fails the case even when it would not
+ * crash.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "kselftest_harness.h"
+#include "vmm.h"
+#include "virtio.h"
+
+#define RAM_GPA		0x40000000ULL
+#define RAM_SIZE	0x100000ULL
+#define DISK_SIZE	(1ULL << 20)
+#define NUM		16
+
+/* guest-physical layout, as offsets into RAM */
+#define DESC		0x1000
+#define AVAIL		0x2000
+#define USED		0x3000
+#define INDIRECT	0x4000		/* up to 0x1000 entries: 64 KiB */
+#define INDIRECT2	0x16000
+#define HDR		0x18000
+#define STATUS		0x18100
+#define SEGS		0x18200
+#define DATA		0x20000		/* up to 256 KiB */
+#define DATA2		0x70000
+
+#define G(off)		(RAM_GPA + (off))
+
+FIXTURE(vblk) {
+	uint8_t *ram;
+	struct hvctl_gmem mem;
+	struct virtio_mmio_dev dev;
+	struct hvctl_blk *blk;
+	char path[PATH_MAX];
+	uint16_t avail_idx;
+	pthread_mutex_t m;
+	pthread_cond_t c;
+	unsigned int irqs;
+	int line;
+	int no_ack;	/* wait_device() leaves InterruptStatus alone */
+	char why[256];	/* the device's last complaint */
+};
+
+static void test_irq(struct virtio_mmio_dev *dev, int level)
+{
+	FIXTURE_DATA(vblk) *t = dev->opaque;
+
+	pthread_mutex_lock(&t->m);
+	t->line = level;
+	t->irqs += level;
+	pthread_cond_broadcast(&t->c);
+	pthread_mutex_unlock(&t->m);
+}
+
+static void test_log(struct virtio_mmio_dev *dev, const char *msg)
+{
+	FIXTURE_DATA(vblk) *t = dev->opaque;
+
+	pthread_mutex_lock(&t->m);
+	snprintf(t->why, sizeof(t->why), "%s", msg);
+	pthread_mutex_unlock(&t->m);
+}
+
+struct hvctl_vcpu;
+static int mmio_exit(struct hvctl_vcpu *vcpu, uint64_t gpa, int write,
+		     uint32_t *val);
+
+/* ACKNOWLEDGE to DRIVER_OK through MMIO exits (no queue): 0 when up. */
+static int driver_up_bus(struct hvctl_vcpu *vcpu, uint64_t slot)
+{
+	uint32_t v, s = VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER;
+
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_STATUS, 1, &s);
+	v = 1;
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1, &v);
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES, 1, &v);
+	s |= VIRTIO_S_FEATURES_OK;
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_STATUS, 1, &s);
+	s |= VIRTIO_S_DRIVER_OK;
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_STATUS, 1, &s);
+	mmio_exit(vcpu, slot + VIRTIO_MMIO_STATUS, 0, &v);
+	return v == s ? 0 : -1;
+}
+
+static uint32_t rd(FIXTURE_DATA(vblk) *t, uint64_t off)
+{
+	uint32_t v;
+
+	virtio_mmio_read(&t->dev, off, &v, 4);
+	return v;
+}
+
+static void wr(FIXTURE_DATA(vblk) *t, uint64_t off, uint32_t v)
+{
+	virtio_mmio_write(&t->dev, off, &v, 4);
+}
+
+static void *gp(FIXTURE_DATA(vblk) *t, uint64_t off)
+{
+	return t->ram + off;
+}
+
+static struct virtq_desc *desc(FIXTURE_DATA(vblk) *t, uint64_t table,
+			       unsigned int i)
+{
+	return (struct virtq_desc *)gp(t, table) + i;
+}
+
+static void set_desc(FIXTURE_DATA(vblk) *t, uint64_t table, unsigned int i,
+		     uint64_t gpa, uint32_t len, uint16_t flags, uint16_t next)
+{
+	*desc(t, table, i) = (struct virtq_desc){ .addr = gpa, .len = len,
+						  .flags = flags, .next = next };
+}
+
+static uint16_t used_idx(FIXTURE_DATA(vblk) *t)
+{
+	return __atomic_load_n((uint16_t *)gp(t, USED + 2), __ATOMIC_ACQUIRE);
+}
+
+/* Makes @t's disk a device; 0 or -1 with the reason in @err. */
+static int open_blk(FIXTURE_DATA(vblk) *t, uint32_t flags, char *err,
+		    size_t len)
+{
+	struct hvctl_disk d = { .flags = flags };
+
+	snprintf(d.path, sizeof(d.path), "%s", t->path);
+	t->blk = hvctl_blk_create(&d, &t->dev, &t->mem, err, len);
+	if (!t->blk)
+		return -1;
+	pthread_mutex_lock(&t->dev.lock);
+	t->dev.opaque = t;
+	t->dev.irq = test_irq;
+	t->dev.log = test_log;
+	pthread_mutex_unlock(&t->dev.lock);
+	return 0;
+}
+
+/*
+ * The driver's initialisation (virtio 1.2, 3.1.1) with the features in
+ * @want that the device offers: the status after it, or -1 when the
+ * device refused FEATURES_OK.
+ */
+static int driver_up(FIXTURE_DATA(vblk) *t, uint64_t want)
+{
+	uint64_t offered;
+	uint32_t s;
+
+	wr(t, VIRTIO_MMIO_STATUS, 0);
+	wr(t, VIRTIO_MMIO_STATUS, VIRTIO_S_ACKNOWLEDGE);
+	wr(t, VIRTIO_MMIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER);
+	wr(t, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	offered = (uint64_t)rd(t, VIRTIO_MMIO_DEVICE_FEATURES) << 32;
+	wr(t, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	offered |= rd(t, VIRTIO_MMIO_DEVICE_FEATURES);
+	want &= offered;
+	wr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	wr(t, VIRTIO_MMIO_DRIVER_FEATURES, want);
+	wr(t, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(t, VIRTIO_MMIO_DRIVER_FEATURES, want >> 32);
+	s = VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK;
+	wr(t, VIRTIO_MMIO_STATUS, s);
+	if (!(rd(t, VIRTIO_MMIO_STATUS) & VIRTIO_S_FEATURES_OK))
+		return -1;
+	memset(gp(t, DESC), 0, 0x3000);
+	wr(t, VIRTIO_MMIO_QUEUE_SEL, 0);
+	wr(t, VIRTIO_MMIO_QUEUE_NUM, NUM);
+	wr(t, VIRTIO_MMIO_QUEUE_DESC_LOW, G(DESC));
+	wr(t, VIRTIO_MMIO_QUEUE_DESC_HIGH, G(DESC) >> 32);
+	wr(t, VIRTIO_MMIO_QUEUE_DRIVER_LOW, G(AVAIL));
+	wr(t, VIRTIO_MMIO_QUEUE_DRIVER_HIGH, G(AVAIL) >> 32);
+	wr(t, VIRTIO_MMIO_QUEUE_DEVICE_LOW, G(USED));
+	wr(t, VIRTIO_MMIO_QUEUE_DEVICE_HIGH, G(USED) >> 32);
+	wr(t, VIRTIO_MMIO_QUEUE_READY, 1);
+	wr(t, VIRTIO_MMIO_STATUS, s | VIRTIO_S_DRIVER_OK);
+	t->avail_idx = 0;
+	return rd(t, VIRTIO_MMIO_STATUS);
+}
+
+#define ALL_FEATURES	(~0ULL)
+
+/* Puts chain @head on the available ring and notifies. */
+static void submit(FIXTURE_DATA(vblk) *t, uint16_t head)
+{
+	uint16_t *avail = gp(t, AVAIL);
+
+	avail[2 + t->avail_idx % NUM] = head;
+	t->avail_idx++;
+	__atomic_store_n(&avail[1], t->avail_idx, __ATOMIC_RELEASE);
+	wr(t, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+}
+
+/*
+ * Waits until the device used everything submitted (0) or needs a reset
+ * (1); -1 after 10 s, which only a broken device takes. Interrupts are
+ * acknowledged as a driver would.
+ */
+static int wait_device(FIXTURE_DATA(vblk) *t)
+{
+	struct timespec end, now;
+	uint32_t isr;
+	int ret;
+
+	clock_gettime(CLOCK_REALTIME, &end);
+	end.tv_sec += 10;
+	for (;;) {
+		if (rd(t, VIRTIO_MMIO_STATUS) & VIRTIO_S_NEEDS_RESET)
+			ret = 1;
+		else if (used_idx(t) == t->avail_idx)
+			ret = 0;
+		else
+			ret = -1;
+		if (ret >= 0)
+			break;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (now.tv_sec > end.tv_sec)
+			return -1;
+		now.tv_nsec += 20 * 1000 * 1000;
+		if (now.tv_nsec >= 1000000000) {
+			now.tv_sec++;
+			now.tv_nsec -= 1000000000;
+		}
+		/* the interrupt wakes us; the short wait covers suppressed ones */
+		pthread_mutex_lock(&t->m);
+		pthread_cond_timedwait(&t->c, &t->m, &now);
+		pthread_mutex_unlock(&t->m);
+	}
+	/* the I/O thread is done with its pass: the interrupt is decided */
+	pthread_mutex_lock(&t->dev.io_lock);
+	pthread_mutex_unlock(&t->dev.io_lock);
+	isr = rd(t, VIRTIO_MMIO_INTERRUPT_STATUS);
+	if (isr && !ret && !t->no_ack)
+		wr(t, VIRTIO_MMIO_INTERRUPT_ACK, isr);
+	return ret;
+}
+
+/*
+ * One request as Linux lays it out: header, data (device-readable for
+ * OUT, DISCARD, WRITE_ZEROES; writable for IN, GET_ID), status. With
+ * @indirect, the three descriptors sit in an indirect table. The status
+ * byte, or -1 (timeout) / -2 (needs reset).
+ */
+static int blk_req(FIXTURE_DATA(vblk) *t, uint32_t type, uint64_t sector,
+		   uint64_t data, uint32_t len, int indirect)
+{
+	uint32_t hdr[4] = { type, 0, (uint32_t)sector, sector >> 32 };
+	int dev_writes = type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_GET_ID;
+	uint64_t table = indirect ? INDIRECT : DESC;
+	unsigned int n = 0;
+	int r;
+
+	memcpy(gp(t, HDR), hdr, sizeof(hdr));
+	*(uint8_t *)gp(t, STATUS) = 0xee;
+	set_desc(t, table, n, G(HDR), 16, VIRTQ_DESC_F_NEXT, n + 1);
+	n++;
+	if (len) {
+		set_desc(t, table, n, G(data), len, VIRTQ_DESC_F_NEXT |
+			 (dev_writes ? VIRTQ_DESC_F_WRITE : 0), n + 1);
+		n++;
+	}
+	set_desc(t, table, n, G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0);
+	if (indirect)
+		set_desc(t, DESC, 0, G(INDIRECT), 16 * (n + 1),
+			 VIRTQ_DESC_F_INDIRECT, 0);
+	submit(t, 0);
+	r = wait_device(t);
+	if (r)
+		return r < 0 ? -1 : -2;
+	return *(uint8_t *)gp(t, STATUS);
+}
+
+static uint64_t checksum(const uint8_t *p, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void fill(uint8_t *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	srand(seed);
+	for (i = 0; i < len; i++)
+		p[i] = rand();
+}
+
+FIXTURE_SETUP(vblk)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	self->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->ram);
+	self->mem = (struct hvctl_gmem){ .base = self->ram, .gpa = RAM_GPA,
+					 .size = RAM_SIZE };
+	pthread_mutex_init(&self->m, NULL);
+	pthread_cond_init(&self->c, NULL);
+	snprintf(self->path, sizeof(self->path), "%s/hv-virtio-disk-XXXXXX",
+		 dir && *dir ? dir : "/var/tmp");
+	fd = mkstemp(self->path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, DISK_SIZE));
+	close(fd);
+}
+
+FIXTURE_TEARDOWN(vblk)
+{
+	hvctl_blk_destroy(self->blk);
+	unlink(self->path);
+	munmap(self->ram, RAM_SIZE);
+}
+
+/* --- the transport ------------------------------------------------------------ */
+
+TEST_F(vblk, identity_and_features)
+{
+	char err[256];
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	EXPECT_EQ(VIRTIO_MMIO_MAGIC, rd(self, VIRTIO_MMIO_MAGIC_VALUE));
+	EXPECT_EQ(2, rd(self, VIRTIO_MMIO_VERSION));
+	EXPECT_EQ(VIRTIO_ID_BLOCK, rd(self, VIRTIO_MMIO_DEVICE_ID));
+	EXPECT_EQ(VIRTQ_NUM_MAX, rd(self, VIRTIO_MMIO_QUEUE_NUM_MAX));
+	wr(self, VIRTIO_MMIO_QUEUE_SEL, 1);	/* one queue only */
+	EXPECT_EQ(0, rd(self, VIRTIO_MMIO_QUEUE_NUM_MAX));
+	/* a legacy driver (no VERSION_1) gets no FEATURES_OK */
+	EXPECT_EQ(-1, driver_up(self, ~VIRTIO_BIT(VIRTIO_F_VERSION_1)));
+	/* nor one that takes what was not offered */
+	wr(self, VIRTIO_MMIO_STATUS, 0);
+	wr(self, VIRTIO_MMIO_STATUS, VIRTIO_S_ACKNOWLEDGE);
+	wr(self, VIRTIO_MMIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER);
+	wr(self, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(self, VIRTIO_MMIO_DRIVER_FEATURES, 1 | 1u << 31);
+	wr(self, VIRTIO_MMIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER |
+	   VIRTIO_S_FEATURES_OK);
+	EXPECT_EQ(0, rd(self, VIRTIO_MMIO_STATUS) & VIRTIO_S_FEATURES_OK);
+	EXPECT_EQ(VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER |
+		  VIRTIO_S_FEATURES_OK | VIRTIO_S_DRIVER_OK,
+		  driver_up(self, ALL_FEATURES));
+	/* capacity in the configuration space, in 512-byte sectors */
+	EXPECT_EQ(DISK_SIZE / 512, rd(self, VIRTIO_MMIO_CONFIG));
+	EXPECT_EQ(0, rd(self, VIRTIO_MMIO_CONFIG + 4));
+	/* reset: everything back to 0 */
+	wr(self, VIRTIO_MMIO_STATUS, 0);
+	EXPECT_EQ(0, rd(self, VIRTIO_MMIO_STATUS));
+	EXPECT_EQ(0, rd(self, VIRTIO_MMIO_QUEUE_READY));
+}
+
+/* --- virtio-blk requests -------------------------------------------------------- */
+
+static void roundtrip(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(vblk) *self, uint32_t flags, uint64_t want)
+{
+	const size_t len = 64 * 1024;
+	uint8_t *file = malloc(len);
+	uint64_t sum;
+	char err[256];
+	int fd;
+
+	ASSERT_NE(NULL, file);
+	ASSERT_EQ(0, open_blk(self, flags, err, sizeof(err))) {
+		TH_LOG("%s", err);
+	}
+	ASSERT_LT(0, driver_up(self, want));
+	fill(gp(self, DATA), len, 17);
+	sum = checksum(gp(self, DATA), len);
+	/* written through a direct chain, read back through an indirect one */
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_OUT, 24, DATA, len, 0));
+	ASSERT_EQ(VIRTIO_BLK_S_OK, blk_req(self, VIRTIO_BLK_T_FLUSH, 0, 0, 0, 0));
+	memset(gp(self, DATA2), 0, len);
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 24, DATA2, len,
+			  !!(want & VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC))));
+	EXPECT_EQ(sum, checksum(gp(self, DATA2), len));
+	/* the used ring says the data and the status byte were written */
+	EXPECT_EQ(len + 1, *(uint32_t *)gp(self, USED + 4 + 8 * 2 + 4));
+	/* and the file holds it, at 24 * 512 */
+	fd = open(self->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)len, pread(fd, file, len, 24 * 512));
+	close(fd);
+	EXPECT_EQ(sum, checksum(file, len));
+	free(file);
+}
+
+TEST_F(vblk, read_write_roundtrip)
+{
+	roundtrip(_metadata, self, 0, ALL_FEATURES);
+}
+
+TEST_F(vblk, read_write_no_indirect_no_event_idx)
+{
+	roundtrip(_metadata, self, 0,
+		  ~(VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC) |
+		    VIRTIO_BIT(VIRTIO_F_EVENT_IDX)));
+}
+
+TEST_F(vblk, read_write_cache_none)
+{
+	roundtrip(_metadata, self, HVCTL_DISK_DIRECT, ALL_FEATURES);
+	/* 4 KiB blocks announced for O_DIRECT */
+	EXPECT_EQ(4096, rd(self, VIRTIO_MMIO_CONFIG + VIRTIO_BLK_CFG_BLK_SIZE));
+	/* an unaligned request takes the buffered path and still works */
+	fill(gp(self, DATA), 512, 3);
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_OUT, 3, DATA, 512, 0));
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 0, DATA2, 4096, 0));
+	EXPECT_EQ(0, memcmp(gp(self, DATA), gp(self, DATA2 + 3 * 512), 512));
+}
+
+TEST_F(vblk, out_of_range_is_ioerr)
+{
+	char err[256];
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	EXPECT_EQ(VIRTIO_BLK_S_IOERR,
+		  blk_req(self, VIRTIO_BLK_T_IN, DISK_SIZE / 512 - 1, DATA,
+			  1024, 0));
+	EXPECT_EQ(VIRTIO_BLK_S_IOERR,
+		  blk_req(self, VIRTIO_BLK_T_IN, ~0ULL, DATA, 512, 0));
+	EXPECT_EQ(VIRTIO_BLK_S_IOERR,
+		  blk_req(self, VIRTIO_BLK_T_OUT, 0, DATA, 100, 0));
+	EXPECT_EQ(VIRTIO_BLK_S_UNSUPP,
+		  blk_req(self, 0x1234, 0, DATA, 512, 0));
+	/* the device is fine after all of them */
+	EXPECT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 0, DATA, 512, 0));
+}
+
+static int put_seg(FIXTURE_DATA(vblk) *t, unsigned int i, uint64_t sector,
+		   uint32_t count, uint32_t flags)
+{
+	uint8_t *s = gp(t, SEGS + 16 * i);
+
+	memcpy(s, &sector, 8);
+	memcpy(s + 8, &count, 4);
+	memcpy(s + 12, &flags, 4);
+	return 16 * (i + 1);
+}
+
+TEST_F(vblk, discard_and_write_zeroes)
+{
+	uint8_t *buf = malloc(DISK_SIZE), zero[4096] = { 0 };
+	char err[256];
+	int fd, len;
+
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	fill(gp(self, DATA), 64 * 1024, 5);
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_OUT, 0, DATA, 64 * 1024, 0));
+	/* zeroes at sectors 8..15 and (unmap) 40..47, a discard at 64..71 */
+	put_seg(self, 0, 8, 8, 0);
+	len = put_seg(self, 1, 40, 8, VIRTIO_BLK_WZ_UNMAP);
+	EXPECT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_WRITE_ZEROES, 0, SEGS, len, 0));
+	len = put_seg(self, 0, 64, 8, 0);
+	EXPECT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_DISCARD, 0, SEGS, len, 0));
+	/* discard has no unmap flag; ranges past the end fail */
+	len = put_seg(self, 0, 64, 8, VIRTIO_BLK_WZ_UNMAP);
+	EXPECT_EQ(VIRTIO_BLK_S_UNSUPP,
+		  blk_req(self, VIRTIO_BLK_T_DISCARD, 0, SEGS, len, 0));
+	len = put_seg(self, 0, DISK_SIZE / 512 - 4, 8, 0);
+	EXPECT_EQ(VIRTIO_BLK_S_IOERR,
+		  blk_req(self, VIRTIO_BLK_T_WRITE_ZEROES, 0, SEGS, len, 0));
+	fd = open(self->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)(64 * 1024), pread(fd, buf, 64 * 1024, 0));
+	close(fd);
+	EXPECT_EQ(0, memcmp(buf + 8 * 512, zero, 4096));
+	EXPECT_EQ(0, memcmp(buf + 40 * 512, zero, 4096));
+	/* the data around the ranges is untouched */
+	EXPECT_EQ(0, memcmp(buf, gp(self, DATA), 8 * 512));
+	EXPECT_EQ(0, memcmp(buf + 16 * 512, gp(self, DATA + 16 * 512),
+			    24 * 512));
+	EXPECT_EQ(0, memcmp(buf + 48 * 512, gp(self, DATA + 48 * 512),
+			    16 * 512));
+	free(buf);
+}
+
+TEST_F(vblk, get_id)
+{
+	const char *base = strrchr(self->path, '/') + 1;
+	char err[256], want[VIRTIO_BLK_ID_BYTES] = { 0 };
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	memset(gp(self, DATA), 0xaa, 64);
+	strncpy(want, base, sizeof(want));
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_GET_ID, 0, DATA, 20, 0));
+	EXPECT_EQ(0, memcmp(gp(self, DATA), want, 20));
+	EXPECT_EQ(0xaa, *(uint8_t *)gp(self, DATA + 20));
+}
+
+TEST_F(vblk, read_only)
+{
+	char err[256];
+	int len;
+
+	ASSERT_EQ(0, open_blk(self, HVCTL_DISK_RO, err, sizeof(err)));
+	EXPECT_TRUE(rd(self, VIRTIO_MMIO_DEVICE_FEATURES) &
+		    VIRTIO_BIT(VIRTIO_BLK_F_RO));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	fill(gp(self, DATA), 4096, 9);
+	EXPECT_EQ(VIRTIO_BLK_S_IOERR,
+		  blk_req(self, VIRTIO_BLK_T_OUT, 0, DATA, 4096, 0));
+	len = put_seg(self, 0, 0, 8, 0);
+	EXPECT_EQ(VIRTIO_BLK_S_IOERR,
+		  blk_req(self, VIRTIO_BLK_T_WRITE_ZEROES, 0, SEGS, len, 0));
+	EXPECT_EQ(VIRTIO_BLK_S_IOERR,
+		  blk_req(self, VIRTIO_BLK_T_DISCARD, 0, SEGS, len, 0));
+	/* nothing reached the file; reads work */
+	EXPECT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 0, DATA, 4096, 0));
+	EXPECT_EQ(0, *(uint64_t *)gp(self, DATA));
+}
+
+TEST_F(vblk, image_lock)
+{
+	struct virtio_mmio_dev dev2;
+	struct hvctl_disk d = { 0 };
+	struct hvctl_blk *b;
+	char err[512];
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	snprintf(d.path, sizeof(d.path), "%s", self->path);
+	/* a second user, writable or not, is refused with a clear message */
+	err[0] = 0;
+	EXPECT_EQ(NULL, hvctl_blk_create(&d, &dev2, &self->mem, err,
+					 sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "in use by another VM"));
+	d.flags = HVCTL_DISK_RO;
+	EXPECT_EQ(NULL, hvctl_blk_create(&d, &dev2, &self->mem, err,
+					 sizeof(err)));
+	/* once the first goes, the image is free; two read-only users share */
+	hvctl_blk_destroy(self->blk);
+	self->blk = NULL;
+	ASSERT_EQ(0, open_blk(self, HVCTL_DISK_RO, err, sizeof(err)));
+	b = hvctl_blk_create(&d, &dev2, &self->mem, err, sizeof(err));
+	EXPECT_NE(NULL, b);
+	hvctl_blk_destroy(b);
+}
+
+TEST_F(vblk, event_idx_suppresses_interrupts)
+{
+	uint16_t *used_event = gp(self, AVAIL + 4 + 2 * NUM);
+	uint16_t *avail_event = gp(self, USED + 4 + 8 * NUM);
+	char err[256];
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	self->no_ack = 1;
+	/* the first completion always interrupts */
+	ASSERT_EQ(VIRTIO_BLK_S_OK, blk_req(self, VIRTIO_BLK_T_IN, 0, DATA, 512, 0));
+	EXPECT_EQ(VIRTIO_MMIO_INT_VRING, rd(self, VIRTIO_MMIO_INTERRUPT_STATUS));
+	EXPECT_EQ(1, self->line);
+	wr(self, VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	EXPECT_EQ(0, self->line);
+	EXPECT_EQ(1, *avail_event);	/* the device asks to hear of entry 1 */
+	/* used_event far ahead: no interrupt for the next completion */
+	*used_event = 100;
+	ASSERT_EQ(VIRTIO_BLK_S_OK, blk_req(self, VIRTIO_BLK_T_IN, 0, DATA, 512, 0));
+	EXPECT_EQ(0, rd(self, VIRTIO_MMIO_INTERRUPT_STATUS));
+	EXPECT_EQ(2, *avail_event);
+	/* used_event at the next entry: the interrupt comes */
+	*used_event = used_idx(self);
+	ASSERT_EQ(VIRTIO_BLK_S_OK, blk_req(self, VIRTIO_BLK_T_IN, 0, DATA, 512, 0));
+	EXPECT_EQ(VIRTIO_MMIO_INT_VRING, rd(self, VIRTIO_MMIO_INTERRUPT_STATUS));
+	EXPECT_EQ(1, self->line);
+}
+
+/*
+ * Five requests at a time (15 of the 16 descriptors), in four rounds, so
+ * that the rings wrap: writes of distinct data to distinct sectors, then
+ * reads of them all in one batch. Every head comes back once.
+ */
+TEST_F(vblk, batches_wrap_the_rings)
+{
+	unsigned int round, k, seen;
+	char err[256];
+	uint16_t start;
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	for (round = 0; round < 4; round++) {
+		uint32_t type = round & 1 ? VIRTIO_BLK_T_IN : VIRTIO_BLK_T_OUT;
+		uint16_t *avail = gp(self, AVAIL);
+
+		if (type == VIRTIO_BLK_T_OUT)
+			fill(gp(self, DATA), 5 * 4096, round);
+		else
+			memset(gp(self, DATA2), 0, 5 * 4096);
+		start = self->avail_idx;
+		for (k = 0; k < 5; k++) {
+			uint32_t *hdr = gp(self, HDR + 16 * k);
+			uint64_t buf = (type == VIRTIO_BLK_T_IN ? DATA2 : DATA) +
+				       4096 * k;
+
+			hdr[0] = type;
+			hdr[1] = 0;
+			hdr[2] = 8 * (k + 5 * (round / 2));
+			hdr[3] = 0;
+			set_desc(self, DESC, 3 * k, G(HDR + 16 * k), 16,
+				 VIRTQ_DESC_F_NEXT, 3 * k + 1);
+			set_desc(self, DESC, 3 * k + 1, G(buf), 4096,
+				 VIRTQ_DESC_F_NEXT | (type == VIRTIO_BLK_T_IN ?
+				 VIRTQ_DESC_F_WRITE : 0), 3 * k + 2);
+			set_desc(self, DESC, 3 * k + 2, G(STATUS + k), 1,
+				 VIRTQ_DESC_F_WRITE, 0);
+			*(uint8_t *)gp(self, STATUS + k) = 0xee;
+			avail[2 + (start + k) % NUM] = 3 * k;
+		}
+		self->avail_idx += 5;
+		__atomic_store_n(&avail[1], self->avail_idx, __ATOMIC_RELEASE);
+		wr(self, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+		ASSERT_EQ(0, wait_device(self));
+		for (k = 0, seen = 0; k < 5; k++) {
+			uint32_t id = *(uint32_t *)gp(self, USED + 4 +
+						      8 * ((start + k) % NUM));
+
+			EXPECT_EQ(VIRTIO_BLK_S_OK, *(uint8_t *)gp(self, STATUS + k));
+			ASSERT_EQ(0, id % 3);
+			ASSERT_GT(15, id);
+			seen |= 1 << (id / 3);
+		}
+		EXPECT_EQ(0x1f, seen);
+		if (type == VIRTIO_BLK_T_IN)
+			EXPECT_EQ(0, memcmp(gp(self, DATA), gp(self, DATA2),
+					    5 * 4096));
+	}
+	EXPECT_EQ(20, used_idx(self));
+}
+
+/* --- the --disk option and its line in NAME.conf ------------------------------ */
+
+void hvctl_err(const char *fmt, ...)
+{
+	(void)fmt;
+}
+
+TEST(disk_option)
+{
+	char dir[] = "/var/tmp/hv-virtio-state-XXXXXX", file[PATH_MAX];
+	char arg[PATH_MAX + 64];
+	struct hvctl_def def = { .name = "vm0", .vcpus = 1, .memory = 1 << 20 };
+	struct hvctl_def back;
+	struct hvctl_disk d;
+	int fd;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	/* a space in the path survives NAME.conf */
+	snprintf(file, sizeof(file), "%s/my disk.img", dir);
+	fd = open(file, O_CREAT | O_RDWR, 0600);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(0, hvctl_parse_disk(file, &d));
+	EXPECT_STREQ(file, d.path);
+	EXPECT_EQ(0, d.flags);
+	snprintf(arg, sizeof(arg), "%s,ro,cache=none", file);
+	ASSERT_EQ(0, hvctl_parse_disk(arg, &d));
+	EXPECT_EQ(HVCTL_DISK_RO | HVCTL_DISK_DIRECT, d.flags);
+	def.disks[0] = d;
+	snprintf(arg, sizeof(arg), "%s,cache=none,cache=writeback", file);
+	ASSERT_EQ(0, hvctl_parse_disk(arg, &d));
+	EXPECT_EQ(0, d.flags);
+	def.disks[1] = d;
+	def.nr_disks = 2;
+	snprintf(arg, sizeof(arg), "%s,rw", file);
+	EXPECT_EQ(-1, hvctl_parse_disk(arg, &d));
+	snprintf(arg, sizeof(arg), "%s/none,ro", dir);
+	EXPECT_EQ(-1, hvctl_parse_disk(arg, &d));
+	/* NAME.conf keeps them, in order */
+	setenv("HVCTL_STATE_DIR", dir, 1);
+	ASSERT_EQ(0, hvctl_def_save(&def));
+	ASSERT_EQ(0, hvctl_def_load("vm0", &back));
+	ASSERT_EQ(2, back.nr_disks);
+	EXPECT_STREQ(file, back.disks[0].path);
+	EXPECT_EQ(HVCTL_DISK_RO | HVCTL_DISK_DIRECT, back.disks[0].flags);
+	EXPECT_STREQ(file, back.disks[1].path);
+	EXPECT_EQ(0, back.disks[1].flags);
+	hvctl_def_remove("vm0");
+	unlink(file);
+	rmdir(dir);
+}
+
+/* xorshift64: the fuzz case's own generator, the same on every run */
+static uint64_t fuzz_next(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Mostly a buffer in the data area, sometimes any 64-bit address. */
+static uint64_t fuzz_addr(uint64_t *x)
+{
+	uint64_t r = fuzz_next(x);
+
+	if (r % 8)
+		return G(DATA) + (r >> 8) % (DATA2 - DATA);
+	return fuzz_next(x);
+}
+
+static uint32_t fuzz_len(uint64_t *x)
+{
+	uint64_t r = fuzz_next(x);
+
+	return r % 8 ? (r >> 8) % 8193 : (uint32_t)(r >> 16);
+}
+
+static void fuzz_table(uint64_t *x, struct virtq_desc *d, unsigned int n,
+		       unsigned int next_max)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		d[i].addr = fuzz_addr(x);
+		d[i].len = fuzz_len(x);
+		d[i].flags = fuzz_next(x) % 8;
+		d[i].next = fuzz_next(x) % next_max;
+	}
+}
+
+/*
+ * Random rings: descriptor tables (direct and indirect) with random
+ * addresses, lengths, flags and links, random heads and header types,
+ * and now and then an available index far ahead. Whatever the content,
+ * every notification ends in completions or DEVICE_NEEDS_RESET within
+ * the wait, and the process (under ASan) survives. Both outcomes must
+ * show up, or the rings were not random enough to mean anything.
+ */
+TEST_F(vblk, fuzz_rings)
+{
+	static const uint32_t types[] = {
+		VIRTIO_BLK_T_IN, VIRTIO_BLK_T_OUT, VIRTIO_BLK_T_FLUSH,
+		VIRTIO_BLK_T_GET_ID, VIRTIO_BLK_T_DISCARD,
+		VIRTIO_BLK_T_WRITE_ZEROES, 99,
+	};
+	unsigned int round, k, n, done = 0, resets = 0;
+	uint16_t *avail = gp(self, AVAIL);
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	char err[256];
+	int r;
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	for (round = 0; round < 3000; round++) {
+		uint32_t *hdr = gp(self, HDR);
+
+		fuzz_table(&x, gp(self, DESC), NUM, NUM + 2);
+		fuzz_table(&x, gp(self, INDIRECT), 64, 66);
+		/*
+		 * Half the time a well-formed request (header, data, status;
+		 * direct or indirect) with up to two fields then made random.
+		 */
+		if (fuzz_next(&x) % 2) {
+			struct virtq_desc *t = gp(self, DESC);
+			int ind = fuzz_next(&x) % 2;
+
+			if (ind) {
+				t = gp(self, INDIRECT);
+				set_desc(self, DESC, 0, G(INDIRECT), 48,
+					 VIRTQ_DESC_F_INDIRECT, 0);
+			}
+			t[0] = (struct virtq_desc){ G(HDR), 16, VIRTQ_DESC_F_NEXT, 1 };
+			t[1] = (struct virtq_desc){ G(DATA), 512 * (fuzz_next(&x) % 9),
+				VIRTQ_DESC_F_NEXT | (fuzz_next(&x) % 2 ?
+				VIRTQ_DESC_F_WRITE : 0), 2 };
+			t[2] = (struct virtq_desc){ G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0 };
+			for (k = fuzz_next(&x) % 3; k; k--) {
+				struct virtq_desc *d = &t[fuzz_next(&x) % 3];
+
+				switch (fuzz_next(&x) % 4) {
+				case 0:
+					d->addr = fuzz_addr(&x);
+					break;
+				case 1:
+					d->len = fuzz_len(&x);
+					break;
+				case 2:
+					d->flags = fuzz_next(&x) % 8;
+					break;
+				default:
+					d->next = fuzz_next(&x) % (NUM + 2);
+				}
+			}
+		}
+		hdr[0] = types[fuzz_next(&x) % 7];
+		hdr[2] = fuzz_next(&x) % 4 ? fuzz_next(&x) % 2048 : fuzz_next(&x);
+		hdr[3] = fuzz_next(&x) % 4 ? 0 : fuzz_next(&x);
+		n = 1 + fuzz_next(&x) % 3;
+		for (k = 0; k < n; k++)
+			avail[2 + (self->avail_idx + k) % NUM] =
+				fuzz_next(&x) % 8 ? 0 : fuzz_next(&x);
+		self->avail_idx += fuzz_next(&x) % 64 ? n : 1000;
+		__atomic_store_n(&avail[1], self->avail_idx, __ATOMIC_RELEASE);
+		wr(self, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+		r = wait_device(self);
+		ASSERT_LE(0, r) {
+			TH_LOG("round %u: no completion and no needs-reset", round);
+		}
+		if (!r) {
+			done++;
+			continue;
+		}
+		resets++;
+		ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	}
+	TH_LOG("3000 random rings: %u completed, %u needed a reset", done, resets);
+	EXPECT_LT(100, done);
+	EXPECT_LT(100, resets);
+	/* and the device still works */
+	EXPECT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 0, DATA, 4096, 0));
+}
+
+/* --- the VMM's slots (bus.c): MMIO exits reach the right device --------------- */
+
+static char vmm_log_last[512];
+
+void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)vmm;
+	va_start(ap, fmt);
+	vsnprintf(vmm_log_last, sizeof(vmm_log_last), fmt, ap);
+	va_end(ap);
+}
+
+/* An MMIO exit of @vcpu: 1 when a virtio slot took it; *val for a read. */
+static int mmio_exit(struct hvctl_vcpu *vcpu, uint64_t gpa, int write,
+		     uint32_t *val)
+{
+	struct hv_exit_mmio *m = &vcpu->run->mmio;
+	int r;
+
+	vcpu->run->exit_reason = HV_EXIT_MMIO;
+	memset(m, 0, sizeof(*m));
+	m->phys_addr = gpa;
+	m->len = 4;
+	m->is_write = write;
+	if (write)
+		memcpy(m->data, val, 4);
+	r = hvctl_virtio_exit(vcpu);
+	if (!write)
+		memcpy(val, m->data, 4);
+	return r;
+}
+
+TEST(bus_routes_mmio_exits)
+{
+	static struct hvctl_def def = { .name = "vm0", .vcpus = 1 };
+	static struct hvctl_vmm vmm;
+	static struct hv_run run;
+	struct hvctl_vcpu vcpu = { .vmm = &vmm, .run = &run };
+	uint64_t slot1 = HVCTL_VIRTIO_BASE + VIRTIO_MMIO_SIZE;
+	uint32_t v;
+	int fd, i;
+
+	def.memory = RAM_SIZE;
+	vmm = (struct hvctl_vmm){ .def = &def, .vm = -1 };
+	vmm.mem = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, vmm.mem);
+	/* no disks: no slots, every MMIO exit stays the arch's */
+	ASSERT_EQ(0, hvctl_virtio_setup(&vmm));
+	EXPECT_EQ(NULL, vmm.virtio);
+	EXPECT_EQ(0, mmio_exit(&vcpu, HVCTL_VIRTIO_BASE, 0, &v));
+	for (i = 0; i < 2; i++) {
+		snprintf(def.disks[i].path, sizeof(def.disks[i].path),
+			 "/var/tmp/hv-virtio-bus-XXXXXX");
+		fd = mkstemp(def.disks[i].path);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, ftruncate(fd, 4096 * (i + 1)));
+		close(fd);
+	}
+	def.nr_disks = 2;
+	/* RAM that reaches the slots is refused */
+	def.memory = HVCTL_VIRTIO_BASE + 4096;
+	EXPECT_EQ(-1, hvctl_virtio_setup(&vmm));
+	def.memory = RAM_SIZE;
+	ASSERT_EQ(0, hvctl_virtio_setup(&vmm));
+	/* slot 1 is the second disk: 8 sectors; slot 2 is nobody's */
+	EXPECT_EQ(1, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_MAGIC_VALUE, 0, &v));
+	EXPECT_EQ(VIRTIO_MMIO_MAGIC, v);
+	EXPECT_EQ(1, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_CONFIG, 0, &v));
+	EXPECT_EQ(16, v);
+	EXPECT_EQ(1, mmio_exit(&vcpu, HVCTL_VIRTIO_BASE + VIRTIO_MMIO_CONFIG,
+			       0, &v));
+	EXPECT_EQ(8, v);
+	EXPECT_EQ(0, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_SIZE, 0, &v));
+	EXPECT_EQ(0, mmio_exit(&vcpu, HVCTL_VIRTIO_BASE - 4, 0, &v));
+	/* writes reach the device; its interrupt goes to HV_IRQ_LINE */
+	v = VIRTIO_S_ACKNOWLEDGE;
+	EXPECT_EQ(1, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_STATUS, 1, &v));
+	EXPECT_EQ(1, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_STATUS, 0, &v));
+	EXPECT_EQ(VIRTIO_S_ACKNOWLEDGE, v);
+	EXPECT_EQ(0, driver_up_bus(&vcpu, slot1));
+	v = VIRTIO_S_ACKNOWLEDGE;	/* clears bits: needs a reset */
+	EXPECT_EQ(1, mmio_exit(&vcpu, slot1 + VIRTIO_MMIO_STATUS, 1, &v));
+	EXPECT_NE(NULL, strstr(vmm_log_last, "cannot raise interrupt line")) {
+		TH_LOG("last log: %s", vmm_log_last);
+	}
+	EXPECT_NE(NULL, strstr(vmm_log_last, "line 17"));
+	hvctl_virtio_teardown(&vmm);
+	EXPECT_EQ(NULL, vmm.virtio);
+	for (i = 0; i < 2; i++)
+		unlink(def.disks[i].path);
+	munmap(vmm.mem, RAM_SIZE);
+}
+
+/* --- hostile drivers --------------------------------------------------------- */
+
+/*
+ * The device needs a reset because of @why (a part of its message), told
+ * by a configuration interrupt when @driver_ok; after a reset it works again (the process is alive, and so
+ * is the I/O thread).
+ */
+static void expect_needs_reset(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(vblk) *self, int driver_ok,
+			       const char *why)
+{
+	uint32_t isr = rd(self, VIRTIO_MMIO_INTERRUPT_STATUS);
+
+	EXPECT_TRUE(rd(self, VIRTIO_MMIO_STATUS) & VIRTIO_S_NEEDS_RESET);
+	/* and for the reason the case provoked, not another */
+	pthread_mutex_lock(&self->m);
+	EXPECT_NE(NULL, strstr(self->why, why)) {
+		TH_LOG("the device said: '%s'; expected '%s'", self->why, why);
+	}
+	self->why[0] = 0;
+	pthread_mutex_unlock(&self->m);
+	if (driver_ok)
+		EXPECT_TRUE(isr & VIRTIO_MMIO_INT_CONFIG);
+	wr(self, VIRTIO_MMIO_STATUS, 0);
+	EXPECT_EQ(0, rd(self, VIRTIO_MMIO_STATUS));
+	EXPECT_EQ(0, rd(self, VIRTIO_MMIO_INTERRUPT_STATUS));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	EXPECT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 0, DATA, 4096, 0));
+}
+
+/* Submits chain 0 as the caller laid it out; expects a needs-reset. */
+static void hostile(struct __test_metadata *_metadata,
+		    FIXTURE_DATA(vblk) *self, const char *why)
+{
+	memset(gp(self, HDR), 0, 16);
+	submit(self, 0);
+	ASSERT_EQ(1, wait_device(self));
+	expect_needs_reset(_metadata, self, 1, why);
+}
+
+static void hostile_setup(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(vblk) *self)
+{
+	char err[256];
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+}
+
+TEST_F(vblk, hostile_descriptor_loop)
+{
+	hostile_setup(_metadata, self);
+	set_desc(self, DESC, 0, G(HDR), 16, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(self, DESC, 1, G(DATA), 512,
+		 VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2);
+	set_desc(self, DESC, 2, G(STATUS), 1,
+		 VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 1);
+	hostile(_metadata, self, "longer than the queue");
+}
+
+TEST_F(vblk, hostile_loop_in_indirect_table)
+{
+	hostile_setup(_metadata, self);
+	set_desc(self, INDIRECT, 0, G(HDR), 16, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(self, INDIRECT, 1, G(STATUS), 1,
+		 VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 1);
+	set_desc(self, DESC, 0, G(INDIRECT), 32, VIRTQ_DESC_F_INDIRECT, 0);
+	hostile(_metadata, self, "longer than the queue");
+}
+
+TEST_F(vblk, hostile_chain_longer_than_queue)
+{
+	unsigned int i;
+
+	hostile_setup(_metadata, self);
+	/* a header, then an indirect table of QueueNumMax writable bytes */
+	set_desc(self, DESC, 0, G(HDR), 16, VIRTQ_DESC_F_NEXT, 1);
+	for (i = 0; i < VIRTQ_NUM_MAX; i++)
+		set_desc(self, INDIRECT, i, G(DATA + i), 1,
+			 VIRTQ_DESC_F_WRITE |
+			 (i + 1 < VIRTQ_NUM_MAX ? VIRTQ_DESC_F_NEXT : 0), i + 1);
+	set_desc(self, DESC, 1, G(INDIRECT), 16 * VIRTQ_NUM_MAX,
+		 VIRTQ_DESC_F_INDIRECT, 0);
+	hostile(_metadata, self, "more buffers in a chain than QueueNumMax");
+}
+
+TEST_F(vblk, hostile_address_outside_ram)
+{
+	hostile_setup(_metadata, self);
+	set_desc(self, DESC, 0, G(HDR), 16, VIRTQ_DESC_F_NEXT, 1);
+	/* the last 8 bytes of RAM and 504 past it */
+	set_desc(self, DESC, 1, G(RAM_SIZE - 8), 512,
+		 VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2);
+	set_desc(self, DESC, 2, G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0);
+	hostile(_metadata, self, "outside RAM");
+	/* below RAM */
+	set_desc(self, DESC, 0, RAM_GPA - 4096, 16, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(self, DESC, 1, G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0);
+	hostile(_metadata, self, "outside RAM");
+}
+
+TEST_F(vblk, hostile_huge_length)
+{
+	hostile_setup(_metadata, self);
+	set_desc(self, DESC, 0, G(HDR), 16, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(self, DESC, 1, G(DATA), 0xffffffff,
+		 VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2);
+	set_desc(self, DESC, 2, G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0);
+	hostile(_metadata, self, "outside RAM");
+	/* an address + length that wraps around 2^64 */
+	set_desc(self, DESC, 1, ~0ULL - 255, 4096,
+		 VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2);
+	hostile(_metadata, self, "outside RAM");
+}
+
+TEST_F(vblk, hostile_indirect_in_indirect)
+{
+	hostile_setup(_metadata, self);
+	set_desc(self, INDIRECT2, 0, G(HDR), 16, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(self, INDIRECT2, 1, G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0);
+	set_desc(self, INDIRECT, 0, G(INDIRECT2), 32, VIRTQ_DESC_F_INDIRECT, 0);
+	set_desc(self, DESC, 0, G(INDIRECT), 16, VIRTQ_DESC_F_INDIRECT, 0);
+	hostile(_metadata, self, "indirect descriptor inside an indirect table");
+}
+
+TEST_F(vblk, hostile_indirect_not_negotiated)
+{
+	char err[256];
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ~VIRTIO_BIT(VIRTIO_F_INDIRECT_DESC)));
+	set_desc(self, INDIRECT, 0, G(HDR), 16, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(self, INDIRECT, 1, G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0);
+	set_desc(self, DESC, 0, G(INDIRECT), 32, VIRTQ_DESC_F_INDIRECT, 0);
+	hostile(_metadata, self, "without VIRTIO_F_INDIRECT_DESC");
+}
+
+TEST_F(vblk, hostile_ring_indices)
+{
+	uint16_t *avail = gp(self, AVAIL);
+
+	hostile_setup(_metadata, self);
+	/* a head outside the table */
+	avail[2] = NUM + 3;
+	self->avail_idx = 1;
+	__atomic_store_n(&avail[1], self->avail_idx, __ATOMIC_RELEASE);
+	wr(self, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_EQ(1, wait_device(self));
+	expect_needs_reset(_metadata, self, 1, "descriptor index outside the table");
+	/* a next index outside it */
+	set_desc(self, DESC, 0, G(HDR), 16, VIRTQ_DESC_F_NEXT, NUM);
+	hostile(_metadata, self, "descriptor index outside the table");
+	/* the available index a whole queue and more ahead */
+	self->avail_idx += NUM + 1;
+	__atomic_store_n(&avail[1], self->avail_idx, __ATOMIC_RELEASE);
+	wr(self, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_EQ(1, wait_device(self));
+	expect_needs_reset(_metadata, self, 1, "available index moved");
+}
+
+TEST_F(vblk, hostile_request_without_status)
+{
+	hostile_setup(_metadata, self);
+	set_desc(self, DESC, 0, G(HDR), 16, 0, 0);
+	hostile(_metadata, self, "without a header or a status byte");
+}
+
+TEST_F(vblk, hostile_ring_outside_ram)
+{
+	char err[256];
+	uint32_t s = VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER |
+		     VIRTIO_S_FEATURES_OK;
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_EQ(-1, driver_up(self, 0));	/* just to reach DRIVER */
+	wr(self, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(self, VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
+	wr(self, VIRTIO_MMIO_STATUS, s);
+	ASSERT_EQ(s, rd(self, VIRTIO_MMIO_STATUS));
+	wr(self, VIRTIO_MMIO_QUEUE_NUM, NUM);
+	wr(self, VIRTIO_MMIO_QUEUE_DESC_LOW, G(RAM_SIZE - 64));
+	wr(self, VIRTIO_MMIO_QUEUE_DESC_HIGH, G(0) >> 32);
+	wr(self, VIRTIO_MMIO_QUEUE_DRIVER_LOW, G(AVAIL));
+	wr(self, VIRTIO_MMIO_QUEUE_DEVICE_LOW, G(USED));
+	wr(self, VIRTIO_MMIO_QUEUE_READY, 1);
+	EXPECT_EQ(0, rd(self, VIRTIO_MMIO_QUEUE_READY));
+	expect_needs_reset(_metadata, self, 0, "ring outside RAM");
+}
+
+TEST_F(vblk, hostile_status_order)
+{
+	char err[256];
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	/* DRIVER_OK without DRIVER and FEATURES_OK */
+	wr(self, VIRTIO_MMIO_STATUS, VIRTIO_S_ACKNOWLEDGE);
+	wr(self, VIRTIO_MMIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER_OK);
+	EXPECT_EQ(0, rd(self, VIRTIO_MMIO_STATUS) & VIRTIO_S_DRIVER_OK);
+	expect_needs_reset(_metadata, self, 0, "DRIVER_OK before FEATURES_OK");
+	/* FEATURES_OK without DRIVER */
+	wr(self, VIRTIO_MMIO_STATUS, 0);
+	wr(self, VIRTIO_MMIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_FEATURES_OK);
+	expect_needs_reset(_metadata, self, 0, "FEATURES_OK before DRIVER");
+	/* a running driver clears DRIVER_OK without a reset */
+	wr(self, VIRTIO_MMIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER |
+	   VIRTIO_S_FEATURES_OK);
+	expect_needs_reset(_metadata, self, 1, "status bits cleared without a reset");
+}
+
+TEST_HARNESS_MAIN
