@@ -11,7 +11,8 @@
  * "Firmware Warning", bad AML a parse error), the DSDT's source must name
  * the devices, and compiling that source again ("iasl -on": no namepath
  * shortening) must give back our bytes, header aside. So our AML encodes
- * exactly what iasl encodes for the same ASL.
+ * exactly what iasl encodes for the same ASL. acpiexec, ACPICA's
+ * interpreter, then runs the power button event and the S5 entry.
  *
  * encode_*: the encoder's encodings against the spec's, its bounds and errors.
  * build_*: bad configurations and every table_size too small are refused
@@ -336,6 +337,21 @@ static int run_in(const char *dir, const char *cmd, char **log)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Writes table @t into @dir/@name.dat */
+static void dump(struct __test_metadata *_metadata, const char *dir,
+		 const char *name, const uint8_t *t)
+{
+	uint32_t len = table_len(t);
+	char path[256];
+	FILE *out;
+
+	snprintf(path, sizeof(path), "%s/%s.dat", dir, name);
+	out = fopen(path, "wb");
+	ASSERT_NE(NULL, out);
+	ASSERT_EQ(len, fwrite(t, 1, len, out));
+	ASSERT_EQ(0, fclose(out));
+}
+
 /*
  * "iasl -d NAME.dat" must succeed without a warning or an error, and
  * "iasl -on NAME.dsl" must compile the result back into NAME.aml, equal to
@@ -348,15 +364,9 @@ static char *iasl_round_trip(struct __test_metadata *_metadata,
 {
 	uint32_t len = table_len(t), i;
 	char cmd[128], path[256], *log, *dsl, *aml;
-	FILE *out;
 	int st;
 
-	snprintf(path, sizeof(path), "%s/%s.dat", dir, name);
-	out = fopen(path, "wb");
-	ASSERT_NE(NULL, out);
-	ASSERT_EQ(len, fwrite(t, 1, len, out));
-	ASSERT_EQ(0, fclose(out));
-
+	dump(_metadata, dir, name, t);
 	snprintf(cmd, sizeof(cmd), "iasl -d %s.dat", name);
 	st = run_in(dir, cmd, &log);
 	ASSERT_NE(NULL, log);
@@ -463,6 +473,50 @@ TEST_F(tables, iasl)
 			      table(_metadata, self, le(f + 140, 8), "DSDT", 0));
 	check_dsdt_source(_metadata, dsl, variant->nr_vcpus);
 	free(dsl);
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
+	ASSERT_EQ(0, system(rm));
+}
+
+/*
+ * The tables in ACPICA's interpreter (acpiexec, the same code as Linux's
+ * drivers/acpi/acpica): the GED's _EVT with its own GSI notifies PWRB with
+ * 0x80 and with another GSI nothing; entering S5 finds \_S5 (SLP_TYP 5)
+ * and takes the hardware-reduced path (HwExtendedSleep, which writes the
+ * sleep control register), not the PM1 one.
+ */
+TEST_F(tables, acpiexec)
+{
+	const uint8_t *r = self->ram + self->rsdp, *x, *f;
+	char dir[] = "/tmp/acpi_test.XXXXXX", rm[64], *log, *p;
+	int st;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	x = table(_metadata, self, le(r + 24, 8), "XSDT", 1);
+	f = table(_metadata, self, le(x + 36, 8), "FACP", 1);
+	dump(_metadata, dir, "facp", f);
+	dump(_metadata, dir, "apic",
+	     table(_metadata, self, le(x + 44, 8), "APIC", 1));
+	dump(_metadata, dir, "dsdt",
+	     table(_metadata, self, le(f + 140, 8), "DSDT", 1));
+	st = run_in(dir, "acpiexec -b \"Evaluate \\_SB.GED0._EVT 9; "
+		    "Evaluate \\_SB.GED0._EVT 8; Sleep 5\" "
+		    "facp.dat apic.dat dsdt.dat", &log);
+	ASSERT_NE(NULL, log);
+	p = strstr(log, "Received a Device Notify on [PWRB]");
+	if (st || strcasestr(log, "error") || strcasestr(log, "warning") ||
+	    !p || count(log, "Device Notify") != 1 ||
+	    !strstr(p, "Value 0x80") || !strstr(log, "Sleep-A: 05") ||
+	    !strstr(log, "HwExtendedSleep"))
+		TH_LOG("acpiexec: status %d\n%s", st, log);
+	ASSERT_EQ(0, st);
+	ASSERT_EQ(NULL, strcasestr(log, "error"));
+	ASSERT_EQ(NULL, strcasestr(log, "warning"));
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(1, count(log, "Device Notify"));
+	ASSERT_NE(NULL, strstr(p, "Value 0x80"));
+	ASSERT_NE(NULL, strstr(log, "Sleep-A: 05"));
+	ASSERT_NE(NULL, strstr(log, "HwExtendedSleep"));
+	free(log);
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
 	ASSERT_EQ(0, system(rm));
 }
