@@ -256,6 +256,7 @@ static void check_dsdt(struct __test_metadata *_metadata, const uint8_t *d)
 {
 	static const uint8_t s5[] = { 0x08, '\\', '_', 'S', '5', '_', 0x12 };
 	uint32_t len = table_len(d), scope, pkg;
+	const uint8_t *e;
 	unsigned int n;
 
 	ASSERT_EQ(2, d[8]);
@@ -266,6 +267,13 @@ static void check_dsdt(struct __test_metadata *_metadata, const uint8_t *d)
 	ASSERT_EQ(0, memcmp(d + 37 + scope, s5, sizeof(s5)));
 	pkg = pkg_length(d + 37 + scope + sizeof(s5), &n);
 	ASSERT_EQ(len, 37 + scope + sizeof(s5) + pkg);
+	/* 4 elements, the first SLP_TYPa as a ByteConst */
+	e = d + 37 + scope + sizeof(s5) + n;
+	ASSERT_EQ(4, e[0]);
+	ASSERT_EQ(0x0a, e[1]);
+	/* What Linux writes to enter S5 (acpi_hw_extended_sleep()) */
+	ASSERT_TRUE(hvctl_acpi_sleep_ctl_is_poweroff((e[2] << 2 & 0x1c) | 0x20));
+	ASSERT_FALSE(hvctl_acpi_sleep_ctl_is_poweroff(e[2] << 2 & 0x1c));
 }
 
 TEST_F(tables, walk)
@@ -519,6 +527,16 @@ TEST_F(tables, acpiexec)
 	free(log);
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
 	ASSERT_EQ(0, system(rm));
+}
+
+/* Poweroff is SLP_EN with SLP_TYP 5; the other bits do not matter. */
+TEST(sleep_ctl)
+{
+	unsigned int v;
+
+	for (v = 0; v < 256; v++)
+		ASSERT_EQ((v & 0x3c) == 0x34,
+			  hvctl_acpi_sleep_ctl_is_poweroff(v));
 }
 
 /* The encoder: writes @fn's output into a fresh buffer, returns finish(). */

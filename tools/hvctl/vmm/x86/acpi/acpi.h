@@ -10,15 +10,17 @@
  * boot_params.acpi_rsdp_addr and keeps the bytes it wrote out of the e820
  * RAM (E820_TYPE_ACPI or reserved).
  *
- * The VMM, not this library, implements the registers the tables name:
+ * The VMM, not this library, implements the registers the tables name
+ * (ACPI 6.5 "Sleep Control and Status Registers"):
  * - sleep control (8 bits, write): SLP_EN (bit 5) with SLP_TYP (bits 4:2)
- *   == HVCTL_ACPI_SLP_TYP_S5 is the guest's poweroff ("guest poweroff");
- *   other writes (SLP_EN clear, other states) are ignored.
+ *   == HVCTL_ACPI_SLP_TYP_S5 is the guest's poweroff ("guest poweroff",
+ *   hvctl_acpi_sleep_ctl_is_poweroff()); other writes (SLP_EN clear,
+ *   other states) are ignored.
  * - sleep status (8 bits): reads 0; writes (the guest clears WAK_STS,
  *   bit 7, before it sleeps) are ignored.
  * - reset (8 bits, write): @reset_value resets the machine.
  * - the power button: pulse (raise, then lower) GSI @ged_gsi; the DSDT's
- *   Generic Event Device then notifies \_SB.PWRB (ACPI 6.5 5.6.5.1).
+ *   Generic Event Device then notifies \_SB.PWRB with 0x80.
  * vCPU n has local APIC ID n and ACPI processor UID n.
  */
 #ifndef HVCTL_ACPI_H
@@ -107,6 +109,12 @@ struct hvctl_acpi_config {
 	uint8_t reset_value;
 	uint16_t boot_flags;
 };
+
+/* Whether @val written to the sleep control register enters S5 */
+static inline int hvctl_acpi_sleep_ctl_is_poweroff(uint8_t val)
+{
+	return (val & 0x20) && ((val >> 2) & 7) == HVCTL_ACPI_SLP_TYP_S5;
+}
 
 /* Fills @cfg with the defaults above, @nr_vcpus vCPUs, no virtio slot. */
 void hvctl_acpi_default_config(struct hvctl_acpi_config *cfg,

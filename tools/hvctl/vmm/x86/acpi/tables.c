@@ -291,8 +291,9 @@ static void dsdt_virtio(struct aml *a, const struct hvctl_acpi_config *cfg)
 }
 
 /*
- * The power button: a control-method power button device (PNP0C0C, ACPI
- * 6.5 4.8.2.2.1.2) that the Generic Event Device (ACPI0013, 5.6.5)
+ * The power button: a control-method power button device (PNP0C0C; ACPI
+ * 6.5 "Control Method Power Button") that the Generic Event Device
+ * (ACPI0013; "Generic Event Device", among the interrupt-signaled events)
  * notifies with 0x80 ("button pressed") when its interrupt fires. The
  * guest's GED driver calls _EVT with the GSI as Arg0 (Linux's
  * drivers/acpi/evged.c; it would first look for _Exx/_Lxx, absent here).
