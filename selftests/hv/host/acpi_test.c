@@ -320,8 +320,8 @@ static char *slurp(const char *path)
 
 	if (!f)
 		return NULL;
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 &&
-	    !fseek(f, 0, SEEK_SET)) {
+	n = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
+	if (n >= 0 && !fseek(f, 0, SEEK_SET)) {
 		buf = calloc(1, n + 1);
 		if (buf && fread(buf, 1, n, f) != (size_t)n) {
 			free(buf);
@@ -454,7 +454,7 @@ static void check_dsdt_source(struct __test_metadata *_metadata,
 	char last[32];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
 		if (!strstr(dsl, want[i]))
 			TH_LOG("missing from the DSDT: %s", want[i]);
 		ASSERT_NE(NULL, strstr(dsl, want[i]));
@@ -494,8 +494,9 @@ TEST_F(tables, iasl)
  */
 TEST_F(tables, acpiexec)
 {
+	static const char evt[] = "Evaluate \\_SB.GED0._EVT";
 	const uint8_t *r = self->ram + self->rsdp, *x, *f;
-	char dir[] = "/tmp/acpi_test.XXXXXX", rm[64], *log, *p;
+	char dir[] = "/tmp/acpi_test.XXXXXX", rm[64], cmd[128], *log, *p;
 	int st;
 
 	ASSERT_NE(NULL, mkdtemp(dir));
@@ -506,9 +507,9 @@ TEST_F(tables, acpiexec)
 	     table(_metadata, self, le(x + 44, 8), "APIC", 1));
 	dump(_metadata, dir, "dsdt",
 	     table(_metadata, self, le(f + 140, 8), "DSDT", 1));
-	st = run_in(dir, "acpiexec -b \"Evaluate \\_SB.GED0._EVT 9; "
-		    "Evaluate \\_SB.GED0._EVT 8; Sleep 5\" "
-		    "facp.dat apic.dat dsdt.dat", &log);
+	snprintf(cmd, sizeof(cmd), "acpiexec -b \"%s 9; %s 8; Sleep 5\" %s", evt,
+		 evt, "facp.dat apic.dat dsdt.dat");
+	st = run_in(dir, cmd, &log);
 	ASSERT_NE(NULL, log);
 	p = strstr(log, "Received a Device Notify on [PWRB]");
 	if (st || strcasestr(log, "error") || strcasestr(log, "warning") ||
@@ -561,7 +562,7 @@ TEST(encode_integer)
 	struct aml a;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(vec); i++) {
 		ASSERT_EQ(vec[i].len, ENCODE(a, buf, aml_integer(&a, vec[i].v)));
 		ASSERT_EQ(0, memcmp(buf, vec[i].bytes, vec[i].len));
 	}
@@ -578,7 +579,7 @@ TEST(encode_namestring)
 		{ "\\_SB", 5, "\\_SB_" },
 		{ "\\_SB.PWRB", 10, "\\\x2e_SB_PWRB" },
 		{ "^^AB", 6, "^^AB__" },
-		{ "A.B.C", 14, "\x2f\x03" "A___B___C___" },
+		{ "A.B.C", 14, "\057\003A___B___C___" },
 		{ "\\", 2, "\\\0" },
 		{ "1ABC", -EINVAL, NULL },
 		{ "ABCDE", -EINVAL, NULL },
@@ -591,7 +592,7 @@ TEST(encode_namestring)
 	struct aml a;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(vec) / sizeof(vec[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(vec); i++) {
 		if (ENCODE(a, buf, aml_namestring(&a, vec[i].path)) !=
 		    vec[i].len)
 			TH_LOG("%s", vec[i].path);
@@ -636,7 +637,7 @@ TEST(encode_pkglength)
 	uint32_t len;
 	long total;
 
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		total = ENCODE(a, buf, aml_buffer(&a, bytes, sizes[i]));
 		ASSERT_LT(0, total);
 		ASSERT_EQ(0x11, buf[0]);

@@ -206,9 +206,10 @@ static int hex_digit(char c)
 }
 
 /*
- * EISAID (the ASL operator EISAID, ACPI 6.5 chapter 19): a 32-bit compressed id. The three letters of
- * the vendor take 5 bits each ('A' is 1) in the first two bytes, big-endian;
- * the four hex digits of the product the next two bytes, big-endian.
+ * EISAID (the ASL operator, ACPI 6.5 chapter 19): a 32-bit compressed id.
+ * The three letters of the vendor take 5 bits each ('A' is 1) in the first
+ * two bytes, big-endian; the four hex digits of the product the next two
+ * bytes, big-endian.
  */
 void aml_eisaid(struct aml *a, const char *id)
 {
