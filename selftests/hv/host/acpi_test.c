@@ -581,6 +581,7 @@ TEST(encode_namestring)
 		{ "^^AB", 6, "^^AB__" },
 		{ "A.B.C", 14, "\057\003A___B___C___" },
 		{ "\\", 2, "\\\0" },
+		{ "", -EINVAL, NULL },
 		{ "1ABC", -EINVAL, NULL },
 		{ "ABCDE", -EINVAL, NULL },
 		{ "A..B", -EINVAL, NULL },
@@ -738,6 +739,7 @@ TEST(build_config)
 	ASSERT_TRUE(REFUSED(TABLE_GPA, TABLE_SIZE, cfg.sleep_sts.addr = 0));
 	ASSERT_TRUE(REFUSED(TABLE_GPA, TABLE_SIZE, cfg.reset.addr = 0x10000));
 	ASSERT_TRUE(REFUSED(TABLE_GPA, TABLE_SIZE, cfg.reset.space = 2));
+	ASSERT_TRUE(REFUSED(TABLE_GPA, TABLE_SIZE, cfg.uart_port = 0xfffc));
 	ASSERT_TRUE(REFUSED(TABLE_GPA + 8, TABLE_SIZE, (void)0));
 	ASSERT_TRUE(REFUSED(RAM_SIZE - 0x100, 0x200, (void)0));
 	ASSERT_TRUE(REFUSED(RAM_SIZE + 0x100, 0, (void)0));

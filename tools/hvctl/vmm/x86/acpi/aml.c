@@ -291,6 +291,10 @@ void aml_namestring(struct aml *a, const char *path)
 	unsigned int nseg = 0, len;
 	const char *p = path;
 
+	if (!*p) {
+		aml_fail(a, -EINVAL);	/* NullName only after a prefix */
+		return;
+	}
 	if (*p == '\\') {
 		aml_byte(a, AML_ROOT_CHAR);
 		p++;

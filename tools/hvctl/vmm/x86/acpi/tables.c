@@ -374,7 +374,7 @@ static int config_ok(const struct hvctl_acpi_config *cfg)
 	unsigned int i;
 
 	if (!cfg->nr_vcpus || cfg->nr_vcpus > HVCTL_ACPI_MAX_VCPUS ||
-	    cfg->nr_virtio > HVCTL_ACPI_MAX_VIRTIO)
+	    cfg->nr_virtio > HVCTL_ACPI_MAX_VIRTIO || cfg->uart_port > 0xfff8)
 		return 0;
 	/* Without both sleep registers a reduced platform cannot power off */
 	if (!cfg->sleep_ctl.addr || !cfg->sleep_sts.addr ||
@@ -420,8 +420,6 @@ long hvctl_acpi_build(void *guest_ram, uint64_t ram_size, uint64_t table_gpa,
 	if (!config_ok(cfg) || table_gpa % 16 || table_gpa > ram_size ||
 	    table_size > ram_size - table_gpa)
 		return -EINVAL;
-	if (table_size > 0x40000000)
-		table_size = 0x40000000;	/* keeps the sums in size_t */
 	dsdt_off = align16(MADT_OFF + madt_len(cfg->nr_vcpus));
 	if (dsdt_off > table_size)
 		return -ENOSPC;
