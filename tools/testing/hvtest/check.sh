@@ -118,7 +118,7 @@ run_insn_decode_test() {
 }
 
 # --- the x86 guest's ACPI tables (hvctl VMM), built and tested on the host ---
-# (the test disassembles them with iasl, from acpica-tools)
+# (the test disassembles them with iasl and runs them in acpiexec: acpica-tools)
 
 run_acpi_test() {
 	local out=$REPO/build/host

@@ -22,7 +22,7 @@ set -euo pipefail
 #   cross userland: gcc-aarch64-linux-gnu libc6-dev-arm64-cross and the :arm64
 #                   -dev packages, for the static arm64 hvctl and selftests
 #   hvctl:          libnl-3-dev libnl-genl-3-dev pkg-config; libfdt-dev;
-#                   acpica-tools (iasl: the host test of the ACPI tables)
+#                   acpica-tools (iasl, acpiexec: the host test of the ACPI tables)
 #   benchmarks:     python3 (checks that the JSON of make bench parses)
 #   linting:        sparse, perl (checkpatch.pl), linux-source (checkpatch.pl
 #                   and the kselftest headers are extracted from its tarball)
