@@ -125,6 +125,15 @@ run_virtio_test() {
 		"$out/virtio_test" && "$out/virtio_test"
 }
 
+# --- the x86 guest's ACPI tables (hvctl VMM), built and tested on the host ---
+# (the test disassembles them with iasl and runs them in acpiexec: acpica-tools)
+
+run_acpi_test() {
+	local out=$REPO/build/host
+	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
+		"$out/acpi_test" && "$out/acpi_test"
+}
+
 # --- steps ---------------------------------------------------------------------
 
 # The host tests come in two halves: what the targets need (setup,
@@ -148,6 +157,7 @@ host_checks() {
 	host_test checkpatch make -C "$REPO" checkpatch || true
 	host_test insn_decode_test run_insn_decode_test || true
 	host_test virtio_test run_virtio_test || true
+	host_test acpi_test run_acpi_test || true
 	host_test api_doc "$HVTEST_DIR/api-doc-check.sh" || true
 	host_test api_doc.self_test "$HVTEST_DIR/api-doc-check.sh" --self-test || true
 	host_test scan_log.flags_warning scan_log_flags_warning || true

@@ -21,7 +21,8 @@ set -euo pipefail
 #                   next to the amd64 ones) and reuse the amd64 linux-kbuild
 #   cross userland: gcc-aarch64-linux-gnu libc6-dev-arm64-cross and the :arm64
 #                   -dev packages, for the static arm64 hvctl and selftests
-#   hvctl:          libnl-3-dev libnl-genl-3-dev pkg-config; libfdt-dev
+#   hvctl:          libnl-3-dev libnl-genl-3-dev pkg-config; libfdt-dev;
+#                   acpica-tools (iasl, acpiexec: the host test of the ACPI tables)
 #   benchmarks:     python3 (checks that the JSON of make bench parses)
 #   linting:        sparse, perl (checkpatch.pl), linux-source (checkpatch.pl
 #                   and the kselftest headers are extracted from its tarball)
@@ -30,7 +31,7 @@ HOST_PACKAGES=(
 	busybox-static isolinux syslinux-common xorriso cpio xz-utils gzip
 	sparse perl gcc make pkg-config python3
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	libnl-3-dev libnl-genl-3-dev libfdt-dev
+	libnl-3-dev libnl-genl-3-dev libfdt-dev acpica-tools
 	libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libc6-dev:arm64
 	"linux-headers-${KVER_612}-amd64" "linux-headers-${KVER_61}-amd64"
 	"linux-source-${LINUX_SOURCE_VER}"
