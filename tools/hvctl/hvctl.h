@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <limits.h>
+#include <stddef.h>
 
 #define HVCTL_VERSION "0.2.0"
 
@@ -98,13 +99,36 @@ int hvctl_parse_percent(const char *s, uint32_t *out);
 int hvctl_parse_u64(const char *s, const char *what, uint64_t *out);
 void hvctl_fmt_size(uint64_t bytes, char *buf, int len);
 int hvctl_valid_name(const char *name);
+/*
+ * "a,b,c": each file's absolute path, comma-separated, into @out; -1 (printed)
+ * when one does not exist or a path has a comma itself.
+ */
+int hvctl_realpath_list(const char *list, char *out, size_t len);
 
 /* --- state.c: definitions kept in the state directory -------------------- */
+/* The longest --cmdline hvctl keeps; the kernel's own limit is checked at boot. */
+#define HVCTL_CMDLINE_MAX	4095
+
+/* def.on_reboot: what a guest's reboot does */
+#define HVCTL_ON_REBOOT_RESTART	0	/* the guest boots again (default) */
+#define HVCTL_ON_REBOOT_STOP	1	/* the VM stops as "guest shutdown" */
+
+/*
+ * struct hvctl_def - a VM's definition. A guest is either @image (a bare
+ * image hvctl starts at its entry) or @kernel (an OS kernel booted by the
+ * arch's boot protocol, with @initrd and @cmdline); the kernel fields mean
+ * the same on every arch.
+ */
 struct hvctl_def {
 	char name[40];
 	char image[PATH_MAX];
 	uint64_t load;		/* where a flat image goes, 0: 0x1000 */
 	uint64_t entry;		/* 0: the load address or the ELF entry */
+	char kernel[PATH_MAX];	/* "": boot @image instead */
+	/* "" or the initial ramdisk; multiboot: modules, comma-separated */
+	char initrd[PATH_MAX];
+	char cmdline[HVCTL_CMDLINE_MAX + 1];
+	uint32_t on_reboot;	/* HVCTL_ON_REBOOT_* */
 	uint32_t vcpus;
 	uint64_t memory;
 	uint64_t mem_quota;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The state directory: one NAME.conf per definition (what `start` needs
- * besides the kernel's registry: the image and its entry point), and the
+ * besides the kernel's registry: the image and its entry point, or the
+ * kernel, initrd and command line), and the
  * running VMM's NAME.sock (console), NAME.log and NAME.pid.
  */
 #include <errno.h>
@@ -65,6 +66,9 @@ int hvctl_def_save(const struct hvctl_def *def)
 		(unsigned long long)def->entry,
 		def->vcpus, (unsigned long long)def->memory,
 		(unsigned long long)def->mem_quota, def->cpu_quota);
+	fprintf(f, "kernel=%s\ninitrd=%s\ncmdline=%s\non_reboot=%s\n",
+		def->kernel, def->initrd, def->cmdline,
+		def->on_reboot == HVCTL_ON_REBOOT_STOP ? "stop" : "restart");
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -75,7 +79,7 @@ int hvctl_def_save(const struct hvctl_def *def)
 
 int hvctl_def_load(const char *name, struct hvctl_def *def)
 {
-	char path[PATH_MAX], line[PATH_MAX + 32], *val;
+	char path[PATH_MAX], line[PATH_MAX + HVCTL_CMDLINE_MAX + 32], *val;
 	FILE *f;
 
 	memset(def, 0, sizeof(*def));
@@ -105,6 +109,16 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			def->mem_quota = strtoull(val, NULL, 0);
 		else if (!strcmp(line, "cpu_quota"))
 			def->cpu_quota = strtoul(val, NULL, 0);
+		else if (!strcmp(line, "kernel"))
+			snprintf(def->kernel, sizeof(def->kernel), "%s", val);
+		else if (!strcmp(line, "initrd"))
+			snprintf(def->initrd, sizeof(def->initrd), "%s", val);
+		else if (!strcmp(line, "cmdline"))
+			snprintf(def->cmdline, sizeof(def->cmdline), "%s", val);
+		else if (!strcmp(line, "on_reboot"))
+			def->on_reboot = strcmp(val, "stop") ?
+					 HVCTL_ON_REBOOT_RESTART :
+					 HVCTL_ON_REBOOT_STOP;
 	}
 	fclose(f);
 	if (strcmp(def->name, name) || !def->vcpus || !def->memory) {

@@ -74,6 +74,35 @@ static int hvctl_vmm_create_vcpu(struct hvctl_vmm *vmm, unsigned int id)
 	return 0;
 }
 
+/*
+ * A kernel guest gets the in-kernel interrupt controller when hv has one
+ * (HV_CAP_IRQCHIP: its number of lines): an OS needs interrupts, while the
+ * bare images poll and keep the VMM's own vCPU start ports.
+ */
+static uint32_t hvctl_vmm_attach_flags(struct hvctl_vmm *vmm)
+{
+	__u32 cap = HV_CAP_IRQCHIP;
+	int lines;
+
+	if (!vmm->def->kernel[0])
+		return 0;
+	lines = ioctl(vmm->dev, HV_CHECK_CAP, &cap);
+	if (lines <= 0)
+		return 0;
+	vmm->irq_lines = lines;
+	return HV_VM_IRQCHIP;
+}
+
+void hvctl_vmm_irq_line(struct hvctl_vmm *vmm, unsigned int irq, int level)
+{
+	struct hv_irq_level l = { .irq = irq, .level = !!level };
+
+	if (irq >= vmm->irq_lines)
+		return;
+	if (ioctl(vmm->vm, HV_IRQ_LINE, &l))
+		hvctl_vmm_log(vmm, "IRQ line %u: %s", irq, strerror(errno));
+}
+
 static int hvctl_vmm_attach(struct hvctl_vmm *vmm)
 {
 	struct hv_vm_attach a;
@@ -84,6 +113,7 @@ static int hvctl_vmm_attach(struct hvctl_vmm *vmm)
 		return -1;
 	memset(&a, 0, sizeof(a));
 	snprintf(a.name, sizeof(a.name), "%s", vmm->def->name);
+	a.flags = hvctl_vmm_attach_flags(vmm);
 	vmm->vm = ioctl(vmm->dev, HV_ATTACH_VM, &a);
 	if (vmm->vm < 0) {
 		hvctl_err(errno == EBUSY ? "start %s: the VM is running already" :
@@ -423,21 +453,37 @@ static void hvctl_vmm_signals(sigset_t *saved, sigset_t *unblocked)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* An arch without a kernel boot protocol (yet): --kernel is refused. */
+__attribute__((weak)) int hvctl_arch_load_kernel(struct hvctl_vmm *vmm,
+						 uint64_t *entry)
+{
+	(void)entry;
+	hvctl_vmm_log(vmm, "kernel %s: hvctl cannot boot kernels on this arch yet (use --image)",
+		      vmm->def->kernel);
+	return -1;
+}
+
 static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
 {
+	const char *what = vmm->def->kernel[0] ? vmm->def->kernel :
+			   vmm->def->image;
 	uint64_t entry;
 	unsigned int i;
 
-	if (hvctl_vmm_attach(vmm) || hvctl_vmm_load(vmm, &entry))
+	if (hvctl_vmm_attach(vmm))
+		return -1;
+	if (vmm->def->kernel[0] ? hvctl_arch_load_kernel(vmm, &entry) :
+				  hvctl_vmm_load(vmm, &entry))
 		return -1;
 	for (i = 0; i < vmm->nr_vcpus; i++)
 		if (hvctl_arch_vcpu_setup(&vmm->vcpus[i], entry))
 			return -1;
 	if (hvctl_vmm_listen(vmm) || pipe2(vmm->wake, O_CLOEXEC))
 		return -1;
-	hvctl_vmm_log(vmm, "running %s (entry 0x%llx, %u vCPU%s), console %s.sock",
-		      vmm->def->image, (unsigned long long)entry,
+	hvctl_vmm_log(vmm, "running %s (entry 0x%llx, %u vCPU%s%s), console %s.sock",
+		      what, (unsigned long long)entry,
 		      vmm->nr_vcpus, vmm->nr_vcpus > 1 ? "s" : "",
+		      vmm->irq_lines ? ", in-kernel interrupt controller" : "",
 		      vmm->def->name);
 	return 0;
 }
@@ -479,6 +525,7 @@ int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
 		.def = def, .dev = -1, .vm = -1, .listen_fd = -1,
 		.wake = { -1, -1 },
 		.console_fd = console_fd, .input_fd = input_fd,
+		.exit_status = -1,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.cond = PTHREAD_COND_INITIALIZER,
 	};
@@ -503,6 +550,8 @@ int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
 	hvctl_vmm_join(&vmm);
 	if (vmm.error)
 		ret = 1;
+	else if (vmm.exit_status >= 0)
+		ret = vmm.exit_status;
 	if (tty)
 		tcsetattr(input_fd, TCSANOW, &saved_tty);
 	if (vmm.stop_reason) {

@@ -65,6 +65,15 @@ struct hvctl_vmm {
 	uint32_t stop_reason;		/* HV_STOP_* to report, or 0 */
 	volatile int stop_requested;	/* the guest sees it (arch device) */
 	int quota_logged;
+	/*
+	 * The guest's exit status for `hvctl run` (QEMU's isa-debug-exit
+	 * convention), or -1 when it stopped otherwise.
+	 */
+	int exit_status;
+	/* HV_VM_IRQCHIP: the VM has the in-kernel interrupt controller's lines */
+	unsigned int irq_lines;
+	/* new console input waits: a device's interrupt (vmm->lock held), or NULL */
+	void (*rx_notify)(struct hvctl_vmm *vmm);
 	struct hvctl_arch_vmm arch;	/* the arch's devices, under @lock */
 };
 
@@ -76,6 +85,11 @@ void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason);
 
 /* image.c: loads def->image into RAM, sets *entry. 0 or -1 (logged). */
 int hvctl_vmm_load(struct hvctl_vmm *vmm, uint64_t *entry);
+/*
+ * Raises (1) or lowers (0) line @irq of the in-kernel interrupt controller;
+ * nothing without one (vmm->irq_lines 0). Any thread.
+ */
+void hvctl_vmm_irq_line(struct hvctl_vmm *vmm, unsigned int irq, int level);
 
 /* console.c: the bytes of the guest console */
 void hvctl_console_out(struct hvctl_vmm *vmm, uint8_t c);
@@ -104,6 +118,15 @@ void __hvctl_console_replay(struct hvctl_vmm *vmm, int fd);
  * on an error the handler logged (the VMM then exits with status 1).
  */
 int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry);
+/*
+ * hvctl_arch_load_kernel() - boots def->kernel (with def->initrd and
+ * def->cmdline) by the arch's boot protocol: writes it and what it needs
+ * into RAM and keeps the boot vCPU's state in vmm->arch for
+ * hvctl_arch_vcpu_setup(), which gets *@entry. Called instead of
+ * hvctl_vmm_load() when def->kernel is set. 0, or -1 (logged). vmm.c has
+ * a weak default for an arch without one, which refuses.
+ */
+int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry);
 int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu);
 int hvctl_arch_exit(struct hvctl_vcpu *vcpu);
 
