@@ -1,0 +1,62 @@
+# shellcheck shell=sh
+# The stock Debian kernel (the target's own, /hv/images/linux.bzImage, put
+# there by HVT_GUEST_KERNEL=yes) booted under hv by `hvctl run --kernel`
+# with the Linux 64-bit boot protocol: it must print its banner on the
+# polled COM1 (earlyprintk) and get through its early set-up. Without the
+# in-kernel interrupt controller it cannot get far (no timer interrupt):
+# the step stops it once its console has been quiet for 20 s and shows
+# how far it got, with the guest time it took.
+# shellcheck source=hvctl.lib.sh
+. /hvtest/steps/hvctl.lib.sh
+export HVCTL_STATE_DIR=/tmp/hvctl-linux
+k=/hv/images/linux.bzImage
+[ -f $k ] || skip "no $k (a target with HVT_GUEST_KERNEL=yes has it)"
+out=/tmp/linux.out
+
+# a small initramfs: the boot protocol places it; the kernel unpacks it
+mkdir -p /tmp/l2root
+echo "hello from the L2 initramfs" >/tmp/l2root/hello
+(cd /tmp/l2root && find . | cpio -o -H newc 2>/dev/null) >/tmp/l2.cpio
+
+# l2_show: the L2 guest's console, each line marked, and the words the log
+# scanner looks for broken with a '~': they are the L2 kernel's, expected
+# where it stops, not the L1 kernel's.
+l2_show() {
+	sed -e 's/^/L2| /' -e 's/BUG/BUG~/g; s/WARNING:/WARNING~:/g; s/Oops/O~ops/g' \
+		-e 's/Internal error/Internal~error/g; s/Unable to/Unable~to/g' \
+		-e 's/protection fault/protection~fault/g; s/lockup/lock~up/g' \
+		-e 's/LOCKUP/LOCK~UP/g; s/stall/st~all/g; s/blocked for/blocked~for/g' \
+		-e 's/UBSAN/UB~SAN/g; s/panic/pa~nic/g; s/Call [Tt]race/Call~trace/g' \
+		-e 's/trying to register/trying~to register/g' \
+		-e 's/suspected memory/suspected~memory/g; s/Disabling lock/Disabling~lock/g' $out
+}
+
+t0=$(date +%s)
+hvctl run linux --memory 256M --kernel $k --initrd /tmp/l2.cpio \
+	--cmdline "console=ttyS0 earlyprintk=serial,ttyS0,115200 loglevel=8 nokaslr" \
+	</dev/null >$out 2>&1 &
+pid=$!
+progress "Linux under hv: waiting for its banner"
+wait_for 300 grep -q "Linux version" $out || {
+	l2_show
+	kill $pid
+	fail "no 'Linux version' banner in 300 s"
+}
+t1=$(date +%s)
+progress "banner after $((t1 - t0)) s of guest time; waiting for the console to go quiet"
+# quiet: the output's size did not change for 20 s
+last=-1
+while kill -0 $pid 2>/dev/null; do
+	size=$(wc -c <$out)
+	[ "$size" = "$last" ] && break
+	last=$size
+	sleep 20
+done
+t2=$(date +%s)
+hvctl stop linux --force >/dev/null 2>&1
+wait $pid
+echo "banner after $((t1 - t0)) s, console quiet after $((t2 - t0 - 20)) s (guest time)"
+echo "--- the L2 guest's console"
+l2_show
+grep -q "Linux version 6\.12" $out || fail "no 'Linux version 6.12' banner"
+grep -q "Command line: console=ttyS0" $out || fail "the kernel did not see its command line"
