@@ -189,6 +189,37 @@ void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason)
 		hvctl_vmm_log(vmm, "wake: %s", strerror(errno));
 }
 
+/*
+ * A restart keeps RAM (as a warm reset does) and loads the kernel again.
+ * Only where the VMM can put every vCPU back as it was at power-on: with
+ * the in-kernel local APICs the secondaries would have to wait for SIPI
+ * again, and hv has no vCPU reset yet, so such a VM stops instead.
+ */
+void hvctl_vmm_reset(struct hvctl_vmm *vmm, unsigned int vcpu)
+{
+	const char *why = NULL;
+
+	if (!vmm->def->kernel[0])
+		why = "an image guest stops";
+	else if (vmm->def->on_reboot == HVCTL_ON_REBOOT_STOP)
+		why = "--on-reboot=stop";
+	else if (vmm->irq_lines)
+		why = "hv cannot reset vCPUs with the in-kernel interrupt controller yet";
+	if (why) {
+		hvctl_vmm_log(vmm, "vCPU %u reset the system: the VM stops (%s)",
+			      vcpu, why);
+		hvctl_vmm_end(vmm, HV_STOP_GUEST_SHUTDOWN);
+		return;
+	}
+	hvctl_vmm_log(vmm, "vCPU %u reset the system: restarting the guest",
+		      vcpu);
+	pthread_mutex_lock(&vmm->lock);
+	if (!vmm->done)
+		vmm->reset_pending = 1;
+	pthread_mutex_unlock(&vmm->lock);
+	hvctl_vmm_end(vmm, 0);
+}
+
 /* Exits that ended in the kernel: log what hv says and stop the VM. */
 static int hvctl_vmm_failed(struct hvctl_vcpu *vcpu)
 {
@@ -228,10 +259,7 @@ static int hvctl_vmm_system_event(struct hvctl_vcpu *vcpu)
 		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
 		return 0;
 	case HV_SYSTEM_EVENT_RESET:
-		/* no reboot: like a triple fault on x86, the VM stops */
-		hvctl_vmm_log(vmm, "vCPU %u asked for a system reset: hvctl stops the VM instead",
-			      vcpu->id);
-		hvctl_vmm_end(vmm, HV_STOP_GUEST_SHUTDOWN);
+		hvctl_vmm_reset(vmm, vcpu->id);
 		return 0;
 	default:
 		hvctl_vmm_log(vmm, "vCPU %u: unknown system event %u: stopping",
@@ -463,22 +491,52 @@ __attribute__((weak)) int hvctl_arch_load_kernel(struct hvctl_vmm *vmm,
 	return -1;
 }
 
+/* Loads the guest and sets every vCPU up to boot it. */
+static int hvctl_vmm_boot(struct hvctl_vmm *vmm, uint64_t *entry)
+{
+	unsigned int i;
+
+	if (vmm->def->kernel[0] ? hvctl_arch_load_kernel(vmm, entry) :
+				  hvctl_vmm_load(vmm, entry))
+		return -1;
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		if (hvctl_arch_vcpu_setup(&vmm->vcpus[i], *entry))
+			return -1;
+	return 0;
+}
+
+/*
+ * After a reset (hvctl_vmm_reset()), with every vCPU thread joined: the
+ * devices and the VMM's state as at the start, the guest loaded again.
+ */
+static int hvctl_vmm_restart(struct hvctl_vmm *vmm)
+{
+	uint64_t entry;
+	unsigned int i;
+	char c;
+
+	while (read(vmm->wake[0], &c, 1) == 1)
+		;
+	vmm->done = 0;
+	vmm->reset_pending = 0;
+	memset(&vmm->arch, 0, sizeof(vmm->arch));
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		vmm->vcpus[i].thread_ok = 0;
+		vmm->vcpus[i].run->immediate_exit = 0;
+	}
+	return hvctl_vmm_boot(vmm, &entry);
+}
+
 static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
 {
 	const char *what = vmm->def->kernel[0] ? vmm->def->kernel :
 			   vmm->def->image;
 	uint64_t entry;
-	unsigned int i;
 
-	if (hvctl_vmm_attach(vmm))
+	if (hvctl_vmm_attach(vmm) || hvctl_vmm_boot(vmm, &entry))
 		return -1;
-	if (vmm->def->kernel[0] ? hvctl_arch_load_kernel(vmm, &entry) :
-				  hvctl_vmm_load(vmm, &entry))
-		return -1;
-	for (i = 0; i < vmm->nr_vcpus; i++)
-		if (hvctl_arch_vcpu_setup(&vmm->vcpus[i], entry))
-			return -1;
-	if (hvctl_vmm_listen(vmm) || pipe2(vmm->wake, O_CLOEXEC))
+	if (hvctl_vmm_listen(vmm) ||
+	    pipe2(vmm->wake, O_CLOEXEC | O_NONBLOCK))
 		return -1;
 	hvctl_vmm_log(vmm, "running %s (entry 0x%llx, %u vCPU%s%s), console %s.sock",
 		      what, (unsigned long long)entry,
@@ -543,11 +601,19 @@ int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
 		raw.c_oflag |= OPOST;
 		tcsetattr(input_fd, TCSANOW, &raw);
 	}
-	if (!hvctl_vmm_start_threads(&vmm)) {
-		hvctl_vmm_loop(&vmm, &unblocked);
-		ret = 0;
+	for (;;) {
+		if (!hvctl_vmm_start_threads(&vmm)) {
+			hvctl_vmm_loop(&vmm, &unblocked);
+			ret = 0;
+		}
+		hvctl_vmm_join(&vmm);
+		if (!vmm.reset_pending || vmm.error || hvctl_vmm_sig)
+			break;
+		if (hvctl_vmm_restart(&vmm)) {
+			ret = 1;
+			break;
+		}
 	}
-	hvctl_vmm_join(&vmm);
 	if (vmm.error)
 		ret = 1;
 	else if (vmm.exit_status >= 0)

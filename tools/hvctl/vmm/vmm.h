@@ -70,6 +70,7 @@ struct hvctl_vmm {
 	 * convention), or -1 when it stopped otherwise.
 	 */
 	int exit_status;
+	int reset_pending;		/* the guest reset: boot it again */
 	/* HV_VM_IRQCHIP: the VM has the in-kernel interrupt controller's lines */
 	unsigned int irq_lines;
 	/* new console input waits: a device's interrupt (vmm->lock held), or NULL */
@@ -82,6 +83,12 @@ void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Ends the VM: every vCPU thread stops (reason: HV_STOP_* or 0). */
 void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason);
+/*
+ * vCPU @vcpu reset the system (a reboot): a kernel guest with
+ * --on-reboot=restart boots again, else the VM stops as "guest shutdown".
+ * Ends the VM either way: the exit handler returns 0.
+ */
+void hvctl_vmm_reset(struct hvctl_vmm *vmm, unsigned int vcpu);
 
 /* image.c: loads def->image into RAM, sets *entry. 0 or -1 (logged). */
 int hvctl_vmm_load(struct hvctl_vmm *vmm, uint64_t *entry);

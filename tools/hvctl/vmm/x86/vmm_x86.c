@@ -5,7 +5,8 @@
  * at 0x3f8-0x3ff (COM1), the poweroff port 0x501 (any OUT powers the guest
  * off), the stop-request port 0x502 (IN reads 1 once `hvctl stop` has
  * asked the guest to stop, else 0) and the vCPU start ports 0x503/0x504.
- * Port 0xf4 is QEMU's isa-debug-exit: an OUT of v stops the VM and
+ * An OUT of 0xfe to port 0x64 (the i8042's pulse of the reset line) is a
+ * reboot (hvctl_vmm_reset()). Port 0xf4 is QEMU's isa-debug-exit: an OUT of v stops the VM and
  * `hvctl run` exits with status (v << 1) | 1 (like a process, 8 bits).
  * Other ports read as all ones; MMIO outside RAM reads as all ones.
  *
@@ -218,6 +219,11 @@ static int hvctl_x86_out(struct hvctl_vcpu *vcpu, uint16_t port, uint32_t val)
 		hvctl_x86_start_cpu(vcpu, val);
 	if (port == HVCTL_POWEROFF_PORT) {
 		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
+		return 0;
+	}
+	/* the i8042's "pulse reset" command, Linux's reboot=k */
+	if (port == HVCTL_I8042_CMD_PORT && (val & 0xff) == 0xfe) {
+		hvctl_vmm_reset(vmm, vcpu->id);
 		return 0;
 	}
 	if (port == HVCTL_DEBUG_EXIT_PORT) {

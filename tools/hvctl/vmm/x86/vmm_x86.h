@@ -20,6 +20,7 @@
 #define HVCTL_CPU_START_PORT	0x504
 /* QEMU's isa-debug-exit: OUT v stops the VM, `hvctl run` exits (v << 1) | 1 */
 #define HVCTL_DEBUG_EXIT_PORT	0xf4
+#define HVCTL_I8042_CMD_PORT	0x64	/* OUT 0xfe: reset (reboot) */
 #define HVCTL_UART_GSI		4	/* COM1's IOAPIC input (ISA IRQ 4) */
 
 /*

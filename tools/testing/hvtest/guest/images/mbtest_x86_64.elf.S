@@ -14,13 +14,18 @@
  *
  * and exits through QEMU's isa-debug-exit port 0xf4 with the number N of
  * "exit=N" on its command line (0x7f without one), so that `hvctl run`
- * ends with status (N << 1) | 1. A wrong magic prints "mbtest: bad magic"
+ * ends with status (N << 1) | 1. With "reboot" on the command line it
+ * first reboots (i8042 reset, "mbtest: rebooting") and, booted again,
+ * prints "mbtest: booted again" before it exits. A wrong magic prints "mbtest: bad magic"
  * and exits with 0x7e; a bss that is not zero "mbtest: bss dirty".
  */
 #define COM1		0x3f8
 #define DEBUG_EXIT	0xf4
 #define MB_MAGIC	0x1badb002
 #define MB_FLAGS	0x00000003	/* page-aligned modules, memory info */
+#define I8042_CMD	0x64
+#define BOOT_MARK	0x300000	/* 3 MiB: RAM no load touches */
+#define BOOT_MARK_MAGIC	0x54424552	/* "REBT" */
 
 	.text
 	.code32
@@ -100,6 +105,27 @@ _start:
 	mov	$msg_dirty, %esi
 5:	call	puts
 
+	/*
+	 * "reboot" on the command line: the first boot resets through the
+	 * i8042; RAM keeps a mark at BOOT_MARK over the warm reset, so the
+	 * second boot says so and goes on to exit.
+	 */
+	mov	$0x6f626572, %edx	/* "rebo" */
+	call	find4
+	test	%esi, %esi
+	jz	20f
+	cmpl	$BOOT_MARK_MAGIC, BOOT_MARK
+	je	19f
+	movl	$BOOT_MARK_MAGIC, BOOT_MARK
+	mov	$msg_reboot, %esi
+	call	puts
+	mov	$0xfe, %al
+	outb	%al, $I8042_CMD
+	jmp	halt
+19:	movl	$0, BOOT_MARK
+	mov	$msg_again, %esi
+	call	puts
+20:
 	call	exit_code
 	outb	%al, $DEBUG_EXIT
 	jmp	halt
@@ -112,21 +138,33 @@ bad_magic:
 halt:	hlt
 	jmp	halt
 
+/* %esi = the byte after the first 4 bytes %edx in the command line, or 0 */
+find4:
+	xor	%esi, %esi
+	testl	$0x4, (%ebp)
+	jz	17f
+	mov	16(%ebp), %esi
+15:	cmpb	$0, (%esi)
+	je	16f
+	cmp	%edx, (%esi)
+	je	18f
+	inc	%esi
+	jmp	15b
+16:	xor	%esi, %esi
+17:	ret
+18:	add	$4, %esi
+	ret
+
 /* %al = N of "exit=N" in the command line, else 0x7f */
 exit_code:
+	mov	$0x74697865, %edx	/* "exit" */
+	call	find4
 	mov	$0x7f, %eax
-	testl	$0x4, (%ebp)
+	test	%esi, %esi
 	jz	9f
-	mov	16(%ebp), %esi
-6:	cmpb	$0, (%esi)
-	je	9f
-	cmpl	$0x74697865, (%esi)	/* "exit" */
-	jne	7f
-	cmpb	$'=', 4(%esi)
-	je	8f
-7:	inc	%esi
-	jmp	6b
-8:	add	$5, %esi
+	cmpb	$'=', (%esi)
+	jne	9f
+	inc	%esi
 	xor	%eax, %eax
 10:	movzbl	(%esi), %ecx
 	sub	$'0', %ecx
@@ -198,6 +236,8 @@ msg_mods:	.asciz	"mbtest: mods "
 msg_clean:	.asciz	"mbtest: bss clean\n"
 msg_dirty:	.asciz	"mbtest: bss dirty\n"
 msg_bad:	.asciz	"mbtest: bad magic\n"
+msg_reboot:	.asciz	"mbtest: rebooting\n"
+msg_again:	.asciz	"mbtest: booted again\n"
 
 	.bss
 	.align	16

@@ -4,7 +4,8 @@
 # (polled) what the loader gave it (magic, command line with the image's
 # path first, memory, memory map, modules, a zeroed bss) and exits through
 # the isa-debug-exit port 0xf4 with the N of "exit=N", so that hvctl run
-# exits with (N << 1) | 1. Then bad --kernel input: one-line errors.
+# exits with (N << 1) | 1; a reboot restarts it or, with
+# --on-reboot=stop, stops the VM. Then bad --kernel input: one-line errors.
 # shellcheck source=hvctl.lib.sh
 . /hvtest/steps/hvctl.lib.sh
 export HVCTL_STATE_DIR=/tmp/hvctl-multiboot
@@ -34,6 +35,17 @@ run_mb 15 --cmdline "x exit=7 y" --initrd /hv/images/hvctl_guest.bin,$mb
 grep -q "^mbtest: mods 2\$" /tmp/mb.out || fail "two modules"
 run_mb 255
 grep -q "^mbtest: cmdline $mb\$" /tmp/mb.out || fail "the path alone"
+
+# a reboot (i8042 reset): the kernel boots again (RAM kept: the test
+# kernel counts), or with --on-reboot=stop the VM stops as "guest shutdown"
+run_mb 43 --cmdline "reboot exit=21"
+grep -q "^mbtest: rebooting\$" /tmp/mb.out || fail "no reboot"
+grep -q "^mbtest: booted again\$" /tmp/mb.out || fail "not booted again"
+[ "$(grep -c '^mbtest: magic ok' /tmp/mb.out)" = 2 ] || fail "not two boots"
+run_mb 0 --cmdline "reboot exit=21" --on-reboot=stop
+grep -q "^mbtest: rebooting\$" /tmp/mb.out || fail "no reboot (stop)"
+grep -q "booted again" /tmp/mb.out && fail "booted again with --on-reboot=stop"
+grep -q "the VM stops (--on-reboot=stop)" /tmp/mb.out || fail "no stop on reboot"
 
 # expect_err TEXT CMD...: CMD fails with one line on stderr containing TEXT
 expect_err() {
