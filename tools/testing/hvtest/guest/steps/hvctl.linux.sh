@@ -4,7 +4,8 @@
 # with the Linux 64-bit boot protocol: it must print its banner on the
 # polled COM1 (earlyprintk) and get through its early set-up. Without the
 # in-kernel interrupt controller it cannot get far (no timer interrupt):
-# the step stops it once its console has been quiet for 20 s and shows
+# the step stops it once its console has been quiet for 5 s (60 s at
+# most, L1 guest time) and shows
 # how far it got, with the guest time it took.
 # shellcheck source=hvctl.lib.sh
 . /hvtest/steps/hvctl.lib.sh
