@@ -124,6 +124,13 @@ run_x86_boot_test() {
 		HV_TEST_VMLINUZ=$VMLINUZ_X86 "$out/x86_boot_test"
 }
 
+# hvctl's 16550: interrupt identification and the IOAPIC line's levels
+run_uart16550_test() {
+	local out=$REPO/build/host
+	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" &&
+		"$out/uart16550_test"
+}
+
 # --- steps ---------------------------------------------------------------------
 
 # The host tests come in two halves: what the targets need (setup,
@@ -147,6 +154,7 @@ host_checks() {
 	host_test checkpatch make -C "$REPO" checkpatch || true
 	host_test insn_decode_test run_insn_decode_test || true
 	host_test x86_boot_test run_x86_boot_test || true
+	host_test uart16550_test run_uart16550_test || true
 	host_test api_doc "$HVTEST_DIR/api-doc-check.sh" || true
 	host_test api_doc.self_test "$HVTEST_DIR/api-doc-check.sh" --self-test || true
 	host_test scan_log.flags_warning scan_log_flags_warning || true
