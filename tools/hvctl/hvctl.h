@@ -146,9 +146,12 @@ void hvctl_def_remove(const char *name);
 /*
  * Runs the registry's VM def->name until it stops. @console_fd: where the
  * guest console goes besides the log and the socket (-1: none); input
- * comes from @input_fd (-1: none). Returns the exit code.
+ * comes from @input_fd (-1: none). Returns the exit code (0, or 1 on an
+ * error); *@guest_status (if not NULL) gets the status an x86 guest gave
+ * with the debug-exit port, (v << 1) | 1, or -1.
  */
-int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd);
+int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd,
+		  int *guest_status);
 
 int hvctl_cmd_version(int argc, char **argv);
 int hvctl_cmd_create(int argc, char **argv);

@@ -571,7 +571,8 @@ static void hvctl_vmm_teardown(struct hvctl_vmm *vmm)
 		close(vmm->dev);
 }
 
-int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
+int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd,
+		  int *guest_status)
 {
 	static struct hvctl_vmm vmm;	/* large: kept off the stack */
 	int tty = input_fd >= 0 && isatty(input_fd), ret = 1, i;
@@ -616,8 +617,8 @@ int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
 	}
 	if (vmm.error)
 		ret = 1;
-	else if (vmm.exit_status >= 0)
-		ret = vmm.exit_status;
+	if (guest_status)
+		*guest_status = vmm.exit_status;
 	if (tty)
 		tcsetattr(input_fd, TCSANOW, &saved_tty);
 	if (vmm.stop_reason) {
