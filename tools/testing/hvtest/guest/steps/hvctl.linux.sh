@@ -2,8 +2,10 @@
 # The stock Debian kernel (the target's own, /hv/images/linux.bzImage, put
 # there by HVT_GUEST_KERNEL=yes) booted under hv by `hvctl run --kernel`
 # with the Linux 64-bit boot protocol: it must print its banner on the
-# polled COM1 (earlyprintk) and get through its early set-up. Without the
-# in-kernel interrupt controller it cannot get far (no timer interrupt):
+# polled COM1 (earlyprintk) and read its command line, with the e820 map
+# hvctl gave it. Without the in-kernel interrupt controller and a CPUID
+# topology of the VMM's it cannot get far (under Bochs it faults in
+# topology_init_possible_cpus(), its console printing the oops):
 # the step stops it once its console has been quiet for 5 s (60 s at
 # most, L1 guest time) and shows
 # how far it got, with the guest time it took.
