@@ -123,7 +123,7 @@ int hvctl_cmd_start(int argc, char **argv)
 		dup2(null, 0);
 		dup2(fd, 1);
 		dup2(fd, 2);
-		_exit(hvctl_vmm_run(&def, 1, -1));
+		_exit(hvctl_vmm_run(&def, 1, -1, NULL));
 	}
 	close(fd);
 	f = fopen(pidf, "w");
@@ -165,8 +165,8 @@ int hvctl_cmd_run(int argc, char **argv)
 {
 	struct hvctl_def def;
 	struct hvctl_nl nl;
+	int ret, guest_status;
 	char name[40];
-	int ret;
 
 	/* run NAME [create options]: a transient VM, gone when it stops */
 	if (hvctl_cmd_create(argc, argv))
@@ -175,13 +175,14 @@ int hvctl_cmd_run(int argc, char **argv)
 	snprintf(name, sizeof(name), "%s", argv[optind]);
 	if (hvctl_load_def(name, &def))
 		return 1;
-	ret = hvctl_vmm_run(&def, 1, 0);
+	ret = hvctl_vmm_run(&def, 1, 0, &guest_status);
 	if (!hvctl_nl_open(&nl)) {
 		hvctl_vm_simple(&nl, HV_CMD_VM_DESTROY, name, 0);
 		hvctl_nl_close(&nl);
 	}
 	hvctl_def_remove(name);
-	return ret;
+	/* a test kernel's verdict, as QEMU's isa-debug-exit gives it */
+	return !ret && guest_status >= 0 ? guest_status : ret;
 }
 
 int hvctl_cmd_console(int argc, char **argv)

@@ -58,9 +58,14 @@ int hvctl_cmd_create(int argc, char **argv)
 		{ "entry", required_argument, NULL, 'e' },
 		{ "load", required_argument, NULL, 'l' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'r' },
+		{ "cmdline", required_argument, NULL, 'a' },
+		{ "on-reboot", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hvctl_def def = { .vcpus = 1 };
+	int have_cmdline = 0, have_reboot = 0, have_addr = 0;
 	struct hvctl_nl nl;
 	struct nl_msg *msg;
 	const char *name;
@@ -99,10 +104,45 @@ int hvctl_cmd_create(int argc, char **argv)
 		case 'e':
 			if (hvctl_parse_u64(optarg, "entry address", &def.entry))
 				return 2;
+			have_addr = 1;
 			break;
 		case 'l':
 			if (hvctl_parse_u64(optarg, "load address", &def.load))
 				return 2;
+			have_addr = 1;
+			break;
+		case 'k':
+			if (!realpath(optarg, def.kernel)) {
+				hvctl_err("kernel %s: %s", optarg, strerror(errno));
+				return 1;
+			}
+			break;
+		case 'r':
+			if (hvctl_realpath_list(optarg, def.initrd,
+						sizeof(def.initrd)))
+				return 1;
+			break;
+		case 'a':
+			if (strlen(optarg) > HVCTL_CMDLINE_MAX ||
+			    strchr(optarg, '\n')) {
+				hvctl_err("bad command line: at most %d bytes, one line",
+					  HVCTL_CMDLINE_MAX);
+				return 2;
+			}
+			snprintf(def.cmdline, sizeof(def.cmdline), "%s", optarg);
+			have_cmdline = 1;
+			break;
+		case 'R':
+			if (!strcmp(optarg, "restart")) {
+				def.on_reboot = HVCTL_ON_REBOOT_RESTART;
+			} else if (!strcmp(optarg, "stop")) {
+				def.on_reboot = HVCTL_ON_REBOOT_STOP;
+			} else {
+				hvctl_err("bad --on-reboot '%s': restart or stop",
+					  optarg);
+				return 2;
+			}
+			have_reboot = 1;
 			break;
 		case 'd':
 			if (hvctl_create_disk(&def, optarg))
@@ -124,8 +164,20 @@ int hvctl_cmd_create(int argc, char **argv)
 			  "create needs --memory SIZE");
 		return 2;
 	}
-	if (!def.image[0]) {
-		hvctl_err("create needs --image FILE");
+	if (def.image[0] && def.kernel[0]) {
+		hvctl_err("--image and --kernel exclude each other: a VM boots one");
+		return 2;
+	}
+	if (!def.image[0] && !def.kernel[0]) {
+		hvctl_err("create needs --image FILE or --kernel FILE");
+		return 2;
+	}
+	if (def.image[0] && (def.initrd[0] || have_cmdline || have_reboot)) {
+		hvctl_err("--initrd, --cmdline and --on-reboot go with --kernel, not --image");
+		return 2;
+	}
+	if (def.kernel[0] && have_addr) {
+		hvctl_err("--load and --entry go with --image: a kernel's boot protocol places it");
 		return 2;
 	}
 	snprintf(def.name, sizeof(def.name), "%s", name);

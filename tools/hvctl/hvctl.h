@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <limits.h>
+#include <stddef.h>
 
 #define HVCTL_VERSION "0.2.0"
 
@@ -101,6 +102,11 @@ int hvctl_valid_name(const char *name);
 struct hvctl_disk;
 /* "FILE[,ro][,cache=none|writeback]" into @d; -1 on a bad one (printed). */
 int hvctl_parse_disk(const char *s, struct hvctl_disk *d);
+/*
+ * "a,b,c": each file's absolute path, comma-separated, into @out; -1 (printed)
+ * when one does not exist or a path has a comma itself.
+ */
+int hvctl_realpath_list(const char *list, char *out, size_t len);
 
 /* --- state.c: definitions kept in the state directory -------------------- */
 #define HVCTL_MAX_DISKS		8	/* the VMM's virtio slots */
@@ -113,11 +119,29 @@ struct hvctl_disk {
 	uint32_t flags;		/* HVCTL_DISK_* */
 };
 
+/* The longest --cmdline hvctl keeps; the kernel's own limit is checked at boot. */
+#define HVCTL_CMDLINE_MAX	4095
+
+/* def.on_reboot: what a guest's reboot does */
+#define HVCTL_ON_REBOOT_RESTART	0	/* the guest boots again (default) */
+#define HVCTL_ON_REBOOT_STOP	1	/* the VM stops as "guest shutdown" */
+
+/*
+ * struct hvctl_def - a VM's definition. A guest is either @image (a bare
+ * image hvctl starts at its entry) or @kernel (an OS kernel booted by the
+ * arch's boot protocol, with @initrd and @cmdline); the kernel fields mean
+ * the same on every arch.
+ */
 struct hvctl_def {
 	char name[40];
 	char image[PATH_MAX];
 	uint64_t load;		/* where a flat image goes, 0: 0x1000 */
 	uint64_t entry;		/* 0: the load address or the ELF entry */
+	char kernel[PATH_MAX];	/* "": boot @image instead */
+	/* "" or the initial ramdisk; multiboot: modules, comma-separated */
+	char initrd[PATH_MAX];
+	char cmdline[HVCTL_CMDLINE_MAX + 1];
+	uint32_t on_reboot;	/* HVCTL_ON_REBOOT_* */
 	uint32_t vcpus;
 	uint64_t memory;
 	uint64_t mem_quota;
@@ -137,9 +161,12 @@ void hvctl_def_remove(const char *name);
 /*
  * Runs the registry's VM def->name until it stops. @console_fd: where the
  * guest console goes besides the log and the socket (-1: none); input
- * comes from @input_fd (-1: none). Returns the exit code.
+ * comes from @input_fd (-1: none). Returns the exit code (0, or 1 on an
+ * error); *@guest_status (if not NULL) gets the status an x86 guest gave
+ * with the debug-exit port, (v << 1) | 1, or -1.
  */
-int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd);
+int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd,
+		  int *guest_status);
 
 int hvctl_cmd_version(int argc, char **argv);
 int hvctl_cmd_create(int argc, char **argv);

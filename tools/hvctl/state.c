@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The state directory: one NAME.conf per definition (what `start` needs
- * besides the kernel's registry: the image and its entry point, the
- * disks), and the running VMM's NAME.sock (console), NAME.log and
- * NAME.pid.
+ * besides the kernel's registry: the image and its entry point, or the
+ * kernel, initrd and command line; the disks), and the running VMM's
+ * NAME.sock (console), NAME.log and NAME.pid.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -71,6 +71,9 @@ int hvctl_def_save(const struct hvctl_def *def)
 	for (i = 0; i < def->nr_disks && i < HVCTL_MAX_DISKS; i++)
 		fprintf(f, "disk=0x%x %s\n", def->disks[i].flags,
 			def->disks[i].path);
+	fprintf(f, "kernel=%s\ninitrd=%s\ncmdline=%s\non_reboot=%s\n",
+		def->kernel, def->initrd, def->cmdline,
+		def->on_reboot == HVCTL_ON_REBOOT_STOP ? "stop" : "restart");
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -96,7 +99,7 @@ static void hvctl_def_disk(struct hvctl_def *def, const char *val)
 
 int hvctl_def_load(const char *name, struct hvctl_def *def)
 {
-	char path[PATH_MAX], line[PATH_MAX + 32], *val;
+	char path[PATH_MAX], line[PATH_MAX + HVCTL_CMDLINE_MAX + 32], *val;
 	FILE *f;
 
 	memset(def, 0, sizeof(*def));
@@ -128,6 +131,16 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			def->cpu_quota = strtoul(val, NULL, 0);
 		else if (!strcmp(line, "disk"))
 			hvctl_def_disk(def, val);
+		else if (!strcmp(line, "kernel"))
+			snprintf(def->kernel, sizeof(def->kernel), "%s", val);
+		else if (!strcmp(line, "initrd"))
+			snprintf(def->initrd, sizeof(def->initrd), "%s", val);
+		else if (!strcmp(line, "cmdline"))
+			snprintf(def->cmdline, sizeof(def->cmdline), "%s", val);
+		else if (!strcmp(line, "on_reboot"))
+			def->on_reboot = strcmp(val, "stop") ?
+					 HVCTL_ON_REBOOT_RESTART :
+					 HVCTL_ON_REBOOT_STOP;
 	}
 	fclose(f);
 	if (strcmp(def->name, name) || !def->vcpus || !def->memory) {

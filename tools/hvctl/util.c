@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,39 @@ void hvctl_fmt_size(uint64_t bytes, char *buf, int len)
 		snprintf(buf, len, "%llu", (unsigned long long)bytes);
 	else
 		snprintf(buf, len, "%llu%c", (unsigned long long)bytes, units[i]);
+}
+
+int hvctl_realpath_list(const char *list, char *out, size_t len)
+{
+	char item[PATH_MAX], path[PATH_MAX];
+	const char *p = list, *comma;
+	size_t n, used = 0;
+
+	out[0] = 0;
+	do {
+		comma = strchr(p, ',');
+		n = comma ? (size_t)(comma - p) : strlen(p);
+		if (!n || n >= sizeof(item)) {
+			hvctl_err("bad file list '%s': an empty or too long name",
+				  list);
+			return -1;
+		}
+		memcpy(item, p, n);
+		item[n] = 0;
+		if (!realpath(item, path)) {
+			hvctl_err("initrd %s: %s", item, strerror(errno));
+			return -1;
+		}
+		if (strchr(path, ',') || used + strlen(path) + 2 > len) {
+			hvctl_err("initrd %s: the path has a comma or the list is too long",
+				  path);
+			return -1;
+		}
+		used += snprintf(out + used, len - used, "%s%s",
+				 used ? "," : "", path);
+		p = comma + 1;
+	} while (comma);
+	return 0;
 }
 
 int hvctl_valid_name(const char *name)

@@ -40,6 +40,8 @@ void hvctl_console_in(struct hvctl_vmm *vmm, const uint8_t *buf, long n)
 	for (; n > 0; n--, buf++)
 		if ((uint8_t)(vmm->rx_tail - vmm->rx_head) != 255)
 			vmm->rx[vmm->rx_tail++ % 256] = *buf;
+	if (vmm->rx_notify)
+		vmm->rx_notify(vmm);
 	pthread_mutex_unlock(&vmm->lock);
 }
 

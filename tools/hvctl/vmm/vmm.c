@@ -75,6 +75,35 @@ static int hvctl_vmm_create_vcpu(struct hvctl_vmm *vmm, unsigned int id)
 	return 0;
 }
 
+/*
+ * A kernel guest gets the in-kernel interrupt controller when hv has one
+ * (HV_CAP_IRQCHIP: its number of lines): an OS needs interrupts, while the
+ * bare images poll and keep the VMM's own vCPU start ports.
+ */
+static uint32_t hvctl_vmm_attach_flags(struct hvctl_vmm *vmm)
+{
+	__u32 cap = HV_CAP_IRQCHIP;
+	int lines;
+
+	if (!vmm->def->kernel[0])
+		return 0;
+	lines = ioctl(vmm->dev, HV_CHECK_CAP, &cap);
+	if (lines <= 0)
+		return 0;
+	vmm->irq_lines = lines;
+	return HV_VM_IRQCHIP;
+}
+
+void hvctl_vmm_irq_line(struct hvctl_vmm *vmm, unsigned int irq, int level)
+{
+	struct hv_irq_level l = { .irq = irq, .level = !!level };
+
+	if (irq >= vmm->irq_lines)
+		return;
+	if (ioctl(vmm->vm, HV_IRQ_LINE, &l))
+		hvctl_vmm_log(vmm, "IRQ line %u: %s", irq, strerror(errno));
+}
+
 static int hvctl_vmm_attach(struct hvctl_vmm *vmm)
 {
 	struct hv_vm_attach a;
@@ -85,6 +114,7 @@ static int hvctl_vmm_attach(struct hvctl_vmm *vmm)
 		return -1;
 	memset(&a, 0, sizeof(a));
 	snprintf(a.name, sizeof(a.name), "%s", vmm->def->name);
+	a.flags = hvctl_vmm_attach_flags(vmm);
 	vmm->vm = ioctl(vmm->dev, HV_ATTACH_VM, &a);
 	if (vmm->vm < 0) {
 		hvctl_err(errno == EBUSY ? "start %s: the VM is running already" :
@@ -160,6 +190,37 @@ void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason)
 		hvctl_vmm_log(vmm, "wake: %s", strerror(errno));
 }
 
+/*
+ * A restart keeps RAM (as a warm reset does) and loads the kernel again.
+ * Only where the VMM can put every vCPU back as it was at power-on: with
+ * the in-kernel local APICs the secondaries would have to wait for SIPI
+ * again, and hv has no vCPU reset yet, so such a VM stops instead.
+ */
+void hvctl_vmm_reset(struct hvctl_vmm *vmm, unsigned int vcpu)
+{
+	const char *why = NULL;
+
+	if (!vmm->def->kernel[0])
+		why = "an image guest stops";
+	else if (vmm->def->on_reboot == HVCTL_ON_REBOOT_STOP)
+		why = "--on-reboot=stop";
+	else if (vmm->irq_lines)
+		why = "hv cannot reset vCPUs with the in-kernel interrupt controller yet";
+	if (why) {
+		hvctl_vmm_log(vmm, "vCPU %u reset the system: the VM stops (%s)",
+			      vcpu, why);
+		hvctl_vmm_end(vmm, HV_STOP_GUEST_SHUTDOWN);
+		return;
+	}
+	hvctl_vmm_log(vmm, "vCPU %u reset the system: restarting the guest",
+		      vcpu);
+	pthread_mutex_lock(&vmm->lock);
+	if (!vmm->done)
+		vmm->reset_pending = 1;
+	pthread_mutex_unlock(&vmm->lock);
+	hvctl_vmm_end(vmm, 0);
+}
+
 /* Exits that ended in the kernel: log what hv says and stop the VM. */
 static int hvctl_vmm_failed(struct hvctl_vcpu *vcpu)
 {
@@ -199,10 +260,7 @@ static int hvctl_vmm_system_event(struct hvctl_vcpu *vcpu)
 		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
 		return 0;
 	case HV_SYSTEM_EVENT_RESET:
-		/* no reboot: like a triple fault on x86, the VM stops */
-		hvctl_vmm_log(vmm, "vCPU %u asked for a system reset: hvctl stops the VM instead",
-			      vcpu->id);
-		hvctl_vmm_end(vmm, HV_STOP_GUEST_SHUTDOWN);
+		hvctl_vmm_reset(vmm, vcpu->id);
 		return 0;
 	default:
 		hvctl_vmm_log(vmm, "vCPU %u: unknown system event %u: stopping",
@@ -429,22 +487,68 @@ static void hvctl_vmm_signals(sigset_t *saved, sigset_t *unblocked)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
+/* An arch without a kernel boot protocol (yet): --kernel is refused. */
+__attribute__((weak)) int hvctl_arch_load_kernel(struct hvctl_vmm *vmm,
+						 uint64_t *entry)
+{
+	(void)entry;
+	hvctl_vmm_log(vmm, "kernel %s: hvctl cannot boot kernels on this arch yet (use --image)",
+		      vmm->def->kernel);
+	return -1;
+}
+
+/* Loads the guest and sets every vCPU up to boot it. */
+static int hvctl_vmm_boot(struct hvctl_vmm *vmm, uint64_t *entry)
+{
+	unsigned int i;
+
+	if (vmm->def->kernel[0] ? hvctl_arch_load_kernel(vmm, entry) :
+				  hvctl_vmm_load(vmm, entry))
+		return -1;
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		if (hvctl_arch_vcpu_setup(&vmm->vcpus[i], *entry))
+			return -1;
+	return 0;
+}
+
+/*
+ * After a reset (hvctl_vmm_reset()), with every vCPU thread joined: the
+ * devices and the VMM's state as at the start, the guest loaded again.
+ */
+static int hvctl_vmm_restart(struct hvctl_vmm *vmm)
 {
 	uint64_t entry;
 	unsigned int i;
+	char c;
 
-	if (hvctl_vmm_attach(vmm) || hvctl_vmm_load(vmm, &entry) ||
+	while (read(vmm->wake[0], &c, 1) == 1)
+		;
+	vmm->done = 0;
+	vmm->reset_pending = 0;
+	memset(&vmm->arch, 0, sizeof(vmm->arch));
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		vmm->vcpus[i].thread_ok = 0;
+		vmm->vcpus[i].run->immediate_exit = 0;
+	}
+	return hvctl_vmm_boot(vmm, &entry);
+}
+
+static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
+{
+	const char *what = vmm->def->kernel[0] ? vmm->def->kernel :
+			   vmm->def->image;
+	uint64_t entry;
+
+	if (hvctl_vmm_attach(vmm) || hvctl_vmm_boot(vmm, &entry) ||
 	    hvctl_virtio_setup(vmm))
 		return -1;
-	for (i = 0; i < vmm->nr_vcpus; i++)
-		if (hvctl_arch_vcpu_setup(&vmm->vcpus[i], entry))
-			return -1;
-	if (hvctl_vmm_listen(vmm) || pipe2(vmm->wake, O_CLOEXEC))
+	if (hvctl_vmm_listen(vmm) ||
+	    pipe2(vmm->wake, O_CLOEXEC | O_NONBLOCK))
 		return -1;
-	hvctl_vmm_log(vmm, "running %s (entry 0x%llx, %u vCPU%s), console %s.sock",
-		      vmm->def->image, (unsigned long long)entry,
+	hvctl_vmm_log(vmm, "running %s (entry 0x%llx, %u vCPU%s%s), console %s.sock",
+		      what, (unsigned long long)entry,
 		      vmm->nr_vcpus, vmm->nr_vcpus > 1 ? "s" : "",
+		      vmm->irq_lines ? ", in-kernel interrupt controller" : "",
 		      vmm->def->name);
 	return 0;
 }
@@ -476,7 +580,8 @@ static void hvctl_vmm_teardown(struct hvctl_vmm *vmm)
 		close(vmm->dev);
 }
 
-int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
+int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd,
+		  int *guest_status)
 {
 	static struct hvctl_vmm vmm;	/* large: kept off the stack */
 	int tty = input_fd >= 0 && isatty(input_fd), ret = 1, i;
@@ -488,6 +593,7 @@ int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
 		.def = def, .dev = -1, .vm = -1, .listen_fd = -1,
 		.wake = { -1, -1 },
 		.console_fd = console_fd, .input_fd = input_fd,
+		.exit_status = -1,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.cond = PTHREAD_COND_INITIALIZER,
 	};
@@ -505,13 +611,23 @@ int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
 		raw.c_oflag |= OPOST;
 		tcsetattr(input_fd, TCSANOW, &raw);
 	}
-	if (!hvctl_vmm_start_threads(&vmm)) {
-		hvctl_vmm_loop(&vmm, &unblocked);
-		ret = 0;
+	for (;;) {
+		if (!hvctl_vmm_start_threads(&vmm)) {
+			hvctl_vmm_loop(&vmm, &unblocked);
+			ret = 0;
+		}
+		hvctl_vmm_join(&vmm);
+		if (!vmm.reset_pending || vmm.error || hvctl_vmm_sig)
+			break;
+		if (hvctl_vmm_restart(&vmm)) {
+			ret = 1;
+			break;
+		}
 	}
-	hvctl_vmm_join(&vmm);
 	if (vmm.error)
 		ret = 1;
+	if (guest_status)
+		*guest_status = vmm.exit_status;
 	if (tty)
 		tcsetattr(input_fd, TCSANOW, &saved_tty);
 	if (vmm.stop_reason) {

@@ -66,6 +66,16 @@ struct hvctl_vmm {
 	uint32_t stop_reason;		/* HV_STOP_* to report, or 0 */
 	volatile int stop_requested;	/* the guest sees it (arch device) */
 	int quota_logged;
+	/*
+	 * The guest's exit status for `hvctl run` (QEMU's isa-debug-exit
+	 * convention), or -1 when it stopped otherwise.
+	 */
+	int exit_status;
+	int reset_pending;		/* the guest reset: boot it again */
+	/* HV_VM_IRQCHIP: the VM has the in-kernel interrupt controller's lines */
+	unsigned int irq_lines;
+	/* new console input waits: a device's interrupt (vmm->lock held), or NULL */
+	void (*rx_notify)(struct hvctl_vmm *vmm);
 	struct hvctl_arch_vmm arch;	/* the arch's devices, under @lock */
 	struct hvctl_virtio_bus *virtio;	/* virtio/bus.c, NULL: no disks */
 };
@@ -75,9 +85,20 @@ void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Ends the VM: every vCPU thread stops (reason: HV_STOP_* or 0). */
 void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason);
+/*
+ * vCPU @vcpu reset the system (a reboot): a kernel guest with
+ * --on-reboot=restart boots again, else the VM stops as "guest shutdown".
+ * Ends the VM either way: the exit handler returns 0.
+ */
+void hvctl_vmm_reset(struct hvctl_vmm *vmm, unsigned int vcpu);
 
 /* image.c: loads def->image into RAM, sets *entry. 0 or -1 (logged). */
 int hvctl_vmm_load(struct hvctl_vmm *vmm, uint64_t *entry);
+/*
+ * Raises (1) or lowers (0) line @irq of the in-kernel interrupt controller;
+ * nothing without one (vmm->irq_lines 0). Any thread.
+ */
+void hvctl_vmm_irq_line(struct hvctl_vmm *vmm, unsigned int irq, int level);
 
 /* console.c: the bytes of the guest console */
 void hvctl_console_out(struct hvctl_vmm *vmm, uint8_t c);
@@ -106,6 +127,15 @@ void __hvctl_console_replay(struct hvctl_vmm *vmm, int fd);
  * on an error the handler logged (the VMM then exits with status 1).
  */
 int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry);
+/*
+ * hvctl_arch_load_kernel() - boots def->kernel (with def->initrd and
+ * def->cmdline) by the arch's boot protocol: writes it and what it needs
+ * into RAM and keeps the boot vCPU's state in vmm->arch for
+ * hvctl_arch_vcpu_setup(), which gets *@entry. Called instead of
+ * hvctl_vmm_load() when def->kernel is set. 0, or -1 (logged). vmm.c has
+ * a weak default for an arch without one, which refuses.
+ */
+int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry);
 int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu);
 int hvctl_arch_exit(struct hvctl_vcpu *vcpu);
 

@@ -113,8 +113,8 @@ scan_log_allowlist() {
 
 run_insn_decode_test() {
 	local out=$REPO/build/host
-	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" &&
-		"$out/insn_decode_test"
+	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
+		"$out/insn_decode_test" && "$out/insn_decode_test"
 }
 
 # --- the VMM's virtio devices, built and tested on the host ---------------------
@@ -132,6 +132,21 @@ run_acpi_test() {
 	local out=$REPO/build/host
 	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
 		"$out/acpi_test" && "$out/acpi_test"
+}
+
+# hvctl's x86 kernel loaders (bzImage, multiboot), with the stock kernel too
+run_x86_boot_test() {
+	local out=$REPO/build/host
+	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
+		"$out/x86_boot_test" &&
+		HV_TEST_VMLINUZ=$VMLINUZ_X86 "$out/x86_boot_test"
+}
+
+# hvctl's 16550: interrupt identification and the IOAPIC line's levels
+run_uart16550_test() {
+	local out=$REPO/build/host
+	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
+		"$out/uart16550_test" && "$out/uart16550_test"
 }
 
 # --- steps ---------------------------------------------------------------------
@@ -158,6 +173,8 @@ host_checks() {
 	host_test insn_decode_test run_insn_decode_test || true
 	host_test virtio_test run_virtio_test || true
 	host_test acpi_test run_acpi_test || true
+	host_test x86_boot_test run_x86_boot_test || true
+	host_test uart16550_test run_uart16550_test || true
 	host_test api_doc "$HVTEST_DIR/api-doc-check.sh" || true
 	host_test api_doc.self_test "$HVTEST_DIR/api-doc-check.sh" --self-test || true
 	host_test scan_log.flags_warning scan_log_flags_warning || true

@@ -119,12 +119,22 @@ copy_artifacts() {
 	else
 		say "warning: $ART/hvctl missing"
 	fi
-	# guest images of the steps (tools/testing/hvtest/guest/images)
+	# guest images of the steps (tools/testing/hvtest/guest/images):
+	# flat binaries and ELF kernels
 	if compgen -G "$ART/images/*.bin" >/dev/null; then
 		mkdir -p "$root/hv/images"
 		cp "$ART"/images/*.bin "$root/hv/images/"
+		for f in "$ART"/images/*.elf; do
+			[[ -f $f ]] && cp "$f" "$root/hv/images/"
+		done
 	else
 		say "warning: $ART/images/*.bin missing (make artifacts ARCH=$HVT_ARCH)"
+	fi
+	# HVT_GUEST_KERNEL=yes: the target's own kernel, for hv to boot as
+	# its guest (/hv/images/linux.bzImage; +12 MB of initramfs)
+	if [[ ${HVT_GUEST_KERNEL:-} == yes ]]; then
+		mkdir -p "$root/hv/images"
+		cp "$VMLINUZ" "$root/hv/images/linux.bzImage"
 	fi
 	# tools that steps call by name
 	for f in hvbench; do

@@ -5,13 +5,21 @@
  * at 0x3f8-0x3ff (COM1), the poweroff port 0x501 (any OUT powers the guest
  * off), the stop-request port 0x502 (IN reads 1 once `hvctl stop` has
  * asked the guest to stop, else 0) and the vCPU start ports 0x503/0x504.
+ * An OUT of 0xfe to port 0x64 (the i8042's pulse of the reset line) is a
+ * reboot (hvctl_vmm_reset()). Port 0xf4 is QEMU's isa-debug-exit: an OUT of v stops the VM and
+ * `hvctl run` exits with status (v << 1) | 1 (like a process, 8 bits).
  * Other ports read as all ones; MMIO outside RAM reads as all ones.
  *
- * hv has no local APIC, so there is no INIT-SIPI: a secondary vCPU waits
+ * A bare image starts in real mode at its entry; a kernel (--kernel,
+ * load_kernel.c) in the mode its boot protocol asks for.
+ *
+ * Without the in-kernel local APIC there is no INIT-SIPI: a secondary vCPU waits
  * in the VMM, not in HV_RUN, until a running vCPU selects it (OUT 0x503,
  * its id) and gives its start address (OUT 0x504, 32 bits, a linear
  * address below 1 MiB). It then starts in real mode there, like the boot
- * vCPU but with SP 0: the guest sets its own stack.
+ * vCPU but with SP 0: the guest sets its own stack. With it (kernel
+ * guests when hv has HV_CAP_IRQCHIP), every vCPU runs from the start and
+ * hv holds the secondaries until the guest sends INIT and SIPI.
  */
 #include <errno.h>
 #include <string.h>
@@ -47,16 +55,89 @@ err:
 	return -1;
 }
 
+static void hvctl_x86_flat_seg(struct hv_segment *s, uint16_t sel, uint32_t ar)
+{
+	*s = (struct hv_segment){ .limit = 0xffffffff, .selector = sel, .ar = ar };
+}
+
+/*
+ * A kernel's entry state (boot_x86.h): flat segments of the boot GDT, no
+ * IDT, interrupts off; 64-bit mode with the identity map (the Linux
+ * 64-bit boot protocol) or 32-bit protected mode without paging
+ * (multiboot). VMX access rights: SDM Vol. 3C, 25.4.1.
+ */
+static int hvctl_x86_kernel_mode(struct hvctl_vcpu *vcpu,
+				 const struct hvctl_x86_boot *b)
+{
+	int lm = b->mode == HVCTL_X86_LONG;
+	struct hv_sregs s;
+	struct hv_regs r;
+
+	if (ioctl(vcpu->fd, HV_GET_SREGS, &s))
+		goto err;
+	/* G, L (64-bit) or D (32-bit), P, S, execute/read, accessed */
+	hvctl_x86_flat_seg(&s.cs, HVCTL_X86_SEL_CODE, lm ? 0xa09b : 0xc09b);
+	/* G, B, P, S, read/write, accessed */
+	hvctl_x86_flat_seg(&s.ds, HVCTL_X86_SEL_DATA, 0xc093);
+	s.es = s.fs = s.gs = s.ss = s.ds;
+	/* a busy 32/64-bit TSS, as VM entry wants one (SDM 27.3.1.2) */
+	s.tr = (struct hv_segment){ .limit = 0x67, .ar = 0x8b };
+	s.ldt = (struct hv_segment){ .ar = HV_AR_UNUSABLE };
+	s.gdt = (struct hv_dtable){ .base = HVCTL_X86_GDT, .limit = 4 * 8 - 1 };
+	s.idt = (struct hv_dtable){ 0 };
+	s.cr0 = 0x11 | 0x20;			/* PE, ET, NE */
+	s.cr2 = 0;
+	s.cr3 = 0;
+	s.cr4 = 0;
+	s.efer = 0;
+	if (lm) {
+		s.cr0 |= 0x80000000;		/* PG */
+		s.cr3 = HVCTL_X86_PML4;
+		s.cr4 = 0x20;			/* PAE */
+		s.efer = 0x500;			/* LME, LMA */
+	}
+	if (ioctl(vcpu->fd, HV_SET_SREGS, &s))
+		goto err;
+	memset(&r, 0, sizeof(r));
+	r.rip = b->rip;
+	r.rflags = 2;
+	r.gpr[HV_X86_RSP] = b->rsp;
+	r.gpr[HV_X86_RAX] = b->rax;
+	r.gpr[HV_X86_RBX] = b->rbx;
+	r.gpr[HV_X86_RSI] = b->rsi;
+	if (ioctl(vcpu->fd, HV_SET_REGS, &r))
+		goto err;
+	return 0;
+err:
+	hvctl_vmm_log(vcpu->vmm, "vCPU %u: cannot set its boot state: %s",
+		      vcpu->id, strerror(errno));
+	return -1;
+}
+
 int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry)
 {
-	if (vcpu->id)		/* waits for a start request */
+	struct hvctl_vmm *vmm = vcpu->vmm;
+
+	/*
+	 * With the in-kernel local APICs every vCPU thread enters HV_RUN at
+	 * once: hv keeps the APs waiting for INIT and SIPI there. Without,
+	 * they wait in the VMM for the start ports.
+	 */
+	if (vcpu->id) {
+		if (vmm->irq_lines)
+			vmm->arch.started[vcpu->id] = 1;
 		return 0;
+	}
+	if (vmm->irq_lines)
+		hvctl_uart16550_irq_init(vmm);
+	vmm->arch.started[0] = 1;
+	if (vmm->def->kernel[0])
+		return hvctl_x86_kernel_mode(vcpu, &vmm->arch.boot);
 	if (entry >= 0x100000) {
-		hvctl_vmm_log(vcpu->vmm, "entry 0x%llx: the real-mode boot CPU can only start below 1 MiB",
+		hvctl_vmm_log(vmm, "entry 0x%llx: the real-mode boot CPU can only start below 1 MiB",
 			      (unsigned long long)entry);
 		return -1;
 	}
-	vcpu->vmm->arch.started[0] = 1;
 	return hvctl_x86_real_mode(vcpu, entry, 0x8000);
 }
 
@@ -65,7 +146,7 @@ int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu)
 	struct hvctl_vmm *vmm = vcpu->vmm;
 	uint32_t addr;
 
-	if (!vcpu->id)
+	if (!vcpu->id || vmm->irq_lines)
 		return 0;
 	pthread_mutex_lock(&vmm->lock);
 	while (!vmm->arch.started[vcpu->id] && !vmm->done)
@@ -137,6 +218,22 @@ static int hvctl_x86_out(struct hvctl_vcpu *vcpu, uint16_t port, uint32_t val)
 	else if (port == HVCTL_CPU_START_PORT)
 		hvctl_x86_start_cpu(vcpu, val);
 	if (port == HVCTL_POWEROFF_PORT) {
+		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
+		return 0;
+	}
+	/* the i8042's "pulse reset" command, Linux's reboot=k */
+	if (port == HVCTL_I8042_CMD_PORT && (val & 0xff) == 0xfe) {
+		hvctl_vmm_reset(vmm, vcpu->id);
+		return 0;
+	}
+	if (port == HVCTL_DEBUG_EXIT_PORT) {
+		/* the first exit wins, like the first stop reason */
+		pthread_mutex_lock(&vmm->lock);
+		if (vmm->exit_status < 0 && !vmm->done)
+			vmm->exit_status = (int)(((uint64_t)val << 1 | 1) & 0xff);
+		pthread_mutex_unlock(&vmm->lock);
+		hvctl_vmm_log(vmm, "vCPU %u wrote 0x%x to the debug-exit port: exit status %u",
+			      vcpu->id, val, ((val << 1) | 1) & 0xff);
 		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
 		return 0;
 	}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvctl_arch_load_kernel() on x86: maps def->kernel and the files of
+ * def->initrd, and hands them to the loader the kernel's format asks for,
+ * a bzImage (boot_linux.c) or a multiboot kernel (boot_multiboot.c). The
+ * boot vCPU's state goes to vmm->arch.boot for hvctl_arch_vcpu_setup().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "vmm.h"
+
+/* Maps @path read-only into @f. 0, or -1 (logged). */
+static int hvctl_x86_map(struct hvctl_vmm *vmm, const char *what,
+			 const char *path, struct hvctl_x86_file *f)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	f->path = path;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		hvctl_vmm_log(vmm, "%s %s: %s", what, path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	p = st.st_size ? mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0) :
+			 MAP_FAILED;
+	close(fd);
+	if (p == MAP_FAILED) {
+		hvctl_vmm_log(vmm, "%s %s: empty or unreadable", what, path);
+		return -1;
+	}
+	f->data = p;
+	f->size = st.st_size;
+	return 0;
+}
+
+static void hvctl_x86_unmap(struct hvctl_x86_file *f)
+{
+	if (f->data)
+		munmap((void *)f->data, f->size);
+}
+
+/* Splits def->initrd ("a,b,c") into @l->modules, mapped. */
+static int hvctl_x86_map_modules(struct hvctl_vmm *vmm,
+				 struct hvctl_x86_load *l, char *list)
+{
+	char *path, *save = NULL;
+
+	for (path = strtok_r(list, ",", &save); path;
+	     path = strtok_r(NULL, ",", &save)) {
+		if (l->nr_modules == HVCTL_X86_MAX_MODULES) {
+			hvctl_vmm_log(vmm, "initrd: more than %d files",
+				      HVCTL_X86_MAX_MODULES);
+			return -1;
+		}
+		if (hvctl_x86_map(vmm, "initrd", path,
+				  &l->modules[l->nr_modules]))
+			return -1;
+		l->nr_modules++;
+	}
+	return 0;
+}
+
+int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry)
+{
+	static char list[PATH_MAX];	/* the modules' paths point into it */
+	struct hvctl_x86_boot *b = &vmm->arch.boot;
+	struct hvctl_x86_load l;
+	unsigned int i;
+	int err = -1;
+
+	memset(&l, 0, sizeof(l));
+	l.mem = vmm->mem;
+	l.mem_size = vmm->def->memory;
+	l.cmdline = vmm->def->cmdline;
+	snprintf(list, sizeof(list), "%s", vmm->def->initrd);
+	if (hvctl_x86_map(vmm, "kernel", vmm->def->kernel, &l.kernel) ||
+	    hvctl_x86_map_modules(vmm, &l, list))
+		goto out;
+	/*
+	 * The ACPI tables go into the reserved BIOS area here, before the
+	 * loader writes the zero page, which takes the RSDP's address
+	 * (l.rsdp; 0 while hvctl writes no tables).
+	 */
+	if (hvctl_linux_probe(&l.kernel))
+		err = hvctl_linux_load(&l, b);
+	else if (hvctl_multiboot_probe(&l.kernel))
+		err = hvctl_multiboot_load(&l, b);
+	else
+		err = hvctl_x86_fail(&l, "kernel %s: neither a bzImage nor a multiboot kernel",
+				     l.kernel.path);
+	if (err)
+		hvctl_vmm_log(vmm, "%s", l.err);
+	else
+		*entry = b->rip;
+out:
+	hvctl_x86_unmap(&l.kernel);
+	for (i = 0; i < l.nr_modules; i++)
+		hvctl_x86_unmap(&l.modules[i]);
+	return err;
+}
