@@ -15,7 +15,10 @@
  * - sleep control (8 bits, write): SLP_EN (bit 5) with SLP_TYP (bits 4:2)
  *   == HVCTL_ACPI_SLP_TYP_S5 is the guest's poweroff ("guest poweroff",
  *   hvctl_acpi_sleep_ctl_is_poweroff()); other writes (SLP_EN clear,
- *   other states) are ignored.
+ *   other states) are ignored. The VM must stop there: if the write
+ *   returns, Linux's reboot(POWER_OFF) falls through to do_exit() with
+ *   interrupts off and logs a WARNING (seen with these tables in QEMU,
+ *   which has no such register).
  * - sleep status (8 bits): reads 0; writes (the guest clears WAK_STS,
  *   bit 7, before it sleeps) are ignored.
  * - reset (8 bits, write): @reset_value resets the machine.
