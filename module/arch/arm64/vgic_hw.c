@@ -252,28 +252,43 @@ void vgic_hw_write_lr(unsigned int i, u64 v)
 	}
 }
 
-static void vgic_hw_apr_access(struct vgic_cpu *c, bool load)
+/* The active priority registers that exist: 1, 2 or 4 of each group. */
+static void vgic_hw_apr_load(const struct vgic_cpu *c, unsigned int n)
 {
-	unsigned int n = vgic_hw_nr_aprs();
-
-#define VGIC_APR(i)							\
-	do {								\
-		if (load) {						\
-			write_sysreg_s(c->ap0r[i], SYS_ICH_AP0R##i##_EL2); \
-			write_sysreg_s(c->ap1r[i], SYS_ICH_AP1R##i##_EL2); \
-		} else {						\
-			c->ap0r[i] = read_sysreg_s(SYS_ICH_AP0R##i##_EL2); \
-			c->ap1r[i] = read_sysreg_s(SYS_ICH_AP1R##i##_EL2); \
-		}							\
-	} while (0)
-	VGIC_APR(0);
-	if (n > 1)
-		VGIC_APR(1);
-	if (n > 2) {
-		VGIC_APR(2);
-		VGIC_APR(3);
+	switch (n) {
+	case 4:
+		write_sysreg_s(c->ap0r[3], SYS_ICH_AP0R3_EL2);
+		write_sysreg_s(c->ap1r[3], SYS_ICH_AP1R3_EL2);
+		write_sysreg_s(c->ap0r[2], SYS_ICH_AP0R2_EL2);
+		write_sysreg_s(c->ap1r[2], SYS_ICH_AP1R2_EL2);
+		fallthrough;
+	case 2:
+		write_sysreg_s(c->ap0r[1], SYS_ICH_AP0R1_EL2);
+		write_sysreg_s(c->ap1r[1], SYS_ICH_AP1R1_EL2);
+		fallthrough;
+	default:
+		write_sysreg_s(c->ap0r[0], SYS_ICH_AP0R0_EL2);
+		write_sysreg_s(c->ap1r[0], SYS_ICH_AP1R0_EL2);
 	}
-#undef VGIC_APR
+}
+
+static void vgic_hw_apr_save(struct vgic_cpu *c, unsigned int n)
+{
+	switch (n) {
+	case 4:
+		c->ap0r[3] = read_sysreg_s(SYS_ICH_AP0R3_EL2);
+		c->ap1r[3] = read_sysreg_s(SYS_ICH_AP1R3_EL2);
+		c->ap0r[2] = read_sysreg_s(SYS_ICH_AP0R2_EL2);
+		c->ap1r[2] = read_sysreg_s(SYS_ICH_AP1R2_EL2);
+		fallthrough;
+	case 2:
+		c->ap0r[1] = read_sysreg_s(SYS_ICH_AP0R1_EL2);
+		c->ap1r[1] = read_sysreg_s(SYS_ICH_AP1R1_EL2);
+		fallthrough;
+	default:
+		c->ap0r[0] = read_sysreg_s(SYS_ICH_AP0R0_EL2);
+		c->ap1r[0] = read_sysreg_s(SYS_ICH_AP1R0_EL2);
+	}
 }
 
 /**
@@ -288,7 +303,7 @@ void vgic_load(struct hv_vcpu *vcpu)
 
 	vgic_hw_cpu_enable();
 	write_sysreg_s(c->vmcr, SYS_ICH_VMCR_EL2);
-	vgic_hw_apr_access(c, true);
+	vgic_hw_apr_load(c, vgic_hw_nr_aprs());
 }
 
 /* Save it back; give this CPU's vtimer PPI its active state back. */
@@ -297,7 +312,7 @@ void vgic_put(struct hv_vcpu *vcpu)
 	struct vgic_cpu *c = &vcpu->arch.vgic;
 
 	c->vmcr = read_sysreg_s(SYS_ICH_VMCR_EL2);
-	vgic_hw_apr_access(c, false);
+	vgic_hw_apr_save(c, vgic_hw_nr_aprs());
 	if (c->phys_active) {
 		vgic_hw_set_vtimer_active(false);
 		c->phys_active = false;

@@ -20,10 +20,10 @@ static_assert(sizeof(struct hv_arm64_vgic_dist_state) == 1600);
 static_assert(sizeof(struct hv_arm64_vgic_cpu_state) == 640);
 static_assert(sizeof(struct hv_arm64_state_buf) == 32);
 static_assert(HV_ARM64_VGIC_NR_SPIS == VGIC_NR_SPIS);
-static_assert(HV_ARM64_GIC_DIST_DEFAULT == VGIC_DIST_BASE &&
-	      HV_ARM64_GIC_REDIST_DEFAULT == VGIC_REDIST_BASE &&
-	      HV_ARM64_GIC_DIST_SIZE == VGIC_DIST_SIZE &&
-	      HV_ARM64_GIC_REDIST_FRAME == VGIC_REDIST_FRAME);
+static_assert(HV_ARM64_GIC_DIST_DEFAULT == VGIC_DIST_BASE);
+static_assert(HV_ARM64_GIC_REDIST_DEFAULT == VGIC_REDIST_BASE);
+static_assert(HV_ARM64_GIC_DIST_SIZE == VGIC_DIST_SIZE);
+static_assert(HV_ARM64_GIC_REDIST_FRAME == VGIC_REDIST_FRAME);
 
 #define VGIC_IRQ_FLAGS	(HV_ARM64_VGIC_IRQ_ENABLED | \
 			 HV_ARM64_VGIC_IRQ_PENDING | \
@@ -212,8 +212,9 @@ static bool vgic_cpu_valid(const struct hv_arm64_vgic_cpu_state *st)
 	for (i = 0; i < VGIC_NR_PRIVATE; i++) {
 		/* SGIs are edge, PPIs level: not the VMM's to change */
 		bool edge = st->priv[i].flags & HV_ARM64_VGIC_IRQ_EDGE;
+		bool sgi = i < 16;
 
-		if (!vgic_irq_valid(&st->priv[i], false) || edge != (i < 16))
+		if (!vgic_irq_valid(&st->priv[i], false) || edge != sgi)
 			return false;
 	}
 	return true;

@@ -77,12 +77,11 @@ int vtimer_halt(struct hv_vcpu *vcpu)
 	if ((s->cntv_ctl & (VTIMER_ENABLE | VTIMER_IMASK)) == VTIMER_ENABLE) {
 		u64 now = vtimer_count(vcpu);
 		u64 ticks = s->cntv_cval > now ? s->cntv_cval - now : 0;
+		u64 ns = mul_u64_u32_div(ticks, NSEC_PER_SEC,
+					 arch_timer_get_cntfrq());
 
 		if (ticks < VTIMER_MAX_TICKS)
-			hrtimer_start(&c->timer,
-				      ns_to_ktime(mul_u64_u32_div(ticks,
-						  NSEC_PER_SEC,
-						  arch_timer_get_cntfrq())),
+			hrtimer_start(&c->timer, ns_to_ktime(ns),
 				      HRTIMER_MODE_REL);
 	}
 	ret = hv_vcpu_halt(vcpu);
