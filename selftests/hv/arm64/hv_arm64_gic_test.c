@@ -10,6 +10,7 @@
  * hide a late interrupt, never fail because the machine is slow.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/time.h>
@@ -45,6 +46,8 @@ struct gic_t {
 	struct hv_run *run[2];
 };
 
+static void gic_console(const char *fmt, ...);
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -79,6 +82,7 @@ FIXTURE_SETUP(gic)
 	/* no SA_RESTART: the signal ends HV_RUN with EINTR */
 	sigaction(SIGALRM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	gic_console("%s\n", _metadata->name);
 	g->dev = hv_open_dev();
 	ASSERT_EQ(NR_SPIS, ioctl(g->dev, HV_CHECK_CAP,
 				 &(__u32){ HV_CAP_IRQCHIP }));
@@ -151,12 +155,65 @@ static void gic_set_x(struct __test_metadata *_metadata, int fd, int reg,
 	ASSERT_EQ(0, ioctl(fd, HV_SET_REGS, &regs));
 }
 
+/*
+ * A message on the kernel's console as well, where the harness's log shows
+ * it even when the test never finishes.
+ */
+static void gic_console(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, n;
+
+	n = snprintf(buf, sizeof(buf), "<3>hv_arm64_gic_test: ");
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+	fd = open("/dev/kmsg", O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, buf, n) < 0)
+			n = 0;
+		close(fd);
+	}
+}
+
+/* A guest that is stuck: say where, instead of waiting for the harness. */
+#define GIC_STUCK_SECONDS	10
+
+static void gic_stuck(struct __test_metadata *_metadata, struct gic_t *g,
+		      int id)
+{
+	struct hv_regs r = { 0 };
+	struct hv_sysregs s = { 0 };
+
+	ioctl(g->vcpu[id], HV_GET_REGS, &r);
+	ioctl(g->vcpu[id], HV_GET_SYSREGS, &s);
+	gic_console("%s: vCPU %d stuck at pc %llx pstate %llx esr_el1 %llx elr_el1 %llx\n",
+		    _metadata->name, id, (unsigned long long)r.pc,
+		    (unsigned long long)r.pstate,
+		    (unsigned long long)s.esr_el1,
+		    (unsigned long long)r.elr_el1);
+	TH_LOG("vCPU %d stuck at pc %llx pstate %llx esr_el1 %llx elr_el1 %llx",
+	       id, (unsigned long long)r.pc, (unsigned long long)r.pstate,
+	       (unsigned long long)s.esr_el1, (unsigned long long)r.elr_el1);
+}
+
 static void gic_run(struct __test_metadata *_metadata, struct gic_t *g,
 		    int id, __u64 nr)
 {
+	struct itimerval it = { .it_value.tv_sec = GIC_STUCK_SECONDS };
+	struct itimerval off = { 0 };
 	struct hv_run *run = g->run[id];
+	int ret;
 
-	ASSERT_EQ(0, __hv_ioctl(g->vcpu[id], HV_RUN, NULL));
+	/* vCPU 1 runs in a thread that blocks SIGALRM: no watchdog there */
+	if (!id)
+		setitimer(ITIMER_REAL, &it, NULL);
+	ret = __hv_ioctl(g->vcpu[id], HV_RUN, NULL);
+	setitimer(ITIMER_REAL, &off, NULL);
+	if (ret == -EINTR)
+		gic_stuck(_metadata, g, id);
+	ASSERT_EQ(0, ret);
 	ASSERT_EQ(HV_EXIT_HYPERCALL, run->exit_reason)
 		TH_LOG("exit %u, internal %u data %llx %llx %llx",
 		       run->exit_reason, run->internal.suberror,
@@ -376,11 +433,12 @@ TEST_F(gic, lr_overflow_edge_refilled_in_guest)
 	gic_overflow_init(g, true);
 	gic_set_x(_metadata, g->vcpu[0], 21, 8);
 	gic_set_x(_metadata, g->vcpu[0], 22, A64_DATA);
+	/* edge-triggered once the guest set them up: pulse them then */
+	gic_ready(_metadata, g, 0);
 	for (i = 48; i < 56; i++) {
 		ASSERT_EQ(0, gic_line(g, i, 1));
 		ASSERT_EQ(0, gic_line(g, i, 0));
 	}
-	gic_ready(_metadata, g, 0);
 	gic_run(_metadata, g, 0, A64_HC_DONE);
 	for (i = 0; i < 8; i++)
 		EXPECT_EQ(overflow_expect(i), log[i]) TH_LOG("#%d", i);
