@@ -583,8 +583,10 @@ TEST_F(gic, vtimer_far_future_does_not_fire)
 	vtimer_arm(_metadata, g->vcpu[0], guest_count(_metadata, g->vcpu[0]) +
 		   3600 * counter_freq());
 	gic_quiet(_metadata, g, 0, 200);
-	/* the farthest CVAL there is, while running this time */
-	vtimer_arm(_metadata, g->vcpu[0], ~0ULL);
+	/*
+	 * The same while running. (Not CVAL ~0: QEMU 7.2's timer model
+	 * wraps CVAL + offset and then loops in the emulator itself.)
+	 */
 	gic_set_x(_metadata, g->vcpu[0], 19, 1);
 	gic_quiet(_metadata, g, 0, 100);
 }
