@@ -138,6 +138,87 @@ struct hv_power {
 #define HV_SET_POWER		_IOW(HVIO, 0x29, struct hv_power)
 
 /*
+ * The in-kernel GICv3 and virtual timer of a VM created with HV_VM_IRQCHIP
+ * (Documentation/arm64.rst, "The in-kernel GICv3"). HV_IRQ_LINE drives its
+ * SPIs, INTIDs 32 .. 32 + HV_CAP_IRQCHIP - 1; the per-vCPU lines of
+ * HV_SET_IRQ_LINE do not exist then (EBUSY).
+ *
+ * HV_ARM64_SET_GIC_ADDR (VM) places the distributor (64 KiB) and the
+ * redistributors (one 128 KiB frame per vCPU id, HV_MAX_VCPUS frames) in
+ * the guest-physical space, each 64 KiB aligned, before any vCPU ran
+ * (EBUSY after). The defaults are QEMU virt's.
+ */
+#define HV_ARM64_GIC_DIST_DEFAULT	0x08000000ULL
+#define HV_ARM64_GIC_REDIST_DEFAULT	0x080a0000ULL
+#define HV_ARM64_GIC_DIST_SIZE		0x10000ULL
+#define HV_ARM64_GIC_REDIST_FRAME	0x20000ULL
+
+struct hv_arm64_gic_addr {
+	__u64 dist_base;
+	__u64 redist_base;
+	__u32 flags;		/* must be 0 */
+	__u32 reserved[3];	/* must be 0 */
+};
+
+#define HV_ARM64_SET_GIC_ADDR	_IOW(HVIO, 0x30, struct hv_arm64_gic_addr)
+
+/*
+ * GIC state, for saving and restoring a VM: the distributor (VM ioctls)
+ * and each vCPU's redistributor, CPU interface and timer (vCPU ioctls).
+ * Passed by address like HV_GET_FPU: struct hv_arm64_state_buf points at
+ * a struct of exactly the size it names. Take and restore it while no
+ * vCPU of the VM runs.
+ */
+#define HV_ARM64_VGIC_NR_SPIS		96
+
+/* One interrupt's state. */
+#define HV_ARM64_VGIC_IRQ_ENABLED	_BITUL(0)
+#define HV_ARM64_VGIC_IRQ_PENDING	_BITUL(1)	/* latched: edge, ISPENDR, SGI */
+#define HV_ARM64_VGIC_IRQ_ACTIVE	_BITUL(2)
+#define HV_ARM64_VGIC_IRQ_EDGE		_BITUL(3)	/* SPIs only; SGIs are edge */
+#define HV_ARM64_VGIC_IRQ_GROUP1	_BITUL(4)
+#define HV_ARM64_VGIC_IRQ_LINE		_BITUL(5)	/* the input's level */
+
+struct hv_arm64_vgic_irq {
+	__u8 priority;		/* the 5 implemented bits: 0xf8 */
+	__u8 flags;		/* HV_ARM64_VGIC_IRQ_* */
+	__u16 reserved0;	/* must be 0 */
+	__u32 reserved1;	/* must be 0 */
+	__u64 irouter;		/* SPIs: GICD_IROUTER (Aff3.Aff2.Aff1.Aff0); else 0 */
+};
+
+struct hv_arm64_vgic_dist_state {
+	__u32 ctlr;		/* GICD_CTLR: EnableGrp0 (bit 0), EnableGrp1 (bit 1) */
+	__u32 nr_spis;		/* HV_ARM64_VGIC_NR_SPIS */
+	__u64 reserved[7];	/* must be 0 */
+	struct hv_arm64_vgic_irq spi[HV_ARM64_VGIC_NR_SPIS];
+};
+
+struct hv_arm64_vgic_cpu_state {
+	__u32 waker;		/* GICR_WAKER.ProcessorSleep (bit 1) */
+	__u32 reserved0;	/* must be 0 */
+	__u64 vmcr;		/* ICH_VMCR_EL2: the virtual CPU interface */
+	__u32 ap0r[4];		/* ICH_AP0R<n>_EL2 (those that exist) */
+	__u32 ap1r[4];		/* ICH_AP1R<n>_EL2 */
+	__u64 cntv_ctl;		/* CNTV_CTL_EL0, as in struct hv_sysregs */
+	__u64 cntv_cval;	/* CNTV_CVAL_EL0, as in struct hv_sysregs */
+	__u64 reserved[8];	/* must be 0 */
+	struct hv_arm64_vgic_irq priv[32];	/* SGIs 0-15, PPIs 16-31 */
+};
+
+struct hv_arm64_state_buf {
+	__u64 addr;		/* user pointer to the state struct */
+	__u32 size;		/* sizeof that struct */
+	__u32 flags;		/* must be 0 */
+	__u64 reserved[2];	/* must be 0 */
+};
+
+#define HV_ARM64_GET_VGIC_DIST	_IOW(HVIO, 0x31, struct hv_arm64_state_buf)
+#define HV_ARM64_SET_VGIC_DIST	_IOW(HVIO, 0x32, struct hv_arm64_state_buf)
+#define HV_ARM64_GET_VGIC_CPU	_IOW(HVIO, 0x2a, struct hv_arm64_state_buf)
+#define HV_ARM64_SET_VGIC_CPU	_IOW(HVIO, 0x2b, struct hv_arm64_state_buf)
+
+/*
  * hv_run.internal on arm64: data[0] is ESR_EL2, data[1] FAR_EL2, data[2]
  * the guest PC, data[3] the fault's guest-physical address (HPFAR_EL2)
  * when there is one. hv_run.hw.reason of HV_EXIT_UNKNOWN is not used.

@@ -11,6 +11,8 @@
 #include <linux/wait.h>
 #include <uapi/linux/hv.h>
 
+#include "vgic_types.h"
+
 struct hv_arch_vm {
 	spinlock_t s2_lock;	/* stage-2 table updates of this VM */
 	u64 *s2_root;		/* the starting-level table */
@@ -18,6 +20,7 @@ struct hv_arch_vm {
 	u16 vmid;		/* 0: none allocated */
 	/* PSCI power state changes of the VM's vCPUs (CPU_ON/OFF) */
 	spinlock_t power_lock;
+	struct vgic_vm vgic;	/* HV_VM_IRQCHIP only */
 };
 
 /*
@@ -87,6 +90,8 @@ struct hv_arch_vcpu {
 	enum el2_power power;
 	u64 on_entry, on_context;	/* CPU_ON arguments */
 	wait_queue_head_t power_wq;
+
+	struct vgic_cpu vgic;	/* HV_VM_IRQCHIP only */
 };
 
 #endif /* HV_ARM64_ARCH_TYPES_H */

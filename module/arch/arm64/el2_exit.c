@@ -112,10 +112,28 @@ static int handle_hvc64(struct hv_vcpu *vcpu)
 	return 0;
 }
 
-/*
- * WFI halts the vCPU unless an interrupt line is high (which wakes WFI
- * whether PSTATE masks it or not); WFE (and WFIT/WFET) just go on.
+/**
+ * el2_wfi() - WFI, or a PSCI standby: an irqchip vCPU sleeps in HV_RUN
+ * until an interrupt is pending for it (vtimer_halt(), before the next
+ * entry); other VMs exit with HV_EXIT_HLT unless an interrupt line is
+ * high (which wakes WFI whether PSTATE masks it or not).
+ * @vcpu: the vCPU, its PC past the instruction.
+ *
+ * Return: see el2_exit_fn.
  */
+int el2_wfi(struct hv_vcpu *vcpu)
+{
+	if (vcpu->vm->irqchip) {
+		vcpu->arch.vgic.wfi = true;
+		return -EAGAIN;
+	}
+	if (vcpu->arch.hcr & (HCR_VI | HCR_VF))
+		return 1;
+	vcpu->run->exit_reason = HV_EXIT_HLT;
+	return 0;
+}
+
+/* WFI halts (el2_wfi()); WFE (and WFIT/WFET) just go on. */
 static int handle_wfx(struct hv_vcpu *vcpu)
 {
 	u64 ti = vcpu->arch.exit.esr & ESR_ELx_WFx_ISS_TI;
@@ -123,10 +141,7 @@ static int handle_wfx(struct hv_vcpu *vcpu)
 	el2_skip_instruction(vcpu);
 	if (ti != ESR_ELx_WFx_ISS_WFI)
 		return 1;
-	if (vcpu->arch.hcr & (HCR_VI | HCR_VF))
-		return 1;
-	vcpu->run->exit_reason = HV_EXIT_HLT;
-	return 0;
+	return el2_wfi(vcpu);
 }
 
 /* ESR_ELx.EC is 6 bits (ARM ARM D19.2.45) */

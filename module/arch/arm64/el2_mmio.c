@@ -15,6 +15,7 @@
 
 #include "hv_core.h"
 #include "el2.h"
+#include "vgic.h"
 
 static u64 el2_fault_gpa(const struct el2_exit_info *e)
 {
@@ -48,6 +49,73 @@ static u64 el2_mmio_swab(u64 v, unsigned int len)
 	default:
 		return v;
 	}
+}
+
+/*
+ * Put @value, the @len bytes of a read in memory order as a little-endian
+ * number, into the target register: swapped for a big-endian guest,
+ * sign-extended from the access size when the load was a signed one
+ * (SSE), to 32 bits for a W register (SF = 0).
+ */
+static void el2_mmio_set_read(struct hv_vcpu *vcpu, u64 value)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	unsigned int bits = arch->mmio_len * 8;
+
+	if (arch->mmio_be)
+		value = el2_mmio_swab(value, arch->mmio_len);
+	if (bits < 64 && arch->mmio_sign_extend)
+		value = (u64)sign_extend64(value, bits - 1);
+	if (!arch->mmio_64bit)
+		value = (u32)value;
+	el2_set_reg(vcpu, arch->mmio_rt, value);
+}
+
+/**
+ * el2_complete_mmio_read() - put the data user space supplied for an MMIO
+ * read into the target register (el2_mmio_set_read()).
+ * @vcpu: the vCPU, not running.
+ */
+void el2_complete_mmio_read(struct hv_vcpu *vcpu)
+{
+	__le64 data = 0;
+
+	memcpy(&data, vcpu->run->mmio.data, vcpu->arch.mmio_len);
+	el2_mmio_set_read(vcpu, le64_to_cpu(data));
+}
+
+/*
+ * An access to the in-kernel GIC's registers (vgic_mmio.c), completed
+ * here: the same syndrome rules as an MMIO exit, no trip to user space.
+ */
+static int el2_emulate_gic(struct hv_vcpu *vcpu, u64 gpa)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	u64 esr = arch->exit.esr;
+	unsigned int len, rt;
+	u64 value;
+
+	if (!(esr & ESR_ELx_ISV) || (esr & ESR_ELx_S1PTW))
+		return el2_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+	len = 1U << ((esr & ESR_ELx_SAS) >> ESR_ELx_SAS_SHIFT);
+	rt = (esr & ESR_ELx_SRT_MASK) >> ESR_ELx_SRT_SHIFT;
+	if (esr & ESR_ELx_WNR) {
+		value = el2_get_reg(vcpu, rt);
+		if (el2_guest_data_be(vcpu))
+			value = el2_mmio_swab(value, len);
+		if (len < 8)
+			value &= BIT_ULL(len * 8) - 1;
+		vgic_mmio_write(vcpu, gpa, len, value);
+	} else {
+		arch->mmio_rt = rt;
+		arch->mmio_len = len;
+		arch->mmio_sign_extend = !!(esr & ESR_ELx_SSE);
+		arch->mmio_64bit = !!(esr & ESR_ELx_SF);
+		arch->mmio_be = el2_guest_data_be(vcpu);
+		el2_mmio_set_read(vcpu, vgic_mmio_read(vcpu, gpa, len));
+	}
+	el2_skip_instruction(vcpu);
+	return 1;
 }
 
 static int el2_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
@@ -93,31 +161,6 @@ static int el2_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
 }
 
 /**
- * el2_complete_mmio_read() - put the data user space supplied for an MMIO
- * read into the target register: bytes in memory order, swapped for a
- * big-endian guest, sign-extended from the access size when the load was
- * a signed one (SSE), to 32 bits for a W register (SF = 0).
- * @vcpu: the vCPU, not running.
- */
-void el2_complete_mmio_read(struct hv_vcpu *vcpu)
-{
-	struct hv_arch_vcpu *arch = &vcpu->arch;
-	unsigned int bits = arch->mmio_len * 8;
-	__le64 data = 0;
-	u64 value;
-
-	memcpy(&data, vcpu->run->mmio.data, arch->mmio_len);
-	value = le64_to_cpu(data);
-	if (arch->mmio_be)
-		value = el2_mmio_swab(value, arch->mmio_len);
-	if (bits < 64 && arch->mmio_sign_extend)
-		value = (u64)sign_extend64(value, bits - 1);
-	if (!arch->mmio_64bit)
-		value = (u32)value;
-	el2_set_reg(vcpu, arch->mmio_rt, value);
-}
-
-/**
  * el2_handle_abort() - a stage-2 instruction or data abort.
  * @vcpu: the vCPU.
  *
@@ -151,6 +194,8 @@ int el2_handle_abort(struct hv_vcpu *vcpu)
 	if (IS_ERR(page) || (write && (flags & HV_MEM_READONLY))) {
 		if (instr)
 			return el2_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+		if (vcpu->vm->irqchip && vgic_mmio_is_gic(vcpu->vm, gpa))
+			return el2_emulate_gic(vcpu, gpa);
 		return el2_emulate_mmio(vcpu, gpa);
 	}
 	if (hv_table_cache_short(&vcpu->table_cache))

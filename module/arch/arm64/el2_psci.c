@@ -156,10 +156,7 @@ int el2_handle_psci(struct hv_vcpu *vcpu)
 	case PSCI_0_2_FN64_CPU_SUSPEND:
 		/* a standby state: like WFI, returns on a wake-up event */
 		x[0] = PSCI_RET_SUCCESS;
-		if (vcpu->arch.hcr & (HCR_VI | HCR_VF))
-			return 1;
-		vcpu->run->exit_reason = HV_EXIT_HLT;
-		return 0;
+		return el2_wfi(vcpu);
 	case PSCI_0_2_FN_CPU_OFF:
 		spin_lock(&vcpu->vm->arch.power_lock);
 		WRITE_ONCE(vcpu->arch.power, EL2_POWER_OFF);

@@ -13,6 +13,7 @@
 #include "hv_arch.h"
 #include "hv_core.h"
 #include "el2.h"
+#include "vgic.h"
 
 /*
  * PSTATE bits a VMM may set: NZCV, DIT, UAO, PAN, SSBS, BTYPE, DAIF
@@ -196,6 +197,9 @@ static long el2_ioctl_set_irq_line(struct file *filp, void *arg)
 
 	if (l->level > 1 || !hv_is_zero(l->reserved, sizeof(l->reserved)))
 		return -EINVAL;
+	/* the in-kernel GIC owns the vCPU's interrupt lines */
+	if (vcpu->vm->irqchip)
+		return -EBUSY;
 	switch (l->line) {
 	case HV_ARM64_IRQ_LINE:
 		bit = HCR_VI;
@@ -250,6 +254,8 @@ const struct hv_ioctl_desc hv_arch_vcpu_ioctls[] = {
 	HV_IOCTL(HV_SET_IRQ_LINE, el2_ioctl_set_irq_line, 0),
 	HV_IOCTL(HV_GET_POWER, el2_ioctl_get_power, 0),
 	HV_IOCTL(HV_SET_POWER, el2_ioctl_set_power, 0),
+	HV_IOCTL(HV_ARM64_GET_VGIC_CPU, vgic_ioctl_get_cpu, 0),
+	HV_IOCTL(HV_ARM64_SET_VGIC_CPU, vgic_ioctl_set_cpu, 0),
 };
 
 const size_t hv_arch_vcpu_nioctls = ARRAY_SIZE(hv_arch_vcpu_ioctls);
@@ -257,5 +263,4 @@ const size_t hv_arch_vcpu_nioctls = ARRAY_SIZE(hv_arch_vcpu_ioctls);
 const struct hv_ioctl_desc hv_arch_dev_ioctls[] = {};
 const size_t hv_arch_dev_nioctls;
 
-const struct hv_ioctl_desc hv_arch_vm_ioctls[] = {};
-const size_t hv_arch_vm_nioctls;
+/* The VM ioctls are the in-kernel GIC's: vgic_uapi.c. */

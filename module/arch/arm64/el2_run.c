@@ -32,6 +32,7 @@
 #include "hv_core.h"
 #include "el2.h"
 #include "el2_sysreg.h"
+#include "vgic.h"
 
 /*
  * MDCR_EL2 for a guest (ARM ARM D19.3.16): the guest's PMU, statistical
@@ -107,12 +108,16 @@ static void el2_load(struct hv_vcpu *vcpu, u64 *host_tpidr)
 	write_sysreg_s(s->spsr_el1, SYS_SPSR_EL12);
 	write_sysreg(s->cntvoff, cntvoff_el2);
 	__el2_fpsimd_load(&vcpu->arch.fp);
+	if (vcpu->vm->irqchip)
+		vgic_load(vcpu);
 }
 
 static void el2_put(struct hv_vcpu *vcpu, const u64 *host_tpidr)
 {
 	struct el2_sysregs *s = &vcpu->arch.sys;
 
+	if (vcpu->vm->irqchip)
+		vgic_put(vcpu);
 	__el2_fpsimd_save(&vcpu->arch.fp);
 	s->sctlr = read_sysreg_s(SYS_SCTLR_EL12);
 	s->tcr = read_sysreg_s(SYS_TCR_EL12);
@@ -215,7 +220,10 @@ static void el2_sync_serror(struct el2_exit_info *e)
 	e->esr = esr;
 }
 
-/* One guest entry and exit. DAIF stays masked so nothing runs in between. */
+/*
+ * One guest entry and exit. DAIF stays masked so nothing runs in between;
+ * returns with IRQs still off (the caller ends guest mode first).
+ */
 static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 {
 	struct el2_host_state *host = this_cpu_ptr(&el2_host);
@@ -280,6 +288,8 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	arch->sys.cntv_ctl = read_sysreg_s(SYS_CNTV_CTL_EL02);
 	arch->sys.cntv_cval = read_sysreg_s(SYS_CNTV_CVAL_EL02);
 	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
+	if (vcpu->vm->irqchip)
+		vgic_save(vcpu);
 	write_sysreg(host->cnthctl, cnthctl_el2);
 	write_sysreg(host->mdcr, mdcr_el2);
 	if (host->mdscr)
@@ -287,9 +297,24 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	write_sysreg(host->cptr, cpacr_el1);
 	isb();
 
-	/* SError and debug back on, then the IRQ that made the guest exit */
+	/* SError and debug back on; the IRQ that made the guest exit next */
 	local_daif_restore(DAIF_PROCCTX_NOIRQ);
+}
+
+/*
+ * One entry of an irqchip VM: in guest mode, with IRQs off, from the
+ * last look at pending interrupts (vgic_flush()) to the exit; then what
+ * the guest did with its list registers goes back into the model.
+ */
+static void el2_enter_exit_irqchip(struct hv_vcpu *vcpu)
+{
+	local_irq_disable();
+	hv_vcpu_guest_mode_enter(vcpu);
+	vgic_flush(vcpu);
+	el2_enter_exit(vcpu);
+	hv_vcpu_guest_mode_exit(vcpu);
 	local_irq_enable();
+	vgic_sync(vcpu);
 }
 
 /* Enter until an exit needs user space, sleeping work, or the host. */
@@ -300,7 +325,12 @@ static int el2_run_inner(struct hv_vcpu *vcpu)
 
 	hv_vcpu_account_start(vcpu);
 	do {
-		el2_enter_exit(vcpu);
+		if (vcpu->vm->irqchip) {
+			el2_enter_exit_irqchip(vcpu);
+		} else {
+			el2_enter_exit(vcpu);
+			local_irq_enable();
+		}
 		/* CPU quota and run control (the run loop acts) */
 		leave = hv_vcpu_account(vcpu);
 		ret = el2_handle_exit(vcpu);
@@ -340,6 +370,14 @@ int hv_arch_vcpu_prepare(struct hv_vcpu *vcpu)
 	ret = el2_power_wait(vcpu);
 	if (ret)
 		return ret;
+	if (vcpu->vm->irqchip)
+		vgic_start(vcpu->vm);
+	/* WFI of an irqchip VM: sleep here, where sleeping is allowed */
+	if (arch->vgic.wfi) {
+		ret = vtimer_halt(vcpu);
+		if (ret <= 0)
+			return ret;
+	}
 	switch (arch->pending) {
 	case EL2_PENDING_MMIO_READ:
 		el2_complete_mmio_read(vcpu);

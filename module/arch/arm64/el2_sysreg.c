@@ -4,7 +4,7 @@
  *
  * ID registers (HCR_EL2.TID3) read as the kernel's sanitised values (what
  * every CPU agrees on) minus what hv does not give a guest: SVE, SME, the
- * GIC system registers, pointer authentication, MTE, AMU, MPAM, RAS, EL2
+ * GIC system registers (offered to irqchip VMs), pointer authentication, MTE, AMU, MPAM, RAS, EL2
  * and EL3, AArch32 (EL0 and EL1 are AArch64-only), TME, and the IPA size
  * is ours. AArch32 ID registers and unallocated ID space read as zero.
  * ACTLR_EL1 reads as zero and ignores writes; set/way cache maintenance is
@@ -18,9 +18,10 @@
 
 #include "hv_core.h"
 #include "el2.h"
+#include "vgic.h"
 
 /* The value a guest reads from ID register @enc (op0 3, op1 0, CRn 0). */
-static u64 el2_id_reg(u32 enc)
+static u64 el2_id_reg(struct hv_vcpu *vcpu, u32 enc)
 {
 	u64 v;
 
@@ -33,6 +34,9 @@ static u64 el2_id_reg(u32 enc)
 		       ID_AA64PFR0_EL1_RME_MASK | ID_AA64PFR0_EL1_EL3_MASK |
 		       ID_AA64PFR0_EL1_EL2_MASK | ID_AA64PFR0_EL1_EL1_MASK |
 		       ID_AA64PFR0_EL1_EL0_MASK);
+		/* an irqchip VM's GIC: the GICv3 system registers (1) */
+		if (vcpu->vm->irqchip)
+			v |= 1ULL << ID_AA64PFR0_EL1_GIC_SHIFT;
 		/* EL0 and EL1: AArch64 only (value 1) */
 		return v | 1ULL << ID_AA64PFR0_EL1_EL1_SHIFT |
 		       1ULL << ID_AA64PFR0_EL1_EL0_SHIFT;
@@ -81,6 +85,13 @@ static bool el2_is_id_reg(u32 enc)
 	       (enc & sys_reg(0, 0, 0, 7, 0));
 }
 
+/* ICC_SGI1R_EL1, ICC_ASGI1R_EL1, ICC_SGI0R_EL1: write-only */
+static bool el2_is_sgi_reg(u32 enc)
+{
+	return enc == SYS_ICC_SGI1R_EL1 || enc == SYS_ICC_ASGI1R_EL1 ||
+	       enc == SYS_ICC_SGI0R_EL1;
+}
+
 /* DC ISW, DC CSW, DC CISW */
 static bool el2_is_set_way_op(u32 enc)
 {
@@ -100,7 +111,12 @@ int el2_handle_sys64(struct hv_vcpu *vcpu)
 	if (el2_is_id_reg(enc)) {
 		if (!read)
 			return el2_inject_undef(vcpu);
-		el2_set_reg(vcpu, rt, el2_id_reg(enc));
+		el2_set_reg(vcpu, rt, el2_id_reg(vcpu, enc));
+	} else if (el2_is_sgi_reg(enc) && vcpu->vm->irqchip) {
+		/* SGI generation traps with HCR_EL2.IMO/FMO (IHI 0069 12.1.9) */
+		if (read)
+			return el2_inject_undef(vcpu);
+		vgic_sgi(vcpu, el2_get_reg(vcpu, rt), enc == SYS_ICC_SGI1R_EL1);
 	} else if (enc == SYS_ACTLR_EL1) {
 		if (read)
 			el2_set_reg(vcpu, rt, 0);

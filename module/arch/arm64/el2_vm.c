@@ -14,6 +14,7 @@
 #include "hv_arch.h"
 #include "hv_core.h"
 #include "el2.h"
+#include "vgic.h"
 
 /* entry.S saves and loads these at fixed offsets. */
 static_assert(offsetof(struct el2_gprs, x[0]) == 0 &&
@@ -40,33 +41,31 @@ long hv_arch_check_cap(u32 cap)
 		return HV_ARCH_ARM64;
 	case HV_CAP_GPA_BITS:
 		return el2_config.ipa_bits;
+	case HV_CAP_IRQCHIP:
+		return vgic_hw_nr_spis();
 	default:
 		return 0;
 	}
 }
 
-/*
- * No in-kernel interrupt controller yet: HV_CAP_IRQCHIP is 0, so no VM
- * has vm->irqchip and the core never calls these.
- */
-int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level)
-{
-	return -EINVAL;
-}
-
-bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
-{
-	return false;
-}
-
 int hv_arch_vm_init(struct hv_vm *vm)
 {
+	int err;
+
 	spin_lock_init(&vm->arch.power_lock);
-	return s2_init(vm);
+	err = s2_init(vm);
+	if (err || !vm->irqchip)
+		return err;
+	err = vgic_vm_init(vm);
+	if (err)
+		s2_destroy(vm);
+	return err;
 }
 
 void hv_arch_vm_destroy(struct hv_vm *vm)
 {
+	if (vm->irqchip)
+		vgic_vm_destroy(vm);
 	s2_destroy(vm);
 }
 
@@ -106,6 +105,8 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 	arch->power = EL2_POWER_ON;
 	init_waitqueue_head(&arch->power_wq);
 	el2_vcpu_reset(vcpu);
+	if (vcpu->vm->irqchip)
+		vgic_vcpu_init(vcpu);
 	return 0;
 }
 
@@ -121,5 +122,7 @@ void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 	 */
 	spin_lock(&avm->power_lock);
 	spin_unlock(&avm->power_lock);
+	if (vcpu->vm->irqchip)
+		vtimer_vcpu_destroy(vcpu);
 	hv_table_cache_free(&vcpu->table_cache);
 }

@@ -33,5 +33,27 @@
 /* Hypercall numbers the payloads use. */
 #define A64_HC_DONE	0x100	/* args: results of the payload */
 #define A64_HC_STEP	0x101	/* args: intermediate results */
+#define A64_HC_IRQ	0x102	/* args: INTID, vCPU id; ret: A64_GIC_CMD_* */
+#define A64_HC_READY	0x103	/* args: vCPU id: the GIC is set up */
+
+/*
+ * Payload gic (guest_gic.S): vCPU n first performs the accesses listed at
+ * A64_GIC_TABLE + n * A64_GIC_TABLE_STRIDE (a __u64 count, then pairs of
+ * address | A64_GIC_* flags and value), reporting each read by
+ * A64_HC_STEP (address, value); then ICC_PMR_EL1 = 0xff, Group 1 on,
+ * A64_HC_READY, IRQs unmasked, and it idles: WFI in a loop when X19 is 0,
+ * a branch to itself otherwise. Its IRQ handler acknowledges (IAR1),
+ * reports A64_HC_IRQ unless X21 is set, acts on the returned A64_GIC_CMD_*
+ * bits, and EOIs. With X21 = n > 0 it logs INTIDs to the __u64 array at
+ * X22 instead and reports A64_HC_DONE (n) after the nth.
+ */
+#define A64_GIC_TABLE		0x10000
+#define A64_GIC_TABLE_STRIDE	0x1000
+#define A64_GIC_W64		(1ULL << 63)	/* 64-bit store */
+#define A64_GIC_W8		(1ULL << 62)	/* byte store */
+#define A64_GIC_R32		(1ULL << 61)	/* 32-bit load, reported */
+#define A64_GIC_R64		(1ULL << 60)	/* 64-bit load, reported */
+#define A64_GIC_CMD_TIMER_OFF	(1ULL << 63)	/* CNTV_CTL_EL0 = 0 first */
+#define A64_GIC_CMD_SGI		(1ULL << 62)	/* ICC_SGI1R_EL1 = ret[55:0] */
 
 #endif /* HV_ARM64_GUEST_H */

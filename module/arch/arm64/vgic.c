@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The interrupt model of the in-kernel GICv3 (HV_VM_IRQCHIP) and how it
+ * reaches the guest through the list registers of the GICv3 CPU interface's
+ * virtualization extension (Arm IHI 0069, "GICv3 and GICv4 architecture
+ * specification", chapter 6, "Virtual interrupt handling").
+ *
+ * The distributor's and redistributors' state is struct vgic_irq, one per
+ * INTID, under the VM's vgic lock. Each vCPU keeps a bitmap of the INTIDs
+ * that are pending or active for it (ap), so that an entry with nothing
+ * to deliver costs a bitmap test. Before every entry (interrupts off,
+ * after hv_vcpu_guest_mode_enter()) vgic_flush() writes the best
+ * candidates into the list registers: active interrupts first, then
+ * pending ones by priority and INTID; the state of an edge-triggered
+ * interrupt moves into its list register. When more are deliverable than
+ * there are list registers, ICH_HCR_EL2.UIE asks for a maintenance
+ * interrupt once at most one entry is left, and the next entry refills
+ * them in priority order. A level-triggered interrupt gets ICH_LR.EOI, so
+ * its deactivation exits and the line is sampled again. After every exit
+ * vgic_save() reads the list registers back and turns the virtual CPU
+ * interface off (the maintenance interrupt is level-sensitive and must
+ * be low before the host unmasks interrupts), and vgic_sync() folds what
+ * the guest did (acknowledge, deactivate) into the model.
+ *
+ * The virtual timer's INTID 27 uses a hardware list register (ICH_LR.HW,
+ * pINTID 27): while its line is high or it sits in a list register, the
+ * host's vtimer PPI is kept active, so it cannot fire again until the
+ * guest deactivates the virtual interrupt, which deactivates the physical
+ * one too (IHI 0069 6.2.2, "Forwarding physical interrupts"). KVM does the
+ * same.
+ */
+#include <linux/bitmap.h>
+#include <linux/irqchip/arm-gic-v3.h>
+#include <linux/rcupdate.h>
+#include <asm/sysreg.h>
+
+#include "hv_arch.h"
+#include "hv_core.h"
+#include "el2.h"
+#include "vgic.h"
+
+/* GICD_CTLR with one security state (DS = 1): the group enables */
+#define VGIC_CTLR_GRP0		BIT(0)
+#define VGIC_CTLR_GRP1		BIT(1)
+
+/* ICH_VMCR_EL2 fields (IHI 0069 12.4.10) */
+#define VGIC_VMCR_ENG0		BIT(0)
+#define VGIC_VMCR_ENG1		BIT(1)
+#define VGIC_VMCR_PMR_SHIFT	24
+
+struct vgic_irq *vgic_get_irq(struct hv_vm *vm, struct hv_vcpu *vcpu,
+			      u32 intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return &vcpu->arch.vgic.priv[intid];
+	return &vm->arch.vgic.spi[intid - VGIC_NR_PRIVATE];
+}
+
+bool vgic_pending(const struct vgic_irq *irq)
+{
+	return irq->latch || (!irq->edge && irq->line);
+}
+
+/* Pending, enabled, and its group enabled in the distributor. */
+static bool vgic_deliverable(const struct hv_vm *vm, const struct vgic_irq *irq)
+{
+	u32 grp = irq->group1 ? VGIC_CTLR_GRP1 : VGIC_CTLR_GRP0;
+
+	return vgic_pending(irq) && irq->enabled && (vm->arch.vgic.ctlr & grp);
+}
+
+/*
+ * The vCPU an SPI routed with @irouter goes to: hv's vCPUs have MPIDR
+ * Aff0 = their id and the other affinity levels 0. 1-of-N routing is not
+ * implemented (GICD_TYPER.No1N), IRM reads as 0.
+ */
+u32 vgic_spi_target(u64 irouter)
+{
+	if (irouter & (GENMASK_ULL(39, 32) | GENMASK_ULL(23, 8)))
+		return VGIC_NO_TARGET;
+	if ((irouter & 0xff) >= HV_MAX_VCPUS)
+		return VGIC_NO_TARGET;
+	return irouter & 0xff;
+}
+
+/* The vCPU @intid is for (@vcpu owns private ones); RCU read side. */
+static struct hv_vcpu *vgic_irq_vcpu(struct hv_vm *vm, struct hv_vcpu *vcpu,
+				     u32 intid, u32 target)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return vcpu;
+	if (target == VGIC_NO_TARGET)
+		return NULL;
+	return hv_vm_vcpu_rcu(vm, target);
+}
+
+/**
+ * vgic_changed_locked() - keep the ap bitmaps right after a change of
+ * @intid's state or route.
+ * @vm: the VM; its vgic lock held.
+ * @vcpu: the owner of a private @intid (else unused).
+ * @intid: the interrupt.
+ * @old_target: an SPI's target before the change.
+ */
+void vgic_changed_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
+			 u32 old_target)
+{
+	struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
+	bool busy = vgic_pending(irq) || irq->active;
+	struct hv_vcpu *v;
+
+	lockdep_assert_held(&vm->arch.vgic.lock);
+	rcu_read_lock();
+	if (intid >= VGIC_NR_PRIVATE && old_target != irq->target) {
+		v = vgic_irq_vcpu(vm, vcpu, intid, old_target);
+		if (v)
+			__clear_bit(intid, v->arch.vgic.ap);
+	}
+	v = vgic_irq_vcpu(vm, vcpu, intid, irq->target);
+	if (v) {
+		if (busy)
+			__set_bit(intid, v->arch.vgic.ap);
+		else
+			__clear_bit(intid, v->arch.vgic.ap);
+	}
+	rcu_read_unlock();
+}
+
+/* Make the vCPU @intid is for look at its interrupts. Any context. */
+void vgic_kick_target(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid)
+{
+	struct hv_vcpu *v;
+
+	rcu_read_lock();
+	v = vgic_irq_vcpu(vm, vcpu, intid,
+			  READ_ONCE(vgic_get_irq(vm, vcpu, intid)->target));
+	if (v)
+		hv_vcpu_kick(v);
+	rcu_read_unlock();
+}
+
+/* Set an input's level; a rising edge latches an edge-triggered one. */
+void vgic_set_line_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
+			  bool level)
+{
+	struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
+
+	if (irq->line == level)
+		return;
+	irq->line = level;
+	if (irq->edge && level)
+		irq->latch = true;
+	vgic_changed_locked(vm, vcpu, intid, irq->target);
+}
+
+int hv_arch_irq_line(struct hv_vm *vm, u32 intid, bool level)
+{
+	struct vgic_vm *d = &vm->arch.vgic;
+	unsigned long flags;
+	bool changed;
+
+	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
+		return -EINVAL;
+	raw_spin_lock_irqsave(&d->lock, flags);
+	changed = d->spi[intid - VGIC_NR_PRIVATE].line != level;
+	vgic_set_line_locked(vm, NULL, intid, level);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
+	/* a lowered line must leave a running guest's list registers too */
+	if (changed)
+		vgic_kick_target(vm, NULL, intid);
+	return 0;
+}
+
+/* Sort key of a list register candidate: active, priority, INTID. */
+static u32 vgic_lr_key(const struct vgic_irq *irq, u32 intid)
+{
+	return (irq->active ? 0 : BIT(16)) | irq->priority << 8 | intid;
+}
+
+/* The list register for @intid; moves an edge's pending state into it. */
+static u64 vgic_make_lr(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
+			bool *timer)
+{
+	struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
+	bool pend = vgic_deliverable(vm, irq);
+	u64 lr = intid | (u64)irq->priority << ICH_LR_PRIORITY_SHIFT;
+
+	if (irq->group1)
+		lr |= ICH_LR_GROUP;
+	if (irq->active)
+		lr |= ICH_LR_ACTIVE_BIT;
+	if (intid == VGIC_VTIMER_INTID) {
+		/* a hardware entry may not be pending and active at once */
+		lr |= ICH_LR_HW | (u64)intid << ICH_LR_PHYS_ID_SHIFT;
+		if (pend && !irq->active)
+			lr |= ICH_LR_PENDING_BIT;
+		*timer = true;
+		return lr;
+	}
+	if (pend) {
+		lr |= ICH_LR_PENDING_BIT;
+		if (irq->edge)
+			irq->latch = false;
+		else
+			lr |= ICH_LR_EOI;
+	}
+	return lr;
+}
+
+/**
+ * vgic_flush() - fill the list registers for the coming entry.
+ * @vcpu: the vCPU, loaded on this CPU (vgic_load()); interrupts off,
+ * after hv_vcpu_guest_mode_enter(): this is the last look at pending
+ * interrupts before the entry.
+ */
+void vgic_flush(struct hv_vcpu *vcpu)
+{
+	struct vgic_cpu *c = &vcpu->arch.vgic;
+	struct hv_vm *vm = vcpu->vm;
+	unsigned int nr_lrs = vgic_hw_nr_lrs(), n = 0, total = 0, i, j;
+	u32 cand[VGIC_MAX_LRS];
+	bool level = vtimer_level(vcpu), timer = false;
+	u64 hcr = ICH_HCR_EN;
+	unsigned long intid;
+
+	raw_spin_lock(&vm->arch.vgic.lock);
+	vgic_set_line_locked(vm, vcpu, VGIC_VTIMER_INTID, level);
+	for_each_set_bit(intid, c->ap, VGIC_NR_IRQS) {
+		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
+		u32 key;
+
+		if (!irq->active && !vgic_deliverable(vm, irq))
+			continue;
+		total++;
+		key = vgic_lr_key(irq, intid);
+		if (n == nr_lrs && key >= cand[n - 1])
+			continue;
+		j = n < nr_lrs ? n++ : n - 1;
+		for (; j > 0 && cand[j - 1] > key; j--)
+			cand[j] = cand[j - 1];
+		cand[j] = key;
+	}
+	for (i = 0; i < n; i++) {
+		c->lr[i] = vgic_make_lr(vm, vcpu, cand[i] & 0xff, &timer);
+		vgic_hw_write_lr(i, c->lr[i]);
+	}
+	c->nr_lr = n;
+	raw_spin_unlock(&vm->arch.vgic.lock);
+
+	/* mask the host's vtimer PPI while the guest has the interrupt */
+	if (level || timer) {
+		if (!c->phys_active)
+			vgic_hw_set_vtimer_active(true);
+		c->phys_active = true;
+	} else if (c->phys_active) {
+		vgic_hw_set_vtimer_active(false);
+		c->phys_active = false;
+	}
+	if (total > n)
+		hcr |= ICH_HCR_UIE;
+	write_sysreg_s(hcr, SYS_ICH_HCR_EL2);
+}
+
+/**
+ * vgic_save() - read the list registers back after an exit and turn the
+ * virtual CPU interface off.
+ * @vcpu: the vCPU. Called with DAIF masked, before the host can take the
+ * (level-sensitive) maintenance interrupt.
+ */
+void vgic_save(struct hv_vcpu *vcpu)
+{
+	struct vgic_cpu *c = &vcpu->arch.vgic;
+	unsigned int i;
+
+	for (i = 0; i < c->nr_lr; i++) {
+		c->lr_out[i] = vgic_hw_read_lr(i);
+		vgic_hw_write_lr(i, 0);
+	}
+	write_sysreg_s(0, SYS_ICH_HCR_EL2);
+}
+
+/**
+ * vgic_sync() - fold what the guest did with its list registers into the
+ * model: an acknowledged interrupt is no longer pending (the latch of a
+ * level one is consumed, its line stays), a deactivated one not active.
+ * @vcpu: the vCPU, after vgic_save().
+ */
+void vgic_sync(struct hv_vcpu *vcpu)
+{
+	struct vgic_cpu *c = &vcpu->arch.vgic;
+	struct hv_vm *vm = vcpu->vm;
+	unsigned long flags;
+	unsigned int i;
+
+	if (!c->nr_lr)
+		return;
+	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
+	for (i = 0; i < c->nr_lr; i++) {
+		u32 intid = c->lr[i] & 0xff;
+		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
+		u64 state = c->lr_out[i] & ICH_LR_STATE;
+
+		/* the guest's deactivation reached the host's PPI too */
+		if ((c->lr[i] & ICH_LR_HW) && !state)
+			c->phys_active = false;
+		irq->active = state & ICH_LR_ACTIVE_BIT;
+		if (irq->edge) {
+			if (state & ICH_LR_PENDING_BIT)
+				irq->latch = true;
+		} else if ((c->lr[i] & ICH_LR_PENDING_BIT) &&
+			   !(state & ICH_LR_PENDING_BIT)) {
+			irq->latch = false;
+		}
+		vgic_changed_locked(vm, vcpu, intid, irq->target);
+	}
+	c->nr_lr = 0;
+	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
+}
+
+/* Make SGI @intid pending in @v unless its group forbids it. */
+static void vgic_sgi_one(struct hv_vm *vm, struct hv_vcpu *v, u32 intid,
+			 bool group1)
+{
+	struct vgic_irq *irq = &v->arch.vgic.priv[intid];
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
+	/* ICC_SGI0R_EL1 and ICC_ASGI1R_EL1 raise Group 0 SGIs only */
+	if (group1 || !irq->group1) {
+		irq->latch = true;
+		vgic_changed_locked(vm, v, intid, irq->target);
+	}
+	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
+	hv_vcpu_kick(v);
+}
+
+/**
+ * vgic_sgi() - a trapped write of ICC_SGI1R_EL1 (@group1) or
+ * ICC_SGI0R_EL1/ICC_ASGI1R_EL1 (IHI 0069 12.2.21): INTID [27:24],
+ * TargetList [15:0] at Aff3.Aff2.Aff1 with Aff0 = RS * 16 + bit, or every
+ * other PE when IRM [40] is set. Targets that do not exist are ignored.
+ * @vcpu: the sending vCPU.
+ * @sgir: the value written.
+ * @group1: ICC_SGI1R_EL1.
+ */
+void vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1)
+{
+	struct hv_vm *vm = vcpu->vm;
+	u32 intid = (sgir >> 24) & 0xf;
+	u32 rs = (sgir >> 44) & 0xf;
+	unsigned long targets = sgir & 0xffff;
+	u64 aff = sgir & (GENMASK_ULL(23, 16) | GENMASK_ULL(39, 32) |
+			  GENMASK_ULL(55, 48));
+	struct hv_vcpu *v;
+	unsigned long t;
+	u32 i;
+
+	rcu_read_lock();
+	if (sgir & BIT_ULL(40)) {
+		for (i = 0; i < HV_MAX_VCPUS; i++) {
+			v = hv_vm_vcpu_rcu(vm, i);
+			if (v && v != vcpu)
+				vgic_sgi_one(vm, v, intid, group1);
+		}
+	} else if (!aff) {
+		for_each_set_bit(t, &targets, 16) {
+			v = hv_vm_vcpu_rcu(vm, rs * 16 + t);
+			if (v)
+				vgic_sgi_one(vm, v, intid, group1);
+		}
+	}
+	rcu_read_unlock();
+}
+
+bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
+{
+	struct vgic_cpu *c = &vcpu->arch.vgic;
+	struct hv_vm *vm = vcpu->vm;
+	u32 pmr = (c->vmcr >> VGIC_VMCR_PMR_SHIFT) & 0xff;
+	bool level, ret = false;
+	unsigned long flags, intid;
+
+	if (!vm->irqchip)
+		return false;
+	level = vtimer_level(vcpu);
+	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
+	vgic_set_line_locked(vm, vcpu, VGIC_VTIMER_INTID, level);
+	/* what the CPU interface would signal: group on, above the mask */
+	for_each_set_bit(intid, c->ap, VGIC_NR_IRQS) {
+		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
+		u64 eng = irq->group1 ? VGIC_VMCR_ENG1 : VGIC_VMCR_ENG0;
+
+		if (vgic_deliverable(vm, irq) && (c->vmcr & eng) &&
+		    irq->priority < pmr) {
+			ret = true;
+			break;
+		}
+	}
+	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
+	return ret;
+}
+
+/* The reset state of an interrupt (IHI 0069 12.9, 12.11). */
+static void vgic_irq_reset(struct vgic_irq *irq, bool edge)
+{
+	memset(irq, 0, sizeof(*irq));
+	irq->edge = edge;
+	irq->group1 = true;	/* as Linux programs them, and KVM resets */
+}
+
+/**
+ * vgic_vm_init() - the distributor of a new irqchip VM at QEMU virt's
+ * addresses; takes the host's vtimer and maintenance interrupts.
+ * @vm: the VM.
+ *
+ * Return: 0, or -errno from vgic_hw_get().
+ */
+int vgic_vm_init(struct hv_vm *vm)
+{
+	struct vgic_vm *d = &vm->arch.vgic;
+	int i;
+
+	raw_spin_lock_init(&d->lock);
+	d->dist_base = VGIC_DIST_BASE;
+	d->redist_base = VGIC_REDIST_BASE;
+	for (i = 0; i < VGIC_NR_SPIS; i++)
+		vgic_irq_reset(&d->spi[i], false);
+	return vgic_hw_get();
+}
+
+void vgic_vm_destroy(struct hv_vm *vm)
+{
+	vgic_hw_put();
+}
+
+/**
+ * vgic_vcpu_init() - a new vCPU's redistributor: SGIs edge, PPIs level,
+ * all disabled, asleep (GICR_WAKER.ProcessorSleep); SPIs already routed
+ * to its id and pending become its.
+ * @vcpu: the vCPU, not yet visible in vm->vcpus; vm->lock held.
+ */
+void vgic_vcpu_init(struct hv_vcpu *vcpu)
+{
+	struct vgic_cpu *c = &vcpu->arch.vgic;
+	struct hv_vm *vm = vcpu->vm;
+	unsigned long flags;
+	int i;
+
+	for (i = 0; i < VGIC_NR_PRIVATE; i++)
+		vgic_irq_reset(&c->priv[i], i < 16);
+	c->waker = GICR_WAKER_ProcessorSleep;
+	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
+	for (i = 0; i < VGIC_NR_SPIS; i++) {
+		struct vgic_irq *irq = &vm->arch.vgic.spi[i];
+
+		if (irq->target == vcpu->id &&
+		    (vgic_pending(irq) || irq->active))
+			__set_bit(i + VGIC_NR_PRIVATE, c->ap);
+	}
+	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
+	vtimer_vcpu_init(vcpu);
+}
+
+/* A vCPU is about to run: the GIC's addresses are fixed from now on. */
+void vgic_start(struct hv_vm *vm)
+{
+	struct vgic_vm *d = &vm->arch.vgic;
+	unsigned long flags;
+
+	if (READ_ONCE(d->started))
+		return;
+	raw_spin_lock_irqsave(&d->lock, flags);
+	WRITE_ONCE(d->started, true);
+	raw_spin_unlock_irqrestore(&d->lock, flags);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The state of the in-kernel GICv3 and virtual timer (HV_VM_IRQCHIP),
+ * embedded in struct hv_arch_vm and struct hv_arch_vcpu (arch_types.h).
+ * Every field of struct vgic_irq and the vCPUs' ap bitmaps are under the
+ * VM's vgic lock.
+ */
+#ifndef HV_ARM64_VGIC_TYPES_H
+#define HV_ARM64_VGIC_TYPES_H
+
+#include <linux/hrtimer.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#define VGIC_NR_PRIVATE		32	/* SGIs 0-15, PPIs 16-31 */
+#define VGIC_NR_SPIS		96	/* SPIs 32-127 */
+#define VGIC_NR_IRQS		(VGIC_NR_PRIVATE + VGIC_NR_SPIS)
+#define VGIC_MAX_LRS		16	/* ICH_VTR_EL2.ListRegs is 4 bits */
+#define VGIC_NO_TARGET		U32_MAX
+
+/* One interrupt as the distributor/redistributor models it. */
+struct vgic_irq {
+	u8 priority;		/* the implemented bits only */
+	bool enabled;
+	bool latch;		/* pending by an edge, ISPENDR or an SGI */
+	bool line;		/* the input's level */
+	bool active;
+	bool edge;		/* ICFGR: edge-triggered */
+	bool group1;
+	u32 target;		/* SPI: the vCPU id IROUTER names */
+	u64 irouter;		/* SPI: IROUTER as the guest wrote it */
+};
+
+struct vgic_vm {
+	raw_spinlock_t lock;
+	u32 ctlr;		/* GICD_CTLR.EnableGrp0/1 */
+	u64 dist_base;		/* guest-physical, 64 KiB */
+	u64 redist_base;	/* one 128 KiB frame per vCPU id */
+	bool started;		/* a vCPU ran: the addresses are fixed */
+	struct vgic_irq spi[VGIC_NR_SPIS];
+};
+
+struct vgic_cpu {
+	struct vgic_irq priv[VGIC_NR_PRIVATE];
+	/* interrupts for this vCPU that are pending or active */
+	DECLARE_BITMAP(ap, VGIC_NR_IRQS);
+	u32 waker;		/* GICR_WAKER.ProcessorSleep */
+	/* the guest's CPU interface while it is not loaded */
+	u64 vmcr;
+	u32 ap0r[4], ap1r[4];
+	/* the list registers of the last entry: written, and read back */
+	u8 nr_lr;
+	u64 lr[VGIC_MAX_LRS];
+	u64 lr_out[VGIC_MAX_LRS];
+	/* the virtual timer */
+	struct hrtimer timer;	/* wakes the vCPU from WFI */
+	bool phys_active;	/* we made the host's vtimer PPI active here */
+	bool wfi;		/* halt before the next entry */
+};
+
+#endif /* HV_ARM64_VGIC_TYPES_H */
