@@ -260,7 +260,8 @@ static void vmx_emergency_off(void)
  * releasing it waits for an RCU grace period (the kernel's
  * cpu_emergency_unregister_virt_callback() calls synchronize_rcu()), which
  * made destroying the last VM 350 times slower: a work item releases it
- * instead. The next VM takes over a pending release; a module that comes
+ * a second later instead (so that VMs made and destroyed in a row keep
+ * it). The next VM takes over a pending release; a module that comes
  * (kvm_intel registers in its init) waits for it; module unload finishes it.
  */
 static bool vmx_emergency_registered;	/* vmx_users_lock */
@@ -278,20 +279,20 @@ static void vmx_emergency_release(struct work_struct *work)
 		cpu_emergency_unregister_virt_callback(vmx_emergency_off);
 }
 
-static DECLARE_WORK(vmx_emergency_work, vmx_emergency_release);
+static DECLARE_DELAYED_WORK(vmx_emergency_work, vmx_emergency_release);
 
 /* vmx_users_lock held; the first VM after none. */
 static void vmx_emergency_take(void)
 {
 	/* a release that has not started yet is not needed any more */
-	cancel_work(&vmx_emergency_work);
+	cancel_delayed_work(&vmx_emergency_work);
 	if (vmx_emergency_registered)
 		return;
 	/*
 	 * One may be running, past the lock (it does not take it again):
 	 * the slot must be free before it is taken.
 	 */
-	flush_work(&vmx_emergency_work);
+	flush_delayed_work(&vmx_emergency_work);
 	cpu_emergency_register_virt_callback(vmx_emergency_off);
 	vmx_emergency_registered = true;
 }
@@ -300,7 +301,7 @@ static int vmx_module_event(struct notifier_block *nb, unsigned long event,
 			    void *data)
 {
 	if (event == MODULE_STATE_COMING)
-		flush_work(&vmx_emergency_work);
+		flush_delayed_work(&vmx_emergency_work);
 	return NOTIFY_DONE;
 }
 
@@ -432,7 +433,7 @@ void vmx_put(void)
 		vmx_syscore_unregister();
 		cpuhp_remove_state(vmx_hp_state);
 		/* VMX is off everywhere: the callback has nothing left to do */
-		schedule_work(&vmx_emergency_work);
+		schedule_delayed_work(&vmx_emergency_work, HZ);
 	}
 	mutex_unlock(&vmx_users_lock);
 }
@@ -446,7 +447,7 @@ int vmx_cpu_init(void)
 void hv_arch_exit(void)
 {
 	unregister_module_notifier(&vmx_module_nb);
-	flush_work(&vmx_emergency_work);
+	flush_delayed_work(&vmx_emergency_work);
 	WARN_ON_ONCE(vmx_emergency_registered);
 }
 
