@@ -35,6 +35,14 @@ struct hv_vcpu;
 int hv_arch_probe(void);
 
 /**
+ * hv_arch_exit() - undo what hv_arch_probe() set up.
+ *
+ * Called once at module unload, after the last VM is gone and /dev/hv is
+ * no more, and when module init fails after hv_arch_probe() succeeded.
+ */
+void hv_arch_exit(void);
+
+/**
  * hv_arch_name() - a short name of the backend for logs, e.g. "vmx".
  *
  * Return: a static string.

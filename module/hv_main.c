@@ -23,6 +23,7 @@ static int __init hv_init(void)
 	err = hv_genl_register();
 	if (err) {
 		pr_err("cannot register the netlink family: %d\n", err);
+		hv_arch_exit();
 		return err;
 	}
 	err = hv_dev_register();
@@ -36,6 +37,7 @@ static int __init hv_init(void)
 err_genl_unregister:
 	hv_genl_unregister();
 	hv_registry_exit();
+	hv_arch_exit();
 	return err;
 }
 
@@ -44,6 +46,7 @@ static void __exit hv_exit(void)
 	hv_dev_unregister();
 	hv_genl_unregister();
 	hv_registry_exit();
+	hv_arch_exit();
 	pr_info("unloaded\n");
 }
 

@@ -150,6 +150,10 @@ int hv_arch_probe(void)
 	return el2_probe_config() ?: el2_spectre_init();
 }
 
+void hv_arch_exit(void)
+{
+}
+
 const char *hv_arch_name(void)
 {
 	return "el2";

@@ -26,15 +26,18 @@
 #include <linux/gfp.h>
 #include <linux/idr.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <linux/syscore_ops.h>
+#include <linux/workqueue.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/reboot.h>
 #include <asm/tlbflush.h>
 
+#include "hv_arch.h"
 #include "hv_core.h"
 #include "vmx.h"
 #include "vmx_cpu.h"
@@ -244,9 +247,67 @@ bool vmx_cpus_down(void)
  */
 static void vmx_emergency_off(void)
 {
-	if (__read_cr4() & X86_CR4_VMXE)
-		vmx_cpu_vmxoff(this_cpu_ptr(&vmx_cpu));
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
+
+	/* only what hv turned on: the callback outlives the last VM a bit */
+	if (vc->vmxon_region && (__read_cr4() & X86_CR4_VMXE))
+		vmx_cpu_vmxoff(vc);
 }
+
+/*
+ * The emergency callback slot is the machine's (kvm_intel takes it too,
+ * and warns if it is taken), so hv holds it only while VMX may be on. But
+ * releasing it waits for an RCU grace period (the kernel's
+ * cpu_emergency_unregister_virt_callback() calls synchronize_rcu()), which
+ * made destroying the last VM 350 times slower: a work item releases it
+ * a second later instead (so that VMs made and destroyed in a row keep
+ * it). The next VM takes over a pending release; a module that comes
+ * (kvm_intel registers in its init) waits for it; module unload finishes it.
+ */
+static bool vmx_emergency_registered;	/* vmx_users_lock */
+
+static void vmx_emergency_release(struct work_struct *work)
+{
+	bool release;
+
+	mutex_lock(&vmx_users_lock);
+	release = !vmx_users && vmx_emergency_registered;
+	if (release)
+		vmx_emergency_registered = false;
+	mutex_unlock(&vmx_users_lock);
+	if (release)
+		cpu_emergency_unregister_virt_callback(vmx_emergency_off);
+}
+
+static DECLARE_DELAYED_WORK(vmx_emergency_work, vmx_emergency_release);
+
+/* vmx_users_lock held; the first VM after none. */
+static void vmx_emergency_take(void)
+{
+	/* a release that has not started yet is not needed any more */
+	cancel_delayed_work(&vmx_emergency_work);
+	if (vmx_emergency_registered)
+		return;
+	/*
+	 * One may be running, past the lock (it does not take it again):
+	 * the slot must be free before it is taken.
+	 */
+	flush_delayed_work(&vmx_emergency_work);
+	cpu_emergency_register_virt_callback(vmx_emergency_off);
+	vmx_emergency_registered = true;
+}
+
+static int vmx_module_event(struct notifier_block *nb, unsigned long event,
+			    void *data)
+{
+	if (event == MODULE_STATE_COMING)
+		flush_delayed_work(&vmx_emergency_work);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vmx_module_nb = {
+	.notifier_call = vmx_module_event,
+};
 
 /* Suspend: the last CPU, IRQs off, every task frozen. */
 static int vmx_pm_suspend(void)
@@ -355,7 +416,7 @@ int vmx_get(void)
 			goto out_unlock;
 		vmx_hp_state = ret;
 		ret = 0;
-		cpu_emergency_register_virt_callback(vmx_emergency_off);
+		vmx_emergency_take();
 		vmx_syscore_register();
 	}
 	vmx_users++;
@@ -370,10 +431,24 @@ void vmx_put(void)
 	mutex_lock(&vmx_users_lock);
 	if (!--vmx_users) {
 		vmx_syscore_unregister();
-		cpu_emergency_unregister_virt_callback(vmx_emergency_off);
 		cpuhp_remove_state(vmx_hp_state);
+		/* VMX is off everywhere: the callback has nothing left to do */
+		schedule_delayed_work(&vmx_emergency_work, HZ);
 	}
 	mutex_unlock(&vmx_users_lock);
+}
+
+int vmx_cpu_init(void)
+{
+	return register_module_notifier(&vmx_module_nb);
+}
+
+/* Module unload: no VM is left; finish a pending release. */
+void hv_arch_exit(void)
+{
+	unregister_module_notifier(&vmx_module_nb);
+	flush_delayed_work(&vmx_emergency_work);
+	WARN_ON_ONCE(vmx_emergency_registered);
 }
 
 int vmx_vpid_alloc(void)

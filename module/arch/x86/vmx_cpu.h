@@ -27,6 +27,7 @@ struct vmx_config {
 extern struct vmx_config vmx_config;
 
 int vmx_config_init(void);
+int vmx_cpu_init(void);
 int vmx_get(void);
 void vmx_put(void);
 bool vmx_cpus_down(void);

@@ -179,7 +179,7 @@ int hv_arch_probe(void)
 		return -EBUSY;
 	}
 	vmx_mitig_init();
-	return vmx_config_init();
+	return vmx_config_init() ?: vmx_cpu_init();
 }
 
 const char *hv_arch_name(void)
