@@ -126,8 +126,8 @@ copy_artifacts() {
 	else
 		say "warning: $ART/images/*.bin missing (make artifacts ARCH=$HVT_ARCH)"
 	fi
-	# tools that steps call by name
-	for f in hvbench; do
+	# tools that steps call by name (hv-soak: "make soak" builds it)
+	for f in hvbench hv-soak; do
 		[[ -f $ART/$f ]] || continue
 		cp "$ART/$f" "$root/usr/bin/$f"
 		warn_if_dynamic "$ART/$f"
