@@ -11,9 +11,10 @@
 #      and, on the debug kernel, the kmemleak scan
 #   5. the figures hv-soak printed, then "N passed, N failed"
 #
-# Host results go to build/results/soak-host.tap, the target's to
-# build/results/<target>.tap (console: <target>.log). Exits 1 if anything
-# failed.
+# Host results go to build/results/<target>-host.tap (logs in
+# <target>-host/), the target's to build/results/<target>.tap (console:
+# <target>.log), so that the two targets can run at once. Exits 1 if
+# anything failed.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
@@ -21,17 +22,16 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/debug.sh
 . "$HVTEST_DIR/lib/debug.sh"
 
-HOST_LOGS=$RESULTS_DIR/soak-host
-
-# host_step NAME COMMAND...: one host result, the log's end on failure.
+# host_step NAME COMMAND...: one host result ($HOST.NAME, log in
+# $HOST_LOGS), the log's end on failure.
 host_step() {
 	local name=$1 log=$HOST_LOGS/$1.log l
 	shift
 	if "$@" >"$log" 2>&1; then
-		tap_result ok "soak-host.$name"
+		tap_result ok "$HOST.$name"
 		return 0
 	fi
-	tap_result fail "soak-host.$name" "failed: $* (log: ${log#"$REPO"/})"
+	tap_result fail "$HOST.$name" "failed: $* (log: ${log#"$REPO"/})"
 	while IFS= read -r l; do tap_diag "$l"; done < <(tail -n 8 "$log")
 	return 1
 }
@@ -50,8 +50,10 @@ main() {
 	x86-vmx-soak) arch=x86_64 art=$REPO/build/x86_64 ;;
 	*) die "unknown soak target '$target' (arm64-el2-soak or x86-vmx-soak)" ;;
 	esac
+	HOST=$target-host
+	HOST_LOGS=$RESULTS_DIR/$HOST
 	mkdir -p "$HOST_LOGS"
-	tap_open "$RESULTS_DIR/soak-host.tap"
+	tap_open "$RESULTS_DIR/$HOST.tap"
 	host_step setup "$HVTEST_DIR/setup.sh" || ok=0
 	if [[ $arch == arm64 ]]; then
 		host_step kernel.arm64 "$HVTEST_DIR/debug-kernel.sh" arm64 &&
@@ -70,10 +72,10 @@ main() {
 	grep -a '^ *soak: ' "$RESULTS_DIR/$target.log" 2>/dev/null | sed 's/^ */  /' || true
 	echo "total time: $((SECONDS - t0))s"
 	if [[ -f $RESULTS_DIR/$target.tap ]]; then
-		read -r passed failed < <(tap_count "$RESULTS_DIR/soak-host.tap" \
+		read -r passed failed < <(tap_count "$RESULTS_DIR/$HOST.tap" \
 			"$RESULTS_DIR/$target.tap")
 	else
-		read -r passed failed < <(tap_count "$RESULTS_DIR/soak-host.tap")
+		read -r passed failed < <(tap_count "$RESULTS_DIR/$HOST.tap")
 		failed=$((failed + 1))
 		echo "not ok $target.run # no results"
 	fi

@@ -4,8 +4,10 @@
  * bounded time, on a sanitizer kernel (Documentation/reliability.rst).
  *
  * The controller (soak_main.c) forks one process per workload; they share
- * one struct soak_stats (a MAP_SHARED page) for the figures and stop at
- * the deadline or when their target count is reached:
+ * one struct soak_stats (a MAP_SHARED page) for the figures and all run
+ * until the deadline, so that every kind of input meets every other one
+ * the whole time. The targets below are what a run of that length should
+ * reach; the report compares, but a count never fails a run:
  *   soak_ioctl.c   ioctl fuzz threads beside vCPU threads in HV_RUN
  *   soak_guest.c   the guests those vCPU threads run (every kind of exit)
  *   soak_genl.c    random and nearly-valid netlink messages (also nobody)
@@ -51,13 +53,12 @@ struct soak {
 	double deadline;	/* soak_now() seconds */
 	double scale;		/* budget / SOAK_FULL_MINUTES */
 	int irqchip_lines;	/* HV_CAP_IRQCHIP */
-	int done;		/* this process's workload is done */
 	uint64_t seed;
 };
 
 /*
- * The figures of issue 13 are reached at this budget; a shorter one
- * scales every count down (a longer one up).
+ * The counts of issue 13, the targets of a run of SOAK_FULL_MINUTES; a
+ * shorter run's targets scale down (a longer one's up).
  */
 #define SOAK_FULL_MINUTES	40
 #define SOAK_FULL_IOCTLS	1000000ULL
@@ -94,7 +95,7 @@ uint64_t soak_target(const struct soak *s, uint64_t full);
 
 /* workloads: each runs in its own process and returns its exit status */
 int soak_ioctl_main(struct soak *s, int fuzz_threads, int vcpu_vms);
-int soak_genl_main(struct soak *s, int unprivileged, uint64_t target);
+int soak_genl_main(struct soak *s, int unprivileged);
 int soak_kill9_main(struct soak *s);
 int soak_cycles_main(struct soak *s);
 

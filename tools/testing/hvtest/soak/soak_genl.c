@@ -287,7 +287,7 @@ static void drain_events(int fd)
 		;
 }
 
-int soak_genl_main(struct soak *s, int unprivileged, uint64_t target)
+int soak_genl_main(struct soak *s, int unprivileged)
 {
 	struct nl nl = { .rnd = s->seed ^ (0x5eed + unprivileged) };
 	int ev = -1, err, len;
@@ -310,7 +310,7 @@ int soak_genl_main(struct soak *s, int unprivileged, uint64_t target)
 			setsockopt(ev, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
 				   &nl.events_grp, sizeof(nl.events_grp));
 	}
-	for (i = 0; i < target && !soak_should_stop(s); i++) {
+	for (i = 0; !soak_should_stop(s); i++) {
 		len = (soak_rnd(&nl.rnd) % 2) ? nearly_valid(&nl, &m) :
 						random_msg(&nl, &m);
 		err = nl_talk(&nl, &m, len);

@@ -46,7 +46,6 @@ double soak_now(void)
 int soak_should_stop(const struct soak *s)
 {
 	return __atomic_load_n(&s->st->stop, __ATOMIC_RELAXED) ||
-	       __atomic_load_n(&s->done, __ATOMIC_RELAXED) ||
 	       soak_now() >= s->deadline;
 }
 
@@ -195,7 +194,6 @@ static void progress(struct soak *s, double t0)
 
 static pid_t start_worker(struct soak *s, int w)
 {
-	uint64_t genl = soak_target(s, SOAK_FULL_GENL);
 	pid_t pid = fork();
 	int ret = 0;
 
@@ -205,14 +203,21 @@ static pid_t start_worker(struct soak *s, int w)
 	s->seed += 0x9e3779b97f4a7c15ULL * (w + 1);
 	switch (w) {
 	case W_IOCTL:
+		/*
+		 * Seven busy threads would take most of two CPUs: nice 5
+		 * leaves the one-thread workloads enough to reach their
+		 * targets (the fuzz reaches its own several times over).
+		 */
+		if (nice(5) < 0)
+			soak_fail(s, "nice: %s", strerror(errno));
 		ret = soak_ioctl_main(s, 3, 2);
 		break;
 	case W_GENL0:
 	case W_GENL1:
-		ret = soak_genl_main(s, 0, genl * 2 / 5);
+		ret = soak_genl_main(s, 0);
 		break;
 	case W_NOBODY:
-		ret = soak_genl_main(s, 1, genl - 2 * (genl * 2 / 5));
+		ret = soak_genl_main(s, 1);
 		break;
 	case W_KILL9:
 		ret = soak_kill9_main(s);
@@ -329,6 +334,12 @@ static void result(int ok, const char *name, const char *fmt, ...)
 
 #define U(x)	((unsigned long long)(x))
 
+/* Counts are figures, not verdicts: a loaded machine reaches less. */
+static const char *reached(const struct soak *s, uint64_t n, uint64_t full)
+{
+	return n >= soak_target(s, full) ? "reached" : "NOT reached";
+}
+
 static void report_exits(struct soak *s)
 {
 	static const char *const names[16] = {
@@ -390,23 +401,26 @@ static void report(struct soak *s, int hotplug, long mem_before,
 		printf(" %s %.0f", worker_name[i], st->worker_end[i]);
 	printf("\n");
 	result(!fw[W_IOCTL] && st->ioctls, "ioctl_fuzz",
-	       "%llu of %llu ioctls (%llu succeeded), 3 threads",
+	       "%llu ioctls (target %llu %s), %llu succeeded, 3 threads",
 	       U(st->ioctls), U(soak_target(s, SOAK_FULL_IOCTLS)),
-	       U(st->ioctls_ok));
+	       reached(s, st->ioctls, SOAK_FULL_IOCTLS), U(st->ioctls_ok));
 	result(!fw[W_IOCTL] && all_exits_seen(st), "vcpu_threads",
 	       "%llu VMs, every exit kind of the guest seen: %s",
 	       U(st->guest_vms), all_exits_seen(st) ? "yes" : "no");
 	result(!fw[W_GENL0] && !fw[W_GENL1] && !fw[W_NOBODY] && st->genl_msgs,
-	       "genl_fuzz", "%llu of %llu messages (%llu as nobody), %llu acked, "
-	       "%llu VMs defined", U(st->genl_msgs),
-	       U(soak_target(s, SOAK_FULL_GENL)), U(st->genl_nobody),
+	       "genl_fuzz", "%llu messages (target %llu %s), %llu as nobody, "
+	       "%llu acked, %llu VMs defined", U(st->genl_msgs),
+	       U(soak_target(s, SOAK_FULL_GENL)),
+	       reached(s, st->genl_msgs, SOAK_FULL_GENL), U(st->genl_nobody),
 	       U(st->genl_acked), U(st->genl_vm_created));
 	result(!fw[W_KILL9] && st->kills, "kill9_vmm",
-	       "%llu of %llu VMMs killed mid-run", U(st->kills),
-	       U(soak_target(s, SOAK_FULL_KILLS)));
+	       "%llu VMMs killed mid-run (target %llu %s)", U(st->kills),
+	       U(soak_target(s, SOAK_FULL_KILLS)),
+	       reached(s, st->kills, SOAK_FULL_KILLS));
 	result(!fw[W_CYCLES] && st->cycles, "create_destroy",
-	       "%llu of %llu VM create/run/destroy cycles", U(st->cycles),
-	       U(soak_target(s, SOAK_FULL_CYCLES)));
+	       "%llu VM create/run/destroy cycles (target %llu %s)",
+	       U(st->cycles), U(soak_target(s, SOAK_FULL_CYCLES)),
+	       reached(s, st->cycles, SOAK_FULL_CYCLES));
 	if (hotplug)
 		result(st->cpu_offline && st->cpu_online == st->cpu_offline,
 		       "cpu_hotplug", "CPU 1 offline %llu times, online %llu, "
@@ -487,5 +501,6 @@ int main(int argc, char **argv)
 	close(dev);
 	mem_after = mem_available_settled();
 	report(&s, hotplug, mem_before, mem_after, margin, still);
-	return n_fail ? 1 : 0;
+	/* a failure report no result above counts fails the run all the same */
+	return n_fail || s.st->failures ? 1 : 0;
 }
