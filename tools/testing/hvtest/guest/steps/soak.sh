@@ -4,8 +4,9 @@
 # (tools/testing/hvtest/soak/) for hv.soak_minutes= minutes of the kernel
 # command line (the *-soak targets set it from SOAK_MINUTES). Its output
 # goes to the console as it comes; each of its "SOAK-RESULT:" lines
-# becomes a result soak.<name>, and soak.run fails when it did not finish
-# or exited non-zero. The kernel log scan and kmemleak.scan after the
+# becomes a result soak.<name>, soak.run fails when it did not finish or
+# exited non-zero, and soak.kernel_log_kept when the kernel's ring buffer
+# no longer holds the whole run (the targets set log_buf_len). The kernel log scan and kmemleak.scan after the
 # final unload judge what the kernel made of it.
 hvt_match soak || exit 0
 minutes=10
@@ -29,7 +30,7 @@ echo "HVTEST-RUN: hv-soak -m $minutes${seed:+ -s $seed}"
 	tee "$out" | sed 's/^/  /'
 rc=$(cat "$st" 2>/dev/null)
 grep '^SOAK-RESULT: ' "$out" | sed 's/^SOAK-RESULT: //' >"$out.results"
-echo "HVTEST: plan soak $(($(wc -l <"$out.results") + 1))"
+echo "HVTEST: plan soak $(($(wc -l <"$out.results") + 2))"
 while IFS= read -r line; do
 	case $line in
 	"not ok "*) status="not ok" rest=${line#not ok } ;;
@@ -37,6 +38,13 @@ while IFS= read -r line; do
 	esac
 	hvt_report "$status" "soak.${rest%% # *}" "${rest#* # }"
 done <"$out.results"
+# The log scan reads warnings in the final dmesg dump (the console is
+# "quiet"): the ring buffer must still hold the boot's first line.
+if dmesg | head -n 1 | grep -q '^\[ *0\.000000\]'; then
+	hvt_report ok soak.kernel_log_kept
+else
+	hvt_report "not ok" soak.kernel_log_kept "the ring buffer lost the start of the log: $(dmesg | head -n 1)"
+fi
 if ! grep -q '^soak: [0-9]* passed, [0-9]* failed' "$out"; then
 	hvt_report "not ok" soak.run "hv-soak did not finish (exit status ${rc:-unknown})"
 elif [ "$rc" != 0 ]; then
