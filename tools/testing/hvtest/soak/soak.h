@@ -81,6 +81,7 @@ enum soak_shape {
 	SHAPE_NR
 };
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define soak_add(field, n)	__atomic_add_fetch(&(field), (n), __ATOMIC_RELAXED)
 #define soak_get(field)		__atomic_load_n(&(field), __ATOMIC_RELAXED)
 

@@ -104,8 +104,7 @@ static void valid_msrs(struct soak_fuzz *f, int fd, void *buf)
 	m->nmsrs = 1 + soak_rnd(&f->rnd) % 4;
 	for (i = 0; i < m->nmsrs; i++) {
 		memset(&e[i], 0, sizeof(e[i]));
-		e[i].index = soak_msrs[soak_rnd(&f->rnd) % (sizeof(soak_msrs) /
-							    sizeof(soak_msrs[0]))];
+		e[i].index = soak_msrs[soak_rnd(&f->rnd) % ARRAY_SIZE(soak_msrs)];
 		e[i].data = soak_rnd(&f->rnd) % 2 ? 0 : soak_rnd(&f->rnd);
 	}
 	m->entries = (unsigned long)e;
@@ -222,7 +221,8 @@ const struct soak_cmd soak_cmds[] = {
 	{ HV_SET_POWER, valid_power },
 #endif
 };
-const size_t soak_ncmds = sizeof(soak_cmds) / sizeof(soak_cmds[0]);
+
+const size_t soak_ncmds = ARRAY_SIZE(soak_cmds);
 
 /* One field of a well-formed struct gets a hostile value. */
 static void mutate(struct soak_fuzz *f, unsigned char *buf, size_t size)

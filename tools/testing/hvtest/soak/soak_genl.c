@@ -181,7 +181,7 @@ static void put_value(struct nl *nl, struct msg *m, int type)
 	static const uint64_t edge[] = { 0, 1, 64, 65, HV_CPU_QUOTA_MAX,
 		HV_CPU_QUOTA_MAX + 1, 4096, 4097, 1 << 20, HV_MEM_MAX,
 		HV_MEM_MAX + 4096, ~0ULL };
-	uint64_t v = edge[soak_rnd(&nl->rnd) % (sizeof(edge) / sizeof(edge[0]))];
+	uint64_t v = edge[soak_rnd(&nl->rnd) % ARRAY_SIZE(edge)];
 	uint32_t v32 = v;
 
 	if (type == HV_A_VM_NAME)

@@ -41,7 +41,7 @@ struct soak_group {
 	int dev, id;
 	struct soak_vm vm;
 	int vcpu;
-	volatile int stop;
+	int stop;		/* __atomic: the VM's time is up */
 };
 
 static void *vcpu_thread(void *arg)
@@ -49,7 +49,8 @@ static void *vcpu_thread(void *arg)
 	struct soak_group *g = arg;
 
 	soak_thread_timer(20000);
-	while (!g->stop && !soak_should_stop(g->s))
+	while (!__atomic_load_n(&g->stop, __ATOMIC_RELAXED) &&
+	       !soak_should_stop(g->s))
 		if (soak_guest_step(g->s, &g->vm, g->vcpu))
 			break;
 	soak_thread_timer(0);
@@ -87,7 +88,7 @@ static void *group_thread(void *arg)
 		while (soak_now() < end && !soak_should_stop(g->s))
 			usleep(100000);
 		for (i = 0; i < SOAK_VCPUS; i++)
-			v[i].stop = 1;
+			__atomic_store_n(&v[i].stop, 1, __ATOMIC_RELAXED);
 		for (i = 0; i < SOAK_VCPUS; i++)
 			pthread_join(th[i], NULL);
 		for (i = 0; i < 3; i++)

@@ -374,7 +374,7 @@ static int all_exits_seen(struct soak_stats *st)
 #endif
 	size_t i;
 
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(want); i++)
 		if (!st->exits[want[i]])
 			return 0;
 	return 1;
