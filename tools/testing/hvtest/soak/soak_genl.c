@@ -336,6 +336,8 @@ int soak_genl_main(struct soak *s, int unprivileged)
 int soak_genl_cleanup(struct soak *s)
 {
 	struct nl nl = { 0 };
+	uint64_t mem = 1 << 20;
+	uint32_t vcpus = 1;
 	char name[40];
 	struct msg m;
 	int i, err;
@@ -357,13 +359,8 @@ int soak_genl_cleanup(struct soak *s)
 	/* a fresh VM definition round trip */
 	msg_init(&m, nl.family, 0, HV_CMD_VM_CREATE, 1);
 	msg_put(&m, HV_A_VM_NAME, "soak-check", sizeof("soak-check"));
-	i = 1;
-	msg_put(&m, HV_A_VM_VCPUS, &i, 4);
-	{
-		uint64_t mem = 1 << 20;
-
-		msg_put(&m, HV_A_VM_MEM_SIZE, &mem, 8);
-	}
+	msg_put(&m, HV_A_VM_VCPUS, &vcpus, 4);
+	msg_put(&m, HV_A_VM_MEM_SIZE, &mem, 8);
 	err = nl_talk(&nl, &m, m.nlh->nlmsg_len);
 	if (!err) {
 		msg_init(&m, nl.family, 0, HV_CMD_VM_DESTROY, 1);
