@@ -97,6 +97,8 @@ uint64_t soak_target(const struct soak *s, uint64_t full);
 /* workloads: each runs in its own process and returns its exit status */
 int soak_ioctl_main(struct soak *s, int fuzz_threads, int vcpu_vms);
 int soak_genl_main(struct soak *s, int unprivileged);
+/* after the workers: the registry forgets the soak's names, still works */
+int soak_genl_cleanup(struct soak *s);
 int soak_kill9_main(struct soak *s);
 int soak_cycles_main(struct soak *s);
 

@@ -22,8 +22,6 @@
 
 #include "soak.h"
 
-int soak_genl_cleanup(struct soak *s);
-
 enum { W_IOCTL, W_GENL0, W_GENL1, W_NOBODY, W_KILL9, W_CYCLES, W_NR };
 
 static const char *const worker_name[W_NR] = {
