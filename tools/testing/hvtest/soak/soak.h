@@ -28,6 +28,7 @@
 struct soak_stats {
 	/* ioctl fuzz */
 	uint64_t ioctls, ioctls_ok, ioctl_shape[8], fuzz_made, fuzz_mmaps;
+	uint64_t fuzz_sigbus;	/* documented SIGBUS of a mapping (api.rst) */
 	/* vCPU threads: exits by hv_run.exit_reason, EINTR, resets */
 	uint64_t exits[16], run_eintr, run_errors, guest_resets, guest_vms;
 	/* netlink */

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -139,6 +140,22 @@ static int makes_fd(unsigned long cmd)
 	       cmd == HV_ATTACH_VM;
 }
 
+/*
+ * A VMM's access to guest RAM past a quota, past what the host can give
+ * or outside a region gets SIGBUS (Documentation/api.rst): the fuzz's
+ * random mappings catch it and go on.
+ */
+static __thread sigjmp_buf fuzz_jmp;
+static __thread volatile sig_atomic_t fuzz_touching;
+
+static void fuzz_sigbus(int sig)
+{
+	if (fuzz_touching)
+		siglongjmp(fuzz_jmp, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Now and then map a file (guest RAM or a run page), write, unmap. */
 static void fuzz_mmap(struct soak_fuzz *f)
 {
@@ -150,7 +167,12 @@ static void fuzz_mmap(struct soak_fuzz *f)
 		 (soak_rnd(&f->rnd) % 2) ? 0 : 0x10000);
 	if (p == MAP_FAILED)
 		return;
-	memset(p, soak_rnd(&f->rnd), 64);
+	fuzz_touching = 1;
+	if (!sigsetjmp(fuzz_jmp, 1))
+		memset(p, soak_rnd(&f->rnd), 64);
+	else
+		soak_add(f->s->st->fuzz_sigbus, 1);
+	fuzz_touching = 0;
 	munmap(p, size);
 	soak_add(f->s->st->fuzz_mmaps, 1);
 }
@@ -240,6 +262,7 @@ int soak_ioctl_main(struct soak *s, int fuzz_threads, int vcpu_vms)
 	if (fuzz_threads > 8 || vcpu_vms > 4)
 		return 2;
 	soak_thread_timer_init();
+	signal(SIGBUS, fuzz_sigbus);
 	for (i = 0; i < SOAK_SHARED_FDS; i++)
 		shared_fds[i] = -1;
 	dev = open(HV_DEVICE_PATH, O_RDWR | O_CLOEXEC);

@@ -391,8 +391,9 @@ static void report(struct soak *s, int hotplug, long mem_before,
 	for (i = 0; i < SHAPE_NR; i++)
 		n += snprintf(shapes + n, sizeof(shapes) - n, "%s%s %llu",
 			      i ? ", " : "", sh[i], U(st->ioctl_shape[i]));
-	printf("soak: ioctl argument shapes: %s; files made %llu, mmaps %llu\n",
-	       shapes, U(st->fuzz_made), U(st->fuzz_mmaps));
+	printf("soak: ioctl argument shapes: %s; files made %llu, mmaps %llu "
+	       "(SIGBUS %llu)\n", shapes, U(st->fuzz_made), U(st->fuzz_mmaps),
+	       U(st->fuzz_sigbus));
 	report_exits(s);
 	printf("soak: workers done after (s):");
 	for (i = 0; i < W_NR; i++)
