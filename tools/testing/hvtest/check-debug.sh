@@ -19,10 +19,11 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/debug.sh
+. "$HVTEST_DIR/lib/debug.sh"
 
 DEBUG_TARGETS=(arm64-el2-debug)
 HOST_LOGS=$RESULTS_DIR/debug-host
-DEBUG_ART=$REPO/build/arm64-debug
 SUMMARIES=()
 TAP_FILES=()
 
@@ -38,23 +39,6 @@ host_test() {
 	tap_result fail "debug-host.$name" "failed: $* (log: ${log#"$REPO"/})"
 	while IFS= read -r l; do tap_diag "$l"; done < <(tail -n 8 "$log")
 	return 1
-}
-
-# The artifacts of build/arm64 (userspace is the same for both kernels)
-# with hv.ko rebuilt against the debug kernel: a stock hv.ko would not load
-# (vermagic), and build/arm64 stays what the stock targets boot.
-debug_artifacts() {
-	local kdir
-	kdir=$("$HVTEST_DIR/debug-kernel.sh" --dir arm64)/build
-	make -C "$REPO" artifacts ARCH=arm64
-	make -C "$REPO" module ARCH=arm64 KDIR="$kdir"
-	rm -rf "$DEBUG_ART"
-	cp -a "$REPO/build/arm64" "$DEBUG_ART"
-	# The Makefile's kmod_dir: build/kmod/<basename of the real KDIR>.
-	aarch64-linux-gnu-strip --strip-debug -o "$DEBUG_ART/hv.ko" \
-		"$REPO/build/kmod/$(basename "$(realpath "$kdir")")/hv.ko"
-	modinfo -F vermagic "$DEBUG_ART/hv.ko"
-	grep -q -- -hvdebug <(modinfo -F vermagic "$DEBUG_ART/hv.ko")
 }
 
 # The checkers of the debug kernel must fail a run: each line below is the

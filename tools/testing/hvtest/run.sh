@@ -136,8 +136,8 @@ copy_artifacts() {
 		mkdir -p "$root/hv/images"
 		cp "$VMLINUZ" "$root/hv/images/linux.bzImage"
 	fi
-	# tools that steps call by name
-	for f in hvbench; do
+	# tools that steps call by name (hv-soak: "make soak" builds it)
+	for f in hvbench hv-soak; do
 		[[ -f $ART/$f ]] || continue
 		cp "$ART/$f" "$root/usr/bin/$f"
 		warn_if_dynamic "$ART/$f"

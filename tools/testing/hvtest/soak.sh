@@ -1,0 +1,86 @@
+#!/bin/bash
+# soak.sh [TARGET]: everything "make soak" runs (Documentation/reliability.rst).
+#
+#   1. setup.sh (packages, kernels, headers)
+#   2. the target's artifacts: for arm64-el2-soak (the default) the debug
+#      kernel (debug-kernel.sh arm64, cached) and build/arm64-debug, as
+#      check-debug.sh makes them; for x86-vmx-soak build/x86_64
+#   3. hv-soak (tools/testing/hvtest/soak/) built into those artifacts
+#   4. the target with run.sh: hv-soak for SOAK_MINUTES minutes
+#      (environment; the target's default otherwise), the final unload
+#      and, on the debug kernel, the kmemleak scan
+#   5. the figures hv-soak printed, then "N passed, N failed"
+#
+# Host results go to build/results/<target>-host.tap (logs in
+# <target>-host/), the target's to build/results/<target>.tap (console:
+# <target>.log), so that the two targets can run at once. Exits 1 if
+# anything failed.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+# shellcheck source-path=SCRIPTDIR source=lib/debug.sh
+. "$HVTEST_DIR/lib/debug.sh"
+
+# host_step NAME COMMAND...: one host result ($HOST.NAME, log in
+# $HOST_LOGS), the log's end on failure.
+host_step() {
+	local name=$1 log=$HOST_LOGS/$1.log l
+	shift
+	if "$@" >"$log" 2>&1; then
+		tap_result ok "$HOST.$name"
+		return 0
+	fi
+	tap_result fail "$HOST.$name" "failed: $* (log: ${log#"$REPO"/})"
+	while IFS= read -r l; do tap_diag "$l"; done < <(tail -n 8 "$log")
+	return 1
+}
+
+# build_soak ARCH DIR: the static hv-soak for ARCH into DIR.
+build_soak() {
+	local cc=gcc
+	[[ $1 == arm64 ]] && cc=aarch64-linux-gnu-gcc
+	make -C "$HVTEST_DIR/soak" O="$2" CC="$cc"
+}
+
+main() {
+	local target=${1:-arm64-el2-soak} t0=$SECONDS art arch ok=1 passed failed
+	case $target in
+	arm64-el2-soak) arch=arm64 art=$DEBUG_ART ;;
+	x86-vmx-soak) arch=x86_64 art=$REPO/build/x86_64 ;;
+	*) die "unknown soak target '$target' (arm64-el2-soak or x86-vmx-soak)" ;;
+	esac
+	HOST=$target-host
+	HOST_LOGS=$RESULTS_DIR/$HOST
+	mkdir -p "$HOST_LOGS"
+	tap_open "$RESULTS_DIR/$HOST.tap"
+	host_step setup "$HVTEST_DIR/setup.sh" || ok=0
+	if [[ $arch == arm64 ]]; then
+		host_step kernel.arm64 "$HVTEST_DIR/debug-kernel.sh" arm64 &&
+			host_step artifacts.arm64 debug_artifacts || ok=0
+	else
+		host_step artifacts.x86_64 make -C "$REPO" artifacts ARCH=x86_64 || ok=0
+	fi
+	[[ $ok == 1 ]] && { host_step build.hv-soak build_soak "$arch" "$art" || ok=0; }
+	tap_close
+	if [[ $ok == 1 ]]; then
+		rm -f "$RESULTS_DIR/$target.tap"
+		"$HVTEST_DIR/run.sh" "$target" || true
+	fi
+	echo
+	echo "soak figures ($target, SOAK_MINUTES=${SOAK_MINUTES:-default}):"
+	grep -a '^ *soak: ' "$RESULTS_DIR/$target.log" 2>/dev/null | sed 's/^ */  /' || true
+	echo "total time: $((SECONDS - t0))s"
+	if [[ -f $RESULTS_DIR/$target.tap ]]; then
+		read -r passed failed < <(tap_count "$RESULTS_DIR/$HOST.tap" \
+			"$RESULTS_DIR/$target.tap")
+	else
+		read -r passed failed < <(tap_count "$RESULTS_DIR/$HOST.tap")
+		failed=$((failed + 1))
+		echo "not ok $target.run # no results"
+	fi
+	echo "$passed passed, $failed failed"
+	[[ $failed -eq 0 ]]
+}
+
+main "$@"

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ioctl fuzz's commands and the arguments it gives them: every hv
+ * ioctl (core, the arch's, HV_IRQ_LINE, the HV_VM_IRQCHIP flag) with a
+ * well-formed struct, the same struct with one field mutated, random
+ * bytes, a scalar, a struct that runs into an unmapped page, or a
+ * command number with the wrong size or direction.
+ */
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "soak_fuzz.h"
+
+static void valid_create_vm(struct soak_fuzz *f, int fd, void *buf)
+{
+	struct hv_vm_create *c = buf;
+
+	(void)fd;
+	c->flags = (soak_rnd(&f->rnd) % 4) ? 0 : HV_VM_IRQCHIP;
+}
+
+static void valid_check_cap(struct soak_fuzz *f, int fd, void *buf)
+{
+	(void)fd;
+	*(__u32 *)buf = soak_rnd(&f->rnd) % 10;
+}
+
+/* The registry names the netlink workload defines, or anonymous VMs'. */
+static void valid_attach(struct soak_fuzz *f, int fd, void *buf)
+{
+	struct hv_vm_attach *a = buf;
+
+	(void)fd;
+	snprintf(a->name, sizeof(a->name), (soak_rnd(&f->rnd) % 4) ?
+		 SOAK_GENL_PREFIX "%u" : "anon-%u",
+		 (unsigned int)(soak_rnd(&f->rnd) % SOAK_GENL_NAMES));
+	a->flags = (soak_rnd(&f->rnd) % 4) ? 0 : HV_VM_IRQCHIP;
+}
+
+static void valid_region(struct soak_fuzz *f, int fd, void *buf)
+{
+	struct hv_mem_region *r = buf;
+
+	(void)fd;
+	r->slot = soak_rnd(&f->rnd) % (HV_MAX_MEM_REGIONS + 2);
+	r->guest_phys_addr = (soak_rnd(&f->rnd) % 64) << 16;
+	r->size = (soak_rnd(&f->rnd) % 4) << 16;
+	r->flags = soak_rnd(&f->rnd) % 2;
+}
+
+static void valid_create_vcpu(struct soak_fuzz *f, int fd, void *buf)
+{
+	(void)fd;
+	((struct hv_vcpu_create *)buf)->id = soak_rnd(&f->rnd) %
+					     (HV_MAX_VCPUS + 2);
+}
+
+static void valid_report_stop(struct soak_fuzz *f, int fd, void *buf)
+{
+	(void)fd;
+	((struct hv_stop_report *)buf)->reason = soak_rnd(&f->rnd) % 4;
+}
+
+static void valid_irq_line(struct soak_fuzz *f, int fd, void *buf)
+{
+	struct hv_irq_level *l = buf;
+
+	(void)fd;
+	l->irq = soak_rnd(&f->rnd) % 64;
+	l->level = soak_rnd(&f->rnd) % 2;
+}
+
+/* SET_x: what GET_x returns on the same file is well formed. */
+static void valid_from_get(int fd, unsigned long get, void *buf)
+{
+	ioctl(fd, get, buf);
+}
+
+#if defined(__x86_64__)
+static void valid_set_regs(struct soak_fuzz *f, int fd, void *buf)
+{
+	(void)f;
+	valid_from_get(fd, HV_GET_REGS, buf);
+}
+
+static void valid_set_sregs(struct soak_fuzz *f, int fd, void *buf)
+{
+	(void)f;
+	valid_from_get(fd, HV_GET_SREGS, buf);
+}
+
+static const __u32 soak_msrs[] = {
+	0x10, 0x174, 0x175, 0x176, 0x277, 0xc0000080, 0xc0000081,
+	0xc0000100, 0xc0000101, 0xc0000102, 0x6e0, 0x1b,
+};
+
+static void valid_msrs(struct soak_fuzz *f, int fd, void *buf)
+{
+	struct hv_msrs *m = buf;
+	struct hv_msr_entry *e = (void *)f->aux;
+	unsigned int i;
+
+	(void)fd;
+	m->nmsrs = 1 + soak_rnd(&f->rnd) % 4;
+	for (i = 0; i < m->nmsrs; i++) {
+		memset(&e[i], 0, sizeof(e[i]));
+		e[i].index = soak_msrs[soak_rnd(&f->rnd) % ARRAY_SIZE(soak_msrs)];
+		e[i].data = soak_rnd(&f->rnd) % 2 ? 0 : soak_rnd(&f->rnd);
+	}
+	m->entries = (unsigned long)e;
+}
+
+static void valid_fpu(struct soak_fuzz *f, int fd, void *buf)
+{
+	struct hv_fpu *p = buf;
+
+	(void)fd;
+	p->addr = (unsigned long)f->aux;
+	p->size = HV_XSAVE_SIZE;
+}
+
+static void valid_cpuid(struct soak_fuzz *f, int fd, void *buf)
+{
+	struct hv_cpuid *c = buf;
+	struct hv_cpuid_entry *e = (void *)f->aux;
+	unsigned int i;
+
+	(void)fd;
+	c->nent = soak_rnd(&f->rnd) % 2 ? HV_MAX_CPUID_ENTRIES :
+		  soak_rnd(&f->rnd) % 8;
+	for (i = 0; i < c->nent && i < 8; i++) {
+		memset(&e[i], 0, sizeof(e[i]));
+		e[i].function = soak_rnd(&f->rnd) % 2 ? i :
+				0x80000000 + (i % 9);
+		e[i].eax = soak_rnd(&f->rnd);
+	}
+	c->entries = (unsigned long)e;
+}
+
+static void valid_event(struct soak_fuzz *f, int fd, void *buf)
+{
+	static const __u32 types[] = { HV_EVENT_EXTINT, HV_EVENT_NMI,
+				       HV_EVENT_EXCEPTION };
+	struct hv_event *e = buf;
+
+	(void)fd;
+	e->type = types[soak_rnd(&f->rnd) % 3];
+	e->vector = e->type == HV_EVENT_NMI ? 2 :
+		    e->type == HV_EVENT_EXCEPTION ? soak_rnd(&f->rnd) % 32 :
+		    32 + soak_rnd(&f->rnd) % 224;
+	e->flags = soak_rnd(&f->rnd) % 2;
+}
+#elif defined(__aarch64__)
+static void valid_set_regs(struct soak_fuzz *f, int fd, void *buf)
+{
+	(void)f;
+	valid_from_get(fd, HV_GET_REGS, buf);
+}
+
+static void valid_set_sysregs(struct soak_fuzz *f, int fd, void *buf)
+{
+	(void)f;
+	valid_from_get(fd, HV_GET_SYSREGS, buf);
+}
+
+static void valid_fpu(struct soak_fuzz *f, int fd, void *buf)
+{
+	struct hv_fpu *p = buf;
+
+	(void)fd;
+	p->addr = (unsigned long)f->aux;
+	p->size = HV_FPSIMD_SIZE;
+}
+
+static void valid_irq(struct soak_fuzz *f, int fd, void *buf)
+{
+	struct hv_irq_line *l = buf;
+
+	(void)fd;
+	l->line = soak_rnd(&f->rnd) % 2;
+	l->level = soak_rnd(&f->rnd) % 2;
+}
+
+static void valid_power(struct soak_fuzz *f, int fd, void *buf)
+{
+	(void)fd;
+	((struct hv_power *)buf)->state = soak_rnd(&f->rnd) % 2;
+}
+#endif
+
+/* Every ioctl of hv on this arch (Documentation/api.rst). */
+const struct soak_cmd soak_cmds[] = {
+	{ HV_GET_API_VERSION, NULL },
+	{ HV_CREATE_VM, valid_create_vm },
+	{ HV_CHECK_CAP, valid_check_cap },
+	{ HV_ATTACH_VM, valid_attach },
+	{ HV_SET_MEM_REGION, valid_region },
+	{ HV_CREATE_VCPU, valid_create_vcpu },
+	{ HV_REPORT_STOP, valid_report_stop },
+	{ HV_IRQ_LINE, valid_irq_line },
+	{ HV_RUN, NULL },
+	{ HV_GET_REGS, NULL },
+	{ HV_SET_REGS, valid_set_regs },
+#if defined(__x86_64__)
+	{ HV_GET_SREGS, NULL },
+	{ HV_SET_SREGS, valid_set_sregs },
+	{ HV_GET_MSRS, valid_msrs },
+	{ HV_SET_MSRS, valid_msrs },
+	{ HV_GET_FPU, valid_fpu },
+	{ HV_SET_FPU, valid_fpu },
+	{ HV_GET_SUPPORTED_CPUID, valid_cpuid },
+	{ HV_SET_CPUID, valid_cpuid },
+	{ HV_INJECT_EVENT, valid_event },
+#elif defined(__aarch64__)
+	{ HV_GET_SYSREGS, NULL },
+	{ HV_SET_SYSREGS, valid_set_sysregs },
+	{ HV_GET_FPU, valid_fpu },
+	{ HV_SET_FPU, valid_fpu },
+	{ HV_SET_IRQ_LINE, valid_irq },
+	{ HV_GET_POWER, NULL },
+	{ HV_SET_POWER, valid_power },
+#endif
+};
+
+const size_t soak_ncmds = ARRAY_SIZE(soak_cmds);
+
+/* One field of a well-formed struct gets a hostile value. */
+static void mutate(struct soak_fuzz *f, unsigned char *buf, size_t size)
+{
+	size_t off;
+	__u32 v;
+
+	if (size < 4)
+		return;
+	off = (soak_rnd(&f->rnd) % (size / 4)) * 4;
+	memcpy(&v, buf + off, 4);
+	switch (soak_rnd(&f->rnd) % 6) {
+	case 0:
+		v = soak_rnd(&f->rnd);
+		break;
+	case 1:
+		v ^= 1U << (soak_rnd(&f->rnd) % 32);
+		break;
+	case 2:
+		v = ~0U;
+		break;
+	case 3:
+		v = 0x80000000U;
+		break;
+	case 4:
+		v += 1;
+		break;
+	default:
+		v -= 1;
+		break;
+	}
+	memcpy(buf + off, &v, 4);
+}
+
+/*
+ * The argument of @cmd on @fd in the shape @shape: a pointer into the
+ * thread's buffers, or a scalar. @cmd may be rewritten (SHAPE_BADCMD).
+ */
+unsigned long soak_fuzz_arg(struct soak_fuzz *f, int fd, unsigned long *cmd,
+			    const struct soak_cmd *c, enum soak_shape shape)
+{
+	size_t size = _IOC_SIZE(*cmd), i;
+	unsigned char *buf = f->buf;
+
+	memset(buf, 0, SOAK_ARG_MAX);
+	if (c && c->valid && shape != SHAPE_RANDOM && shape != SHAPE_SCALAR)
+		c->valid(f, fd, buf);
+	switch (shape) {
+	case SHAPE_VALID:
+		break;
+	case SHAPE_NEARLY:
+		mutate(f, buf, size);
+		break;
+	case SHAPE_RANDOM:
+		for (i = 0; i < size + 64 && i < SOAK_ARG_MAX; i++)
+			buf[i] = (soak_rnd(&f->rnd) % 3) ? 0 : soak_rnd(&f->rnd);
+		break;
+	case SHAPE_SCALAR:
+		switch (soak_rnd(&f->rnd) % 4) {
+		case 0:
+			return soak_rnd(&f->rnd) % 64;
+		case 1:
+			return soak_rnd(&f->rnd);
+		case 2:
+			return 0xffff800000000000UL + (soak_rnd(&f->rnd) % 4096) * 8;
+		default:
+			return (unsigned long)f->guard;	/* PROT_NONE */
+		}
+	case SHAPE_EDGE:
+		/* the struct's last 1..size bytes fall in the PROT_NONE page */
+		if (!size)
+			break;
+		i = 1 + soak_rnd(&f->rnd) % size;
+		memcpy(f->guard - size + i, buf, size - i);
+		return (unsigned long)(f->guard - size + i);
+	case SHAPE_BADCMD:
+		switch (soak_rnd(&f->rnd) % 4) {
+		case 0:
+			*cmd ^= (unsigned long)(1 + soak_rnd(&f->rnd) % 7) <<
+				_IOC_SIZESHIFT;
+			break;
+		case 1:
+			*cmd ^= (unsigned long)(1 + soak_rnd(&f->rnd) % 3) <<
+				_IOC_DIRSHIFT;
+			break;
+		case 2:
+			*cmd = _IOC(_IOC_DIR(*cmd), _IOC_TYPE(*cmd),
+				    soak_rnd(&f->rnd) % 64, size);
+			break;
+		default:
+			*cmd = soak_rnd(&f->rnd);
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+	return (unsigned long)buf;
+}
