@@ -654,4 +654,83 @@ TEST(irqfd_signal_during_destroy)
 	close(dev_fd);
 }
 
+#if defined(__x86_64__) && defined(HV_GET_IOAPIC)
+/*
+ * Delivery through the x86 controller, seen in its state without running
+ * the guest: IOAPIC pin -> the LAPIC's IRR (SDM Vol. 3A, 11.8.4: IRR bit
+ * n at offset 0x200 + 0x10 * (n / 32)). Built when the uapi has the
+ * controller's state ioctls; runs when HV_CAP_IRQCHIP is not 0.
+ */
+#define LAPIC_SVR	(0xf0 / 16)
+#define LAPIC_IRR(v)	(0x200 / 16 + (v) / 32)
+#define REDIR_LEVEL	(1ULL << 15)
+
+/*
+ * Wait (bounded, 5 s) until the IRR bit of @vector is set: the irqfd's
+ * work item injects a little after the signal.
+ */
+static bool irr_set(int vcpu_fd, unsigned int vector)
+{
+	struct hv_lapic_state a;
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		if (ioctl(vcpu_fd, HV_GET_LAPIC, &a))
+			return false;
+		if (a.regs[LAPIC_IRR(vector)] & (1u << (vector % 32)))
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+TEST(irqfd_delivery_x86)
+{
+	int dev_fd = hv_open_dev(), vm, vcpu, efd, efd2, rfd;
+	struct hv_ioapic_state io;
+	struct hv_lapic_state a;
+	__u64 one = 1;
+
+	if (!check_cap(dev_fd, HV_CAP_IRQCHIP))
+		SKIP(close(dev_fd); return, "no in-kernel interrupt controller");
+	vm = irqchip_vm(_metadata, dev_fd, &vcpu);
+	ASSERT_EQ(0, ioctl(vcpu, HV_GET_LAPIC, &a));
+	a.regs[LAPIC_SVR] |= 0x100;	/* software-enabled */
+	ASSERT_EQ(0, ioctl(vcpu, HV_SET_LAPIC, &a));
+	ASSERT_EQ(0, ioctl(vm, HV_GET_IOAPIC, &io));
+	io.redirtbl[5] = 0x40;			/* edge, fixed, APIC 0 */
+	io.redirtbl[6] = 0x41 | REDIR_LEVEL;	/* level */
+	ASSERT_EQ(0, ioctl(vm, HV_SET_IOAPIC, &io));
+
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	efd2 = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	rfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ASSERT_EQ(0, irqfd(vm, efd, 5, 0, 0));
+	ASSERT_EQ(0, irqfd(vm, efd2, 6, HV_IRQFD_RESAMPLE, rfd));
+
+	/* edge: a pulse, the line is down again */
+	ASSERT_EQ(sizeof(one), write(efd, &one, sizeof(one)));
+	EXPECT_TRUE(irr_set(vcpu, 0x40));
+	ASSERT_EQ(0, ioctl(vm, HV_GET_IOAPIC, &io));
+	EXPECT_EQ(0, io.lines & (1u << 5));
+
+	/* level with resample: the line stays up until the guest's EOI */
+	ASSERT_EQ(sizeof(one), write(efd2, &one, sizeof(one)));
+	EXPECT_TRUE(irr_set(vcpu, 0x41));
+	ASSERT_EQ(0, ioctl(vm, HV_GET_IOAPIC, &io));
+	EXPECT_EQ(1u << 6, io.lines & (1u << 6));
+	/* removing the resampling irqfd takes its line down */
+	ASSERT_EQ(0, irqfd(vm, efd2, 6, HV_IRQFD_DEASSIGN, 0));
+	ASSERT_EQ(0, ioctl(vm, HV_GET_IOAPIC, &io));
+	EXPECT_EQ(0, io.lines & (1u << 6));
+
+	close(efd);
+	close(efd2);
+	close(rfd);
+	close(vcpu);
+	close(vm);
+	close(dev_fd);
+}
+#endif
+
 TEST_HARNESS_MAIN
