@@ -148,6 +148,26 @@ void hv_arch_mem_unmap(struct hv_vm *vm, u64 gfn, u64 npages);
 int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level);
 
 /**
+ * hv_irqfd_resample() - for the interrupt controller, implemented by the
+ * core (hv_irqfd.c): the guest ended a level-triggered interrupt on @irq
+ * (x86: an EOI that reaches the IOAPIC pin; arm64: deactivation of the
+ * SPI). The controller calls it before it samples the line again.
+ * @vm: the VM (vm->irqchip).
+ * @irq: the line, numbered as in hv_arch_irq_line().
+ *
+ * Any context, with the controller's own locks held if it likes: the core
+ * takes no lock, does not call back into the controller and does not
+ * sleep (it queues the signal of the VMM's resample eventfd); one load
+ * when the VM has no resampling irqfd.
+ *
+ * Return: true when a resampling irqfd (HV_IRQFD_RESAMPLE) drives @irq:
+ * the controller then deasserts the line itself, as HV_IRQ_LINE with
+ * level 0 would, and the VMM signals the irqfd again if its device still
+ * wants the interrupt.
+ */
+bool hv_irqfd_resample(struct hv_vm *vm, u32 irq);
+
+/**
  * hv_arch_vcpu_has_interrupt() - may a halted vCPU wake up?
  * @vcpu: the vCPU, in hv_vcpu_halt() (its thread, vcpu->lock held).
  *

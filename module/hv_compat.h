@@ -7,6 +7,7 @@
 #ifndef HV_COMPAT_H
 #define HV_COMPAT_H
 
+#include <linux/eventfd.h>
 #include <linux/mm.h>
 
 /* vm_flags became read-only behind vm_flags_set() in 6.3. */
@@ -17,6 +18,16 @@ static inline void hv_vm_flags_set(struct vm_area_struct *vma,
 	vm_flags_set(vma, flags);
 #else
 	vma->vm_flags |= flags;
+#endif
+}
+
+/* eventfd_signal() lost its count argument (always 1) in 6.8. */
+static inline void hv_eventfd_signal(struct eventfd_ctx *ctx)
+{
+#ifdef HV_HAVE_EVENTFD_SIGNAL_NOCOUNT
+	eventfd_signal(ctx);
+#else
+	eventfd_signal(ctx, 1);
 #endif
 }
 

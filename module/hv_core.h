@@ -20,6 +20,7 @@
 #include "arch_types.h"
 
 struct hv_reg_vm;
+struct hv_ioeventfd_table;
 
 /* One RAM region, as set with HV_SET_MEM_REGION. */
 struct hv_memslot {
@@ -101,6 +102,18 @@ struct hv_vm {
 	unsigned long mem_generation;
 
 	struct hv_vcpu *vcpus[HV_MAX_VCPUS];	/* under lock; NULL = free id */
+
+	/*
+	 * ioeventfds and irqfds (hv_ioeventfd.c, hv_irqfd.c): eventfd_lock
+	 * serializes HV_IOEVENTFD and HV_IRQFD. The exit path reads the
+	 * ioeventfd table under RCU; irqfds is an RCU list.
+	 */
+	struct mutex eventfd_lock;
+	struct hv_ioeventfd_table __rcu *ioeventfds;
+	struct list_head irqfds;
+	u32 nr_irqfds;
+	u32 nr_resamplefds;		/* read without the lock */
+
 	struct hv_arch_vm arch;
 };
 
@@ -176,6 +189,19 @@ static inline void hv_vcpu_guest_mode_exit(struct hv_vcpu *vcpu)
 {
 	WRITE_ONCE(vcpu->in_guest, false);
 }
+
+/*
+ * hv_ioeventfd.c, hv_irqfd.c. The arch calls hv_ioeventfd_mmio() (MMIO
+ * write) and hv_ioeventfd_pio() (OUT) where such an exit would go to user
+ * space, the instruction already skipped: 1 resumes the guest (an eventfd
+ * took the write), 0 exits as before.
+ */
+long hv_vm_ioeventfd(struct hv_vm *vm, const struct hv_ioeventfd *args);
+int hv_ioeventfd_mmio(struct hv_vcpu *vcpu, const struct hv_exit_mmio *mmio);
+int hv_ioeventfd_pio(struct hv_vcpu *vcpu, u16 port, u32 size, u64 value);
+void hv_ioeventfd_destroy(struct hv_vm *vm);
+long hv_vm_irqfd(struct hv_vm *vm, const struct hv_irqfd *args);
+void hv_irqfd_destroy(struct hv_vm *vm);
 
 /* hv_run.c: the run loop, and what the arch calls from its exit path */
 int hv_vcpu_run_loop(struct hv_vcpu *vcpu);

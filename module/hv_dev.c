@@ -37,6 +37,11 @@ static long hv_dev_check_cap(struct file *filp, void *arg)
 		return HV_MAX_MEM_REGIONS;
 	case HV_CAP_RUN_SIZE:
 		return HV_RUN_MMAP_SIZE;
+	case HV_CAP_IOEVENTFD:
+		return HV_MAX_IOEVENTFDS;
+	case HV_CAP_IRQFD:
+		/* an irqfd drives the in-kernel interrupt controller */
+		return hv_arch_check_cap(HV_CAP_IRQCHIP) ? HV_MAX_IRQFDS : 0;
 	default:
 		return hv_arch_check_cap(cap);
 	}

@@ -20,6 +20,9 @@ static_assert(sizeof(struct hv_exit_mem_quota) == 24);
 
 static void hv_vm_free(struct hv_vm *vm)
 {
+	/* before the interrupt controller, which irqfds still drive */
+	hv_irqfd_destroy(vm);
+	hv_ioeventfd_destroy(vm);
 	if (vm->reg)
 		hv_registry_detach(vm);
 	hv_arch_vm_destroy(vm);
@@ -73,12 +76,24 @@ static long hv_vm_ioctl_irq_line(struct file *filp, void *arg)
 	return hv_vm_irq_line(filp->private_data, arg);
 }
 
+static long hv_vm_ioctl_ioeventfd(struct file *filp, void *arg)
+{
+	return hv_vm_ioeventfd(filp->private_data, arg);
+}
+
+static long hv_vm_ioctl_irqfd(struct file *filp, void *arg)
+{
+	return hv_vm_irqfd(filp->private_data, arg);
+}
+
 /* Contract: see hv_ioctl_call(). */
 static const struct hv_ioctl_desc hv_vm_ioctls[] = {
 	HV_IOCTL(HV_SET_MEM_REGION, hv_vm_set_mem_region, 0),
 	HV_IOCTL(HV_CREATE_VCPU, hv_vm_create_vcpu, HV_IOCTL_RET_VALUE),
 	HV_IOCTL(HV_REPORT_STOP, hv_vm_report_stop, 0),
 	HV_IOCTL(HV_IRQ_LINE, hv_vm_ioctl_irq_line, 0),
+	HV_IOCTL(HV_IOEVENTFD, hv_vm_ioctl_ioeventfd, 0),
+	HV_IOCTL(HV_IRQFD, hv_vm_ioctl_irqfd, 0),
 };
 
 static long hv_vm_ioctl(struct file *filp, unsigned int cmd,
@@ -136,6 +151,8 @@ static long hv_vm_make(const char *name, u32 flags)
 		return -ENOMEM;
 	refcount_set(&vm->refs, 1);
 	mutex_init(&vm->lock);
+	mutex_init(&vm->eventfd_lock);
+	INIT_LIST_HEAD(&vm->irqfds);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vm->max_vcpus = HV_MAX_VCPUS;

@@ -67,9 +67,21 @@ static int hvb_run(struct bench_vm *vm, struct bench_exit *exit)
 	return 0;
 }
 
+static int hvb_ioeventfd(struct bench_vm *vm, uint64_t addr, uint32_t len,
+			 int efd, int deassign)
+{
+	struct hv_ioeventfd io = {
+		.addr = addr, .len = len, .fd = efd,
+		.flags = deassign ? HV_IOEVENTFD_DEASSIGN : 0,
+	};
+
+	return bench_ioctl(vm->vm, HV_IOEVENTFD, &io);
+}
+
 const struct bench_backend bench_hv = {
 	.name = "hv",
 	.vm_create = hvb_vm_create,
 	.enter = hvb_arch_enter,
 	.run = hvb_run,
+	.ioeventfd = hvb_ioeventfd,
 };

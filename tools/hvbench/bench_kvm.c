@@ -73,9 +73,21 @@ static int kvmb_run(struct bench_vm *vm, struct bench_exit *exit)
 	return 0;
 }
 
+static int kvmb_ioeventfd(struct bench_vm *vm, uint64_t addr, uint32_t len,
+			  int efd, int deassign)
+{
+	struct kvm_ioeventfd io = {
+		.addr = addr, .len = len, .fd = efd,
+		.flags = deassign ? KVM_IOEVENTFD_FLAG_DEASSIGN : 0,
+	};
+
+	return bench_ioctl(vm->vm, KVM_IOEVENTFD, &io);
+}
+
 const struct bench_backend bench_kvm = {
 	.name = "kvm",
 	.vm_create = kvmb_vm_create,
 	.enter = kvmb_arch_enter,
 	.run = kvmb_run,
+	.ioeventfd = kvmb_ioeventfd,
 };

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -256,6 +257,45 @@ static int bench_compute_once(const struct bench_cfg *c, struct bench_vm *vm)
 	return err;
 }
 
+/*
+ * The mmio_exit payload again with an ioeventfd on its address: every
+ * write signals the eventfd in the kernel and the guest goes on, no exit
+ * to user space. The eventfd's count must equal the writes.
+ */
+static int bench_ioeventfd(const struct bench_cfg *c, struct bench_vm *vm)
+{
+	const unsigned char *entry = NULL;
+	uint64_t count = 0;
+	int i, efd, err;
+
+	for (i = 0; i < bench_arch.nr_exits; i++)
+		if (!strcmp(bench_arch.exits[i].name, "mmio_exit"))
+			entry = bench_arch.exits[i].entry;
+	if (!entry)
+		return 0;
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (efd < 0)
+		return -errno;
+	err = c->b->ioeventfd(vm, BENCH_MMIO, 4, efd, 0);
+	if (err) {
+		fprintf(stderr, "hvbench: %s: ioeventfd: %s\n", c->b->name,
+			strerror(-err));
+		close(efd);
+		return err;
+	}
+	err = bench_exits(c, vm, "mmio_ioeventfd", entry);
+	if (!err && (read(efd, &count, sizeof(count)) != sizeof(count) ||
+		     count != c->exits)) {
+		fprintf(stderr, "hvbench: %s: ioeventfd count %llu, not %llu\n",
+			c->b->name, (unsigned long long)count,
+			(unsigned long long)c->exits);
+		err = -EIO;
+	}
+	c->b->ioeventfd(vm, BENCH_MMIO, 4, efd, 1);
+	close(efd);
+	return err;
+}
+
 static int bench_all(const struct bench_cfg *c)
 {
 	struct bench_vm vm;
@@ -265,6 +305,7 @@ static int bench_all(const struct bench_cfg *c)
 		for (i = 0; !err && i < bench_arch.nr_exits; i++)
 			err = bench_exits(c, &vm, bench_arch.exits[i].name,
 					  bench_arch.exits[i].entry);
+		err = err ?: bench_ioeventfd(c, &vm);
 		err = err ?: bench_compute_once(c, &vm);
 	}
 	bench_vm_destroy(&vm);

@@ -54,6 +54,13 @@ struct bench_backend {
 	/* the vCPU state to start a payload (x86: long mode, arm64: EL1h) */
 	int (*enter)(struct bench_vm *vm, const struct bench_entry *e);
 	int (*run)(struct bench_vm *vm, struct bench_exit *exit);
+	/*
+	 * Registers (or with @deassign removes) eventfd @efd for guest
+	 * writes of @len bytes at guest-physical @addr: HV_IOEVENTFD or
+	 * KVM_IOEVENTFD.
+	 */
+	int (*ioeventfd)(struct bench_vm *vm, uint64_t addr, uint32_t len,
+			 int efd, int deassign);
 };
 
 /* ioctl() returning -errno on failure, else its result. */

@@ -39,6 +39,8 @@
 /* Limits, also reported by HV_CHECK_CAP. */
 #define HV_MAX_VCPUS		64
 #define HV_MAX_MEM_REGIONS	32
+#define HV_MAX_IOEVENTFDS	256
+#define HV_MAX_IRQFDS		64
 
 /* ---------------------------------------------------------------------- */
 /* /dev/hv */
@@ -70,6 +72,8 @@ struct hv_vm_create {
 #define HV_CAP_ARCH		4	/* HV_ARCH_X86_64 or HV_ARCH_ARM64 */
 #define HV_CAP_GPA_BITS		5	/* guest-physical address width */
 #define HV_CAP_IRQCHIP		6	/* HV_VM_IRQCHIP: number of IRQ lines */
+#define HV_CAP_IOEVENTFD	7	/* HV_IOEVENTFD: registrations per VM */
+#define HV_CAP_IRQFD		8	/* HV_IRQFD: per VM; 0 without IRQCHIP */
 
 #define HV_ARCH_X86_64		1
 #define HV_ARCH_ARM64		2
@@ -160,6 +164,62 @@ struct hv_irq_level {
 };
 
 #define HV_IRQ_LINE		_IOW(HVIO, 0x13, struct hv_irq_level)
+
+/*
+ * ioeventfd: a guest write of @len bytes to @addr signals the eventfd @fd,
+ * and the vCPU goes on in the guest without an exit to user space. @addr
+ * is a guest-physical address outside RAM (or in a read-only region), or
+ * with HV_IOEVENTFD_PIO an x86 I/O port (OUT; string I/O always exits).
+ * @len is 1, 2, 4 or 8; 0 matches a write of any length at @addr. With
+ * HV_IOEVENTFD_DATAMATCH only a write whose data, the bytes read as a
+ * little-endian number (the memory order of hv_exit_mmio.data), equals
+ * @datamatch signals; other writes exit as usual. A write matches at most
+ * one registration: at one address and length, a registration without a
+ * data match excludes every other (EEXIST), as does one with @len 0.
+ * HV_IOEVENTFD_DEASSIGN removes the registration with the same addr, len,
+ * flags, datamatch and eventfd. At most HV_MAX_IOEVENTFDS per VM
+ * (HV_CAP_IOEVENTFD); the VM holds a reference to each eventfd until the
+ * registration is removed or the VM goes.
+ */
+#define HV_IOEVENTFD_DATAMATCH	_BITUL(0)
+#define HV_IOEVENTFD_PIO	_BITUL(1)	/* x86 only */
+#define HV_IOEVENTFD_DEASSIGN	_BITUL(2)
+
+struct hv_ioeventfd {
+	__u64 addr;		/* guest-physical address, or port */
+	__u64 datamatch;	/* with HV_IOEVENTFD_DATAMATCH */
+	__u32 len;		/* 0, 1, 2, 4 or 8 */
+	__s32 fd;		/* an eventfd */
+	__u32 flags;		/* HV_IOEVENTFD_* */
+	__u32 reserved[9];	/* must be 0 */
+};
+
+#define HV_IOEVENTFD		_IOW(HVIO, 0x14, struct hv_ioeventfd)
+
+/*
+ * irqfd: signalling the eventfd @fd raises interrupt line @irq of the
+ * in-kernel interrupt controller (numbered as in hv_irq_level), from any
+ * thread, without an ioctl: as a pulse (assert, then deassert). With
+ * HV_IRQFD_RESAMPLE the line stays asserted until the guest ends the
+ * interrupt (x86: EOI of a level-triggered vector; arm64: deactivation of
+ * the SPI); hv then deasserts it and signals @resamplefd, and the VMM
+ * signals @fd again if its device still wants the interrupt. Closing @fd
+ * removes the registration. Needs HV_VM_IRQCHIP (ENXIO otherwise); at
+ * most HV_MAX_IRQFDS per VM (HV_CAP_IRQFD); an eventfd drives one irqfd of
+ * a VM. HV_IRQFD_DEASSIGN removes the registration of @fd and @irq.
+ */
+#define HV_IRQFD_DEASSIGN	_BITUL(0)
+#define HV_IRQFD_RESAMPLE	_BITUL(1)
+
+struct hv_irqfd {
+	__s32 fd;		/* an eventfd */
+	__u32 irq;
+	__u32 flags;		/* HV_IRQFD_* */
+	__s32 resamplefd;	/* with HV_IRQFD_RESAMPLE, else 0 */
+	__u64 reserved[2];	/* must be 0 */
+};
+
+#define HV_IRQFD		_IOW(HVIO, 0x15, struct hv_irqfd)
 
 /* ---------------------------------------------------------------------- */
 /* vCPU fd: the run structure, shared with user space by mmap at offset 0 */

@@ -157,7 +157,7 @@ static int el2_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
 		arch->mmio_be = el2_guest_data_be(vcpu);
 	}
 	el2_skip_instruction(vcpu);
-	return 0;
+	return (esr & ESR_ELx_WNR) ? hv_ioeventfd_mmio(vcpu, mmio) : 0;
 }
 
 /**

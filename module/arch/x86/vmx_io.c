@@ -163,7 +163,8 @@ int vmx_handle_io(struct hv_vcpu *vcpu)
 	else
 		memcpy((u8 *)vcpu->run + IO_DATA_OFFSET, &rax, io->size);
 	vmx_skip_instruction(vcpu);
-	return 0;
+	return (qual & IO_IN) ? 0 :
+	       hv_ioeventfd_pio(vcpu, IO_PORT(qual), IO_SIZE(qual), rax);
 }
 
 /*

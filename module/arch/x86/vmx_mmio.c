@@ -55,7 +55,7 @@ static int vmx_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
 	/* EPT violations report no instruction length: the decoder's. */
 	arch->exit.instr_len = insn->len;
 	vmx_skip_instruction(vcpu);
-	return 0;
+	return insn->is_write ? hv_ioeventfd_mmio(vcpu, mmio) : 0;
 }
 
 int vmx_handle_ept_violation(struct hv_vcpu *vcpu)
