@@ -174,6 +174,9 @@ int vmx_handle_cpuid(struct hv_vcpu *vcpu)
 			(struct cpuid_regs4){ 0 };
 	} else {
 		vmx_cpuid_supported(function, index, &r);
+		if (vcpu->vm->irqchip)
+			vmx_lapic_cpuid(vcpu, function, index, &r.eax, &r.ebx,
+					&r.ecx, &r.edx);
 	}
 	/* bits that follow the vCPU's own state (SDM Vol. 2A, CPUID) */
 	if (function == 1) {
