@@ -27,8 +27,7 @@
 
 #define LVT_MASKED		BIT(16)
 #define LVT_TIMER_MODE		(3 << 17)
-#define LVT_TIMER_ONESHOT	(0 << 17)
-#define LVT_TIMER_PERIODIC	(1 << 17)
+#define LVT_TIMER_PERIODIC	BIT(17)
 #define LVT_TIMER_TSCDEADLINE	(2 << 17)
 
 /* x2APIC ICR bits that must be 0 (WRMSR #GP), as KVM checks them */
@@ -430,6 +429,7 @@ void hv_lapic_sync(struct hv_lapic *a)
 		a->sipi_pending = false;
 	}
 	if (test_and_clear_bit(HV_LAPIC_EV_SIPI, &a->events)) {
+		/* pairs with lapic_accept(): the vector after the event */
 		smp_mb__after_atomic();
 		/* a SIPI counts only in wait-for-SIPI (SDM 11.6.1) */
 		if (a->init_pending || a->mp_state == HV_MP_STATE_WAIT_SIPI) {

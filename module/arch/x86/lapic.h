@@ -137,7 +137,7 @@ void hv_apic_deliver(struct hv_vm *vm, const struct hv_apic_irq *irq,
 
 /* ioapic.c */
 struct hv_ioapic {
-	spinlock_t lock;
+	spinlock_t lock;	/* the registers; taken with IRQs off */
 	struct hv_vm *vm;
 	u32 id, ioregsel, lines;
 	u64 redir[24];
