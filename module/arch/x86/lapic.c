@@ -281,7 +281,7 @@ static void lapic_accept(struct hv_lapic *t, const struct hv_apic_irq *irq)
 {
 	u8 v = irq->vector;
 
-	if (!lapic_hw_enabled(t))
+	if (!(READ_ONCE(t->base) & HV_APIC_BASE_EN))
 		return;
 	switch (irq->delivery) {
 	case APIC_DM_FIXED >> 8:
@@ -788,11 +788,11 @@ int hv_lapic_set_base(struct hv_lapic *a, u64 val, bool host)
 			return -EINVAL;
 		val = (val & ~HV_APIC_BASE_BSP) | (old & HV_APIC_BASE_BSP);
 	}
-	a->base = val;
+	WRITE_ONCE(a->base, val);
 	if (was_on && !on) {
 		/* disabling resets the APIC to its power-up state (11.4.3) */
 		hv_lapic_reset(a, false);
-		a->base = val;
+		WRITE_ONCE(a->base, val);
 	}
 	lapic_update_enabled(a);
 	if (!was_x2 && a->x2apic)
@@ -840,8 +840,8 @@ void hv_lapic_reset(struct hv_lapic *a, bool init)
 	a->ldr = 0;
 	a->dfr = 0xffffffff;
 	if (!init)
-		a->base = HV_LAPIC_DEFAULT_BASE | HV_APIC_BASE_EN |
-			  (a->id == 0 ? HV_APIC_BASE_BSP : 0);
+		WRITE_ONCE(a->base, HV_LAPIC_DEFAULT_BASE | HV_APIC_BASE_EN |
+			   (a->id == 0 ? HV_APIC_BASE_BSP : 0));
 	lapic_update_enabled(a);
 	lapic_set_mode_regs(a);
 }
