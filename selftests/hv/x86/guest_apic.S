@@ -152,7 +152,7 @@ isr_common:
 	push %edx
 	push %ecx
 	mov 12(%esp), %ecx
-	incl APIC_COUNT(,%ecx,4)
+	lock incl APIC_COUNT(,%ecx,4)	/* vCPUs share the counters */
 	rdtsc
 	mov %eax, APIC_TSC(,%ecx,8)
 	mov %edx, APIC_TSC_HI(,%ecx,8)
