@@ -169,4 +169,54 @@ struct hv_event {
  */
 #define HV_X86_FAIL_VMINSTR	_BITULL(32)
 
+/*
+ * The in-kernel local APIC of a vCPU (HV_VM_IRQCHIP VMs), for save and
+ * restore. regs[i] is the 32-bit register at offset 16 * i of the xAPIC
+ * page (SDM Vol. 3A, Table 11-1): ID at regs[2] in xAPIC form (ID << 24),
+ * IRR words at regs[0x20..0x27], ICR high at regs[0x31], the current
+ * count at regs[0x39] (read: what is left; set: restarts the timer with
+ * that much left). apic_base is IA32_APIC_BASE, tsc_deadline
+ * IA32_TSC_DEADLINE in guest TSC units.
+ */
+#define HV_MP_STATE_RUNNABLE	0	/* runs */
+#define HV_MP_STATE_HALTED	1	/* HLT: waits for an interrupt */
+#define HV_MP_STATE_WAIT_SIPI	2	/* after INIT: waits for a SIPI */
+
+#define HV_LAPIC_NMI_PENDING	_BITUL(0)	/* hv_lapic_state.flags */
+#define HV_LAPIC_SIPI_PENDING	_BITUL(1)	/* sipi_vector is valid */
+
+struct hv_lapic_state {
+	__u32 regs[64];
+	__u64 apic_base;
+	__u64 tsc_deadline;
+	__u32 mp_state;		/* HV_MP_STATE_* */
+	__u32 flags;		/* HV_LAPIC_* */
+	__u32 sipi_vector;	/* 0..255 */
+	__u32 esr_pending;	/* errors the next ESR write latches */
+	__u64 reserved[12];	/* must be 0 */
+};
+
+#define HV_GET_LAPIC		_IOR(HVIO, 0x2b, struct hv_lapic_state)
+#define HV_SET_LAPIC		_IOW(HVIO, 0x2c, struct hv_lapic_state)
+
+/*
+ * The in-kernel IOAPIC (HV_VM_IRQCHIP VMs; VM fd): 24 pins at
+ * HV_IOAPIC_BASE. redirtbl[] as the guest reads it (remote IRR in bit
+ * 14), lines the levels HV_IRQ_LINE set (bit n: GSI n asserted).
+ */
+#define HV_IOAPIC_BASE		0xfec00000ULL
+#define HV_IOAPIC_PINS		24
+
+struct hv_ioapic_state {
+	__u32 id;		/* bits 27:24 of the ID register */
+	__u32 ioregsel;
+	__u32 lines;
+	__u32 pad;		/* must be 0 */
+	__u64 redirtbl[HV_IOAPIC_PINS];
+	__u64 reserved[8];	/* must be 0 */
+};
+
+#define HV_GET_IOAPIC		_IOR(HVIO, 0x30, struct hv_ioapic_state)
+#define HV_SET_IOAPIC		_IOW(HVIO, 0x31, struct hv_ioapic_state)
+
 #endif /* _UAPI_LINUX_HV_X86_H */

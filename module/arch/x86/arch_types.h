@@ -12,6 +12,7 @@
 #include <uapi/linux/hv.h>
 
 #include "insn_decode.h"
+#include "lapic.h"
 
 struct fpu_guest;
 
@@ -19,6 +20,7 @@ struct hv_arch_vm {
 	spinlock_t ept_lock;	/* EPT table updates of this VM */
 	u64 *ept_root;		/* PML4 of the EPT tables */
 	u64 eptp;		/* EPT pointer for the VMCS */
+	struct hv_ioapic *ioapic;	/* HV_VM_IRQCHIP only */
 };
 
 /* What a vCPU must finish on its next entry, after user space answered. */
@@ -80,6 +82,8 @@ struct hv_arch_vcpu {
 
 	struct hv_cpuid_entry *cpuid;	/* table set by HV_SET_CPUID */
 	u32 cpuid_nent;
+
+	struct hv_lapic lapic;		/* HV_VM_IRQCHIP only */
 };
 
 #endif /* HV_X86_ARCH_TYPES_H */

@@ -85,8 +85,12 @@ static void vmx_setup_segment(enum vmx_seg seg, u16 selector, u64 base,
 	vmcs_write32(GUEST_ES_AR_BYTES + 2 * seg, ar);
 }
 
-/* SDM Vol. 3A, Table 10-1 "IA-32 and Intel 64 Processor States Following Power-up" */
-static void vmx_setup_guest_reset_state(struct hv_vcpu *vcpu)
+/*
+ * SDM Vol. 3A, Table 10-1 "IA-32 and Intel 64 Processor States Following
+ * Power-up"; also the INIT state (vmx_lapic.c), which differs only in
+ * what this does not touch.
+ */
+void vmx_setup_guest_reset_state(struct hv_vcpu *vcpu)
 {
 	enum vmx_seg seg;
 

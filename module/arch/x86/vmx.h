@@ -67,6 +67,7 @@ void vmx_set_cr4(struct hv_vcpu *vcpu, unsigned long cr4);
 void vmx_set_efer(struct hv_vcpu *vcpu, u64 efer);
 
 void vmx_vmcs_setup(struct hv_vcpu *vcpu);
+void vmx_setup_guest_reset_state(struct hv_vcpu *vcpu);
 
 int __vmx_vcpu_run(u64 *gprs, unsigned int flags);
 void vmx_host_nmi(void);
@@ -125,5 +126,21 @@ int vmx_read_guest_virt(struct hv_vcpu *vcpu, u64 gva, void *buf,
 int vmx_write_guest_virt(struct hv_vcpu *vcpu, u64 gva, const void *buf,
 			 unsigned int len);
 int vmx_guest_virt_gfn(struct hv_vcpu *vcpu, u64 gva, u64 *gfn);
+int vmx_mmio_decode(struct hv_vcpu *vcpu);
+
+/* vmx_lapic.c: the interrupt controller of HV_VM_IRQCHIP VMs */
+int vmx_lapic_prepare(struct hv_vcpu *vcpu);
+bool vmx_lapic_events(struct hv_vcpu *vcpu);
+int vmx_lapic_hlt(struct hv_vcpu *vcpu);
+int vmx_lapic_inject(struct hv_vcpu *vcpu);
+int vmx_lapic_mmio(struct hv_vcpu *vcpu, u64 gpa);
+int vmx_lapic_get_msr(struct hv_vcpu *vcpu, u32 index, u64 *val);
+int vmx_lapic_set_msr(struct hv_vcpu *vcpu, u32 index, u64 val);
+void vmx_lapic_cpuid(struct hv_vcpu *vcpu, u32 function, u32 index,
+		     u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
+long vmx_ioctl_get_lapic(struct file *filp, void *arg);
+long vmx_ioctl_set_lapic(struct file *filp, void *arg);
+long vmx_ioctl_get_ioapic(struct file *filp, void *arg);
+long vmx_ioctl_set_ioapic(struct file *filp, void *arg);
 
 #endif /* HV_X86_VMX_H */

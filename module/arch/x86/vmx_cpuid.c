@@ -174,6 +174,9 @@ int vmx_handle_cpuid(struct hv_vcpu *vcpu)
 			(struct cpuid_regs4){ 0 };
 	} else {
 		vmx_cpuid_supported(function, index, &r);
+		if (vcpu->vm->irqchip)
+			vmx_lapic_cpuid(vcpu, function, index, &r.eax, &r.ebx,
+					&r.ecx, &r.edx);
 	}
 	/* bits that follow the vCPU's own state (SDM Vol. 2A, CPUID) */
 	if (function == 1) {
@@ -181,6 +184,9 @@ int vmx_handle_cpuid(struct hv_vcpu *vcpu)
 		if (vmcs_readl(GUEST_CR4) & X86_CR4_OSXSAVE)
 			r.ecx |= BIT(27);
 	}
+	/* the x2APIC ID of the topology leaves is the APIC's (lapic.c) */
+	if ((function == 0xb || function == 0x1f) && vcpu->vm->irqchip)
+		r.edx = vcpu->id;
 	/* the XSAVE area the guest's XCR0 needs (SDM Vol. 2A, CPUID 0DH) */
 	if (function == 0xd && index == 0 && r.eax)
 		r.ebx = vmx_xsave_size(arch->guest_xcr0);

@@ -190,7 +190,10 @@ static int vmx_mov_to_cr(struct hv_vcpu *vcpu, unsigned int cr,
 		/* bits 63:4 are reserved (SDM Vol. 3A, 2.5) */
 		if (val & ~15UL)
 			return vmx_inject_gp(vcpu);
-		vcpu->arch.cr8 = val;
+		if (vcpu->vm->irqchip)
+			hv_lapic_set_cr8(&vcpu->arch.lapic, val);
+		else
+			vcpu->arch.cr8 = val;
 		break;
 	default:
 		return vmx_exit_internal(vcpu, HV_INTERNAL_EXIT_UNHANDLED);
@@ -205,6 +208,9 @@ static unsigned long vmx_read_cr(struct hv_vcpu *vcpu, unsigned int cr)
 	case 3:
 		return vmcs_readl(GUEST_CR3);
 	case 8:
+		/* CR8 is TPR[7:4] with the interrupt controller (SDM 11.8.6) */
+		if (vcpu->vm->irqchip)
+			return hv_lapic_get_cr8(&vcpu->arch.lapic);
 		return vcpu->arch.cr8;
 	default:
 		return 0;

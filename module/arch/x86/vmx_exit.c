@@ -181,6 +181,9 @@ static int handle_triple_fault(struct hv_vcpu *vcpu)
 static int handle_hlt(struct hv_vcpu *vcpu)
 {
 	vmx_skip_instruction(vcpu);
+	/* with the interrupt controller HLT sleeps in the kernel */
+	if (vcpu->vm->irqchip)
+		return vmx_lapic_hlt(vcpu);
 	/* An interrupt that can be delivered wakes the guest at once. */
 	if (vcpu->arch.irq_pending &&
 	    (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF))

@@ -23,11 +23,16 @@ enum hv_cpu_mode vmx_cpu_mode(void)
 	return (cs_ar & BIT(14)) ? HV_CPU_MODE_32 : HV_CPU_MODE_16;
 }
 
-static int vmx_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
+/**
+ * vmx_mmio_decode() - decode the instruction at RIP into arch.mmio_insn,
+ * with gpr[RSP] read from the VMCS for it.
+ * @vcpu: the vCPU, VMCS loaded.
+ *
+ * Return: 0, or -EINVAL when it cannot be fetched or is no MMIO MOV.
+ */
+int vmx_mmio_decode(struct hv_vcpu *vcpu)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
-	struct hv_mmio_insn *insn = &arch->mmio_insn;
-	struct hv_exit_mmio *mmio = &vcpu->run->mmio;
 	enum hv_cpu_mode mode = vmx_cpu_mode();
 	u8 bytes[HV_INSN_MAX_LEN];
 	u64 rip = vmcs_readl(GUEST_RIP);
@@ -36,10 +41,21 @@ static int vmx_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
 	if (mode != HV_CPU_MODE_64)
 		rip = (u32)(vmcs_readl(GUEST_CS_BASE) + rip);
 	n = vmx_read_guest_virt(vcpu, rip, bytes, sizeof(bytes));
-	if (n < 0 || hv_insn_decode_mmio(bytes, n, mode, insn))
+	if (n < 0 || hv_insn_decode_mmio(bytes, n, mode, &arch->mmio_insn))
+		return -EINVAL;
+	arch->gpr[HV_X86_RSP] = vmcs_readl(GUEST_RSP);
+	return 0;
+}
+
+static int vmx_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct hv_mmio_insn *insn = &arch->mmio_insn;
+	struct hv_exit_mmio *mmio = &vcpu->run->mmio;
+
+	if (vmx_mmio_decode(vcpu))
 		return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
 
-	arch->gpr[HV_X86_RSP] = vmcs_readl(GUEST_RSP);
 	vcpu->run->exit_reason = HV_EXIT_MMIO;
 	mmio->phys_addr = gpa;
 	mmio->len = insn->access_size;
@@ -68,6 +84,13 @@ int vmx_handle_ept_violation(struct hv_vcpu *vcpu)
 	struct page *page;
 	u32 flags;
 
+	/* the interrupt controller's pages hide what is behind them */
+	if (vcpu->vm->irqchip && !(qual & EPT_VIOLATION_ACC_INSTR)) {
+		int ret = vmx_lapic_mmio(vcpu, gpa);
+
+		if (ret != -ENOENT)
+			return ret;
+	}
 	generation = READ_ONCE(vcpu->vm->mem_generation);
 	smp_rmb();	/* the slot lookup is not older than the generation */
 	page = hv_vcpu_gfn_page(vcpu, gpa >> PAGE_SHIFT, &flags);

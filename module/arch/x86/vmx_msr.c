@@ -68,6 +68,13 @@ int vmx_get_msr(struct hv_vcpu *vcpu, u32 index, u64 *val)
 {
 	u64 *swapped = vmx_swapped_msr(vcpu, index);
 
+	/* APIC base, TSC deadline, x2APIC: the interrupt controller's */
+	if (vcpu->vm->irqchip) {
+		int ret = vmx_lapic_get_msr(vcpu, index, val);
+
+		if (ret != -ENOENT)
+			return ret;
+	}
 	if (swapped) {
 		if (vcpu->arch.guest_msrs_loaded && index == MSR_KERNEL_GS_BASE)
 			rdmsrl(index, *swapped);
@@ -168,6 +175,12 @@ int vmx_set_msr(struct hv_vcpu *vcpu, u32 index, u64 val)
 {
 	u64 *swapped = vmx_swapped_msr(vcpu, index);
 
+	if (vcpu->vm->irqchip) {
+		int ret = vmx_lapic_set_msr(vcpu, index, val);
+
+		if (ret != -ENOENT)
+			return ret;
+	}
 	if (swapped)
 		return vmx_set_swapped_msr(vcpu, index, swapped, val);
 	switch (index) {

@@ -126,7 +126,8 @@ static long vmx_ioctl_get_sregs(struct file *filp, void *arg)
 	sregs->efer = vmcs_read64(GUEST_IA32_EFER);
 	vmx_unload();
 	sregs->cr2 = vcpu->arch.cr2;
-	sregs->cr8 = vcpu->arch.cr8;
+	sregs->cr8 = vcpu->vm->irqchip ? hv_lapic_get_cr8(&vcpu->arch.lapic) :
+					 vcpu->arch.cr8;
 	return 0;
 }
 
@@ -182,7 +183,10 @@ static long vmx_ioctl_set_sregs(struct file *filp, void *arg)
 	vmx_set_cr0(vcpu, sregs->cr0);
 	vmx_unload();
 	vcpu->arch.cr2 = sregs->cr2;
-	vcpu->arch.cr8 = sregs->cr8;
+	if (vcpu->vm->irqchip)
+		hv_lapic_set_cr8(&vcpu->arch.lapic, sregs->cr8);
+	else
+		vcpu->arch.cr8 = sregs->cr8;
 	return 0;
 }
 
@@ -291,6 +295,8 @@ const struct hv_ioctl_desc hv_arch_vcpu_ioctls[] = {
 	HV_IOCTL(HV_SET_FPU, vmx_ioctl_set_fpu, 0),
 	HV_IOCTL(HV_SET_CPUID, vmx_ioctl_set_cpuid, 0),
 	HV_IOCTL(HV_INJECT_EVENT, vmx_ioctl_inject_event, 0),
+	HV_IOCTL(HV_GET_LAPIC, vmx_ioctl_get_lapic, 0),
+	HV_IOCTL(HV_SET_LAPIC, vmx_ioctl_set_lapic, 0),
 };
 
 const size_t hv_arch_vcpu_nioctls = ARRAY_SIZE(hv_arch_vcpu_ioctls);
@@ -301,5 +307,9 @@ const struct hv_ioctl_desc hv_arch_dev_ioctls[] = {
 
 const size_t hv_arch_dev_nioctls = ARRAY_SIZE(hv_arch_dev_ioctls);
 
-const struct hv_ioctl_desc hv_arch_vm_ioctls[] = {};
-const size_t hv_arch_vm_nioctls;
+const struct hv_ioctl_desc hv_arch_vm_ioctls[] = {
+	HV_IOCTL(HV_GET_IOAPIC, vmx_ioctl_get_ioapic, 0),
+	HV_IOCTL(HV_SET_IOAPIC, vmx_ioctl_set_ioapic, 0),
+};
+
+const size_t hv_arch_vm_nioctls = ARRAY_SIZE(hv_arch_vm_ioctls);

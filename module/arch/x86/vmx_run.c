@@ -142,15 +142,36 @@ static void vmx_read_exit_info(struct hv_vcpu *vcpu)
 			vmcs_read32(IDT_VECTORING_ERROR_CODE);
 }
 
-/* One guest entry and exit. IRQs stay off so nothing runs in between. */
+/* vmx_enter_exit(): an interrupt was posted after the injection */
+#define VMX_ENTRY_CANCELLED	(-EAGAIN)
+
+/*
+ * One guest entry and exit. IRQs stay off so nothing runs in between.
+ * Return: 0, nonzero when VMLAUNCH/VMRESUME failed, or
+ * VMX_ENTRY_CANCELLED (irqchip VMs: inject again first).
+ */
 static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
+	bool irqchip = vcpu->vm->irqchip;
 	unsigned int flags;
 	bool guest_xcr0;
 	int fail;
 
 	local_irq_disable();
+	/*
+	 * From here an IPI, IRQ line or timer that posts an interrupt also
+	 * kicks the CPU, which exits the guest at once; one posted before
+	 * is seen now (hv_irq.c).
+	 */
+	if (irqchip) {
+		hv_vcpu_guest_mode_enter(vcpu);
+		if (hv_lapic_has_posted(&arch->lapic)) {
+			hv_vcpu_guest_mode_exit(vcpu);
+			local_irq_enable();
+			return VMX_ENTRY_CANCELLED;
+		}
+	}
 	/*
 	 * The guest's registers are in the CPU only if nothing used the FPU
 	 * since the last exit: a context switch (the vCPU thread slept or
@@ -176,6 +197,8 @@ static int vmx_enter_exit(struct hv_vcpu *vcpu, u64 host_xcr0)
 	if (arch->launched)
 		flags |= VMX_RUN_VMRESUME;
 	fail = __vmx_vcpu_run(arch->gpr, flags);
+	if (irqchip)
+		hv_vcpu_guest_mode_exit(vcpu);
 
 	arch->cr2 = native_read_cr2();
 	if (guest_xcr0)
@@ -225,13 +248,22 @@ static int vmx_entry_failed(struct hv_vcpu *vcpu)
 static int vmx_run_inner(struct hv_vcpu *vcpu)
 {
 	u64 host_xcr0 = vmx_host_xcr0();
-	bool leave;
+	bool leave = false;
 	int ret;
 
 	hv_vcpu_account_start(vcpu);
 	do {
-		vmx_inject_pending_irq(vcpu);
-		if (vmx_enter_exit(vcpu, host_xcr0))
+		ret = vcpu->vm->irqchip ? vmx_lapic_inject(vcpu) : 0;
+		if (ret < 0)
+			return ret;	/* an INIT: vmx_lapic_events() */
+		if (!ret)
+			vmx_inject_pending_irq(vcpu);
+		ret = vmx_enter_exit(vcpu, host_xcr0);
+		if (ret == VMX_ENTRY_CANCELLED) {
+			ret = 1;
+			continue;
+		}
+		if (ret)
 			return vmx_entry_failed(vcpu);
 		/* CPU quota and run control (the run loop acts) */
 		leave = hv_vcpu_account(vcpu);
@@ -257,9 +289,10 @@ void hv_arch_vcpu_run_end(struct hv_vcpu *vcpu)
 	fpu_swap_kvm_fpstate(vcpu->arch.fpu, false);
 }
 
+/* A halted vCPU or one waiting for SIPI (irqchip VMs) sleeps here. */
 int hv_arch_vcpu_prepare(struct hv_vcpu *vcpu)
 {
-	return 1;
+	return vcpu->vm->irqchip ? vmx_lapic_prepare(vcpu) : 1;
 }
 
 int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
@@ -277,6 +310,11 @@ int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 		return -EIO;
 	}
 	vmx_vcpu_load(vcpu);
+	/* INIT, SIPI, or a wake-up that another event took back */
+	if (vcpu->vm->irqchip && !vmx_lapic_events(vcpu)) {
+		preempt_enable();
+		return -EAGAIN;
+	}
 	vmx_switch_to_guest(vcpu, &host);
 	vmx_complete_pending(vcpu);
 	ret = vmx_run_inner(vcpu);

@@ -5,6 +5,7 @@
 #include <linux/slab.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
+#include <asm/tsc.h>
 
 #include "hv_arch.h"
 #include "hv_core.h"
@@ -25,6 +26,9 @@ long hv_arch_check_cap(u32 cap)
 	switch (cap) {
 	case HV_CAP_ARCH:
 		return HV_ARCH_X86_64;
+	case HV_CAP_IRQCHIP:
+		/* the IOAPIC's pins; needs a TSC rate for TSC-deadline */
+		return tsc_khz ? HV_IOAPIC_PINS : 0;
 	case HV_CAP_GPA_BITS:
 		/* 4-level EPT maps 48 bits; keep within the host's width too. */
 		return min_t(long, 48, boot_cpu_data.x86_phys_bits);
@@ -33,37 +37,36 @@ long hv_arch_check_cap(u32 cap)
 	}
 }
 
-/*
- * No in-kernel interrupt controller yet: HV_CAP_IRQCHIP is 0, so no VM
- * has vm->irqchip and the core never calls these.
- */
-int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level)
-{
-	return -EINVAL;
-}
-
-bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
-{
-	return false;
-}
-
 int hv_arch_vm_init(struct hv_vm *vm)
 {
 	int err;
 
+	if (vm->irqchip) {
+		vm->arch.ioapic = hv_ioapic_create(vm);
+		if (!vm->arch.ioapic)
+			return -ENOMEM;
+	}
 	err = ept_init(vm);
 	if (err)
-		return err;
+		goto err_ioapic;
 	err = vmx_get();
 	if (err) {
 		ept_destroy(vm);
 		vm->arch.ept_root = NULL;
+		goto err_ioapic;
 	}
+	return 0;
+
+err_ioapic:
+	hv_ioapic_destroy(vm->arch.ioapic);
+	vm->arch.ioapic = NULL;
 	return err;
 }
 
 void hv_arch_vm_destroy(struct hv_vm *vm)
 {
+	hv_ioapic_destroy(vm->arch.ioapic);
+	vm->arch.ioapic = NULL;
 	if (!vm->arch.ept_root)
 		return;
 	/* INVEPT needs VMX on: before vmx_put() may turn it off */
@@ -98,6 +101,8 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 	vmx_vcpu_load(vcpu);
 	vmx_vmcs_setup(vcpu);
 	preempt_enable();
+	if (vcpu->vm->irqchip)
+		hv_lapic_init(&arch->lapic, vcpu);
 	return 0;
 
 err_free_fpstate:
@@ -117,6 +122,8 @@ void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
 
+	if (vcpu->vm->irqchip)
+		hv_lapic_destroy(&arch->lapic);
 	vmx_vcpu_clear(vcpu);
 	vmx_vpid_free(arch->vpid);
 	fpu_free_guest_fpstate(arch->fpu);

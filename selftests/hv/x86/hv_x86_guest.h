@@ -61,6 +61,25 @@
 #define PROBE_WRITE8	4
 #define PROBE_HLT	5
 
+/* The interrupt controller guests (guest_apic.S): ports and data. */
+#define APIC_PORT_CMD	0x60	/* IN: APIC_CMD_* */
+#define APIC_PORT_ARG	0x61	/* IN: the command's arguments */
+#define APIC_PORT_RES	0x62	/* OUT: its results */
+#define APIC_CMD_R32	1	/* addr -> value */
+#define APIC_CMD_W32	2	/* addr, value -> ack (T0 = TSC before) */
+#define APIC_CMD_RDMSR	3	/* index -> low, high */
+#define APIC_CMD_WRMSR	4	/* index, low, high -> ack (T0) */
+#define APIC_CMD_STI	5	/* -> ack: three instructions with IF=1 */
+#define APIC_CMD_WAIT	6	/* vector, n -> count: halts until n */
+#define APIC_CMD_EOI	7	/* -> ack */
+#define APIC_CMD_WRMSR_REL 8	/* index, delta -> ack: MSR = TSC + delta */
+#define APIC_COUNT	0x9000	/* u32 per vector: interrupts taken */
+#define APIC_TSC	0x9400	/* u64 per vector: TSC at the last one */
+#define APIC_TSC_HI	0x9404
+#define APIC_T0		0x9c00	/* u64: TSC before the last W32/WRMSR */
+#define APIC_T0_HI	0x9c04
+#define APIC_FLAGS	0x9c08	/* bit 0: x2APIC EOI; bit 1: no EOI */
+
 #ifdef __ASSEMBLER__
 
 /*

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VT-x side of the in-kernel interrupt controller (HV_VM_IRQCHIP): it
+ * connects the software models of lapic.c and ioapic.c to VM exits
+ * (APIC and IOAPIC MMIO, x2APIC MSRs, HLT), to event injection, and to
+ * the vCPU's run states (halted, waiting for SIPI). Interrupts go in by
+ * event injection with the interrupt window (SDM Vol. 3C, 27.6), the
+ * software path; APIC virtualization is not used yet.
+ */
+#include <linux/gcd.h>
+#include <asm/apicdef.h>
+#include <asm/irq_vectors.h>
+#include <asm/msr.h>
+#include <asm/tsc.h>
+#include <asm/vmx.h>
+
+#include "hv_arch.h"
+#include "hv_core.h"
+#include "hv_ioctl.h"
+#include "lapic.h"
+#include "vmx.h"
+#include "vmx_ops.h"
+
+/* the uapi structs are fixed-size (Documentation/api.rst) */
+static_assert(sizeof(struct hv_lapic_state) == 384);
+static_assert(sizeof(struct hv_ioapic_state) == 272);
+
+struct hv_ioapic *hv_x86_vm_ioapic(struct hv_vm *vm)
+{
+	return vm->arch.ioapic;
+}
+
+struct hv_lapic *hv_x86_vcpu_lapic(struct hv_vcpu *vcpu)
+{
+	return &vcpu->arch.lapic;
+}
+
+/* The guest's TSC now (VMCS loaded). */
+static u64 vmx_guest_tsc(void)
+{
+	return rdtsc() + vmcs_read64(TSC_OFFSET);
+}
+
+int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level)
+{
+	return hv_ioapic_set_line(vm->arch.ioapic, irq, level);
+}
+
+bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *a = &vcpu->arch.lapic;
+
+	hv_lapic_sync(a);
+	return hv_lapic_runnable(a);
+}
+
+/**
+ * vmx_lapic_prepare() - before an entry, where sleeping is allowed: a
+ * halted vCPU, or one waiting for SIPI, sleeps until it has work.
+ * @vcpu: the vCPU of an irqchip VM.
+ *
+ * Return: as hv_arch_vcpu_prepare().
+ */
+int vmx_lapic_prepare(struct hv_vcpu *vcpu)
+{
+	if (hv_arch_vcpu_has_interrupt(vcpu))
+		return 1;
+	return hv_vcpu_halt(vcpu);
+}
+
+/* INIT: the vCPU's INIT state (SDM Vol. 3A, Table 10-1, column INIT). */
+static void vmx_lapic_do_init(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct hv_lapic *a = &arch->lapic;
+
+	memset(arch->gpr, 0, sizeof(arch->gpr));
+	vmx_setup_guest_reset_state(vcpu);
+	arch->cr2 = 0;
+	arch->pending = VMX_PENDING_NONE;
+	arch->irq_pending = false;
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	if (arch->irq_window_armed)
+		vmx_set_irq_window(vcpu, false);
+	hv_lapic_reset(a, true);
+	a->init_pending = false;
+	/* the BSP starts at the reset vector, the others wait for SIPI */
+	a->mp_state = (a->base & HV_APIC_BASE_BSP) ? HV_MP_STATE_RUNNABLE :
+						     HV_MP_STATE_WAIT_SIPI;
+}
+
+/* SIPI: real mode at CS = vector << 8, IP 0 (SDM Vol. 3A, 9.4.4.1). */
+static void vmx_lapic_do_sipi(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *a = &vcpu->arch.lapic;
+
+	vmcs_write16(GUEST_CS_SELECTOR, a->sipi_vector << 8);
+	vmcs_writel(GUEST_CS_BASE, (u32)a->sipi_vector << 12);
+	vmcs_write32(GUEST_CS_LIMIT, 0xffff);
+	vmcs_write32(GUEST_CS_AR_BYTES, 0x9b);
+	vmcs_writel(GUEST_RIP, 0);
+	a->sipi_pending = false;
+	a->mp_state = HV_MP_STATE_RUNNABLE;
+}
+
+/**
+ * vmx_lapic_events() - act on INIT and SIPI, leave HLT when woken.
+ * @vcpu: the vCPU, VMCS loaded.
+ *
+ * Return: true when the vCPU may enter the guest.
+ */
+bool vmx_lapic_events(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *a = &vcpu->arch.lapic;
+
+	hv_lapic_sync(a);
+	if (a->init_pending)
+		vmx_lapic_do_init(vcpu);
+	if (a->mp_state == HV_MP_STATE_WAIT_SIPI && a->sipi_pending)
+		vmx_lapic_do_sipi(vcpu);
+	if (a->mp_state == HV_MP_STATE_HALTED && hv_lapic_runnable(a))
+		a->mp_state = HV_MP_STATE_RUNNABLE;
+	return a->mp_state == HV_MP_STATE_RUNNABLE;
+}
+
+/* HLT with the interrupt controller: sleep in hv_vcpu_halt(). */
+int vmx_lapic_hlt(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *a = &vcpu->arch.lapic;
+
+	a->halt_if = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF;
+	a->mp_state = HV_MP_STATE_HALTED;
+	hv_lapic_sync(a);
+	if (hv_lapic_runnable(a)) {
+		a->mp_state = HV_MP_STATE_RUNNABLE;
+		return 1;
+	}
+	return -EAGAIN;
+}
+
+/**
+ * vmx_lapic_inject() - before an entry: inject an NMI or the APIC's
+ * highest deliverable vector, or ask for the interrupt window.
+ * @vcpu: the vCPU, VMCS loaded.
+ *
+ * An NMI blocked by a previous one waits for a later exit (at most
+ * VMX_MAX_STAY_MS away): no NMI-window exiting yet.
+ *
+ * Return: -EAGAIN when an INIT must be handled first (outside the inner
+ * loop); 1 when an event went in or the window is armed for the APIC; 0
+ * when the APIC has nothing (HV_INJECT_EVENT's interrupt may go).
+ */
+int vmx_lapic_inject(struct hv_vcpu *vcpu)
+{
+	struct hv_lapic *a = &vcpu->arch.lapic;
+	u32 block;
+	int v;
+
+	hv_lapic_sync(a);
+	if (a->init_pending)
+		return -EAGAIN;
+	if (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK)
+		return 1;
+	block = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	if (a->nmi_pending &&
+	    !(block & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI |
+		       GUEST_INTR_STATE_MOV_SS))) {
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, NMI_VECTOR |
+			     INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
+		a->nmi_pending = false;
+		return 1;
+	}
+	v = hv_lapic_pending_vector(a);
+	if (v < 0)
+		return 0;
+	if ((vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
+	    !(block & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))) {
+		hv_lapic_ack(a, v);
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, v | INTR_TYPE_EXT_INTR |
+			     INTR_INFO_VALID_MASK);
+		return 1;
+	}
+	if (!vcpu->arch.irq_window_armed)
+		vmx_set_irq_window(vcpu, true);
+	return 1;
+}
+
+/*
+ * APIC or IOAPIC MMIO, emulated in the kernel: 4-byte aligned 32-bit
+ * accesses reach the registers; other sizes read 0 and write nothing (the
+ * APIC's registers are 32 bits wide, SDM 11.4.1).
+ */
+static int vmx_lapic_mmio_access(struct hv_vcpu *vcpu, u64 gpa, bool ioapic)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct hv_mmio_insn *insn = &arch->mmio_insn;
+	u32 off = gpa & 0xfff, val = 0;
+	bool ok;
+
+	if (vmx_mmio_decode(vcpu))
+		return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+	ok = insn->access_size == 4 && !(off & 3);
+	if (insn->is_write) {
+		val = hv_insn_mmio_write_value(insn, arch->gpr);
+		if (ok && ioapic)
+			hv_ioapic_mmio_write(vcpu->vm->arch.ioapic, off, val);
+		else if (ok)
+			hv_lapic_mmio_write(&arch->lapic, off, val);
+	} else {
+		if (ok && ioapic)
+			hv_ioapic_mmio_read(vcpu->vm->arch.ioapic, off, &val);
+		else if (ok)
+			hv_lapic_mmio_read(&arch->lapic, off, &val);
+		hv_insn_mmio_complete_read(insn, arch->gpr, val);
+		vmcs_writel(GUEST_RSP, arch->gpr[HV_X86_RSP]);
+	}
+	arch->exit.instr_len = insn->len;
+	vmx_skip_instruction(vcpu);
+	return 1;
+}
+
+/**
+ * vmx_lapic_mmio() - an EPT violation at @gpa: the APIC page or IOAPIC?
+ * @vcpu: the vCPU of an irqchip VM.
+ * @gpa: the address.
+ *
+ * The APIC page hides RAM at its address, as on hardware, as long as hv
+ * has not mapped that RAM into the EPT yet (move the page before the
+ * guest touches RAM there).
+ *
+ * Return: -ENOENT when @gpa is neither; otherwise as an exit handler.
+ */
+int vmx_lapic_mmio(struct hv_vcpu *vcpu, u64 gpa)
+{
+	if (hv_lapic_mmio_page(&vcpu->arch.lapic, gpa))
+		return vmx_lapic_mmio_access(vcpu, gpa, false);
+	if (hv_ioapic_mmio_page(gpa))
+		return vmx_lapic_mmio_access(vcpu, gpa, true);
+	return -ENOENT;
+}
+
+/**
+ * vmx_lapic_get_msr() - the MSRs of the interrupt controller.
+ * @vcpu: the vCPU of an irqchip VM, VMCS loaded.
+ * @index: the MSR.
+ * @val: the value read.
+ *
+ * Return: 0; -EINVAL (#GP); -ENOENT when @index is not one of them.
+ */
+int vmx_lapic_get_msr(struct hv_vcpu *vcpu, u32 index, u64 *val)
+{
+	struct hv_lapic *a = &vcpu->arch.lapic;
+
+	if (index == MSR_IA32_APICBASE) {
+		*val = a->base;
+		return 0;
+	}
+	if (index == MSR_IA32_TSC_DEADLINE) {
+		*val = hv_lapic_get_tsc_deadline(a);
+		return 0;
+	}
+	if (index >= HV_X2APIC_MSR_FIRST && index <= HV_X2APIC_MSR_LAST) {
+		hv_lapic_sync(a);
+		return hv_lapic_msr_read(a, index, val);
+	}
+	return -ENOENT;
+}
+
+int vmx_lapic_set_msr(struct hv_vcpu *vcpu, u32 index, u64 val)
+{
+	struct hv_lapic *a = &vcpu->arch.lapic;
+
+	if (index == MSR_IA32_APICBASE)
+		return hv_lapic_set_base(a, val, false);
+	if (index == MSR_IA32_TSC_DEADLINE) {
+		hv_lapic_set_tsc_deadline(a, val, vmx_guest_tsc(), tsc_khz);
+		return 0;
+	}
+	if (index >= HV_X2APIC_MSR_FIRST && index <= HV_X2APIC_MSR_LAST) {
+		hv_lapic_sync(a);
+		return hv_lapic_msr_write(a, index, val);
+	}
+	return -ENOENT;
+}
+
+/*
+ * CPUID of an irqchip VM without a table from the VMM: the APIC, x2APIC,
+ * TSC-deadline and ARAT exist, the topology leaf gives each vCPU its
+ * x2APIC ID, and leaves 0x15/0x16 give the TSC's rate so that Linux needs
+ * no PIT to calibrate it. The "crystal" of leaf 0x15 is the APIC timer's
+ * 1 GHz clock (lapic.h), which Linux then takes as the APIC timer's rate.
+ */
+void vmx_lapic_cpuid(struct hv_vcpu *vcpu, u32 function, u32 index,
+		     u32 *eax, u32 *ebx, u32 *ecx, u32 *edx)
+{
+	unsigned long num, den, g;
+
+	switch (function) {
+	case 0:
+		*eax = max_t(u32, *eax, 0x16);
+		break;
+	case 1:
+		*ecx |= BIT(21) | BIT(24);	/* x2APIC, TSC-deadline */
+		*edx |= BIT(9);			/* APIC */
+		break;
+	case 6:
+		*eax |= BIT(2);			/* ARAT */
+		break;
+	case 0xb:
+		/* level 0: SMT, one thread; level 1: core, up to 2^8 */
+		*eax = index == 1 ? 8 : 0;
+		*ebx = index == 0 ? 1 : index == 1 ? vcpu->vm->max_vcpus : 0;
+		*ecx = (index & 0xff) | (index < 2 ? (index + 1) << 8 : 0);
+		*edx = vcpu->id;
+		break;
+	case 0x15:
+		/* TSC = 1 GHz * ebx / eax, reduced to small terms */
+		num = tsc_khz;
+		den = 1000000;
+		g = gcd(num, den);
+		num /= g;
+		den /= g;
+		while (num > 0xffff || den > 0xffff) {
+			num >>= 1;
+			den >>= 1;
+		}
+		*eax = den ?: 1;
+		*ebx = num;
+		*ecx = num ? 1000000000 : 0;
+		*edx = 0;
+		break;
+	case 0x16:
+		*eax = tsc_khz / 1000;		/* base MHz */
+		*ebx = tsc_khz / 1000;		/* maximum MHz */
+		*ecx = 1000;			/* bus (APIC timer) MHz */
+		*edx = 0;
+		break;
+	}
+}
+
+/* HV_GET_LAPIC */
+long vmx_ioctl_get_lapic(struct file *filp, void *arg)
+{
+	struct hv_vcpu *vcpu = filp->private_data;
+
+	if (!vcpu->vm->irqchip)
+		return -ENXIO;
+	hv_lapic_get_state(&vcpu->arch.lapic, arg);
+	return 0;
+}
+
+/* HV_SET_LAPIC */
+long vmx_ioctl_set_lapic(struct file *filp, void *arg)
+{
+	struct hv_vcpu *vcpu = filp->private_data;
+	long ret;
+
+	if (!vcpu->vm->irqchip)
+		return -ENXIO;
+	preempt_disable();
+	vmx_vcpu_load(vcpu);
+	ret = hv_lapic_set_state(&vcpu->arch.lapic, arg, vmx_guest_tsc(),
+				 tsc_khz);
+	preempt_enable();
+	return ret;
+}
+
+/* HV_GET_IOAPIC (VM fd) */
+long vmx_ioctl_get_ioapic(struct file *filp, void *arg)
+{
+	struct hv_vm *vm = filp->private_data;
+
+	if (!vm->irqchip)
+		return -ENXIO;
+	hv_ioapic_get_state(vm->arch.ioapic, arg);
+	return 0;
+}
+
+/* HV_SET_IOAPIC (VM fd) */
+long vmx_ioctl_set_ioapic(struct file *filp, void *arg)
+{
+	struct hv_vm *vm = filp->private_data;
+
+	if (!vm->irqchip)
+		return -ENXIO;
+	return hv_ioapic_set_state(vm->arch.ioapic, arg);
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guests of the interrupt controller tests (hv_x86_apic_test.c).
+ *
+ * guest_apic (32-bit, flat protected mode, IDT at X86_IDT with a stub per
+ * vector): a command loop. Each command is an IN from APIC_PORT_CMD, its
+ * arguments INs from APIC_PORT_ARG, its results OUTs to APIC_PORT_RES
+ * (see apic_cmd() in the test). It runs with IF=0 except in APIC_CMD_STI
+ * and APIC_CMD_WAIT. Every interrupt handler counts its vector at
+ * APIC_COUNT + 4 * vector, stores the TSC at APIC_TSC + 8 * vector and
+ * sends EOI (vectors >= 32; xAPIC MMIO, or the x2APIC MSR when
+ * APIC_FLAGS bit 0 is set; none when bit 1 is set). #GP skips the 2-byte
+ * RDMSR/WRMSR that raised it.
+ */
+#include "hv_x86_guest.h"
+
+
+	.section .note.GNU-stack, "", @progbits
+	.section .rodata.guest, "a"
+
+	.code32
+	.balign 16
+	.globl guest_apic_start, guest_apic_end, guest_apic_stubs
+guest_apic_start:
+	cli
+cmd_loop:
+	in $APIC_PORT_CMD, %eax
+	cmp $1, %eax
+	je c_r32
+	cmp $2, %eax
+	je c_w32
+	cmp $3, %eax
+	je c_rdmsr
+	cmp $4, %eax
+	je c_wrmsr
+	cmp $5, %eax
+	je c_sti
+	cmp $6, %eax
+	je c_wait
+	cmp $7, %eax
+	je c_eoi
+	cmp $8, %eax
+	je c_wrmsr_rel
+	ud2
+
+c_r32:					/* addr -> value */
+	in $APIC_PORT_ARG, %eax
+	mov (%eax), %eax
+	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+c_w32:					/* addr, value -> ack; T0 before */
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %ebx
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %esi
+	rdtsc
+	mov %eax, APIC_T0
+	mov %edx, APIC_T0_HI
+	mov %esi, (%ebx)
+	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+c_rdmsr:				/* index -> low, high */
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %ecx
+	mov $0xdeadbeef, %eax
+	mov %eax, %edx
+	rdmsr
+	out %eax, $APIC_PORT_RES
+	mov %edx, %eax
+	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+c_wrmsr:				/* index, low, high -> ack; T0 */
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %ecx
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %esi
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %edi
+	rdtsc
+	mov %eax, APIC_T0
+	mov %edx, APIC_T0_HI
+	mov %esi, %eax
+	mov %edi, %edx
+	wrmsr
+	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+c_wrmsr_rel:				/* index, delta: MSR = TSC + delta */
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %ecx
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %esi
+	rdtsc
+	mov %eax, APIC_T0
+	mov %edx, APIC_T0_HI
+	add %esi, %eax
+	adc $0, %edx
+	wrmsr
+	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+c_sti:					/* a few instructions with IF=1 */
+	sti
+	nop
+	nop
+	nop
+	cli
+	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+c_wait:					/* vector, n: halt until count >= n */
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %ebx
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %esi
+1:	mov APIC_COUNT(,%ebx,4), %eax
+	cmp %esi, %eax
+	jae 2f
+	sti
+	hlt				/* in the STI shadow: nothing slips by */
+	cli
+	jmp 1b
+2:	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+c_eoi:
+	call do_eoi
+	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+do_eoi:
+	testl $1, APIC_FLAGS
+	jnz 1f
+	movl $0, 0xfee000b0
+	ret
+1:	push %ecx
+	push %edx
+	mov $0x80b, %ecx
+	xor %eax, %eax
+	xor %edx, %edx
+	wrmsr
+	pop %edx
+	pop %ecx
+	ret
+
+/* stack: ecx, edx, eax, vector, error code, EIP, CS, EFLAGS */
+isr_common:
+	push %eax
+	push %edx
+	push %ecx
+	mov 12(%esp), %ecx
+	lock incl APIC_COUNT(,%ecx,4)	/* vCPUs share the counters */
+	rdtsc
+	mov %eax, APIC_TSC(,%ecx,8)
+	mov %edx, APIC_TSC_HI(,%ecx,8)
+	cmp $13, %ecx
+	jne 1f
+	addl $2, 20(%esp)		/* #GP: past the RDMSR/WRMSR */
+1:	cmp $32, %ecx
+	jb 2f
+	testl $2, APIC_FLAGS
+	jnz 2f
+	call do_eoi
+2:	pop %ecx
+	pop %edx
+	pop %eax
+	add $8, %esp
+	iret
+
+.macro APIC_STUB v
+	.balign 16
+	.if (\v == 8) || ((\v >= 10) && (\v <= 14)) || (\v == 17) || (\v == 21) || (\v == 29) || (\v == 30)
+	.else
+	push $0
+	.endif
+	push $\v
+	jmp isr_common
+.endm
+
+	.balign 16
+guest_apic_stubs:
+	.altmacro
+	.set apic_vec, 0
+	.rept 256
+	APIC_STUB %apic_vec
+	.set apic_vec, apic_vec + 1
+	.endr
+	.noaltmacro
+guest_apic_end:
+
+/*
+ * guest_apic_cr8 (64-bit): CR8 and the x2APIC TPR are one register.
+ * Turns x2APIC on, writes CR8 = 3 and reports TPR (0x30), writes TPR =
+ * 0x70 and reports CR8 (7), then loops on OUT 0x63.
+ */
+	.code64
+	.balign 16
+	.globl guest_apic_cr8_start, guest_apic_cr8_end
+guest_apic_cr8_start:
+	mov $0x1b, %ecx
+	rdmsr
+	or $0xc00, %eax
+	wrmsr
+	mov $3, %eax
+	mov %rax, %cr8
+	mov $0x808, %ecx
+	rdmsr
+	out %eax, $APIC_PORT_RES
+	mov $0x808, %ecx
+	mov $0x70, %eax
+	xor %edx, %edx
+	wrmsr
+	mov %cr8, %rax
+	out %eax, $APIC_PORT_RES
+1:	out %al, $0x63
+	jmp 1b
+guest_apic_cr8_end:

@@ -1,0 +1,717 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-kernel interrupt controller (HV_VM_IRQCHIP): local APIC timer
+ * modes, IPIs, INIT/SIPI, TPR and CR8, the IOAPIC's edge and level pins,
+ * the x2APIC switch and bad input, with the command-loop guest of
+ * guest_apic.S (two vCPUs where a test needs them; the second runs in a
+ * thread of its own).
+ *
+ * Timing: a timer must never fire early (elapsed >= 99% of the programmed
+ * time, the 1% for the TSC rate this test measures against
+ * CLOCK_MONOTONIC); lateness is not checked, since the machine may be
+ * loaded. Rates are from the host's TSC, which is the guest's.
+ */
+#include <pthread.h>
+#include <time.h>
+#include <x86intrin.h>
+
+#include "hv_x86_util.h"
+
+X86_GUEST(apic);
+X86_GUEST(apic_cr8);
+extern const unsigned char guest_apic_stubs[];
+
+#define XAPIC		0xfee00000u
+#define IOAPIC		0xfec00000u
+#define REG(off)	(XAPIC + (off))
+#define APIC_ID		0x20
+#define APIC_LVR	0x30
+#define APIC_TPR	0x80
+#define APIC_LDR	0xd0
+#define APIC_DFR	0xe0
+#define APIC_SVR	0xf0
+#define APIC_IRR	0x200
+#define APIC_ESR	0x280
+#define APIC_ICR	0x300
+#define APIC_ICR2	0x310
+#define APIC_LVTT	0x320
+#define APIC_LVTERR	0x370
+#define APIC_TMICT	0x380
+#define APIC_TMCCT	0x390
+#define APIC_TDCR	0x3e0
+#define MSR_APIC_BASE	0x1b
+#define MSR_TSC_DEADLINE 0x6e0
+
+struct vcpu {
+	int fd;
+	struct hv_run *run;
+	struct hv_test_vm *t;
+	int err;		/* thread use: first failure, or 0 */
+	__u32 res[2];
+};
+
+FIXTURE(apic) {
+	struct hv_test_vm t;
+	struct vcpu v0, v1;
+	double tsc_per_ns;
+};
+
+static double measure_tsc_per_ns(void)
+{
+	struct timespec a, b;
+	__u64 t0, t1;
+	double ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	t0 = __rdtsc();
+	usleep(20000);
+	t1 = __rdtsc();
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	ns = (b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec);
+	return (t1 - t0) / ns;
+}
+
+static void setup_vcpu(struct __test_metadata *_metadata,
+		       struct hv_test_vm *t, struct vcpu *v, int fd,
+		       __u64 stack)
+{
+	struct hv_sregs s;
+	struct hv_regs regs = { 0 };
+
+	v->fd = fd;
+	v->t = t;
+	v->run = hv_map_run(fd);
+	ASSERT_NE(NULL, v->run);
+	x86_sregs_pm32(&s);
+	hv_ioctl(fd, HV_SET_SREGS, &s);
+	regs.rip = X86_CODE;
+	regs.rflags = X86_RFLAGS_FIXED;
+	regs.gpr[HV_X86_RSP] = stack;
+	hv_ioctl(fd, HV_SET_REGS, &regs);
+}
+
+FIXTURE_SETUP(apic)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_vm_create args = { .flags = HV_VM_IRQCHIP };
+	__u64 *idt;
+	__u64 stubs;
+	int v, cap;
+
+	__u32 c = HV_CAP_IRQCHIP;
+
+	t->dev_fd = hv_open_dev();
+	cap = ioctl(t->dev_fd, HV_CHECK_CAP, &c);
+	ASSERT_EQ(24, cap);
+	t->vm_fd = __hv_ioctl(t->dev_fd, HV_CREATE_VM, &args);
+	ASSERT_LE(0, t->vm_fd);
+	t->ram_size = X86_RAM_SIZE;
+	ASSERT_EQ(0, hv_set_region(t->vm_fd, 0, 0, t->ram_size, 0));
+	t->ram = hv_map_ram(t->vm_fd, 0, t->ram_size);
+	ASSERT_NE(NULL, t->ram);
+	t->vcpu_fd = hv_create_vcpu(t->vm_fd, 0);
+	ASSERT_LE(0, t->vcpu_fd);
+	t->run = hv_map_run(t->vcpu_fd);
+
+	X86_LOAD(t, apic);
+	x86_build_tables(t);
+	idt = x86_gpa(t, X86_IDT);
+	stubs = X86_GADDR(guest_apic_stubs, apic);
+	for (v = 0; v < 256; v++) {
+		__u64 off = stubs + 16 * v;
+
+		idt[v] = (off & 0xffff) | ((__u64)X86_SEL_CODE32 << 16) |
+			 (0x8eULL << 40) | ((off >> 16) << 48);
+	}
+	setup_vcpu(_metadata, t, &self->v0, t->vcpu_fd, X86_STACK_TOP);
+	self->v1.fd = -1;
+	self->tsc_per_ns = measure_tsc_per_ns();
+}
+
+FIXTURE_TEARDOWN(apic)
+{
+	if (self->v1.fd >= 0) {
+		munmap(self->v1.run, HV_RUN_MMAP_SIZE);
+		close(self->v1.fd);
+	}
+	x86_vm_destroy(&self->t);
+}
+
+/* The second vCPU, runnable in the same command loop (its own stack). */
+static void add_vcpu1(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(apic) *self, bool runnable)
+{
+	struct hv_lapic_state st;
+	int fd = hv_create_vcpu(self->t.vm_fd, 1);
+
+	ASSERT_LE(0, fd);
+	setup_vcpu(_metadata, &self->t, &self->v1, fd, 0xe000);
+	hv_ioctl(fd, HV_GET_LAPIC, &st);
+	ASSERT_EQ(HV_MP_STATE_WAIT_SIPI, st.mp_state);
+	if (runnable) {
+		st.mp_state = HV_MP_STATE_RUNNABLE;
+		hv_ioctl(fd, HV_SET_LAPIC, &st);
+	}
+}
+
+/* One step of the protocol; returns 0 or -1 (no harness: threads use it). */
+static int step(struct vcpu *v, bool in, __u16 port, __u32 *val)
+{
+	struct hv_run *run = v->run;
+
+	if (__hv_ioctl(v->fd, HV_RUN, NULL) || run->exit_reason != HV_EXIT_IO ||
+	    run->io.port != port || run->io.size != 4 ||
+	    run->io.direction != (in ? HV_IO_IN : HV_IO_OUT))
+		return -1;
+	if (in)
+		memcpy(hv_io_data(run), val, 4);
+	else
+		memcpy(val, hv_io_data(run), 4);
+	return 0;
+}
+
+static int cmd_v(struct vcpu *v, __u32 op, int nargs, const __u32 *args,
+		 int nres)
+{
+	int i;
+
+	if (step(v, true, APIC_PORT_CMD, &op))
+		return -1;
+	for (i = 0; i < nargs; i++)
+		if (step(v, true, APIC_PORT_ARG, (__u32 *)&args[i]))
+			return -1;
+	for (i = 0; i < nres; i++)
+		if (step(v, false, APIC_PORT_RES, &v->res[i]))
+			return -1;
+	return 0;
+}
+
+#define CMD(v, op, nres, ...) ({					\
+	const __u32 _a[] = { 0, ##__VA_ARGS__ };			\
+	int _r = cmd_v(v, op, ARRAY_SIZE(_a) - 1, _a + 1, nres);	\
+	char _b[256];							\
+	ASSERT_EQ(0, _r) TH_LOG("command %u: %s", op,			\
+				x86_exit_str((v)->t, _b, sizeof(_b)));	\
+	(v)->res[0];							\
+})
+
+#define R32(v, addr)		CMD(v, APIC_CMD_R32, 1, addr)
+#define W32(v, addr, val)	CMD(v, APIC_CMD_W32, 1, addr, val)
+#define WRMSR(v, i, val)	CMD(v, APIC_CMD_WRMSR, 1, i, (__u32)(val), \
+				    (__u32)((__u64)(val) >> 32))
+#define RDMSR(v, i)		({ CMD(v, APIC_CMD_RDMSR, 2, i);	\
+				   (v)->res[0] | (__u64)(v)->res[1] << 32; })
+#define STI(v)			CMD(v, APIC_CMD_STI, 1)
+#define WAIT(v, vec, n)		CMD(v, APIC_CMD_WAIT, 1, vec, n)
+#define EOI(v)			CMD(v, APIC_CMD_EOI, 1)
+
+static __u32 *count(struct hv_test_vm *t, int vec)
+{
+	return (__u32 *)x86_gpa(t, APIC_COUNT) + vec;
+}
+
+static __u64 tsc_at(struct hv_test_vm *t, int vec)
+{
+	return *((__u64 *)x86_gpa(t, APIC_TSC) + vec);
+}
+
+static __u64 t0(struct hv_test_vm *t)
+{
+	return *(__u64 *)x86_gpa(t, APIC_T0);
+}
+
+static void set_flags(struct hv_test_vm *t, __u32 flags)
+{
+	*(__u32 *)x86_gpa(t, APIC_FLAGS) = flags;
+}
+
+/* Software-enable the APIC of @v (SVR, spurious vector 0xff). */
+static void apic_on(struct __test_metadata *_metadata, struct vcpu *v)
+{
+	W32(v, REG(APIC_SVR), 0x1ff);
+}
+
+/* Elapsed ns from the TSC at the start to the TSC at interrupt @vec. */
+static double elapsed_ns(FIXTURE_DATA(apic) *self, int vec)
+{
+	return (tsc_at(&self->t, vec) - t0(&self->t)) / self->tsc_per_ns;
+}
+
+TEST_F(apic, registers_after_reset)
+{
+	struct vcpu *v = &self->v0;
+	struct hv_lapic_state st;
+
+	EXPECT_EQ(0xfee00900, RDMSR(v, MSR_APIC_BASE));	/* BSP, EN */
+	EXPECT_EQ(0, R32(v, REG(APIC_ID)));
+	EXPECT_EQ(0x50014, R32(v, REG(APIC_LVR)));
+	EXPECT_EQ(0xff, R32(v, REG(APIC_SVR)));
+	EXPECT_EQ(0x10000, R32(v, REG(APIC_LVTT)));
+	EXPECT_EQ(0xffffffff, R32(v, REG(APIC_DFR)));
+	/* CPUID: APIC, x2APIC, TSC-deadline, ARAT; APIC ID in leaf 1 */
+	hv_ioctl(v->fd, HV_GET_LAPIC, &st);
+	EXPECT_EQ(0xfee00900, st.apic_base);
+	EXPECT_EQ(HV_MP_STATE_RUNNABLE, st.mp_state);
+	EXPECT_EQ(0x50014, st.regs[3]);
+}
+
+/* The xAPIC page follows IA32_APIC_BASE; absent registers set ESR bit 7. */
+TEST_F(apic, relocation_and_illegal_register)
+{
+	struct vcpu *v = &self->v0;
+
+	WRMSR(v, MSR_APIC_BASE, 0xfed00900);
+	EXPECT_EQ(0x50014, R32(v, 0xfed00030));
+	WRMSR(v, MSR_APIC_BASE, 0xfee00900);
+	EXPECT_EQ(0x50014, R32(v, REG(APIC_LVR)));
+	apic_on(_metadata, v);
+	EXPECT_EQ(0, R32(v, REG(0x40)));		/* no register */
+	W32(v, REG(APIC_ESR), 0);
+	EXPECT_EQ(0x80, R32(v, REG(APIC_ESR)));
+	/* read-only registers ignore xAPIC writes */
+	W32(v, REG(APIC_LVR), 0);
+	EXPECT_EQ(0x50014, R32(v, REG(APIC_LVR)));
+}
+
+TEST_F(apic, timer_oneshot)
+{
+	struct vcpu *v = &self->v0;
+	double ns;
+
+	apic_on(_metadata, v);
+	W32(v, REG(APIC_TDCR), 0xb);			/* divide by 1 */
+	W32(v, REG(APIC_LVTT), 0x50);			/* one-shot */
+	W32(v, REG(APIC_TMICT), 2000000);		/* 2 ms at 1 GHz */
+	EXPECT_EQ(1, WAIT(v, 0x50, 1));
+	ns = elapsed_ns(self, 0x50);
+	TH_LOG("one-shot 2 ms: %.0f us", ns / 1000);
+	EXPECT_LE(2000000 * 0.99, ns);
+	EXPECT_EQ(0, R32(v, REG(APIC_TMCCT)));
+	EXPECT_EQ(1, STI(v) * 0 + *count(&self->t, 0x50));	/* no more */
+
+	/* divide by 2: the count runs at half the rate (10 ms) */
+	W32(v, REG(APIC_TDCR), 0x0);
+	W32(v, REG(APIC_TMICT), 5000000);
+	EXPECT_NE(0, R32(v, REG(APIC_TMCCT)));
+	EXPECT_EQ(2, WAIT(v, 0x50, 2));
+	EXPECT_LE(10000000 * 0.99, elapsed_ns(self, 0x50));
+}
+
+TEST_F(apic, timer_periodic)
+{
+	struct vcpu *v = &self->v0;
+	double ns;
+
+	apic_on(_metadata, v);
+	W32(v, REG(APIC_TDCR), 0xb);
+	W32(v, REG(APIC_LVTT), 0x20051);		/* periodic */
+	W32(v, REG(APIC_TMICT), 1000000);		/* 1 ms */
+	EXPECT_EQ(5, WAIT(v, 0x51, 5));
+	ns = elapsed_ns(self, 0x51);
+	TH_LOG("periodic 1 ms x 5: %.0f us", ns / 1000);
+	EXPECT_LE(5000000 * 0.99, ns);
+	W32(v, REG(APIC_LVTT), 0x30051);		/* masked */
+	W32(v, REG(APIC_TMICT), 0);
+}
+
+TEST_F(apic, timer_tsc_deadline)
+{
+	struct vcpu *v = &self->v0;
+	__u64 delta = 2000000 * self->tsc_per_ns;	/* 2 ms */
+	double ns;
+
+	apic_on(_metadata, v);
+	W32(v, REG(APIC_LVTT), 0x40052);		/* TSC-deadline */
+	CMD(v, APIC_CMD_WRMSR_REL, 1, MSR_TSC_DEADLINE, (__u32)delta);
+	EXPECT_NE(0, RDMSR(v, MSR_TSC_DEADLINE));
+	EXPECT_EQ(1, WAIT(v, 0x52, 1));
+	ns = elapsed_ns(self, 0x52);
+	TH_LOG("TSC deadline 2 ms: %.0f us", ns / 1000);
+	EXPECT_LE(2000000 * 0.99, ns);
+	EXPECT_EQ(0, RDMSR(v, MSR_TSC_DEADLINE));	/* disarmed */
+
+	/* a deadline in the past: pending at once, before any halt */
+	WRMSR(v, MSR_TSC_DEADLINE, 1);
+	EXPECT_EQ(1u << (0x52 - 64), R32(v, REG(APIC_IRR + 0x20)));
+	STI(v);
+	EXPECT_EQ(2, *count(&self->t, 0x52));
+	/* not in deadline mode: the MSR ignores writes */
+	W32(v, REG(APIC_LVTT), 0x52);
+	WRMSR(v, MSR_TSC_DEADLINE, 5);
+	EXPECT_EQ(0, RDMSR(v, MSR_TSC_DEADLINE));
+}
+
+/* Periodic with a count of 1: clamped to 200 us, the host keeps going. */
+static volatile int storm_stop;
+static volatile unsigned long storm_progress;
+
+static void *storm_spin(void *arg)
+{
+	(void)arg;
+	while (!storm_stop)
+		storm_progress++;
+	return NULL;
+}
+
+TEST_F(apic, timer_storm_clamped)
+{
+	struct vcpu *v = &self->v0;
+	pthread_t th;
+	double ns;
+
+	storm_stop = 0;
+	storm_progress = 0;
+	ASSERT_EQ(0, pthread_create(&th, NULL, storm_spin, NULL));
+	apic_on(_metadata, v);
+	W32(v, REG(APIC_TDCR), 0xb);
+	W32(v, REG(APIC_LVTT), 0x20053);
+	W32(v, REG(APIC_TMICT), 1);
+	EXPECT_EQ(20, WAIT(v, 0x53, 20));
+	ns = elapsed_ns(self, 0x53);
+	W32(v, REG(APIC_TMICT), 0);
+	storm_stop = 1;
+	pthread_join(th, NULL);
+	TH_LOG("20 ticks of period 1: %.0f us, host thread %lu loops",
+	       ns / 1000, storm_progress);
+	EXPECT_LE(20 * 200000 * 0.99, ns);
+	EXPECT_LT(0, storm_progress);
+}
+
+TEST_F(apic, self_ipi_nmi_and_illegal_vector)
+{
+	struct vcpu *v = &self->v0;
+
+	apic_on(_metadata, v);
+	W32(v, REG(APIC_ICR), 0x40044);			/* self, fixed */
+	STI(v);
+	EXPECT_EQ(1, *count(&self->t, 0x44));
+	W32(v, REG(APIC_ICR), 0x40400);			/* self, NMI */
+	EXPECT_EQ(1, *count(&self->t, 2));
+	/* vector 5 fixed: Send Illegal Vector, nothing delivered */
+	W32(v, REG(APIC_ICR), 0x40005);
+	W32(v, REG(APIC_ESR), 0);
+	EXPECT_EQ(0x20, R32(v, REG(APIC_ESR)));
+	EXPECT_EQ(0, *count(&self->t, 5));
+	W32(v, REG(APIC_ESR), 0);
+	EXPECT_EQ(0, R32(v, REG(APIC_ESR)));
+}
+
+TEST_F(apic, tpr_masks_lower_classes)
+{
+	struct vcpu *v = &self->v0;
+
+	apic_on(_metadata, v);
+	W32(v, REG(APIC_TPR), 0x50);
+	W32(v, REG(APIC_ICR), 0x40045);			/* class 4: held */
+	W32(v, REG(APIC_ICR), 0x40065);			/* class 6: taken */
+	STI(v);
+	EXPECT_EQ(0, *count(&self->t, 0x45));
+	EXPECT_EQ(1, *count(&self->t, 0x65));
+	EXPECT_EQ(1u << 5, R32(v, REG(APIC_IRR + 0x20)));
+	W32(v, REG(APIC_TPR), 0x30);
+	STI(v);
+	EXPECT_EQ(1, *count(&self->t, 0x45));
+}
+
+TEST_F(apic, cr8_is_tpr)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_sregs s;
+
+	X86_LOAD(t, apic_cr8);
+	x86_set_lm64(_metadata, t);
+	EXPECT_EQ(0x30, x86_run_out(_metadata, t, APIC_PORT_RES, 4));
+	EXPECT_EQ(7, x86_run_out(_metadata, t, APIC_PORT_RES, 4));
+	hv_ioctl(t->vcpu_fd, HV_GET_SREGS, &s);
+	EXPECT_EQ(7, s.cr8);
+}
+
+TEST_F(apic, x2apic_switch_and_bad_apic_base)
+{
+	struct vcpu *v = &self->v0;
+
+	/* x2APIC MSRs #GP in xAPIC mode */
+	RDMSR(v, 0x802);
+	EXPECT_EQ(1, *count(&self->t, 13));
+	/* reserved bit 0, and EXTD without EN: #GP */
+	WRMSR(v, MSR_APIC_BASE, 0xfee00901);
+	WRMSR(v, MSR_APIC_BASE, 0xfee00500);
+	EXPECT_EQ(3, *count(&self->t, 13));
+	EXPECT_EQ(0xfee00900, RDMSR(v, MSR_APIC_BASE));
+
+	WRMSR(v, MSR_APIC_BASE, 0xfee00d00);		/* x2APIC */
+	EXPECT_EQ(3, *count(&self->t, 13));
+	set_flags(&self->t, 1);
+	EXPECT_EQ(0, RDMSR(v, 0x802));			/* ID */
+	EXPECT_EQ(1, RDMSR(v, 0x80d));			/* LDR: cluster 0, 1 */
+	WRMSR(v, 0x80f, 0x1ff);				/* SVR */
+	WRMSR(v, 0x83f, 0x46);				/* SELF IPI */
+	STI(v);
+	EXPECT_EQ(1, *count(&self->t, 0x46));
+	/* ICR reserved bit 13, EOI not 0, read of EOI: #GP */
+	WRMSR(v, 0x830, 0x42046ULL);
+	WRMSR(v, 0x80b, 1);
+	RDMSR(v, 0x80b);
+	EXPECT_EQ(6, *count(&self->t, 13));
+	/* x2APIC straight back to xAPIC: #GP; via disabled: fine */
+	WRMSR(v, MSR_APIC_BASE, 0xfee00900);
+	EXPECT_EQ(7, *count(&self->t, 13));
+	WRMSR(v, MSR_APIC_BASE, 0xfee00000);
+	/* disabled straight to x2APIC: #GP */
+	WRMSR(v, MSR_APIC_BASE, 0xfee00c00);
+	EXPECT_EQ(8, *count(&self->t, 13));
+	WRMSR(v, MSR_APIC_BASE, 0xfee00800);
+	set_flags(&self->t, 0);
+	EXPECT_EQ(0x50014, R32(v, REG(APIC_LVR)));
+	EXPECT_EQ(0xff, R32(v, REG(APIC_SVR)));		/* reset by disable */
+	EXPECT_EQ(0xfee00900, RDMSR(v, MSR_APIC_BASE));
+}
+
+/* vCPU 1 in a thread: run one WAIT. */
+struct waiter {
+	struct vcpu *v;
+	__u32 vec, n;
+	pthread_t th;
+};
+
+static void *wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+	__u32 args[2] = { w->vec, w->n };
+
+	w->v->err = cmd_v(w->v, APIC_CMD_WAIT, 2, args, 1);
+	return NULL;
+}
+
+static void start_wait(struct waiter *w, struct vcpu *v, __u32 vec, __u32 n)
+{
+	w->v = v;
+	w->vec = vec;
+	w->n = n;
+	pthread_create(&w->th, NULL, wait_thread, w);
+}
+
+TEST_F(apic, ipi_wakes_halted_vcpu)
+{
+	struct waiter w;
+
+	add_vcpu1(_metadata, self, true);
+	apic_on(_metadata, &self->v0);
+	apic_on(_metadata, &self->v1);
+	/* vCPU 0 halts in its thread; vCPU 1 sends the IPI */
+	start_wait(&w, &self->v0, 0x47, 1);
+	W32(&self->v1, REG(APIC_ICR2), 0 << 24);
+	W32(&self->v1, REG(APIC_ICR), 0x47);		/* physical, ID 0 */
+	pthread_join(w.th, NULL);
+	ASSERT_EQ(0, self->v0.err);
+	EXPECT_EQ(1, self->v0.res[0]);
+	EXPECT_EQ(1, *count(&self->t, 0x47));
+}
+
+TEST_F(apic, ipi_shorthands_and_logical)
+{
+	struct waiter w;
+
+	add_vcpu1(_metadata, self, true);
+	apic_on(_metadata, &self->v0);
+	apic_on(_metadata, &self->v1);
+	EXPECT_EQ(1 << 24, R32(&self->v1, REG(APIC_ID)));
+
+	/* flat logical IDs 1 and 2; vCPU 0 sends to logical 2 */
+	W32(&self->v0, REG(APIC_LDR), 0x01000000);
+	W32(&self->v1, REG(APIC_LDR), 0x02000000);
+	start_wait(&w, &self->v1, 0x48, 1);
+	W32(&self->v0, REG(APIC_ICR2), 0x02000000);
+	W32(&self->v0, REG(APIC_ICR), 0x848);		/* logical */
+	pthread_join(w.th, NULL);
+	ASSERT_EQ(0, self->v1.err);
+	EXPECT_EQ(1, *count(&self->t, 0x48));
+
+	/* all but self: only vCPU 1 */
+	start_wait(&w, &self->v1, 0x49, 1);
+	W32(&self->v0, REG(APIC_ICR), 0xc0049);
+	pthread_join(w.th, NULL);
+	ASSERT_EQ(0, self->v1.err);
+	STI(&self->v0);
+	EXPECT_EQ(1, *count(&self->t, 0x49));
+
+	/* all including self: both */
+	start_wait(&w, &self->v1, 0x4a, 2);
+	W32(&self->v0, REG(APIC_ICR), 0x8004a);
+	STI(&self->v0);
+	pthread_join(w.th, NULL);
+	ASSERT_EQ(0, self->v1.err);
+	EXPECT_EQ(2, *count(&self->t, 0x4a));
+}
+
+static void *run_once(void *arg)
+{
+	struct vcpu *v = arg;
+
+	v->err = __hv_ioctl(v->fd, HV_RUN, NULL);
+	return NULL;
+}
+
+/* Lowest priority to two logical IDs goes to one vCPU, not both. */
+TEST_F(apic, lowest_priority_and_x2apic_logical)
+{
+	add_vcpu1(_metadata, self, true);
+	apic_on(_metadata, &self->v0);
+	apic_on(_metadata, &self->v1);
+	W32(&self->v0, REG(APIC_LDR), 0x01000000);
+	W32(&self->v1, REG(APIC_LDR), 0x02000000);
+	W32(&self->v0, REG(APIC_ICR2), 0x03000000);
+	W32(&self->v0, REG(APIC_ICR), 0x94b);		/* logical, lowest */
+	STI(&self->v0);
+	STI(&self->v1);
+	EXPECT_EQ(1, *count(&self->t, 0x4b));
+
+	/* x2APIC logical: cluster 0, bit 0 is vCPU 0 */
+	WRMSR(&self->v0, MSR_APIC_BASE, 0xfee00d00);
+	set_flags(&self->t, 1);
+	WRMSR(&self->v0, 0x830, 0x00000001ULL << 32 | 0x84c);
+	STI(&self->v0);
+	EXPECT_EQ(1, *count(&self->t, 0x4c));
+}
+
+TEST_F(apic, init_sipi_starts_vcpu1_in_real_mode)
+{
+	static const unsigned char rm[] = {
+		0xb8, 0x34, 0x12,	/* mov $0x1234, %ax */
+		0xe7, 0x70,		/* out %ax, $0x70 */
+		0xeb, 0xfe,		/* jmp . */
+	};
+	struct hv_lapic_state st;
+	struct hv_sregs s;
+	pthread_t th;
+	struct vcpu *v1 = &self->v1;
+	int ret = -1;
+
+	memcpy(x86_gpa(&self->t, 0x7000), rm, sizeof(rm));
+	add_vcpu1(_metadata, self, false);
+	apic_on(_metadata, &self->v0);
+	/* the AP sleeps in HV_RUN until the SIPI */
+	pthread_create(&th, NULL, run_once, v1);
+	W32(&self->v0, REG(APIC_ICR2), 1 << 24);
+	W32(&self->v0, REG(APIC_ICR), 0x4500);		/* INIT assert */
+	W32(&self->v0, REG(APIC_ICR), 0x8500);		/* INIT de-assert */
+	W32(&self->v0, REG(APIC_ICR), 0x4607);		/* SIPI 7 */
+	pthread_join(th, NULL);
+	ret = v1->err;
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(HV_EXIT_IO, v1->run->exit_reason);
+	EXPECT_EQ(0x70, v1->run->io.port);
+	EXPECT_EQ(0x1234, *(__u16 *)hv_io_data(v1->run));
+	hv_ioctl(v1->fd, HV_GET_SREGS, &s);
+	EXPECT_EQ(0x700, s.cs.selector);
+	EXPECT_EQ(0x7000, s.cs.base);
+	EXPECT_EQ(0, s.cr0 & X86_CR0_PE);
+	hv_ioctl(v1->fd, HV_GET_LAPIC, &st);
+	EXPECT_EQ(HV_MP_STATE_RUNNABLE, st.mp_state);
+}
+
+static void ioapic_pin(struct __test_metadata *_metadata, struct vcpu *v,
+		       int pin, __u32 low, __u32 high)
+{
+	W32(v, IOAPIC, 0x10 + 2 * pin + 1);
+	W32(v, IOAPIC + 0x10, high);
+	W32(v, IOAPIC, 0x10 + 2 * pin);
+	W32(v, IOAPIC + 0x10, low);
+}
+
+static __u32 ioapic_read(struct __test_metadata *_metadata, struct vcpu *v,
+			 int reg)
+{
+	W32(v, IOAPIC, reg);
+	return R32(v, IOAPIC + 0x10);
+}
+
+static void irq_line(struct __test_metadata *_metadata, int vm_fd, int gsi,
+		     int level)
+{
+	struct hv_irq_level l = { .irq = gsi, .level = level };
+
+	hv_ioctl(vm_fd, HV_IRQ_LINE, &l);
+}
+
+TEST_F(apic, ioapic_level_remote_irr_and_eoi)
+{
+	struct vcpu *v = &self->v0;
+	struct hv_ioapic_state io;
+
+	apic_on(_metadata, v);
+	EXPECT_EQ(0x170011, ioapic_read(_metadata, v, 1));
+	ioapic_pin(_metadata, v, 5, 0x8060, 0);		/* level, vector 0x60 */
+	set_flags(&self->t, 2);				/* EOI by hand */
+	irq_line(_metadata, self->t.vm_fd, 5, 1);
+	EXPECT_EQ(1, WAIT(v, 0x60, 1));
+	EXPECT_EQ(0x8060 | (1 << 14), ioapic_read(_metadata, v, 0x10 + 10));
+	hv_ioctl(self->t.vm_fd, HV_GET_IOAPIC, &io);
+	EXPECT_EQ(0x8060 | (1 << 14), io.redirtbl[5]);
+	EXPECT_EQ(1 << 5, io.lines);
+	/* EOI with the line still up: it comes again */
+	EOI(v);
+	EXPECT_EQ(2, WAIT(v, 0x60, 2));
+	irq_line(_metadata, self->t.vm_fd, 5, 0);
+	EOI(v);
+	STI(v);
+	EXPECT_EQ(2, *count(&self->t, 0x60));
+	EXPECT_EQ(0x8060, ioapic_read(_metadata, v, 0x10 + 10));
+	/* masked: nothing while the line is up; unmasking sends it */
+	ioapic_pin(_metadata, v, 5, 0x18060, 0);
+	irq_line(_metadata, self->t.vm_fd, 5, 1);
+	STI(v);
+	EXPECT_EQ(2, *count(&self->t, 0x60));
+	ioapic_pin(_metadata, v, 5, 0x8060, 0);
+	EXPECT_EQ(3, WAIT(v, 0x60, 3));
+	/* bad input: GSI 24 */
+	{
+		struct hv_irq_level l = { .irq = 24, .level = 1 };
+
+		EXPECT_EQ(-EINVAL, __hv_ioctl(self->t.vm_fd, HV_IRQ_LINE, &l));
+	}
+}
+
+TEST_F(apic, ioapic_edge_pulse)
+{
+	struct vcpu *v = &self->v0;
+
+	apic_on(_metadata, v);
+	ioapic_pin(_metadata, v, 6, 0x61, 0);		/* edge, vector 0x61 */
+	irq_line(_metadata, self->t.vm_fd, 6, 1);
+	irq_line(_metadata, self->t.vm_fd, 6, 0);
+	EXPECT_EQ(1, WAIT(v, 0x61, 1));
+	irq_line(_metadata, self->t.vm_fd, 6, 1);
+	irq_line(_metadata, self->t.vm_fd, 6, 1);	/* no new edge */
+	irq_line(_metadata, self->t.vm_fd, 6, 0);
+	EXPECT_EQ(2, WAIT(v, 0x61, 2));
+	STI(v);
+	EXPECT_EQ(2, *count(&self->t, 0x61));
+}
+
+TEST_F(apic, state_ioctls)
+{
+	struct hv_lapic_state st;
+	struct hv_ioapic_state io;
+
+	hv_ioctl(self->v0.fd, HV_GET_LAPIC, &st);
+	st.reserved[0] = 1;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(self->v0.fd, HV_SET_LAPIC, &st));
+	st.reserved[0] = 0;
+	st.apic_base |= 1;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(self->v0.fd, HV_SET_LAPIC, &st));
+	st.apic_base &= ~1ULL;
+	st.regs[APIC_TPR >> 4] = 0x20;
+	EXPECT_EQ(0, __hv_ioctl(self->v0.fd, HV_SET_LAPIC, &st));
+	EXPECT_EQ(0x20, R32(&self->v0, REG(APIC_TPR)));
+
+	hv_ioctl(self->t.vm_fd, HV_GET_IOAPIC, &io);
+	EXPECT_EQ(0x10000, io.redirtbl[0]);
+	io.redirtbl[3] = 0x8033;
+	EXPECT_EQ(0, __hv_ioctl(self->t.vm_fd, HV_SET_IOAPIC, &io));
+	EXPECT_EQ(0x8033, ioapic_read(_metadata, &self->v0, 0x10 + 6));
+	io.pad = 1;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(self->t.vm_fd, HV_SET_IOAPIC, &io));
+}
+
+TEST_HARNESS_MAIN
