@@ -227,6 +227,8 @@ static int hvctl_x86_out(struct hvctl_vcpu *vcpu, uint16_t port, uint32_t val)
 	 */
 	if (port == HVCTL_ACPI_SLEEP_CTL_PORT &&
 	    hvctl_acpi_sleep_ctl_is_poweroff(val)) {
+		hvctl_vmm_log(vmm, "vCPU %u entered ACPI S5: guest poweroff",
+			      vcpu->id);
 		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
 		return 0;
 	}
