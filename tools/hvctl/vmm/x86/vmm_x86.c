@@ -196,6 +196,8 @@ static uint8_t hvctl_x86_in(struct hvctl_vcpu *vcpu, uint16_t port)
 		return hvctl_uart16550_read(vmm, port - HVCTL_UART_BASE);
 	if (port == HVCTL_STOPREQ_PORT)
 		return !!vmm->stop_requested;
+	if (port == HVCTL_RTC_INDEX_PORT || port == HVCTL_RTC_INDEX_PORT + 1)
+		return hvctl_rtc_read(vmm, port);
 	if (port == HVCTL_ACPI_SLEEP_STS_PORT)
 		return 0;	/* never woke from a sleep state */
 	if (port == HVCTL_CPU_SELECT_PORT)
@@ -218,6 +220,9 @@ static int hvctl_x86_out(struct hvctl_vcpu *vcpu, uint16_t port, uint32_t val)
 		hvctl_uart16550_write(vmm, port - HVCTL_UART_BASE, val);
 	else if (port == HVCTL_CPU_SELECT_PORT)
 		vmm->arch.selected[vcpu->id] = val;
+	else if (port == HVCTL_RTC_INDEX_PORT ||
+		 port == HVCTL_RTC_INDEX_PORT + 1)
+		hvctl_rtc_write(vmm, port, val);
 	else if (port == HVCTL_CPU_START_PORT)
 		hvctl_x86_start_cpu(vcpu, val);
 	/*
