@@ -58,7 +58,8 @@ boot() {
 		--cmdline "console=ttyS0 earlyprintk=serial,ttyS0,115200 loglevel=7 nokaslr panic=-1" \
 		</dev/null >$out 2>&1 &
 	pid=$!
-	progress "Linux under hv, $n vCPU(s): waiting for /init"
+	# HVTEST-RUN: run.sh notes the wall time of these lines (.times)
+	progress "HVTEST-RUN: hvctl.linux boot, $n vCPU(s): waiting for /init"
 	i=0
 	while kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do
 		sleep 1
@@ -67,6 +68,7 @@ boot() {
 			progress "L2 at ${i} s: $(wc -l <$out) lines, last: $(tail -n 1 $out | cut -c 1-90 | l2_filter)"
 	done
 	t1=$(date +%s)
+	progress "HVTEST-RUN: hvctl.linux boot, $n vCPU(s): the VMM exited or timed out"
 	kill -0 $pid 2>/dev/null && hvctl stop linux$n --force >/dev/null 2>&1
 	wait $pid
 	rc=$?
