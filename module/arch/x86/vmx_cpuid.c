@@ -56,9 +56,13 @@ static void vmx_cpuid_leaf7(u32 index, struct cpuid_regs4 *r)
 	 */
 	r->ebx &= ~(BIT(1) | BIT(2) | BIT(4) | BIT(11) | BIT(12) | BIT(14) |
 		    BIT(15) | BIT(25));
-	/* ECX: no PKU(3), OSPKE(4), WAITPKG(5), SGX_LC(30) */
-	r->ecx &= ~(BIT(3) | BIT(4) | BIT(5) | BIT(30));
-	/* EDX: no speculation-control or capability MSRs (26-31), no hybrid,
+	/* ECX: no PKU(3), OSPKE(4), WAITPKG(5), CET_SS(7), SGX_LC(30): hv
+	 * switches neither the CET MSRs (IA32_U_CET, IA32_S_CET, the shadow
+	 * stack pointers) nor the CET XSAVE components.
+	 */
+	r->ecx &= ~(BIT(3) | BIT(4) | BIT(5) | BIT(7) | BIT(30));
+	/* EDX: no speculation-control or capability MSRs (26-31), no IBT(20)
+	 * (CET, as above), no hybrid(15),
 	 * no AMX-BF16(22), AMX-TILE(24), AMX-INT8(25): hv does not switch
 	 * the tile state (vmx_xstate.c).
 	 */

@@ -665,6 +665,30 @@ TEST_F(regs, supported_cpuid)
 	EXPECT_EQ(-EFAULT, __hv_ioctl(t->dev_fd, HV_GET_SUPPORTED_CPUID, &c));
 }
 
+/*
+ * No CET in the supported table: hv neither switches IA32_U_CET/IA32_S_CET
+ * and the shadow-stack pointer MSRs nor offers the CET XSAVE components,
+ * so a guest told of CET_SS (leaf 7 ECX bit 7) or IBT (EDX bit 20) faults
+ * on its first WRMSR to them (Linux: "unchecked MSR access error: WRMSR to
+ * 0x6a2" in identify_cpu()).
+ */
+TEST_F(regs, supported_cpuid_no_cet)
+{
+	struct hv_test_vm *t = &self->t;
+	static struct hv_cpuid_entry e[4 * HV_MAX_CPUID_ENTRIES];
+	const struct hv_cpuid_entry *l7;
+	__u32 n = 4 * HV_MAX_CPUID_ENTRIES;
+
+	ASSERT_EQ(0, cpuid_io(t->dev_fd, HV_GET_SUPPORTED_CPUID, e, &n));
+	l7 = find_leaf(e, n, 7);
+	if (!l7)
+		SKIP(return, "no leaf 7");
+	EXPECT_EQ(0U, l7->ecx & (1U << 7))
+		TH_LOG("CET_SS offered: leaf 7 ECX 0x%x", l7->ecx);
+	EXPECT_EQ(0U, l7->edx & (1U << 20))
+		TH_LOG("IBT offered: leaf 7 EDX 0x%x", l7->edx);
+}
+
 /* Without HV_SET_CPUID the guest sees the supported table. */
 TEST_F(regs, default_cpuid)
 {

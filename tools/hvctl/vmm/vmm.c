@@ -252,6 +252,7 @@ static int hvctl_vmm_system_event(struct hvctl_vcpu *vcpu)
 	case HV_SYSTEM_EVENT_STOP_REQUEST:
 		hvctl_vmm_log(vmm, "stop requested: telling the guest");
 		vmm->stop_requested = 1;
+		hvctl_arch_stop_requested(vmm);
 		return 1;
 	case HV_SYSTEM_EVENT_STOPPED:
 		hvctl_vmm_log(vmm, "stopped by force");
@@ -495,6 +496,10 @@ __attribute__((weak)) int hvctl_arch_load_kernel(struct hvctl_vmm *vmm,
 	hvctl_vmm_log(vmm, "kernel %s: hvctl cannot boot kernels on this arch yet (use --image)",
 		      vmm->def->kernel);
 	return -1;
+}
+
+__attribute__((weak)) void hvctl_arch_stop_requested(struct hvctl_vmm *vmm __attribute__((unused)))
+{
 }
 
 /* Loads the guest and sets every vCPU up to boot it. */

@@ -138,5 +138,11 @@ int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry);
 int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry);
 int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu);
 int hvctl_arch_exit(struct hvctl_vcpu *vcpu);
+/*
+ * hvctl_arch_stop_requested() - `hvctl stop` asked the guest to stop
+ * (after vmm->stop_requested is set): the arch may tell the guest more
+ * (x86: the ACPI power button). Optional (weak default: nothing).
+ */
+void hvctl_arch_stop_requested(struct hvctl_vmm *vmm);
 
 #endif /* HVCTL_VMM_H */

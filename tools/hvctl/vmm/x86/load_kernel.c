@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 
 #include "vmm.h"
+#include "virtio/virtio.h"
+#include "x86/acpi/acpi.h"
 
 /* Maps @path read-only into @f. 0, or -1 (logged). */
 static int hvctl_x86_map(struct hvctl_vmm *vmm, const char *what,
@@ -70,6 +72,35 @@ static int hvctl_x86_map_modules(struct hvctl_vmm *vmm,
 	return 0;
 }
 
+/*
+ * The ACPI tables of a Linux guest (Documentation/x86.rst, "ACPI tables"):
+ * only when hv has the in-kernel local APICs and IOAPIC that the MADT
+ * announces. e820 keeps the whole BIOS area reserved (hvctl_x86_e820()).
+ * The virtio slots are bus.c's: slot n at HVCTL_VIRTIO_BASE + 0x200 * n,
+ * GSI HVCTL_VIRTIO_IRQ0 + n, one per disk.
+ */
+static int hvctl_x86_acpi(struct hvctl_vmm *vmm, struct hvctl_x86_load *l)
+{
+	struct hvctl_acpi_config cfg;
+	unsigned int i;
+	long n;
+
+	if (!vmm->irq_lines)
+		return 0;
+	hvctl_acpi_default_config(&cfg, vmm->nr_vcpus);
+	for (i = 0; i < vmm->def->nr_disks && i < HVCTL_VIRTIO_SLOTS; i++)
+		cfg.virtio[cfg.nr_virtio++] = (struct hvctl_acpi_virtio){
+			.base = HVCTL_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE,
+			.size = VIRTIO_MMIO_SIZE,
+			.gsi = HVCTL_VIRTIO_IRQ0 + i,
+		};
+	n = hvctl_acpi_build(l->mem, l->mem_size, HVCTL_ACPI_TABLE_GPA,
+			     HVCTL_ACPI_TABLE_SIZE, &cfg, &l->rsdp);
+	if (n < 0)
+		return hvctl_x86_fail(l, "ACPI tables: %s", strerror((int)-n));
+	return 0;
+}
+
 int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry)
 {
 	static char list[PATH_MAX];	/* the modules' paths point into it */
@@ -89,10 +120,11 @@ int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry)
 	/*
 	 * The ACPI tables go into the reserved BIOS area here, before the
 	 * loader writes the zero page, which takes the RSDP's address
-	 * (l.rsdp; 0 while hvctl writes no tables).
+	 * (l.rsdp; 0 when hvctl writes no tables).
 	 */
 	if (hvctl_linux_probe(&l.kernel))
-		err = hvctl_linux_load(&l, b);
+		err = hvctl_x86_check_ram(&l) ?: hvctl_x86_acpi(vmm, &l) ?:
+		      hvctl_linux_load(&l, b);
 	else if (hvctl_multiboot_probe(&l.kernel))
 		err = hvctl_multiboot_load(&l, b);
 	else

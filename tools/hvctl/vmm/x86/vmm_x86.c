@@ -26,6 +26,7 @@
 #include <sys/ioctl.h>
 
 #include "vmm.h"
+#include "x86/acpi/acpi.h"
 
 /* Real mode at @addr: CS:IP = (addr & 0xf0000) >> 4 : addr & 0xffff. */
 static int hvctl_x86_real_mode(struct hvctl_vcpu *vcpu, uint32_t addr,
@@ -195,6 +196,10 @@ static uint8_t hvctl_x86_in(struct hvctl_vcpu *vcpu, uint16_t port)
 		return hvctl_uart16550_read(vmm, port - HVCTL_UART_BASE);
 	if (port == HVCTL_STOPREQ_PORT)
 		return !!vmm->stop_requested;
+	if (port == HVCTL_RTC_INDEX_PORT || port == HVCTL_RTC_INDEX_PORT + 1)
+		return hvctl_rtc_read(vmm, port);
+	if (port == HVCTL_ACPI_SLEEP_STS_PORT)
+		return 0;	/* never woke from a sleep state */
 	if (port == HVCTL_CPU_SELECT_PORT)
 		return vmm->nr_vcpus;
 	if (port != HVCTL_CPU_START_PORT)
@@ -215,8 +220,29 @@ static int hvctl_x86_out(struct hvctl_vcpu *vcpu, uint16_t port, uint32_t val)
 		hvctl_uart16550_write(vmm, port - HVCTL_UART_BASE, val);
 	else if (port == HVCTL_CPU_SELECT_PORT)
 		vmm->arch.selected[vcpu->id] = val;
+	else if (port == HVCTL_RTC_INDEX_PORT ||
+		 port == HVCTL_RTC_INDEX_PORT + 1)
+		hvctl_rtc_write(vmm, port, val);
 	else if (port == HVCTL_CPU_START_PORT)
 		hvctl_x86_start_cpu(vcpu, val);
+	/*
+	 * The FADT's sleep control register: SLP_EN with SLP_TYP S5 is
+	 * Linux's poweroff; the VM must stop here (acpi.h). Other sleep
+	 * states are not offered (\_S5 only) and their writes ignored.
+	 */
+	if (port == HVCTL_ACPI_SLEEP_CTL_PORT &&
+	    hvctl_acpi_sleep_ctl_is_poweroff(val)) {
+		hvctl_vmm_log(vmm, "vCPU %u entered ACPI S5: guest poweroff",
+			      vcpu->id);
+		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
+		return 0;
+	}
+	/* the FADT's reset register, which Linux's reboot tries first */
+	if (port == HVCTL_ACPI_RESET_PORT &&
+	    (val & 0xff) == HVCTL_ACPI_RESET_VALUE) {
+		hvctl_vmm_reset(vmm, vcpu->id);
+		return 0;
+	}
 	if (port == HVCTL_POWEROFF_PORT) {
 		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
 		return 0;
@@ -293,4 +319,18 @@ int hvctl_arch_exit(struct hvctl_vcpu *vcpu)
 			      vcpu->id, run->exit_reason);
 		return -1;
 	}
+}
+
+/*
+ * `hvctl stop` (graceful): besides port 0x502 for the test images, press
+ * the ACPI power button of a kernel guest, a pulse on the Generic Event
+ * Device's GSI (acpi.h); Linux's GED driver runs _EVT, which notifies
+ * \_SB.PWRB. Only kernel guests have the tables (load_kernel.c).
+ */
+void hvctl_arch_stop_requested(struct hvctl_vmm *vmm)
+{
+	if (!vmm->def->kernel[0] || !vmm->irq_lines)
+		return;
+	hvctl_vmm_irq_line(vmm, HVCTL_ACPI_GED_GSI, 1);
+	hvctl_vmm_irq_line(vmm, HVCTL_ACPI_GED_GSI, 0);
 }

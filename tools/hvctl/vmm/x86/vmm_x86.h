@@ -22,6 +22,7 @@
 #define HVCTL_DEBUG_EXIT_PORT	0xf4
 #define HVCTL_I8042_CMD_PORT	0x64	/* OUT 0xfe: reset (reboot) */
 #define HVCTL_UART_GSI		4	/* COM1's IOAPIC input (ISA IRQ 4) */
+#define HVCTL_RTC_INDEX_PORT	0x70	/* MC146818 RTC: index, data at 0x71 */
 
 /*
  * struct hvctl_arch_vmm - the x86 devices' state, under vmm->lock.
@@ -32,10 +33,12 @@
  * @boot: the boot vCPU's state a kernel loader asked for (else real mode).
  * @uart_thre: the UART's "transmitter holding register empty" interrupt
  * is pending; @uart_irq: the level its line was last given.
+ * @rtc_index: the RTC register selected at port 0x70 (rtc_cmos.c).
  */
 struct hvctl_arch_vmm {
 	uint8_t uart[8];
 	uint8_t uart_dlm, uart_thre, uart_irq;
+	uint8_t rtc_index;
 	uint8_t selected[HV_MAX_VCPUS];
 	uint32_t start_at[HV_MAX_VCPUS];
 	uint8_t started[HV_MAX_VCPUS];
@@ -47,6 +50,9 @@ struct hvctl_vmm;
 uint8_t hvctl_uart16550_read(struct hvctl_vmm *vmm, unsigned int reg);
 void hvctl_uart16550_write(struct hvctl_vmm *vmm, unsigned int reg,
 			   uint8_t val);
+/* rtc_cmos.c: ports 0x70 and 0x71 */
+uint8_t hvctl_rtc_read(struct hvctl_vmm *vmm, unsigned int port);
+void hvctl_rtc_write(struct hvctl_vmm *vmm, unsigned int port, uint8_t val);
 /* Makes the UART interrupt-driven on GSI 4 (the VM has an IOAPIC). */
 void hvctl_uart16550_irq_init(struct hvctl_vmm *vmm);
 
