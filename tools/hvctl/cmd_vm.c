@@ -35,15 +35,19 @@ int hvctl_cmd_create(int argc, char **argv)
 		{ "image", required_argument, NULL, 'i' },
 		{ "entry", required_argument, NULL, 'e' },
 		{ "load", required_argument, NULL, 'l' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'r' },
+		{ "cmdline", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct hvctl_def def = { .vcpus = 1 };
+	static struct hvctl_def def;	/* large: kept off the stack */
 	struct hvctl_nl nl;
 	struct nl_msg *msg;
 	const char *name;
 	uint64_t v;
 	int c, err;
 
+	def = (struct hvctl_def){ .vcpus = 1 };
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -73,6 +77,28 @@ int hvctl_cmd_create(int argc, char **argv)
 				return 1;
 			}
 			break;
+		case 'k':
+			if (!realpath(optarg, def.kernel)) {
+				hvctl_err("kernel %s: %s", optarg, strerror(errno));
+				return 1;
+			}
+			break;
+		case 'r':
+			if (!realpath(optarg, def.initrd)) {
+				hvctl_err("initrd %s: %s", optarg, strerror(errno));
+				return 1;
+			}
+			break;
+		case 'a':
+			/* one line of the state file */
+			if (strlen(optarg) >= sizeof(def.cmdline) ||
+			    strchr(optarg, '\n')) {
+				hvctl_err("bad command line: one line of at most %zu bytes",
+					  sizeof(def.cmdline) - 1);
+				return 2;
+			}
+			snprintf(def.cmdline, sizeof(def.cmdline), "%s", optarg);
+			break;
 		case 'e':
 			if (hvctl_parse_u64(optarg, "entry address", &def.entry))
 				return 2;
@@ -97,8 +123,13 @@ int hvctl_cmd_create(int argc, char **argv)
 			  "create needs --memory SIZE");
 		return 2;
 	}
-	if (!def.image[0]) {
-		hvctl_err("create needs --image FILE");
+	if (!def.image[0] == !def.kernel[0]) {
+		hvctl_err(def.image[0] ? "create takes --image or --kernel, not both" :
+			  "create needs --image FILE or --kernel FILE");
+		return 2;
+	}
+	if (!def.kernel[0] && (def.initrd[0] || def.cmdline[0])) {
+		hvctl_err("--initrd and --cmdline need --kernel");
 		return 2;
 	}
 	snprintf(def.name, sizeof(def.name), "%s", name);

@@ -100,11 +100,16 @@ void hvctl_fmt_size(uint64_t bytes, char *buf, int len);
 int hvctl_valid_name(const char *name);
 
 /* --- state.c: definitions kept in the state directory -------------------- */
+#define HVCTL_CMDLINE_SIZE	2048	/* with the NUL */
+
 struct hvctl_def {
 	char name[40];
 	char image[PATH_MAX];
 	uint64_t load;		/* where a flat image goes, 0: 0x1000 */
 	uint64_t entry;		/* 0: the load address or the ELF entry */
+	char kernel[PATH_MAX];	/* a Linux kernel (instead of image) */
+	char initrd[PATH_MAX];	/* its initrd, "" for none */
+	char cmdline[HVCTL_CMDLINE_SIZE];	/* its command line */
 	uint32_t vcpus;
 	uint64_t memory;
 	uint64_t mem_quota;

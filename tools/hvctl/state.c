@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The state directory: one NAME.conf per definition (what `start` needs
- * besides the kernel's registry: the image and its entry point), and the
- * running VMM's NAME.sock (console), NAME.log and NAME.pid.
+ * besides the kernel's registry: the image and its entry point, or the
+ * kernel, initrd and command line), and the running VMM's NAME.sock
+ * (console), NAME.log and NAME.pid.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -65,6 +66,12 @@ int hvctl_def_save(const struct hvctl_def *def)
 		(unsigned long long)def->entry,
 		def->vcpus, (unsigned long long)def->memory,
 		(unsigned long long)def->mem_quota, def->cpu_quota);
+	if (def->kernel[0])
+		fprintf(f, "kernel=%s\n", def->kernel);
+	if (def->initrd[0])
+		fprintf(f, "initrd=%s\n", def->initrd);
+	if (def->cmdline[0])
+		fprintf(f, "cmdline=%s\n", def->cmdline);
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -75,7 +82,7 @@ int hvctl_def_save(const struct hvctl_def *def)
 
 int hvctl_def_load(const char *name, struct hvctl_def *def)
 {
-	char path[PATH_MAX], line[PATH_MAX + 32], *val;
+	char path[PATH_MAX], line[PATH_MAX + HVCTL_CMDLINE_SIZE], *val;
 	FILE *f;
 
 	memset(def, 0, sizeof(*def));
@@ -93,6 +100,12 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			snprintf(def->name, sizeof(def->name), "%s", val);
 		else if (!strcmp(line, "image"))
 			snprintf(def->image, sizeof(def->image), "%s", val);
+		else if (!strcmp(line, "kernel"))
+			snprintf(def->kernel, sizeof(def->kernel), "%s", val);
+		else if (!strcmp(line, "initrd"))
+			snprintf(def->initrd, sizeof(def->initrd), "%s", val);
+		else if (!strcmp(line, "cmdline"))
+			snprintf(def->cmdline, sizeof(def->cmdline), "%s", val);
 		else if (!strcmp(line, "load"))
 			def->load = strtoull(val, NULL, 0);
 		else if (!strcmp(line, "entry"))
