@@ -117,6 +117,14 @@ run_insn_decode_test() {
 		"$out/insn_decode_test"
 }
 
+# --- the arm64 guest's device tree (hvctl's VMM), built and tested on the host ---
+
+run_fdt_test() {
+	local out=$REPO/build/host
+	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
+		"$out/fdt_test" && "$out/fdt_test"
+}
+
 # --- steps ---------------------------------------------------------------------
 
 # The host tests come in two halves: what the targets need (setup,
@@ -139,6 +147,7 @@ host_checks() {
 	host_test sparse make -C "$REPO" sparse || true
 	host_test checkpatch make -C "$REPO" checkpatch || true
 	host_test insn_decode_test run_insn_decode_test || true
+	host_test fdt_test run_fdt_test || true
 	host_test api_doc "$HVTEST_DIR/api-doc-check.sh" || true
 	host_test api_doc.self_test "$HVTEST_DIR/api-doc-check.sh" --self-test || true
 	host_test scan_log.flags_warning scan_log_flags_warning || true
