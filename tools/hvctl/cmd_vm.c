@@ -15,6 +15,33 @@
 
 #include "hvctl.h"
 
+/*
+ * @path made absolute (the VMM may run from another directory) in @buf;
+ * the file need not exist yet. -1 (printed) if it does not fit.
+ */
+static int hvctl_abs_path(const char *path, char *buf, size_t len)
+{
+	char cwd[PATH_MAX];
+	size_t n = 0;
+
+	if (path[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)))
+			goto too_long;
+		n = strlen(cwd);
+		if (n + 1 >= len)
+			goto too_long;
+		memcpy(buf, cwd, n);
+		buf[n++] = '/';
+	}
+	if (n + strlen(path) < len) {
+		memcpy(buf + n, path, strlen(path) + 1);
+		return 0;
+	}
+too_long:
+	hvctl_err("path too long: %s", path);
+	return -1;
+}
+
 /* The one NAME argument of a verb, after getopt; NULL (printed) if not. */
 static const char *hvctl_one_name(int argc, char **argv, const char *verb)
 {
@@ -38,6 +65,8 @@ int hvctl_cmd_create(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'r' },
 		{ "cmdline", required_argument, NULL, 'a' },
+		{ "dtb", required_argument, NULL, 'd' },
+		{ "on-reboot", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct hvctl_def def;	/* large: kept off the stack */
@@ -99,6 +128,21 @@ int hvctl_cmd_create(int argc, char **argv)
 			}
 			snprintf(def.cmdline, sizeof(def.cmdline), "%s", optarg);
 			break;
+		case 'd':
+			if (hvctl_abs_path(optarg, def.dtb, sizeof(def.dtb)))
+				return 2;
+			break;
+		case 'R':
+			if (!strcmp(optarg, "restart")) {
+				def.on_reboot = HVCTL_REBOOT_RESTART;
+			} else if (!strcmp(optarg, "stop")) {
+				def.on_reboot = HVCTL_REBOOT_STOP;
+			} else {
+				hvctl_err("bad --on-reboot '%s': restart or stop",
+					  optarg);
+				return 2;
+			}
+			break;
 		case 'e':
 			if (hvctl_parse_u64(optarg, "entry address", &def.entry))
 				return 2;
@@ -130,6 +174,10 @@ int hvctl_cmd_create(int argc, char **argv)
 	}
 	if (!def.kernel[0] && (def.initrd[0] || def.cmdline[0])) {
 		hvctl_err("--initrd and --cmdline need --kernel");
+		return 2;
+	}
+	if (!def.kernel[0] && def.dtb[0]) {
+		hvctl_err("--dtb needs --kernel (an --image guest has no device tree)");
 		return 2;
 	}
 	snprintf(def.name, sizeof(def.name), "%s", name);

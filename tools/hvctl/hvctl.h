@@ -102,6 +102,11 @@ int hvctl_valid_name(const char *name);
 /* --- state.c: definitions kept in the state directory -------------------- */
 #define HVCTL_CMDLINE_SIZE	2048	/* with the NUL */
 
+/* What a guest's reset (PSCI SYSTEM_RESET) does */
+#define HVCTL_REBOOT_DEFAULT	0	/* --kernel: restart; --image: stop */
+#define HVCTL_REBOOT_RESTART	1	/* load and boot the guest again */
+#define HVCTL_REBOOT_STOP	2	/* stop the VM ("guest shutdown") */
+
 struct hvctl_def {
 	char name[40];
 	char image[PATH_MAX];
@@ -110,6 +115,8 @@ struct hvctl_def {
 	char kernel[PATH_MAX];	/* a Linux kernel (instead of image) */
 	char initrd[PATH_MAX];	/* its initrd, "" for none */
 	char cmdline[HVCTL_CMDLINE_SIZE];	/* its command line */
+	char dtb[PATH_MAX];	/* arm64: write the generated DT there too */
+	uint32_t on_reboot;	/* HVCTL_REBOOT_* */
 	uint32_t vcpus;
 	uint64_t memory;
 	uint64_t mem_quota;

@@ -72,6 +72,11 @@ int hvctl_def_save(const struct hvctl_def *def)
 		fprintf(f, "initrd=%s\n", def->initrd);
 	if (def->cmdline[0])
 		fprintf(f, "cmdline=%s\n", def->cmdline);
+	if (def->dtb[0])
+		fprintf(f, "dtb=%s\n", def->dtb);
+	if (def->on_reboot)
+		fprintf(f, "on_reboot=%s\n",
+			def->on_reboot == HVCTL_REBOOT_STOP ? "stop" : "restart");
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -106,6 +111,11 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			snprintf(def->initrd, sizeof(def->initrd), "%s", val);
 		else if (!strcmp(line, "cmdline"))
 			snprintf(def->cmdline, sizeof(def->cmdline), "%s", val);
+		else if (!strcmp(line, "dtb"))
+			snprintf(def->dtb, sizeof(def->dtb), "%s", val);
+		else if (!strcmp(line, "on_reboot"))
+			def->on_reboot = !strcmp(val, "stop") ?
+					 HVCTL_REBOOT_STOP : HVCTL_REBOOT_RESTART;
 		else if (!strcmp(line, "load"))
 			def->load = strtoull(val, NULL, 0);
 		else if (!strcmp(line, "entry"))

@@ -40,6 +40,9 @@ void hvctl_console_in(struct hvctl_vmm *vmm, const uint8_t *buf, long n)
 	for (; n > 0; n--, buf++)
 		if ((uint8_t)(vmm->rx_tail - vmm->rx_head) != 255)
 			vmm->rx[vmm->rx_tail++ % 256] = *buf;
+	/* a UART with interrupts raises its receive interrupt now */
+	if (vmm->console_rx)
+		vmm->console_rx(vmm);
 	pthread_mutex_unlock(&vmm->lock);
 }
 

@@ -50,6 +50,30 @@ void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
 
 /* --- set-up ---------------------------------------------------------------- */
 
+/* The defaults of an arch that has no such hook (vmm.h). */
+__attribute__((weak)) int hvctl_arch_prepare(struct hvctl_vmm *vmm)
+{
+	vmm->ram_base = 0;
+	vmm->attach_flags = 0;
+	return 0;
+}
+
+__attribute__((weak)) int hvctl_arch_load_kernel(struct hvctl_vmm *vmm,
+						 uint64_t *entry)
+{
+	(void)entry;
+	hvctl_vmm_log(vmm, "--kernel: this hvctl cannot boot a kernel on this arch");
+	return -1;
+}
+
+/* The guest's software into RAM: an image or a kernel. */
+static int hvctl_vmm_boot_load(struct hvctl_vmm *vmm, uint64_t *entry)
+{
+	if (vmm->def->kernel[0])
+		return hvctl_arch_load_kernel(vmm, entry);
+	return hvctl_vmm_load(vmm, entry);
+}
+
 static int hvctl_vmm_create_vcpu(struct hvctl_vmm *vmm, unsigned int id)
 {
 	struct hvctl_vcpu *vcpu = &vmm->vcpus[id];
@@ -80,10 +104,11 @@ static int hvctl_vmm_attach(struct hvctl_vmm *vmm)
 	struct hv_mem_region r = { 0 };
 
 	vmm->dev = hvctl_open_dev();
-	if (vmm->dev < 0)
+	if (vmm->dev < 0 || hvctl_arch_prepare(vmm))
 		return -1;
 	memset(&a, 0, sizeof(a));
 	snprintf(a.name, sizeof(a.name), "%s", vmm->def->name);
+	a.flags = vmm->attach_flags;
 	vmm->vm = ioctl(vmm->dev, HV_ATTACH_VM, &a);
 	if (vmm->vm < 0) {
 		hvctl_err(errno == EBUSY ? "start %s: the VM is running already" :
@@ -92,15 +117,17 @@ static int hvctl_vmm_attach(struct hvctl_vmm *vmm)
 			  "start %s: cannot attach to the VM", vmm->def->name);
 		return -1;
 	}
+	r.guest_phys_addr = vmm->ram_base;
 	r.size = vmm->def->memory;
 	if (ioctl(vmm->vm, HV_SET_MEM_REGION, &r)) {
-		hvctl_err("start %s: cannot give the VM %llu bytes of RAM: %s",
+		hvctl_err("start %s: cannot give the VM %llu bytes of RAM at 0x%llx: %s",
 			  vmm->def->name, (unsigned long long)r.size,
-			  strerror(errno));
+			  (unsigned long long)r.guest_phys_addr, strerror(errno));
 		return -1;
 	}
+	/* the mmap offset of a VM fd is a guest-physical address */
 	vmm->mem = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			vmm->vm, 0);
+			vmm->vm, vmm->ram_base);
 	if (vmm->mem == MAP_FAILED) {
 		vmm->mem = NULL;
 		hvctl_err("start %s: cannot map the guest's RAM: %s",
@@ -182,6 +209,14 @@ static int hvctl_vmm_failed(struct hvctl_vcpu *vcpu)
 	return -1;
 }
 
+/* A reset restarts a kernel guest, and an image guest only when asked. */
+static int hvctl_vmm_restarts(const struct hvctl_def *def)
+{
+	if (def->on_reboot == HVCTL_REBOOT_DEFAULT)
+		return !!def->kernel[0];
+	return def->on_reboot == HVCTL_REBOOT_RESTART;
+}
+
 static int hvctl_vmm_system_event(struct hvctl_vcpu *vcpu)
 {
 	struct hvctl_vmm *vmm = vcpu->vmm;
@@ -198,7 +233,17 @@ static int hvctl_vmm_system_event(struct hvctl_vcpu *vcpu)
 		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
 		return 0;
 	case HV_SYSTEM_EVENT_RESET:
-		/* no reboot: like a triple fault on x86, the VM stops */
+		if (hvctl_vmm_restarts(vmm->def)) {
+			hvctl_vmm_log(vmm, "vCPU %u asked for a system reset: restarting the guest",
+				      vcpu->id);
+			pthread_mutex_lock(&vmm->lock);
+			if (!vmm->done)
+				vmm->restart = 1;
+			pthread_mutex_unlock(&vmm->lock);
+			hvctl_vmm_end(vmm, 0);
+			return 0;
+		}
+		/* --on-reboot=stop: like a triple fault on x86, the VM stops */
 		hvctl_vmm_log(vmm, "vCPU %u asked for a system reset: hvctl stops the VM instead",
 			      vcpu->id);
 		hvctl_vmm_end(vmm, HV_STOP_GUEST_SHUTDOWN);
@@ -428,18 +473,51 @@ static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
 	uint64_t entry;
 	unsigned int i;
 
-	if (hvctl_vmm_attach(vmm) || hvctl_vmm_load(vmm, &entry))
+	if (hvctl_vmm_attach(vmm) || hvctl_vmm_boot_load(vmm, &entry))
 		return -1;
 	for (i = 0; i < vmm->nr_vcpus; i++)
 		if (hvctl_arch_vcpu_setup(&vmm->vcpus[i], entry))
 			return -1;
-	if (hvctl_vmm_listen(vmm) || pipe2(vmm->wake, O_CLOEXEC))
+	if (hvctl_vmm_listen(vmm) || pipe2(vmm->wake, O_CLOEXEC | O_NONBLOCK))
 		return -1;
 	hvctl_vmm_log(vmm, "running %s (entry 0x%llx, %u vCPU%s), console %s.sock",
-		      vmm->def->image, (unsigned long long)entry,
+		      vmm->def->kernel[0] ? vmm->def->kernel : vmm->def->image,
+		      (unsigned long long)entry,
 		      vmm->nr_vcpus, vmm->nr_vcpus > 1 ? "s" : "",
 		      vmm->def->name);
 	return 0;
+}
+
+/*
+ * The guest reset (PSCI SYSTEM_RESET) and restarts: every vCPU thread has
+ * ended. As QEMU does on a reset, RAM keeps its contents; the kernel (or
+ * image), initrd and device tree are loaded again and every vCPU goes back
+ * to its reset state (hvctl_arch_vcpu_setup()). 0, or -1 (logged).
+ */
+static int hvctl_vmm_reboot(struct hvctl_vmm *vmm)
+{
+	uint64_t entry;
+	unsigned int i;
+	char c;
+
+	/* the end's wake-up (the pipe does not block) */
+	while (read(vmm->wake[0], &c, 1) > 0)
+		;
+	vmm->done = 0;
+	vmm->restart = 0;
+	vmm->stop_reason = 0;
+	vmm->stop_requested = 0;
+	for (i = 0; i < vmm->nr_vcpus; i++) {
+		vmm->vcpus[i].thread_ok = 0;
+		vmm->vcpus[i].run->immediate_exit = 0;
+	}
+	if (hvctl_vmm_boot_load(vmm, &entry))
+		return -1;
+	for (i = 0; i < vmm->nr_vcpus; i++)
+		if (hvctl_arch_vcpu_setup(&vmm->vcpus[i], entry))
+			return -1;
+	hvctl_vmm_log(vmm, "restarted (entry 0x%llx)", (unsigned long long)entry);
+	return hvctl_vmm_start_threads(vmm);
 }
 
 static void hvctl_vmm_teardown(struct hvctl_vmm *vmm)
@@ -497,8 +575,17 @@ int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd)
 		tcsetattr(input_fd, TCSANOW, &raw);
 	}
 	if (!hvctl_vmm_start_threads(&vmm)) {
-		hvctl_vmm_loop(&vmm, &unblocked);
 		ret = 0;
+		for (;;) {
+			hvctl_vmm_loop(&vmm, &unblocked);
+			if (!vmm.restart || hvctl_vmm_sig)
+				break;
+			hvctl_vmm_join(&vmm);
+			if (vmm.error || hvctl_vmm_reboot(&vmm)) {
+				ret = 1;
+				break;
+			}
+		}
 	}
 	hvctl_vmm_join(&vmm);
 	if (vmm.error)

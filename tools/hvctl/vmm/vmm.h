@@ -46,7 +46,9 @@ struct hvctl_vcpu {
 struct hvctl_vmm {
 	const struct hvctl_def *def;
 	int dev, vm;
-	uint8_t *mem;
+	uint8_t *mem;			/* the guest's RAM, def->memory bytes */
+	uint64_t ram_base;		/* its guest-physical address */
+	uint32_t attach_flags;		/* HV_VM_* for HV_ATTACH_VM */
 	unsigned int nr_vcpus;
 	struct hvctl_vcpu vcpus[HV_MAX_VCPUS];
 
@@ -65,6 +67,9 @@ struct hvctl_vmm {
 	uint32_t stop_reason;		/* HV_STOP_* to report, or 0 */
 	volatile int stop_requested;	/* the guest sees it (arch device) */
 	int quota_logged;
+	int restart;			/* the guest reset: boot it again */
+	/* the arch's UART sees new input; called with @lock held, or NULL */
+	void (*console_rx)(struct hvctl_vmm *vmm);
 	struct hvctl_arch_vmm arch;	/* the arch's devices, under @lock */
 };
 
@@ -76,6 +81,14 @@ void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason);
 
 /* image.c: loads def->image into RAM, sets *entry. 0 or -1 (logged). */
 int hvctl_vmm_load(struct hvctl_vmm *vmm, uint64_t *entry);
+/*
+ * image.c: the lowest guest-physical address def->image loads at (a flat
+ * binary's load address, an ELF file's lowest PT_LOAD), for an arch that
+ * places RAM by it. 0 or -1 (logged).
+ */
+int hvctl_image_base(struct hvctl_vmm *vmm, uint64_t *base);
+/* The host address of guest RAM [@gpa, @gpa + @len), or NULL if not RAM. */
+void *hvctl_vmm_ram(struct hvctl_vmm *vmm, uint64_t gpa, uint64_t len);
 
 /* console.c: the bytes of the guest console */
 void hvctl_console_out(struct hvctl_vmm *vmm, uint8_t c);
@@ -104,6 +117,24 @@ void __hvctl_console_replay(struct hvctl_vmm *vmm, int fd);
  * on an error the handler logged (the VMM then exits with status 1).
  */
 int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry);
+/*
+ * hvctl_arch_prepare() - called once /dev/hv is open (vmm->dev), before the
+ * VM is attached: sets vmm->ram_base and vmm->attach_flags for the
+ * definition. 0, or -1 (printed). vmm.c has a default for an arch without
+ * one: RAM at 0, no flags.
+ *
+ * hvctl_arch_load_kernel() - loads def->kernel (and def->initrd) the way
+ * the arch boots Linux, sets *entry; hvctl_arch_vcpu_setup() then gives the
+ * boot vCPU the registers the boot protocol wants. 0, or -1 (logged).
+ * vmm.c's default refuses.
+ *
+ * A restart (the guest reset and def->on_reboot says restart) calls
+ * hvctl_arch_load_kernel() or hvctl_vmm_load() and hvctl_arch_vcpu_setup()
+ * again for every vCPU, with the vCPU threads ended: the arch must then
+ * put the vCPUs back to their reset state.
+ */
+int hvctl_arch_prepare(struct hvctl_vmm *vmm);
+int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry);
 int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu);
 int hvctl_arch_exit(struct hvctl_vcpu *vcpu);
 
