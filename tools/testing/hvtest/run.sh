@@ -126,6 +126,12 @@ copy_artifacts() {
 	else
 		say "warning: $ART/images/*.bin missing (make artifacts ARCH=$HVT_ARCH)"
 	fi
+	# a Linux kernel for the steps that boot one under hv (a target with
+	# HVT_GUEST_KERNEL=yes): the target's own, the stock Debian one
+	if [[ ${HVT_GUEST_KERNEL:-no} == yes ]]; then
+		mkdir -p "$root/hv/guest"
+		cp "$VMLINUZ" "$root/hv/guest/kernel"
+	fi
 	# tools that steps call by name
 	for f in hvbench; do
 		[[ -f $ART/$f ]] || continue
