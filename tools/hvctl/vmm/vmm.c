@@ -66,6 +66,11 @@ __attribute__((weak)) int hvctl_arch_load_kernel(struct hvctl_vmm *vmm,
 	return -1;
 }
 
+__attribute__((weak)) void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
+{
+	(void)vcpu;
+}
+
 /* The guest's software into RAM: an image or a kernel. */
 static int hvctl_vmm_boot_load(struct hvctl_vmm *vmm, uint64_t *entry)
 {
@@ -206,6 +211,7 @@ static int hvctl_vmm_failed(struct hvctl_vcpu *vcpu)
 	else
 		hvctl_vmm_log(vcpu->vmm, "vCPU %u: unhandled hardware exit 0x%llx: stopping",
 			      vcpu->id, (unsigned long long)run->hw.reason);
+	hvctl_arch_dump_vcpu(vcpu);
 	return -1;
 }
 

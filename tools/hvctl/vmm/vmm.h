@@ -134,6 +134,11 @@ int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry);
  * put the vCPUs back to their reset state.
  */
 int hvctl_arch_prepare(struct hvctl_vmm *vmm);
+/*
+ * hvctl_arch_dump_vcpu() - logs what the arch knows of a vCPU that ended in
+ * an internal error (the guest's last exception, ...). Default: nothing.
+ */
+void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu);
 int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry);
 int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu);
 int hvctl_arch_exit(struct hvctl_vcpu *vcpu);

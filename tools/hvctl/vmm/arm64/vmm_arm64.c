@@ -137,6 +137,38 @@ int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry)
 	return -1;
 }
 
+/*
+ * The guest's last exception, for a vCPU that stopped on an error: a
+ * kernel that faults before it set VBAR_EL1 jumps to VBAR_EL1 (0) + 0x200
+ * and hv cannot fetch from there, so the cause is in ESR_EL1/ELR_EL1. With
+ * the MMU off (SCTLR_EL1.M clear) ELR_EL1 is a physical address: the
+ * instruction word is shown when it is in RAM.
+ */
+void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
+{
+	struct hvctl_vmm *vmm = vcpu->vmm;
+	struct hv_sysregs s;
+	struct hv_regs r;
+	uint32_t *insn;
+
+	if (ioctl(vcpu->fd, HV_GET_REGS, &r) ||
+	    ioctl(vcpu->fd, HV_GET_SYSREGS, &s))
+		return;
+	insn = s.sctlr_el1 & 1 ? NULL : hvctl_vmm_ram(vmm, r.elr_el1, 4);
+	hvctl_vmm_log(vmm, "vCPU %u: PC 0x%llx PSTATE 0x%llx; last EL1 exception: ESR_EL1 0x%llx ELR_EL1 0x%llx FAR_EL1 0x%llx SPSR_EL1 0x%llx; VBAR_EL1 0x%llx SCTLR_EL1 0x%llx%s",
+		      vcpu->id, (unsigned long long)r.pc,
+		      (unsigned long long)r.pstate,
+		      (unsigned long long)s.esr_el1,
+		      (unsigned long long)r.elr_el1,
+		      (unsigned long long)s.far_el1,
+		      (unsigned long long)r.spsr_el1,
+		      (unsigned long long)s.vbar_el1,
+		      (unsigned long long)s.sctlr_el1, insn ? "" : " (MMU on)");
+	if (insn)
+		hvctl_vmm_log(vmm, "vCPU %u: instruction at ELR_EL1: 0x%08x",
+			      vcpu->id, *insn);
+}
+
 /* Secondaries wait for CPU_ON inside HV_RUN: nothing to wait for here. */
 int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu)
 {

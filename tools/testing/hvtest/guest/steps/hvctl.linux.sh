@@ -34,6 +34,20 @@ hvctl create lx --vcpus 1 --memory 256M --kernel $kernel --cmdline "$cmdline" \
 t0=$(date +%s)
 hvctl start lx || fail "start: $(cat "$log")"
 
+# guest_says LINE: wait for the guest's LINE (a grep pattern) in the log,
+# while the VMM runs; 1 if it stopped first or 240 s passed
+guest_says() {
+	_n=1200
+	while [ $_n -gt 0 ]; do
+		grep -q "$1" "$log" && return 0
+		kill -0 "$pid" 2>/dev/null || { grep -q "$1" "$log"; return; }
+		sleep 0.2
+		_n=$((_n - 1))
+	done
+	return 1
+}
+
+pid=$(cat $HVCTL_STATE_DIR/lx.pid)
 # each line comes from the guest, in this order
 for want in "Booting Linux on physical CPU 0x0" \
 	"Machine model: hv arm64 virt" \
@@ -41,10 +55,10 @@ for want in "Booting Linux on physical CPU 0x0" \
 	"DMA *\[mem 0x0000000040000000-0x000000004fffffff\]" \
 	"psci: PSCIv1.0 detected in firmware" \
 	"Kernel command line: $cmdline"; do
-	if ! wait_for 240 grep -q "$want" "$log"; then
+	if ! guest_says "$want"; then
 		shows_l2 "$log"
 		hvctl stop lx --force
-		fail "the guest did not print '$want'"
+		fail "the guest did not print '$want' ($(($(date +%s) - t0)) s)"
 	fi
 	echo "after $(($(date +%s) - t0)) s: $want"
 done
