@@ -149,6 +149,14 @@ run_uart16550_test() {
 		"$out/uart16550_test" && "$out/uart16550_test"
 }
 
+# --- the arm64 guest's device tree (hvctl's VMM), built and tested on the host ---
+
+run_fdt_test() {
+	local out=$REPO/build/host
+	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
+		"$out/fdt_test" && "$out/fdt_test"
+}
+
 # --- steps ---------------------------------------------------------------------
 
 # The host tests come in two halves: what the targets need (setup,
@@ -175,6 +183,7 @@ host_checks() {
 	host_test acpi_test run_acpi_test || true
 	host_test x86_boot_test run_x86_boot_test || true
 	host_test uart16550_test run_uart16550_test || true
+	host_test fdt_test run_fdt_test || true
 	host_test api_doc "$HVTEST_DIR/api-doc-check.sh" || true
 	host_test api_doc.self_test "$HVTEST_DIR/api-doc-check.sh" --self-test || true
 	host_test scan_log.flags_warning scan_log_flags_warning || true
