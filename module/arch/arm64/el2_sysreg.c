@@ -30,6 +30,10 @@
 #include "el2.h"
 #include "vgic.h"
 
+/* ID_AA64DFR0_EL1.BRPs and .WRPs (ARM ARM D19.2.55) */
+#define EL2_DFR0_BRPS_SHIFT	12
+#define EL2_DFR0_WRPS_SHIFT	20
+
 /* The value a guest reads from ID register @enc (op0 3, op1 0, CRn 0). */
 static u64 el2_id_reg(struct hv_vcpu *vcpu, u32 enc)
 {
@@ -85,9 +89,8 @@ static u64 el2_id_reg(struct hv_vcpu *vcpu, u32 enc)
 		 * minus one), one context-aware breakpoint (CTX_CMPs 0), no
 		 * PMU (PMUVer 0), no SPE, no trace
 		 */
-		return 6 |
-		       (u64)(EL2_DBG_NR_BP - 1) << ID_AA64DFR0_EL1_BRPs_SHIFT |
-		       (u64)(EL2_DBG_NR_WP - 1) << ID_AA64DFR0_EL1_WRPs_SHIFT;
+		return 6 | (u64)(EL2_DBG_NR_BP - 1) << EL2_DFR0_BRPS_SHIFT |
+		       (u64)(EL2_DBG_NR_WP - 1) << EL2_DFR0_WRPS_SHIFT;
 	default:
 		/* SVE, SME, AFR, DFR1, MMFR3/4, AArch32 IDs, unallocated */
 		return 0;
@@ -127,11 +130,12 @@ static bool el2_is_sgi_reg(u32 enc)
  */
 static u64 *el2_dbg_bpwp(struct el2_debug_regs *d, u32 enc, u64 *mask)
 {
-	unsigned int n = sys_reg_CRm(enc);
+	/* the encoding's CRm and op2 fields (sys_reg() in <asm/sysreg.h>) */
+	unsigned int n = (enc >> 8) & 0xf;
 
-	if (sys_reg_Op0(enc) != 2 || sys_reg_Op1(enc) || sys_reg_CRn(enc))
+	if ((enc & ~sys_reg(0, 0, 0, 0xf, 7)) != sys_reg(2, 0, 0, 0, 0))
 		return NULL;
-	switch (sys_reg_Op2(enc)) {
+	switch ((enc >> 5) & 7) {
 	case 4:
 		*mask = EL2_DBGXVR_RW;
 		return n < EL2_DBG_NR_BP ? &d->bvr[n] : NULL;
@@ -223,7 +227,7 @@ int el2_handle_sys64(struct hv_vcpu *vcpu)
 		    ESR_ELx_SYS64_ISS_DIR_READ;
 	u64 val = read ? 0 : el2_get_reg(vcpu, rt);
 
-	if (sys_reg_Op0(enc) == 2 && el2_debug_reg(vcpu, enc, read, &val)) {
+	if (el2_debug_reg(vcpu, enc, read, &val)) {
 		if (read)
 			el2_set_reg(vcpu, rt, val);
 	} else if (el2_is_id_reg(enc)) {
