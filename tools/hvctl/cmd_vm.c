@@ -15,6 +15,33 @@
 
 #include "hvctl.h"
 
+/*
+ * @path made absolute (the VMM may run from another directory) in @buf;
+ * the file need not exist yet. -1 (printed) if it does not fit.
+ */
+static int hvctl_abs_path(const char *path, char *buf, size_t len)
+{
+	char cwd[PATH_MAX];
+	size_t n = 0;
+
+	if (path[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)))
+			goto too_long;
+		n = strlen(cwd);
+		if (n + 1 >= len)
+			goto too_long;
+		memcpy(buf, cwd, n);
+		buf[n++] = '/';
+	}
+	if (n + strlen(path) < len) {
+		memcpy(buf + n, path, strlen(path) + 1);
+		return 0;
+	}
+too_long:
+	hvctl_err("path too long: %s", path);
+	return -1;
+}
+
 /* The one NAME argument of a verb, after getopt; NULL (printed) if not. */
 static const char *hvctl_one_name(int argc, char **argv, const char *verb)
 {
@@ -61,6 +88,7 @@ int hvctl_cmd_create(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'r' },
 		{ "cmdline", required_argument, NULL, 'a' },
+		{ "dtb", required_argument, NULL, 'D' },
 		{ "on-reboot", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -100,6 +128,10 @@ int hvctl_cmd_create(int argc, char **argv)
 				hvctl_err("image %s: %s", optarg, strerror(errno));
 				return 1;
 			}
+			break;
+		case 'D':
+			if (hvctl_abs_path(optarg, def.dtb, sizeof(def.dtb)))
+				return 2;
 			break;
 		case 'e':
 			if (hvctl_parse_u64(optarg, "entry address", &def.entry))
@@ -172,10 +204,13 @@ int hvctl_cmd_create(int argc, char **argv)
 		hvctl_err("create needs --image FILE or --kernel FILE");
 		return 2;
 	}
-	if (def.image[0] && (def.initrd[0] || have_cmdline || have_reboot)) {
-		hvctl_err("--initrd, --cmdline and --on-reboot go with --kernel, not --image");
+	if (def.image[0] && (def.initrd[0] || have_cmdline || def.dtb[0])) {
+		hvctl_err("--initrd, --cmdline and --dtb go with --kernel, not --image");
 		return 2;
 	}
+	/* an image guest's reset stops the VM unless --on-reboot says */
+	if (def.image[0] && !have_reboot)
+		def.on_reboot = HVCTL_ON_REBOOT_STOP;
 	if (def.kernel[0] && have_addr) {
 		hvctl_err("--load and --entry go with --image: a kernel's boot protocol places it");
 		return 2;

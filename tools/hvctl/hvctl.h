@@ -141,6 +141,7 @@ struct hvctl_def {
 	/* "" or the initial ramdisk; multiboot: modules, comma-separated */
 	char initrd[PATH_MAX];
 	char cmdline[HVCTL_CMDLINE_MAX + 1];
+	char dtb[PATH_MAX];	/* arm64: "" or where the generated DT is written too */
 	uint32_t on_reboot;	/* HVCTL_ON_REBOOT_* */
 	uint32_t vcpus;
 	uint64_t memory;

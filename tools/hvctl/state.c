@@ -74,6 +74,8 @@ int hvctl_def_save(const struct hvctl_def *def)
 	fprintf(f, "kernel=%s\ninitrd=%s\ncmdline=%s\non_reboot=%s\n",
 		def->kernel, def->initrd, def->cmdline,
 		def->on_reboot == HVCTL_ON_REBOOT_STOP ? "stop" : "restart");
+	if (def->dtb[0])
+		fprintf(f, "dtb=%s\n", def->dtb);
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -141,6 +143,8 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			def->on_reboot = strcmp(val, "stop") ?
 					 HVCTL_ON_REBOOT_RESTART :
 					 HVCTL_ON_REBOOT_STOP;
+		else if (!strcmp(line, "dtb"))
+			snprintf(def->dtb, sizeof(def->dtb), "%s", val);
 	}
 	fclose(f);
 	if (strcmp(def->name, name) || !def->vcpus || !def->memory) {

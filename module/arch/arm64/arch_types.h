@@ -48,6 +48,24 @@ struct el2_sysregs {
 	u64 cntv_ctl, cntv_cval, cntvoff;
 };
 
+/* Number of breakpoints and of watchpoints ID_AA64DFR0_EL1 gives a guest. */
+#define EL2_DBG_NR_BP	2
+#define EL2_DBG_NR_WP	2
+
+/*
+ * The guest's self-hosted debug registers (el2_sysreg.c): kept here, never
+ * loaded into the CPU (MDCR_EL2.TDA/TDOSA trap every access), so that
+ * the guest can program them but not the host's debug state.
+ */
+struct el2_debug_regs {
+	u64 mdscr, mdccint;
+	u64 bvr[EL2_DBG_NR_BP], bcr[EL2_DBG_NR_BP];
+	u64 wvr[EL2_DBG_NR_WP], wcr[EL2_DBG_NR_WP];
+	bool oslk;		/* OSLSR_EL1.OSLK, set by OSLAR_EL1 */
+	bool dlk;		/* OSDLR_EL1.DLK */
+	bool corenpdrq;		/* DBGPRCR_EL1.CORENPDRQ */
+};
+
 /* What a vCPU must finish on its next entry, after user space answered. */
 enum el2_pending {
 	EL2_PENDING_NONE,
@@ -74,6 +92,7 @@ struct hv_arch_vcpu {
 	u64 pc;
 	u64 pstate;
 	struct el2_sysregs sys;
+	struct el2_debug_regs dbg;
 	struct el2_fpsimd fp;
 	u64 hcr;		/* HCR_EL2 while the guest runs (VI/VF) */
 	u64 mpidr;

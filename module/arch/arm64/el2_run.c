@@ -245,7 +245,8 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	 * for a perf or ptrace breakpoint of the VMM, or by kgdb) would arm
 	 * the host's breakpoints and watchpoints on the guest's EL1&0 and
 	 * route their exceptions to the guest's EL1 (MDCR_EL2.TDE is 0).
-	 * The guest has no debug (TDA traps its MDSCR_EL1): 0 while it runs.
+	 * The guest's own MDSCR_EL1 is el2_sysreg.c's copy (TDA traps its
+	 * accesses): the CPU's is 0 while it runs.
 	 */
 	host->mdscr = read_sysreg(mdscr_el1);
 	if (host->mdscr)

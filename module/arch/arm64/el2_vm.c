@@ -84,6 +84,7 @@ void el2_vcpu_reset(struct hv_vcpu *vcpu)
 
 	memset(&arch->gprs, 0, sizeof(arch->gprs));
 	memset(&arch->sys, 0, sizeof(arch->sys));
+	memset(&arch->dbg, 0, sizeof(arch->dbg));
 	memset(&arch->fp, 0, sizeof(arch->fp));
 	arch->pc = 0;
 	arch->pstate = INIT_PSTATE_EL1;

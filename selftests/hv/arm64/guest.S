@@ -161,6 +161,57 @@ sysreg_vectors:
 payload_end sysreg
 
 /*
+ * Debug registers as Linux's early boot uses them (__cpu_setup writes
+ * MDSCR_EL1, debug_monitors clears the OS lock, hw_breakpoint zeroes the
+ * breakpoint and watchpoint registers). Reports by A64_HC_DONE: MDSCR_EL1
+ * read back after writing 0xb001 (SS, TDCC, KDE, MDE) to it, OSLSR_EL1
+ * with the OS lock cleared, then set, ID_AA64DFR0_EL1, and
+ * DBGBVR1_EL1 read back. An UNDEF is reported at A64_MMIO + A64_MMIO_UNDEF
+ * (the test expects none) and skipped.
+ */
+payload debug
+	adr	x0, debug_vectors
+	msr	vbar_el1, x0
+	isb
+	movq	x9, 0xb001
+	msr	mdscr_el1, x9
+	mrs	x1, mdscr_el1
+	msr	osdlr_el1, xzr
+	msr	oslar_el1, xzr
+	isb
+	mrs	x2, oslsr_el1
+	mov	x9, #1
+	msr	oslar_el1, x9
+	isb
+	mrs	x3, oslsr_el1
+	msr	oslar_el1, xzr
+	mrs	x4, id_aa64dfr0_el1
+	msr	dbgbcr0_el1, xzr
+	msr	dbgbvr0_el1, xzr
+	msr	dbgwcr0_el1, xzr
+	msr	dbgwvr0_el1, xzr
+	movq	x9, 0x1234560
+	msr	dbgbvr1_el1, x9
+	mrs	x5, dbgbvr1_el1
+	mrs	x6, mdccint_el1
+	mov	x0, #A64_HC_DONE
+	hvc	#0
+1:	b	1b
+
+	.balign 2048
+debug_vectors:
+	b	.			/* current EL, SP_EL0: sync */
+	.balign 0x200
+	mrs	x9, esr_el1		/* current EL, SP_ELx: sync */
+	movq	x11, A64_MMIO
+	str	x9, [x11, #A64_MMIO_UNDEF]
+	mrs	x10, elr_el1
+	add	x10, x10, #4
+	msr	elr_el1, x10
+	eret
+payload_end debug
+
+/*
  * Memory: a 64-bit store the VMM reads at A64_DATA, a load of what the VMM
  * wrote at A64_DATA + 8 (reported), then a load just past the end of RAM,
  * which is MMIO.

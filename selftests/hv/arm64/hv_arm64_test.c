@@ -30,6 +30,7 @@ DECLARE_PAYLOAD(irq);
 DECLARE_PAYLOAD(mmio_load);
 DECLARE_PAYLOAD(be_mmio);
 DECLARE_PAYLOAD(el0_store);
+DECLARE_PAYLOAD(debug);
 
 #define LOAD(t, name) a64_load(_metadata, t, guest_##name##_start, \
 			       guest_##name##_end)
@@ -257,6 +258,41 @@ TEST_F(a64, id_registers_and_undef_injection)
 	a64_expect_mmio(_metadata, t, A64_MMIO + A64_MMIO_UNDEF, 8, 1,
 			ESR_IL);
 	a64_expect_hc(_metadata, t, A64_HC_DONE);
+}
+
+/*
+ * The debug registers Linux's early boot writes (MDSCR_EL1 in __cpu_setup,
+ * the OS lock, breakpoints and watchpoints) work without an UNDEF: each is
+ * kept per vCPU as the ARM ARM describes it (D19.3), none reaches the
+ * hardware (host_watchpoint_does_not_reach_guest covers the other way).
+ */
+TEST_F(a64, debug_registers_of_linux_boot)
+{
+	struct hv_test_vm *t = &self->t;
+	struct hv_run *run = t->run;
+	__u64 dfr0;
+
+	LOAD(t, debug);
+	a64_run(_metadata, t, HV_EXIT_HYPERCALL);
+	ASSERT_EQ(A64_HC_DONE, run->hypercall.nr)
+		TH_LOG("hypercall %llx", (unsigned long long)run->hypercall.nr);
+	dfr0 = run->hypercall.args[3];
+	TH_LOG("MDSCR %llx OSLSR unlocked %llx locked %llx DFR0 %llx DBGBVR1 %llx",
+	       (unsigned long long)run->hypercall.args[0],
+	       (unsigned long long)run->hypercall.args[1],
+	       (unsigned long long)run->hypercall.args[2],
+	       (unsigned long long)dfr0,
+	       (unsigned long long)run->hypercall.args[4]);
+	/* SS, TDCC, KDE, MDE as written */
+	EXPECT_EQ(0xb001, run->hypercall.args[0]);
+	/* OSLSR_EL1: OSLM 0b10 (bit 3), OSLK (bit 1) as OSLAR_EL1 set it */
+	EXPECT_EQ(0x8, run->hypercall.args[1]);
+	EXPECT_EQ(0xa, run->hypercall.args[2]);
+	EXPECT_EQ(6, dfr0 & 0xf);			/* DebugVer: v8.0 */
+	EXPECT_LE(1, (dfr0 >> 12) & 0xf);		/* BRPs: at least 2 */
+	EXPECT_LE(1, (dfr0 >> 20) & 0xf);		/* WRPs: at least 2 */
+	EXPECT_EQ(0x1234560, run->hypercall.args[4]);
+	EXPECT_EQ(0, run->hypercall.args[5]);		/* MDCCINT_EL1 */
 }
 
 TEST_F(a64, memory_shared_with_vmm_and_beyond_ram_is_mmio)

@@ -3,7 +3,8 @@
  * The hvctl VMM's image loader, the same for every arch: a flat binary
  * goes to its load address (--load, default 0x1000), an ELF64 file to the
  * physical addresses of its PT_LOAD segments, and either must fit in the
- * guest's RAM, which starts at guest-physical 0.
+ * guest's RAM, [vmm->ram_base, vmm->ram_base + def->memory): 0 on x86; on
+ * arm64 0, or QEMU virt's 0x40000000 for an image linked there (vmm_arm64.c).
  */
 #include <elf.h>
 #include <errno.h>
@@ -15,16 +16,60 @@
 
 #include "vmm.h"
 
+void *hvctl_vmm_ram(struct hvctl_vmm *vmm, uint64_t gpa, uint64_t len)
+{
+	uint64_t off = gpa - vmm->ram_base;
+
+	if (gpa < vmm->ram_base || off > vmm->def->memory ||
+	    len > vmm->def->memory - off)
+		return NULL;
+	return vmm->mem + off;
+}
+
 static int hvctl_vmm_copy(struct hvctl_vmm *vmm, uint64_t gpa,
 			  const void *src, uint64_t len, uint64_t memsz)
 {
-	if (gpa > vmm->def->memory || memsz > vmm->def->memory - gpa ||
-	    len > memsz) {
-		hvctl_vmm_log(vmm, "the image does not fit in the guest's %llu bytes of RAM",
-			      (unsigned long long)vmm->def->memory);
+	uint8_t *dst = hvctl_vmm_ram(vmm, gpa, memsz);
+
+	if (!dst || len > memsz) {
+		hvctl_vmm_log(vmm, "the image does not fit in the guest's %llu bytes of RAM at 0x%llx",
+			      (unsigned long long)vmm->def->memory,
+			      (unsigned long long)vmm->ram_base);
 		return -1;
 	}
-	memcpy(vmm->mem + gpa, src, len);
+	memcpy(dst, src, len);
+	return 0;
+}
+
+int hvctl_image_base(struct hvctl_vmm *vmm, uint64_t *base)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	ssize_t n;
+	int fd, i;
+
+	*base = vmm->def->load ? vmm->def->load : 0x1000;
+	fd = open(vmm->def->image, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		hvctl_err("image %s: %s", vmm->def->image, strerror(errno));
+		return -1;
+	}
+	n = pread(fd, &eh, sizeof(eh), 0);
+	if (n != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64)
+		goto out;	/* flat, or an ELF file hvctl_vmm_load() refuses */
+	*base = UINT64_MAX;
+	for (i = 0; i < eh.e_phnum; i++) {
+		n = pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph));
+		if (n != sizeof(ph))
+			break;
+		if (ph.p_type == PT_LOAD && ph.p_paddr < *base)
+			*base = ph.p_paddr;
+	}
+	if (*base == UINT64_MAX)
+		*base = 0;
+out:
+	close(fd);
 	return 0;
 }
 

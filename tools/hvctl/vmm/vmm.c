@@ -76,22 +76,38 @@ static int hvctl_vmm_create_vcpu(struct hvctl_vmm *vmm, unsigned int id)
 }
 
 /*
- * A kernel guest gets the in-kernel interrupt controller when hv has one
- * (HV_CAP_IRQCHIP: its number of lines): an OS needs interrupts, while the
- * bare images poll and keep the VMM's own vCPU start ports.
+ * The defaults of an arch without its own hvctl_arch_prepare() (vmm.h):
+ * RAM at 0, and a kernel guest gets the in-kernel interrupt controller when
+ * hv has one (HV_CAP_IRQCHIP: its number of lines): an OS needs
+ * interrupts, while the bare images poll and keep the VMM's own vCPU start
+ * ports.
  */
-static uint32_t hvctl_vmm_attach_flags(struct hvctl_vmm *vmm)
+__attribute__((weak)) int hvctl_arch_prepare(struct hvctl_vmm *vmm)
 {
 	__u32 cap = HV_CAP_IRQCHIP;
 	int lines;
 
+	vmm->ram_base = 0;
+	vmm->attach_flags = 0;
 	if (!vmm->def->kernel[0])
 		return 0;
 	lines = ioctl(vmm->dev, HV_CHECK_CAP, &cap);
 	if (lines <= 0)
 		return 0;
 	vmm->irq_lines = lines;
-	return HV_VM_IRQCHIP;
+	vmm->attach_flags = HV_VM_IRQCHIP;
+	return 0;
+}
+
+/* A restart's default: the arch's devices as at the start (vmm.h). */
+__attribute__((weak)) void hvctl_arch_restart(struct hvctl_vmm *vmm)
+{
+	memset(&vmm->arch, 0, sizeof(vmm->arch));
+}
+
+__attribute__((weak)) void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
+{
+	(void)vcpu;
 }
 
 void hvctl_vmm_irq_line(struct hvctl_vmm *vmm, unsigned int irq, int level)
@@ -110,11 +126,11 @@ static int hvctl_vmm_attach(struct hvctl_vmm *vmm)
 	struct hv_mem_region r = { 0 };
 
 	vmm->dev = hvctl_open_dev();
-	if (vmm->dev < 0)
+	if (vmm->dev < 0 || hvctl_arch_prepare(vmm))
 		return -1;
 	memset(&a, 0, sizeof(a));
 	snprintf(a.name, sizeof(a.name), "%s", vmm->def->name);
-	a.flags = hvctl_vmm_attach_flags(vmm);
+	a.flags = vmm->attach_flags;
 	vmm->vm = ioctl(vmm->dev, HV_ATTACH_VM, &a);
 	if (vmm->vm < 0) {
 		hvctl_err(errno == EBUSY ? "start %s: the VM is running already" :
@@ -123,15 +139,17 @@ static int hvctl_vmm_attach(struct hvctl_vmm *vmm)
 			  "start %s: cannot attach to the VM", vmm->def->name);
 		return -1;
 	}
+	r.guest_phys_addr = vmm->ram_base;
 	r.size = vmm->def->memory;
 	if (ioctl(vmm->vm, HV_SET_MEM_REGION, &r)) {
-		hvctl_err("start %s: cannot give the VM %llu bytes of RAM: %s",
+		hvctl_err("start %s: cannot give the VM %llu bytes of RAM at 0x%llx: %s",
 			  vmm->def->name, (unsigned long long)r.size,
-			  strerror(errno));
+			  (unsigned long long)r.guest_phys_addr, strerror(errno));
 		return -1;
 	}
+	/* the mmap offset of a VM fd is a guest-physical address */
 	vmm->mem = mmap(NULL, r.size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			vmm->vm, 0);
+			vmm->vm, vmm->ram_base);
 	if (vmm->mem == MAP_FAILED) {
 		vmm->mem = NULL;
 		hvctl_err("start %s: cannot map the guest's RAM: %s",
@@ -191,19 +209,20 @@ void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason)
 }
 
 /*
- * A restart keeps RAM (as a warm reset does) and loads the kernel again.
- * Only where the VMM can put every vCPU back as it was at power-on: with
- * the in-kernel local APICs the secondaries would have to wait for SIPI
- * again, and hv has no vCPU reset yet, so such a VM stops instead.
+ * A restart keeps RAM (as a warm reset does) and loads the kernel (or,
+ * with --on-reboot=restart, the image) again. Only where the VMM can put
+ * every vCPU back as it was at power-on: with the in-kernel interrupt
+ * controller (x86: the local APICs, the secondaries waiting for SIPI
+ * again; arm64: the GIC's state) hv has no reset yet, so such a VM stops
+ * instead.
  */
 void hvctl_vmm_reset(struct hvctl_vmm *vmm, unsigned int vcpu)
 {
 	const char *why = NULL;
 
-	if (!vmm->def->kernel[0])
-		why = "an image guest stops";
-	else if (vmm->def->on_reboot == HVCTL_ON_REBOOT_STOP)
-		why = "--on-reboot=stop";
+	if (vmm->def->on_reboot == HVCTL_ON_REBOOT_STOP)
+		why = vmm->def->kernel[0] ? "--on-reboot=stop" :
+		      "an image guest stops";
 	else if (vmm->irq_lines)
 		why = "hv cannot reset vCPUs with the in-kernel interrupt controller yet";
 	if (why) {
@@ -241,6 +260,7 @@ static int hvctl_vmm_failed(struct hvctl_vcpu *vcpu)
 	else
 		hvctl_vmm_log(vcpu->vmm, "vCPU %u: unhandled hardware exit 0x%llx: stopping",
 			      vcpu->id, (unsigned long long)run->hw.reason);
+	hvctl_arch_dump_vcpu(vcpu);
 	return -1;
 }
 
@@ -530,12 +550,17 @@ static int hvctl_vmm_restart(struct hvctl_vmm *vmm)
 		;
 	vmm->done = 0;
 	vmm->reset_pending = 0;
-	memset(&vmm->arch, 0, sizeof(vmm->arch));
+	vmm->stop_reason = 0;
+	vmm->stop_requested = 0;
+	hvctl_arch_restart(vmm);
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		vmm->vcpus[i].thread_ok = 0;
 		vmm->vcpus[i].run->immediate_exit = 0;
 	}
-	return hvctl_vmm_boot(vmm, &entry);
+	if (hvctl_vmm_boot(vmm, &entry))
+		return -1;
+	hvctl_vmm_log(vmm, "restarted (entry 0x%llx)", (unsigned long long)entry);
+	return 0;
 }
 
 static int hvctl_vmm_setup(struct hvctl_vmm *vmm)

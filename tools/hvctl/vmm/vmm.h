@@ -47,7 +47,9 @@ struct hvctl_vcpu {
 struct hvctl_vmm {
 	const struct hvctl_def *def;
 	int dev, vm;
-	uint8_t *mem;
+	uint8_t *mem;			/* the guest's RAM, def->memory bytes */
+	uint64_t ram_base;		/* its guest-physical address */
+	uint32_t attach_flags;		/* HV_VM_* for HV_ATTACH_VM */
 	unsigned int nr_vcpus;
 	struct hvctl_vcpu vcpus[HV_MAX_VCPUS];
 
@@ -99,6 +101,14 @@ int hvctl_vmm_load(struct hvctl_vmm *vmm, uint64_t *entry);
  * nothing without one (vmm->irq_lines 0). Any thread.
  */
 void hvctl_vmm_irq_line(struct hvctl_vmm *vmm, unsigned int irq, int level);
+/*
+ * image.c: the lowest guest-physical address def->image loads at (a flat
+ * binary's load address, an ELF file's lowest PT_LOAD), for an arch that
+ * places RAM by it. 0 or -1 (logged).
+ */
+int hvctl_image_base(struct hvctl_vmm *vmm, uint64_t *base);
+/* The host address of guest RAM [@gpa, @gpa + @len), or NULL if not RAM. */
+void *hvctl_vmm_ram(struct hvctl_vmm *vmm, uint64_t gpa, uint64_t len);
 
 /* console.c: the bytes of the guest console */
 void hvctl_console_out(struct hvctl_vmm *vmm, uint8_t c);
@@ -136,6 +146,26 @@ int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry);
  * a weak default for an arch without one, which refuses.
  */
 int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry);
+/*
+ * hvctl_arch_prepare() - called once /dev/hv is open (vmm->dev), before the
+ * VM is attached: sets vmm->ram_base and vmm->attach_flags for the
+ * definition (and vmm->irq_lines with HV_VM_IRQCHIP). 0, or -1 (printed).
+ * vmm.c's default: RAM at 0, and the in-kernel interrupt controller for a
+ * kernel guest when hv has one.
+ *
+ * A restart (hvctl_vmm_reset() with --on-reboot=restart) calls
+ * hvctl_arch_restart(), then hvctl_arch_load_kernel() or hvctl_vmm_load()
+ * and hvctl_arch_vcpu_setup() again for every vCPU, with the vCPU threads
+ * ended: the arch puts its devices and the vCPUs back to their reset state.
+ * vmm.c's default hvctl_arch_restart() zeroes vmm->arch.
+ */
+int hvctl_arch_prepare(struct hvctl_vmm *vmm);
+void hvctl_arch_restart(struct hvctl_vmm *vmm);
+/*
+ * hvctl_arch_dump_vcpu() - logs what the arch knows of a vCPU that ended in
+ * an internal error (the guest's last exception, ...). Default: nothing.
+ */
+void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu);
 int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu);
 int hvctl_arch_exit(struct hvctl_vcpu *vcpu);
 /*

@@ -131,10 +131,15 @@ copy_artifacts() {
 		say "warning: $ART/images/*.bin missing (make artifacts ARCH=$HVT_ARCH)"
 	fi
 	# HVT_GUEST_KERNEL=yes: the target's own kernel, for hv to boot as
-	# its guest (/hv/images/linux.bzImage; +12 MB of initramfs)
+	# its guest (/hv/images/linux.bzImage on x86, linux.Image on arm64;
+	# +12 MB of initramfs on x86, +44 MB on arm64)
 	if [[ ${HVT_GUEST_KERNEL:-} == yes ]]; then
 		mkdir -p "$root/hv/images"
-		cp "$VMLINUZ" "$root/hv/images/linux.bzImage"
+		if [[ $HVT_ARCH == arm64 ]]; then
+			cp "$VMLINUZ" "$root/hv/images/linux.Image"
+		else
+			cp "$VMLINUZ" "$root/hv/images/linux.bzImage"
+		fi
 	fi
 	# tools that steps call by name (hv-soak: "make soak" builds it)
 	for f in hvbench hv-soak; do

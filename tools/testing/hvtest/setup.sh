@@ -21,7 +21,11 @@ set -euo pipefail
 #                   next to the amd64 ones) and reuse the amd64 linux-kbuild
 #   cross userland: gcc-aarch64-linux-gnu libc6-dev-arm64-cross and the :arm64
 #                   -dev packages, for the static arm64 hvctl and selftests
-#   hvctl:          libnl-3-dev libnl-genl-3-dev pkg-config; libfdt-dev;
+#   hvctl:          libnl-3-dev libnl-genl-3-dev pkg-config; libfdt-dev (the
+#                   arm64 VMM's device tree; the host test of it links the
+#                   amd64 one); device-tree-compiler (dtc decompiles the tree
+#                   in that test). libfdt-dev is not Multi-Arch: the arm64
+#                   libfdt.a of the static arm64 hvctl is unpacked by hand below;
 #                   acpica-tools (iasl, acpiexec: the host test of the ACPI tables)
 #   benchmarks:     python3 (checks that the JSON of make bench parses)
 #   linting:        sparse, perl (checkpatch.pl), linux-source (checkpatch.pl
@@ -31,7 +35,7 @@ HOST_PACKAGES=(
 	busybox-static isolinux syslinux-common xorriso cpio xz-utils gzip
 	sparse perl gcc make pkg-config python3
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	libnl-3-dev libnl-genl-3-dev libfdt-dev acpica-tools
+	libnl-3-dev libnl-genl-3-dev libfdt-dev acpica-tools device-tree-compiler
 	libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libc6-dev:arm64
 	"linux-headers-${KVER_612}-amd64" "linux-headers-${KVER_61}-amd64"
 	"linux-source-${LINUX_SOURCE_VER}"
@@ -43,6 +47,7 @@ IMAGE_X86=linux-image-${KVER_612}-amd64-unsigned
 IMAGE_ARM64=linux-image-${KVER_612}-arm64-unsigned:arm64
 HEADERS_ARM64=linux-headers-${KVER_612}-arm64:arm64
 BUSYBOX_ARM64_PKG=busybox-static:arm64
+LIBFDT_ARM64_PKG=libfdt-dev:arm64
 
 APT_UPDATED=no
 
@@ -189,6 +194,15 @@ ensure_busybox_arm64() {
 	[[ -x $BUSYBOX_X86 ]] || die "$BUSYBOX_X86 missing (busybox-static)"
 }
 
+# libfdt-dev cannot be installed for two architectures at once (it is not
+# Multi-Arch: same): tools/hvctl/Makefile links the static arm64 hvctl with
+# the libfdt.a and headers unpacked here.
+ensure_libfdt_arm64() {
+	unpack_deb "$LIBFDT_ARM64_PKG" "$LIBFDT_ARM64_ROOT"
+	[[ -f $LIBFDT_ARM64_ROOT/usr/lib/aarch64-linux-gnu/libfdt.a ]] \
+		|| die "libfdt.a missing from $LIBFDT_ARM64_PKG"
+}
+
 # Only a few files of the 150 MB source tarball are needed.
 ensure_linux_source_files() {
 	local top want
@@ -214,7 +228,8 @@ print_env() {
 	local v
 	for v in REPO KVER_612 KVER_61 LINUX_SOURCE_VER KDIR_X86 KDIR_ARM64 \
 		KDIR_X86_61 CACHE_DIR RESULTS_DIR DEB_DIR VMLINUZ_X86 VMLINUZ_ARM64 \
-		KVM_KO_DIR_X86 BUSYBOX_X86 BUSYBOX_ARM64 LINUX_SOURCE_DIR KSFT_DIR \
+		KVM_KO_DIR_X86 BUSYBOX_X86 BUSYBOX_ARM64 LIBFDT_ARM64_ROOT \
+		LINUX_SOURCE_DIR KSFT_DIR \
 		CHECKPATCH; do
 		printf '%s=%s\n' "$v" "${!v}"
 	done
@@ -226,7 +241,8 @@ all_present() {
 	[[ -z $(missing_packages) ]] || return 1
 	[[ -e $KERNEL_X86_ROOT/.unpacked && -e $KERNEL_ARM64_ROOT/.unpacked \
 		&& -f $KVM_KO_DIR_X86/kvm-intel.ko && -f $KDIR_ARM64/Makefile \
-		&& -x $BUSYBOX_ARM64 && -f $KSFT_DIR/kselftest_harness.h \
+		&& -x $BUSYBOX_ARM64 && -e $LIBFDT_ARM64_ROOT/.unpacked \
+		&& -f $KSFT_DIR/kselftest_harness.h \
 		&& -f $CHECKPATCH ]]
 }
 
@@ -244,6 +260,7 @@ main() {
 	ensure_kernels
 	ensure_arm64_headers
 	ensure_busybox_arm64
+	ensure_libfdt_arm64
 	ensure_linux_source_files
 	say "ready ($((SECONDS - t0)) s): kernels in ${CACHE_DIR#"$REPO"/}/kernels, kselftest headers in ${KSFT_DIR#"$REPO"/}"
 }

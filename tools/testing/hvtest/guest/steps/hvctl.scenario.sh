@@ -54,6 +54,23 @@ wait_for 60 sh -c "hvctl info reset | grep -q 'stop reason: *guest shutdown'" ||
 grep -q "shutting down" "$HVCTL_STATE_DIR/reset.log" || fail "the reset guest did not run"
 wait_for 30 hvctl destroy reset || fail "destroy reset"
 
+# arm64: with --on-reboot restart the VMM boots the guest again after its
+# SYSTEM_RESET (the image is loaded again, every vCPU reset): this one
+# resets each time, so it keeps restarting until stopped by force
+if [ "$(uname -m)" = aarch64 ]; then
+	rlog=$HVCTL_STATE_DIR/reboot.log
+	hvctl create reboot --memory 1M --entry 0x1200 --on-reboot restart \
+		--image /tmp/guest.bin || fail "create reboot"
+	hvctl start reboot || fail "start reboot"
+	wait_for 60 sh -c "[ \$(grep -c 'shutting down' $rlog) -ge 3 ]" ||
+		fail "no third boot after two restarts: $(cat "$rlog")"
+	grep -q "restarted (entry 0x1200)" "$rlog" || fail "restart not logged"
+	[ "$(vm_state reboot)" = running ] || fail "state while restarting: $(vm_state reboot)"
+	hvctl stop reboot --force || fail "stop --force reboot"
+	wait_for 30 hvctl destroy reboot || fail "destroy reboot"
+	echo "restarts before the forced stop: $(grep -c 'restarted (entry' "$rlog")"
+fi
+
 out=$(hvctl destroy nosuchvm 2>&1) && fail "destroy of an unknown VM succeeded"
 echo "$out"
 wait_for 30 hvctl destroy demo || fail "destroy"
