@@ -84,19 +84,24 @@ static int hvctl_vmm_create_vcpu(struct hvctl_vmm *vmm, unsigned int id)
  */
 __attribute__((weak)) int hvctl_arch_prepare(struct hvctl_vmm *vmm)
 {
+	vmm->ram_base = 0;
+	vmm->attach_flags = 0;
+	if (vmm->def->kernel[0])
+		hvctl_vmm_want_irqchip(vmm);
+	return 0;
+}
+
+/* The VM gets the in-kernel interrupt controller if hv has one. */
+void hvctl_vmm_want_irqchip(struct hvctl_vmm *vmm)
+{
 	__u32 cap = HV_CAP_IRQCHIP;
 	int lines;
 
-	vmm->ram_base = 0;
-	vmm->attach_flags = 0;
-	if (!vmm->def->kernel[0])
-		return 0;
 	lines = ioctl(vmm->dev, HV_CHECK_CAP, &cap);
 	if (lines <= 0)
-		return 0;
+		return;
 	vmm->irq_lines = lines;
 	vmm->attach_flags = HV_VM_IRQCHIP;
-	return 0;
 }
 
 /* A restart's default: the arch's devices as at the start (vmm.h). */

@@ -161,6 +161,8 @@ int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry);
  */
 int hvctl_arch_prepare(struct hvctl_vmm *vmm);
 void hvctl_arch_restart(struct hvctl_vmm *vmm);
+/* For hvctl_arch_prepare(): HV_VM_IRQCHIP and vmm->irq_lines if hv has it. */
+void hvctl_vmm_want_irqchip(struct hvctl_vmm *vmm);
 /*
  * hvctl_arch_dump_vcpu() - logs what the arch knows of a vCPU that ended in
  * an internal error (the guest's last exception, ...). Default: nothing.

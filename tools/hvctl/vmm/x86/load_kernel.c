@@ -101,6 +101,32 @@ static int hvctl_x86_acpi(struct hvctl_vmm *vmm, struct hvctl_x86_load *l)
 	return 0;
 }
 
+/*
+ * x86's hvctl_arch_prepare() (vmm.h): RAM at 0; a Linux bzImage gets the
+ * in-kernel interrupt controller and the ACPI tables that announce it. A
+ * multiboot kernel (QEMU-style test kernels) runs without it, polled, as
+ * under QEMU's isa-debug-exit setups: it can be restarted on reboot, which
+ * hv cannot do yet for a VM with the interrupt controller.
+ */
+int hvctl_arch_prepare(struct hvctl_vmm *vmm)
+{
+	struct hvctl_x86_file f = { 0 };
+	int linux_kernel;
+
+	vmm->ram_base = 0;
+	vmm->attach_flags = 0;
+	if (!vmm->def->kernel[0])
+		return 0;
+	/* an unreadable kernel is reported by hvctl_arch_load_kernel() */
+	if (hvctl_x86_map(vmm, "kernel", vmm->def->kernel, &f))
+		return 0;
+	linux_kernel = hvctl_linux_probe(&f);
+	hvctl_x86_unmap(&f);
+	if (linux_kernel)
+		hvctl_vmm_want_irqchip(vmm);
+	return 0;
+}
+
 int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry)
 {
 	static char list[PATH_MAX];	/* the modules' paths point into it */
