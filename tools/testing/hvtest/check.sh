@@ -111,52 +111,18 @@ scan_log_allowlist() {
 	grep -q 'hv_init' <<<"$out" && ! grep -q parse_legacy <<<"$out"
 }
 
-# --- the x86 MMIO instruction decoder, built and tested on the host -------------
+# --- user-space code tested on the host (selftests/hv/host/) -------------------
+# insn_decode_test: the x86 MMIO instruction decoder; virtio_test: the VMM's
+# virtio devices; acpi_test: the x86 guest's ACPI tables (with iasl and
+# acpiexec); x86_boot_test: the bzImage and multiboot loaders (with the
+# stock kernel too); uart16550_test: the 16550's interrupts; fdt_test: the
+# arm64 guest's device tree (with dtc).
+HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test"
 
-run_insn_decode_test() {
+run_host_test() {
 	local out=$REPO/build/host
 	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
-		"$out/insn_decode_test" && "$out/insn_decode_test"
-}
-
-# --- the VMM's virtio devices, built and tested on the host ---------------------
-
-run_virtio_test() {
-	local out=$REPO/build/host
-	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
-		"$out/virtio_test" && "$out/virtio_test"
-}
-
-# --- the x86 guest's ACPI tables (hvctl VMM), built and tested on the host ---
-# (the test disassembles them with iasl and runs them in acpiexec: acpica-tools)
-
-run_acpi_test() {
-	local out=$REPO/build/host
-	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
-		"$out/acpi_test" && "$out/acpi_test"
-}
-
-# hvctl's x86 kernel loaders (bzImage, multiboot), with the stock kernel too
-run_x86_boot_test() {
-	local out=$REPO/build/host
-	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
-		"$out/x86_boot_test" &&
-		HV_TEST_VMLINUZ=$VMLINUZ_X86 "$out/x86_boot_test"
-}
-
-# hvctl's 16550: interrupt identification and the IOAPIC line's levels
-run_uart16550_test() {
-	local out=$REPO/build/host
-	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
-		"$out/uart16550_test" && "$out/uart16550_test"
-}
-
-# --- the arm64 guest's device tree (hvctl's VMM), built and tested on the host ---
-
-run_fdt_test() {
-	local out=$REPO/build/host
-	make -C "$REPO/selftests/hv/host" OUTPUT="$out" KSFT_DIR="$KSFT_DIR" \
-		"$out/fdt_test" && "$out/fdt_test"
+		"$out/$1" && HV_TEST_VMLINUZ=$VMLINUZ_X86 "$out/$1"
 }
 
 # --- steps ---------------------------------------------------------------------
@@ -180,12 +146,9 @@ host_checks() {
 	host_test compile_check.arm64-6.12 make -C "$REPO" compile-check ARCH=arm64 KDIR="$KDIR_ARM64" || true
 	host_test sparse make -C "$REPO" sparse || true
 	host_test checkpatch make -C "$REPO" checkpatch || true
-	host_test insn_decode_test run_insn_decode_test || true
-	host_test virtio_test run_virtio_test || true
-	host_test acpi_test run_acpi_test || true
-	host_test x86_boot_test run_x86_boot_test || true
-	host_test uart16550_test run_uart16550_test || true
-	host_test fdt_test run_fdt_test || true
+	for t in $HOST_TESTS; do
+		host_test "$t" run_host_test "$t" || true
+	done
 	host_test api_doc "$HVTEST_DIR/api-doc-check.sh" || true
 	host_test api_doc.self_test "$HVTEST_DIR/api-doc-check.sh" --self-test || true
 	host_test scan_log.flags_warning scan_log_flags_warning || true
