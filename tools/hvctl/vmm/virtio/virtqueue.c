@@ -22,6 +22,7 @@
  * used_event, and publishing avail_event from re-reading the available
  * index, so that neither side misses the other's notification.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "virtio.h"
@@ -243,8 +244,12 @@ int virtq_need_interrupt(struct virtq *vq)
 
 /* --- iovec helpers ----------------------------------------------------------- */
 
-size_t hvctl_iov_to_buf(const struct iovec *iov, unsigned int n, size_t skip,
-			void *buf, size_t len)
+/*
+ * Copies up to @len bytes between @buf and the iovec, from byte @skip of
+ * the iovec on: to_buf true reads the iovec, false writes it.
+ */
+static size_t hvctl_iov_copy(const struct iovec *iov, unsigned int n,
+			     size_t skip, uint8_t *buf, size_t len, bool to_buf)
 {
 	size_t done = 0, chunk;
 	unsigned int i;
@@ -257,34 +262,29 @@ size_t hvctl_iov_to_buf(const struct iovec *iov, unsigned int n, size_t skip,
 		chunk = iov[i].iov_len - skip;
 		if (chunk > len - done)
 			chunk = len - done;
-		memcpy((uint8_t *)buf + done, (uint8_t *)iov[i].iov_base + skip,
-		       chunk);
+		if (to_buf)
+			memcpy(buf + done, (uint8_t *)iov[i].iov_base + skip,
+			       chunk);
+		else
+			memcpy((uint8_t *)iov[i].iov_base + skip, buf + done,
+			       chunk);
 		done += chunk;
 		skip = 0;
 	}
 	return done;
 }
 
+size_t hvctl_iov_to_buf(const struct iovec *iov, unsigned int n, size_t skip,
+			void *buf, size_t len)
+{
+	return hvctl_iov_copy(iov, n, skip, buf, len, true);
+}
+
 size_t hvctl_iov_from_buf(const struct iovec *iov, unsigned int n, size_t skip,
 			  const void *buf, size_t len)
 {
-	size_t done = 0, chunk;
-	unsigned int i;
-
-	for (i = 0; i < n && done < len; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		chunk = iov[i].iov_len - skip;
-		if (chunk > len - done)
-			chunk = len - done;
-		memcpy((uint8_t *)iov[i].iov_base + skip,
-		       (const uint8_t *)buf + done, chunk);
-		done += chunk;
-		skip = 0;
-	}
-	return done;
+	/* the iovec is written, @buf only read */
+	return hvctl_iov_copy(iov, n, skip, (uint8_t *)buf, len, false);
 }
 
 unsigned int hvctl_iov_slice(const struct iovec *iov, unsigned int n,
