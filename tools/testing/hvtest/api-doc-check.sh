@@ -175,8 +175,8 @@ self_test() {
 	# shellcheck disable=SC2016
 	sed 's/``HV_CAP_GPA_BITS``/GPA bits/g' "$DOC" >"$tmp/no-cap.rst"
 	expect_fail 'missing: HV_CAP_GPA_BITS' "$tmp/no-cap.rst"
-	{ cat "$DOC"; printf '\nHV_GET_LAPIC\n------------\n\nGone.\n'; } >"$tmp/stale.rst"
-	expect_fail 'stale: section HV_GET_LAPIC' "$tmp/stale.rst"
+	{ cat "$DOC"; printf '\nHV_GET_NO_SUCH_THING\n--------------------\n\nGone.\n'; } >"$tmp/stale.rst"
+	expect_fail 'stale: section HV_GET_NO_SUCH_THING' "$tmp/stale.rst"
 	# a block without its Returns field
 	sed '/^HV_GET_SUPPORTED_CPUID$/,/^:Returns:/{/^:Returns:/d}' "$DOC" >"$tmp/no-field.rst"
 	expect_fail 'missing: :Returns: in the section of HV_GET_SUPPORTED_CPUID' "$tmp/no-field.rst"
