@@ -23,11 +23,17 @@ static void hv_vm_free(struct hv_vm *vm)
 	/* before the interrupt controller, which irqfds still drive */
 	hv_irqfd_destroy(vm);
 	hv_ioeventfd_destroy(vm);
-	if (vm->reg)
-		hv_registry_detach(vm);
 	hv_arch_vm_destroy(vm);
 	hv_mem_destroy(vm);
 	mmdrop(vm->mm);
+	/*
+	 * Last: "stopped" (and so a successful destroy of the definition)
+	 * must mean the VM's memory is back and only the file's own module
+	 * reference is left, so that `hvctl destroy; rmmod hv` works even
+	 * while the VMM is still exiting.
+	 */
+	if (vm->reg)
+		hv_registry_detach(vm);
 	kfree(vm);
 }
 
