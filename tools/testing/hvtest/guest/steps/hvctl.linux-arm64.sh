@@ -12,32 +12,16 @@
 #
 # It waits on the guest's own lines, never on a fixed time, and fails as
 # soon as the VMM stops. Sourced by hvctl.linux.sh on aarch64.
-# shellcheck source=hvctl.lib.sh
-. /hvtest/steps/hvctl.lib.sh
+# shellcheck source=hvctl.l2.lib.sh
+. /hvtest/steps/hvctl.l2.lib.sh
 export HVCTL_STATE_DIR=/tmp/hvctl-linux
 log=$HVCTL_STATE_DIR/lx.log
-kernel=/hv/images/linux.Image
-[ -f $kernel ] || skip "no guest kernel in the initramfs (HVT_GUEST_KERNEL=yes)"
+l2_kernel
+kernel=$L2_KERNEL
 
-# shows_l2 FILE: the guest's log, indented; its own oops/panic words are
-# renamed so that the harness's scan of *this* kernel's log does not take
-# them for ours
-shows_l2() {
-	sed -e 's/^/  L2| /' -e 's/Kernel panic/L2-kernel-panic/' \
-		-e 's/Call trace:/L2-call-trace/' -e 's/WARNING:/L2-warning/' \
-		-e 's/BUG:/L2-bug/' -e 's/Internal error:/L2-internal-error/' \
-		-e 's/Unable to handle kernel/L2-unable-to-handle/' \
-		-e 's/Oops/L2-oops/' -e 's/stall/st~all/g' \
-		-e 's/lockup/lock~up/g' -e 's/blocked for/blocked~for/g' "$1"
-}
-
-# The guest's initramfs: this system's static busybox and an /init that
-# reports and powers off (busybox poweroff -f: reboot(2), PSCI SYSTEM_OFF)
-root=/tmp/l2root
-rm -rf $root
-mkdir -p $root/bin $root/proc $root/sys
-cp /bin/busybox $root/bin/busybox || fail "no /bin/busybox"
-cat >$root/init <<'EOF'
+# The guest's /init reports and powers off (busybox poweroff -f: reboot(2),
+# PSCI SYSTEM_OFF)
+l2_initramfs /tmp/l2.cpio <<'EOF'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -50,24 +34,8 @@ echo "l2-init: sleep 1 from $t0 to $t1"
 echo "l2-init: powering off"
 poweroff -f
 EOF
-chmod +x $root/init
-(cd $root && find . | cpio -o -H newc 2>/dev/null) >/tmp/l2.cpio ||
-	fail "cannot build the guest's initramfs"
 
 cmdline="earlycon=pl011,0x09000000 console=ttyAMA0 panic=-1"
-
-# guest_says LINE: wait for the guest's LINE (a grep pattern) in the log,
-# while the VMM runs; 1 if it stopped first or 240 s passed
-guest_says() {
-	_n=1200
-	while [ $_n -gt 0 ]; do
-		grep -q "$1" "$log" && return 0
-		kill -0 "$pid" 2>/dev/null || { grep -q "$1" "$log"; return; }
-		sleep 0.2
-		_n=$((_n - 1))
-	done
-	return 1
-}
 
 # boot N: the kernel with N vCPUs, from its first line to the poweroff
 boot() {
@@ -91,8 +59,8 @@ boot() {
 		"l2-init: cpus $1 online 0" \
 		"l2-init: sleep 1 from" \
 		"the guest powered off"; do
-		if ! guest_says "$want"; then
-			shows_l2 "$log"
+		if ! l2_says "$log" "$pid" "$want" 240; then
+			l2_filter <"$log"
 			hvctl stop lx --force
 			fail "$1 vCPUs: the guest did not print '$want' ($(($(date +%s) - t0)) s)"
 		fi
@@ -103,7 +71,7 @@ boot() {
 	grep "l2-init:" "$log"
 	echo "$1 vCPUs: powered off after $(($(date +%s) - t0)) s"
 	wait_for 30 hvctl destroy lx || fail "destroy"
-	shows_l2 "$log" >/tmp/lx-$1.log
+	l2_filter <"$log" >/tmp/lx-$1.log
 }
 
 boot 1

@@ -7,18 +7,13 @@
 # count of /proc/cpuinfo, times `sleep 1` in guest time and powers off
 # (ACPI S5: the VM stops with "guest poweroff"). The L2 console is shown
 # through l2_filter so that its words do not trip the L1 log scanner.
-# shellcheck source=hvctl.lib.sh
-. /hvtest/steps/hvctl.lib.sh
+# shellcheck source=hvctl.l2.lib.sh
+. /hvtest/steps/hvctl.l2.lib.sh
 export HVCTL_STATE_DIR=/tmp/hvctl-linux
-k=/hv/images/linux.bzImage
-[ -f $k ] || skip "no $k (a target with HVT_GUEST_KERNEL=yes has it)"
-[ -x /bin/busybox ] || skip "no /bin/busybox in the L1 initramfs"
+l2_kernel
+k=$L2_KERNEL
 
-# the L2 initramfs: the L1's static busybox and an /init script
-rm -rf /tmp/l2root
-mkdir -p /tmp/l2root/bin /tmp/l2root/proc /tmp/l2root/sys /tmp/l2root/dev
-cp /bin/busybox /tmp/l2root/bin/busybox
-cat >/tmp/l2root/init <<'EOF'
+l2_initramfs /tmp/l2.cpio <<'EOF'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
@@ -30,22 +25,6 @@ b=$(cut -d' ' -f1 /proc/uptime)
 echo "HVTEST-L2-SLEEP $a $b"
 poweroff -f
 EOF
-chmod 755 /tmp/l2root/init
-(cd /tmp/l2root && find . | cpio -o -H newc 2>/dev/null) >/tmp/l2.cpio
-
-# l2_filter: the L2 guest's console, each line marked, and the words the
-# log scanner looks for broken with a '~': they are the L2 kernel's,
-# expected where it stops, not the L1 kernel's.
-l2_filter() {
-	sed -e 's/^/L2| /' -e 's/BUG/BUG~/g; s/WARNING:/WARNING~:/g; s/Oops/O~ops/g' \
-		-e 's/Internal error/Internal~error/g; s/Unable to/Unable~to/g' \
-		-e 's/protection fault/protection~fault/g; s/lockup/lock~up/g' \
-		-e 's/LOCKUP/LOCK~UP/g; s/stall/st~all/g; s/blocked for/blocked~for/g' \
-		-e 's/UBSAN/UB~SAN/g; s/panic/pa~nic/g; s/Call [Tt]race/Call~trace/g' \
-		-e 's/trying to register/trying~to register/g' \
-		-e 's/suspected memory/suspected~memory/g; s/Disabling lock/Disabling~lock/g'
-}
-
 
 # boot N: hvctl run with N vCPUs until the guest powers off (600 s of L1
 # guest time at most); the console in /tmp/linux-N.out

@@ -1,0 +1,75 @@
+# shellcheck shell=sh
+# Helpers of the steps that boot the stock Debian kernel as a guest of hv
+# (an "L2" guest: the emulated host is L1). Sourced, not a step itself.
+# A target needs HVT_GUEST_KERNEL=yes (the kernel in the initramfs).
+#
+#   l2_kernel            L2_KERNEL: the guest kernel (skips without one)
+#   l2_initramfs OUT     a busybox initramfs whose /init is read from stdin
+#   l2_filter            the L2 console, its alarm words defused (a filter)
+#   l2_says LOG PID PAT [SECONDS]
+#                        wait until LOG has a line matching PAT
+#
+# Nothing here waits on a fixed time: every wait ends as soon as the guest
+# prints what is awaited or its VMM exits.
+
+# shellcheck source=hvctl.lib.sh
+. /hvtest/steps/hvctl.lib.sh
+
+# l2_kernel: set L2_KERNEL to the guest kernel the harness put in the
+# initramfs (arm64 Image or x86 bzImage); skip the step when there is none.
+l2_kernel() {
+	case $(uname -m) in
+	aarch64) L2_KERNEL=/hv/images/linux.Image ;;
+	*) L2_KERNEL=/hv/images/linux.bzImage ;;
+	esac
+	[ -f $L2_KERNEL ] ||
+		skip "no $L2_KERNEL (a target with HVT_GUEST_KERNEL=yes has it)"
+}
+
+# l2_initramfs OUT: build the guest's initramfs in OUT (cpio newc) from this
+# system's static busybox, with /proc, /sys, /dev and /tmp, and the /init
+# script given on stdin. Extra files go in $L2_ROOT before it is called
+# (the directory is emptied by l2_initramfs_root).
+L2_ROOT=/tmp/l2root
+l2_initramfs_root() {
+	rm -rf $L2_ROOT
+	mkdir -p $L2_ROOT/bin $L2_ROOT/proc $L2_ROOT/sys $L2_ROOT/dev $L2_ROOT/tmp
+	[ -x /bin/busybox ] || skip "no /bin/busybox in the L1 initramfs"
+	cp /bin/busybox $L2_ROOT/bin/busybox || fail "cannot copy busybox"
+}
+
+l2_initramfs() {
+	[ -x $L2_ROOT/bin/busybox ] || l2_initramfs_root
+	cat >$L2_ROOT/init || fail "cannot write the guest's /init"
+	chmod 755 $L2_ROOT/init
+	(cd $L2_ROOT && find . | cpio -o -H newc 2>/dev/null) >"$1" ||
+		fail "cannot build the guest's initramfs"
+}
+
+# l2_filter: the L2 guest's console, each line marked "L2| ", and the words
+# the log scanner looks for broken with a '~': they are the L2 kernel's
+# (expected where a test makes it stop), not the L1 kernel's.
+l2_filter() {
+	sed -e 's/^/L2| /' -e 's/BUG/BUG~/g; s/WARNING:/WARNING~:/g; s/Oops/O~ops/g' \
+		-e 's/Internal error/Internal~error/g; s/Unable to/Unable~to/g' \
+		-e 's/protection fault/protection~fault/g; s/lockup/lock~up/g' \
+		-e 's/LOCKUP/LOCK~UP/g; s/stall/st~all/g; s/blocked for/blocked~for/g' \
+		-e 's/UBSAN/UB~SAN/g; s/[Pp]anic/pa~nic/g; s/Call [Tt]race/Call~trace/g' \
+		-e 's/trying to register/trying~to register/g' \
+		-e 's/suspected memory/suspected~memory/g; s/Disabling lock/Disabling~lock/g'
+}
+
+# l2_says LOG PID PATTERN [SECONDS]: wait for a line matching PATTERN (a
+# grep pattern) in LOG while the process PID (the VMM) runs; 1 if it
+# exited without printing it or SECONDS (default 600, L1 guest time: an
+# upper bound against a hung guest, never reached by a working one) passed.
+l2_says() {
+	_n=$((${4:-600} * 5))
+	while [ $_n -gt 0 ]; do
+		grep -q "$3" "$1" && return 0
+		kill -0 "$2" 2>/dev/null || { grep -q "$3" "$1"; return; }
+		sleep 0.2
+		_n=$((_n - 1))
+	done
+	return 1
+}
