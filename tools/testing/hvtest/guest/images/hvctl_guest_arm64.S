@@ -11,9 +11,12 @@
  *                 spin (busy, for the CPU quota), polling the stop-request
  *                 register; on a request, say goodbye and SYSTEM_OFF.
  *   entry 0x1100: touch RAM from 0x10000 to 0x9ffff (576 KiB) a page at a
- *                 time, printing a '.' per 64 KiB, then spin as 0x1000.
+ *                 time, printing a '.' per 64 KiB, then wait as 0x1300.
  *   entry 0x1200: say so, then PSCI SYSTEM_RESET: the VM stops with the
- *                 reason "guest shutdown" (hvctl does not reboot guests).
+ *                 reason "guest shutdown", or restarts (--on-reboot).
+ *   entry 0x1300: as 0x1000, but idle: WFI between two polls (the VMM
+ *                 sleeps 10 ms on each WFI exit), so that a step waiting
+ *                 for seconds costs the emulator no work.
  *
  * MMIO is accessed only with plain loads and stores (no writeback), which
  * report a valid syndrome (ISV): hv decodes no instruction.
@@ -36,17 +39,21 @@
 	.text
 	.globl _start
 _start:
+	mov	x22, #0			/* busy */
+greet:
 	mov	x20, #PL011_BASE
 	mov	x21, #STOPREQ
 	adr	x0, msg_hello
 	bl	puts
-	bl	start_cpu1
+	bl	start_cpu1		/* keeps x22 */
+	cbnz	x22, idle_stop
 wait_stop:
 	ldr	x9, =200000
 1:	subs	x9, x9, #1
 	b.ne	1b
 	ldr	w0, [x21]
 	cbz	w0, wait_stop
+stop_now:
 	adr	x0, msg_bye
 	bl	puts
 	ldr	x0, =PSCI_SYSTEM_OFF
@@ -116,7 +123,7 @@ touch:
 	b.ne	8b
 	adr	x0, msg_touched
 	bl	puts
-	b	wait_stop
+	b	idle_stop
 
 	.org	0x200
 shutdown:
@@ -128,6 +135,16 @@ shutdown:
 9:	wfi
 	b	9b
 	.ltorg
+
+	.org	0x300
+idle:
+	mov	x22, #1
+	b	greet
+idle_stop:
+	wfi			/* no interrupt controller: an exit */
+	ldr	w0, [x21]
+	cbz	w0, idle_stop
+	b	stop_now
 
 #include "hvctl_guest_msgs.h"
 msg_cpu_on_failed:

@@ -12,9 +12,13 @@
  *                 CPU quota), polling the stop-request port; on a
  *                 request, say goodbye and power off.
  *   entry 0x1100: touch RAM from 0x10000 to 0x9ffff (576 KiB) a page at a
- *                 time, printing a '.' per 64 KiB, then spin as 0x1000.
+ *                 time, printing a '.' per 64 KiB, then wait as 0x1300.
  *   entry 0x1200: say so, then triple fault (an empty IDT and int3): the
  *                 VM stops with the reason "guest shutdown".
+ *   entry 0x1300: as 0x1000, but idle: HLT between two polls (the VMM
+ *                 sleeps 10 ms on each HLT exit), so that a step waiting
+ *                 for seconds costs no emulated instructions (Bochs runs a
+ *                 busy guest's second instruction by instruction).
  *
  * `make artifacts ARCH=x86_64` assembles it into build/x86_64/images/.
  */
@@ -30,6 +34,8 @@
 	.text
 	.globl _start
 _start:
+	xor	%bx, %bx		/* busy */
+greet:
 	cli
 	xor	%ax, %ax
 	mov	%ax, %ds
@@ -37,7 +43,9 @@ _start:
 	mov	$0x8000, %sp
 	mov	$ADDR(msg_hello), %si
 	call	puts
-	call	start_cpu1
+	call	start_cpu1		/* keeps %bx */
+	test	%bx, %bx
+	jnz	idle_stop
 wait_stop:
 	mov	$200000, %ecx
 1:	dec	%ecx
@@ -46,6 +54,7 @@ wait_stop:
 	in	%dx, %al
 	test	%al, %al
 	jz	wait_stop
+stop_now:
 	mov	$ADDR(msg_bye), %si
 	call	puts
 	mov	$POWEROFF_PORT, %dx
@@ -115,7 +124,7 @@ touch:
 	jne	6b
 	mov	$ADDR(msg_touched), %si
 	call	puts
-	jmp	wait_stop
+	jmp	idle_stop
 
 	.org	0x200
 shutdown:
@@ -132,6 +141,19 @@ shutdown:
 empty_idt:
 	.word	0			/* limit */
 	.long	0			/* base */
+
+	.org	0x300
+idle:
+	mov	$1, %bx
+	jmp	greet
+idle_stop:
+	hlt				/* IF=0, no interrupt controller: an exit */
+	mov	$STOPREQ_PORT, %dx
+	in	%dx, %al
+	test	%al, %al
+	jz	idle_stop
+	jmp	stop_now
+
 #include "hvctl_guest_msgs.h"
 msg_cpu1:
 	.asciz	"hello from vCPU 1\r\n"

@@ -9,8 +9,10 @@ export HVCTL_STATE_DIR=/tmp/hvctl-scenario
 log=$HVCTL_STATE_DIR/demo.log
 hvctl_guest /tmp/guest.bin
 
-hvctl create demo --vcpus 1 --memory 1M --image /tmp/guest.bin || fail "create"
-out=$(hvctl create demo --vcpus 1 --memory 1M --image /tmp/guest.bin 2>&1) &&
+# entry 0x1300: the guest idles (HLT/WFI) while it waits for the stop
+# request: the waits below cost the emulator nothing
+hvctl create demo --vcpus 1 --memory 1M --entry 0x1300 --image /tmp/guest.bin || fail "create"
+out=$(hvctl create demo --vcpus 1 --memory 1M --entry 0x1300 --image /tmp/guest.bin 2>&1) &&
 	fail "a second create of demo succeeded"
 echo "$out" | grep -q "name is taken" || fail "second create: '$out'"
 [ "$(vm_state demo)" = defined ] || fail "state after create: $(vm_state demo)"
