@@ -13,15 +13,24 @@
  * - the x86 zero page of the stock kernel ($HV_TEST_VMLINUZ) with a
  *   display: screen_info's VESA fields and a reserved e820 entry;
  * - the arm64 device tree with a display: the node and a memory node
- *   that leaves the framebuffer out.
+ *   that leaves the framebuffer out;
+ * - the VMM's display socket (display.c, with a buffer standing in for
+ *   guest RAM) and `hvctl screenshot` (cmd_screenshot.c) against it: the
+ *   PNG holds the framebuffer's pixels; garbage, a silent client and a
+ *   VM without a display get an error and leave the socket serving.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <png.h>
 #include <libfdt.h>
 
 #include "kselftest_harness.h"
+#include "vmm.h"
 #include "display.h"
 #include "boot_x86.h"
 #include "hvctl_fdt.h"
@@ -356,6 +365,186 @@ TEST(fdt_simple_framebuffer)
 	cfg.fb_size = 0;
 	ASSERT_LT(0, hvctl_fdt_build(&cfg, buf, sizeof(buf)));
 	EXPECT_GT(0, fdt_path_offset(buf, path));
+}
+
+/* --- the display socket and hvctl screenshot ----------------------------- */
+
+/* What display.c and cmd_screenshot.c take from the rest of hvctl. */
+void hvctl_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hvctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)vmm;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void *hvctl_vmm_ram(struct hvctl_vmm *vmm, uint64_t gpa, uint64_t len)
+{
+	uint64_t off = gpa - vmm->ram_base;
+
+	if (gpa < vmm->ram_base || off > vmm->def->memory ||
+	    len > vmm->def->memory - off)
+		return NULL;
+	return vmm->mem + off;
+}
+
+#define SOCK_RAM	(8 * MiB)
+
+FIXTURE(sock) {
+	struct hvctl_def def;
+	struct hvctl_vmm vmm;
+	char dir[64];
+	char path[128];
+};
+
+FIXTURE_SETUP(sock)
+{
+	const struct hvctl_fb *fb;
+	uint32_t x, y;
+
+	snprintf(self->dir, sizeof(self->dir), "/tmp/hv-display-test.XXXXXX");
+	ASSERT_NE(NULL, mkdtemp(self->dir));
+	setenv("HVCTL_STATE_DIR", self->dir, 1);
+	snprintf(self->def.name, sizeof(self->def.name), "dpy");
+	self->def.memory = SOCK_RAM;
+	self->def.display_width = 96;
+	self->def.display_height = 64;
+	self->vmm.def = &self->def;
+	self->vmm.ram_base = 0x40000000;
+	self->vmm.mem = calloc(1, SOCK_RAM);
+	ASSERT_NE(NULL, self->vmm.mem);
+	ASSERT_EQ(0, hvctl_display_setup(&self->vmm));
+	fb = hvctl_display_fb(&self->vmm);
+	ASSERT_NE(NULL, fb);
+	EXPECT_EQ(SOCK_RAM - fb->size, hvctl_display_guest_ram(&self->vmm));
+	for (y = 0; y < fb->height; y++)
+		for (x = 0; x < fb->width; x++)
+			memcpy(self->vmm.mem + (fb->gpa - 0x40000000) +
+			       y * fb->stride + x * 4,
+			       &(uint32_t){ pixel(x, y) }, 4);
+	snprintf(self->path, sizeof(self->path), "%s/shot.png", self->dir);
+}
+
+FIXTURE_TEARDOWN(sock)
+{
+	char sock[128];
+
+	hvctl_display_teardown(&self->vmm);
+	snprintf(sock, sizeof(sock), "%s/dpy.display", self->dir);
+	EXPECT_NE(0, access(sock, F_OK));	/* the socket went */
+	unlink(self->path);
+	rmdir(self->dir);
+	free(self->vmm.mem);
+}
+
+/* Sends @req on a new connection; the answer's first line in @line. */
+static int ask(const char *dir, const void *req, size_t len, char *line,
+	       size_t size)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	ssize_t n = 0, r;
+	int fd;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/dpy.display", dir);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -1;
+	if (len && write(fd, req, len) != (ssize_t)len)
+		return -1;
+	shutdown(fd, SHUT_WR);
+	while ((size_t)n < size - 1 && (r = read(fd, line + n, 1)) == 1 &&
+	       line[n] != '\n')
+		n++;
+	line[n] = 0;
+	close(fd);
+	return 0;
+}
+
+TEST_F(sock, screenshot_has_the_pixels)
+{
+	char *argv[] = { "screenshot", "dpy", self->path, NULL };
+	uint8_t *png, *rgb = NULL, *p;
+	uint32_t x, y, w = 0, h = 0, bad = 0;
+	long len;
+	FILE *f;
+
+	ASSERT_EQ(0, hvctl_cmd_screenshot(3, argv));
+	f = fopen(self->path, "rb");
+	ASSERT_NE(NULL, f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	png = malloc(len);
+	ASSERT_EQ(1, fread(png, len, 1, f));
+	fclose(f);
+	ASSERT_EQ(0, png_decode(png, len, &w, &h, &rgb));
+	ASSERT_EQ(96, w);
+	ASSERT_EQ(64, h);
+	for (y = 0; y < h; y++) {
+		for (x = 0; x < w; x++) {
+			uint32_t v = pixel(x, y);
+
+			p = rgb + (y * w + x) * 3;
+			bad += p[0] != (uint8_t)(v >> 16) ||
+			       p[1] != (uint8_t)(v >> 8) || p[2] != (uint8_t)v;
+		}
+	}
+	EXPECT_EQ(0, bad);
+	free(rgb);
+	free(png);
+}
+
+TEST_F(sock, bad_clients)
+{
+	char *argv[] = { "screenshot", "dpy", self->path, NULL };
+	char line[256], junk[300];
+
+	ASSERT_EQ(0, ask(self->dir, "hello\n", 6, line, sizeof(line)));
+	EXPECT_STREQ("error unknown request", line);
+	/* a request line too long, with no newline */
+	memset(junk, 'x', sizeof(junk));
+	ASSERT_EQ(0, ask(self->dir, junk, sizeof(junk), line, sizeof(line)));
+	EXPECT_STREQ("error unknown request", line);
+	/* binary, and a request with more after it */
+	ASSERT_EQ(0, ask(self->dir, "\0\xff\n", 3, line, sizeof(line)));
+	EXPECT_STREQ("error unknown request", line);
+	ASSERT_EQ(0, ask(self->dir, "screenshot\nmore", 16, line,
+			 sizeof(line)));
+	EXPECT_STREQ("error unknown request", line);
+	/* a client that says nothing and goes */
+	ASSERT_EQ(0, ask(self->dir, NULL, 0, line, sizeof(line)));
+	EXPECT_STREQ("", line);
+	/* the socket still serves */
+	ASSERT_EQ(0, ask(self->dir, HVCTL_DISPLAY_REQ_SCREENSHOT,
+			 strlen(HVCTL_DISPLAY_REQ_SCREENSHOT), line,
+			 sizeof(line)));
+	EXPECT_STREQ("png", strtok(line, " "));
+	EXPECT_EQ(0, hvctl_cmd_screenshot(3, argv));
+}
+
+TEST_F(sock, no_display)
+{
+	char *argv[] = { "screenshot", "other", self->path, NULL };
+	char *usage[] = { "screenshot", "dpy", NULL };
+
+	/* no such socket: one line, exit 1; no file */
+	EXPECT_EQ(1, hvctl_cmd_screenshot(3, argv));
+	EXPECT_NE(0, access(self->path, F_OK));
+	EXPECT_EQ(2, hvctl_cmd_screenshot(2, usage));
 }
 
 TEST_HARNESS_MAIN

@@ -71,17 +71,20 @@ static void hvctl_display_screenshot(struct hvctl_vmm *vmm, int fd)
 	uint8_t *copy, *png = NULL;
 	const uint8_t *src;
 	char hdr[64];
+	int err = -1;
 
 	src = hvctl_vmm_ram(vmm, fb->gpa, bytes);
 	copy = malloc(bytes);
-	if (!src || !copy || (memcpy(copy, src, bytes),
-			      hvctl_png_encode(copy, fb->width, fb->height,
-					       fb->stride, &png, &len))) {
-		free(copy);
+	if (src && copy) {
+		memcpy(copy, src, bytes);
+		err = hvctl_png_encode(copy, fb->width, fb->height,
+				       fb->stride, &png, &len);
+	}
+	free(copy);
+	if (err) {
 		dprintf(fd, "error cannot encode the framebuffer\n");
 		return;
 	}
-	free(copy);
 	snprintf(hdr, sizeof(hdr), "png %zu %u %u\n", len, fb->width,
 		 fb->height);
 	if (hvctl_display_send(fd, hdr, strlen(hdr)) ||
