@@ -79,6 +79,27 @@ static int hvctl_create_display(struct hvctl_def *def, int argc, char **argv)
 	return 0;
 }
 
+/* --vnc [ADDR:]PORT, with a VNC build of hvctl (make VNC=1 STATIC=0) */
+static int hvctl_create_vnc(struct hvctl_def *def, const char *arg)
+{
+	char err[256];
+
+#ifndef HVCTL_VNC
+	(void)def;
+	(void)arg;
+	(void)err;
+	hvctl_err("--vnc: this hvctl is built without VNC (make VNC=1 STATIC=0)");
+	return -1;
+#else
+	if (hvctl_vnc_parse(arg, def->vnc, sizeof(def->vnc), err,
+			    sizeof(err))) {
+		hvctl_err("%s", err);
+		return -1;
+	}
+	return 0;
+#endif
+}
+
 /* --disk: one more virtio-blk device, each image once. */
 static int hvctl_create_disk(struct hvctl_def *def, const char *arg)
 {
@@ -118,6 +139,7 @@ int hvctl_cmd_create(int argc, char **argv)
 		{ "dtb", required_argument, NULL, 'D' },
 		{ "on-reboot", required_argument, NULL, 'R' },
 		{ "display", optional_argument, NULL, 'V' },
+		{ "vnc", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hvctl_def def = { .vcpus = 1 };
@@ -214,6 +236,10 @@ int hvctl_cmd_create(int argc, char **argv)
 			if (hvctl_create_display(&def, argc, argv))
 				return 2;
 			break;
+		case 'N':
+			if (hvctl_create_vnc(&def, optarg))
+				return 2;
+			break;
 		default:
 			return 2;
 		}
@@ -245,6 +271,10 @@ int hvctl_cmd_create(int argc, char **argv)
 	/* an image guest's reset stops the VM unless --on-reboot says */
 	if (def.image[0] && !have_reboot)
 		def.on_reboot = HVCTL_ON_REBOOT_STOP;
+	if (def.vnc[0] && !def.display_width) {
+		hvctl_err("--vnc shows the display: it needs --display");
+		return 2;
+	}
 	if (def.display_width && !def.kernel[0]) {
 		hvctl_err("--display goes with --kernel: only a kernel is told where the framebuffer is");
 		return 2;

@@ -151,6 +151,7 @@ struct hvctl_def {
 	struct hvctl_disk disks[HVCTL_MAX_DISKS];
 	/* --display: the framebuffer's size in pixels; 0: no display */
 	uint32_t display_width, display_height;
+	char vnc[64];		/* --vnc: "ADDR:PORT" of the VNC server, or "" */
 };
 
 const char *hvctl_state_dir(void);

@@ -79,6 +79,8 @@ int hvctl_def_save(const struct hvctl_def *def)
 	if (def->display_width)
 		fprintf(f, "display=%ux%u\n", def->display_width,
 			def->display_height);
+	if (def->vnc[0])
+		fprintf(f, "vnc=%s\n", def->vnc);
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -161,6 +163,8 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			snprintf(def->dtb, sizeof(def->dtb), "%s", val);
 		else if (!strcmp(line, "display"))
 			hvctl_def_display(def, val);
+		else if (!strcmp(line, "vnc"))
+			snprintf(def->vnc, sizeof(def->vnc), "%s", val);
 	}
 	fclose(f);
 	if (strcmp(def->name, name) || !def->vcpus || !def->memory) {

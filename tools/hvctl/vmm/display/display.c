@@ -192,6 +192,10 @@ int hvctl_display_setup(struct hvctl_vmm *vmm)
 		return -1;
 	}
 	d->thread_ok = 1;
+#ifdef HVCTL_VNC
+	if (def->vnc[0] && hvctl_vnc_start(vmm, &d->fb))
+		return -1;
+#endif
 	hvctl_vmm_log(vmm, "display %ux%u, 32 bpp: framebuffer at 0x%llx (%lluK), socket %s.display",
 		      d->fb.width, d->fb.height,
 		      (unsigned long long)d->fb.gpa,
@@ -206,6 +210,9 @@ void hvctl_display_teardown(struct hvctl_vmm *vmm)
 
 	if (!d)
 		return;
+#ifdef HVCTL_VNC
+	hvctl_vnc_stop();
+#endif
 	if (d->thread_ok) {
 		if (write(d->stop[1], "x", 1) != 1)
 			pthread_cancel(d->thread);

@@ -91,4 +91,18 @@ const struct hvctl_fb *hvctl_display_fb(struct hvctl_vmm *vmm);
  */
 uint64_t hvctl_display_guest_ram(struct hvctl_vmm *vmm);
 
+/*
+ * vnc.c (make VNC=1): the VNC server of def->vnc on @fb, with a thread of
+ * its own. 0, or -1 (printed). hvctl_vnc_stop() ends it (nothing when
+ * none runs).
+ */
+int hvctl_vnc_start(struct hvctl_vmm *vmm, const struct hvctl_fb *fb);
+void hvctl_vnc_stop(void);
+/*
+ * mode.c: "[ADDR:]PORT" (IPv4 address, 127.0.0.1 when left out) into
+ * @out as "ADDR:PORT". 0, or -1 with @err.
+ */
+int hvctl_vnc_parse(const char *s, char *out, size_t len, char *err,
+		    size_t errlen);
+
 #endif /* HVCTL_DISPLAY_H */

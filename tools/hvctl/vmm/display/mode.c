@@ -4,6 +4,7 @@
  * framebuffer goes in the VM's RAM region (display.h).
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,4 +76,32 @@ int hvctl_display_layout(struct hvctl_fb *fb, uint32_t w, uint32_t h,
 	}
 	fb->gpa = ram_base + ram_size - fb->size;
 	return 0;
+}
+
+int hvctl_vnc_parse(const char *s, char *out, size_t len, char *err,
+		    size_t errlen)
+{
+	const char *colon = strrchr(s, ':'), *port = colon ? colon + 1 : s;
+	char host[INET_ADDRSTRLEN] = "127.0.0.1";
+	struct in_addr a;
+	unsigned long p;
+	char *end;
+
+	if (colon) {
+		if (colon - s >= (long)sizeof(host))
+			goto bad;
+		memcpy(host, s, colon - s);
+		host[colon - s] = 0;
+	}
+	errno = 0;
+	p = strtoul(port, &end, 10);
+	if (inet_pton(AF_INET, host, &a) != 1 || *port < '0' || *port > '9' ||
+	    *end || errno || !p || p > 65535)
+		goto bad;
+	snprintf(out, len, "%s:%lu", host, p);
+	return 0;
+bad:
+	snprintf(err, errlen, "bad --vnc '%s': [ADDR:]PORT, an IPv4 address (127.0.0.1 when left out) and a port 1-65535",
+		 s);
+	return -1;
 }
