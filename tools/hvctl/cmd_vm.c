@@ -14,6 +14,7 @@
 #include <linux/hv_genl.h>
 
 #include "hvctl.h"
+#include "vmm/display/display.h"
 
 /*
  * @path made absolute (the VMM may run from another directory) in @buf;
@@ -50,6 +51,53 @@ static const char *hvctl_one_name(int argc, char **argv, const char *verb)
 		return NULL;
 	}
 	return argv[optind];
+}
+
+/*
+ * --display[=WIDTHxHEIGHT], or --display WIDTHxHEIGHT: the size may be the
+ * next word when it looks like one (digits, 'x', digits), else the default.
+ */
+static int hvctl_create_display(struct hvctl_def *def, int argc, char **argv)
+{
+	const char *arg = optarg;
+	char err[256];
+	size_t n;
+
+	if (!arg && optind < argc) {
+		n = strspn(argv[optind], "0123456789");
+		if (n && (argv[optind][n] == 'x' || argv[optind][n] == 'X') &&
+		    argv[optind][n + 1] &&
+		    !argv[optind][n + 1 + strspn(argv[optind] + n + 1,
+						 "0123456789")])
+			arg = argv[optind++];
+	}
+	if (hvctl_display_parse(arg ? arg : "", &def->display_width,
+				&def->display_height, err, sizeof(err))) {
+		hvctl_err("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* --vnc [ADDR:]PORT, with a VNC build of hvctl (make VNC=1 STATIC=0) */
+static int hvctl_create_vnc(struct hvctl_def *def, const char *arg)
+{
+	char err[256];
+
+#ifndef HVCTL_VNC
+	(void)def;
+	(void)arg;
+	(void)err;
+	hvctl_err("--vnc: this hvctl is built without VNC (make VNC=1 STATIC=0)");
+	return -1;
+#else
+	if (hvctl_vnc_parse(arg, def->vnc, sizeof(def->vnc), err,
+			    sizeof(err))) {
+		hvctl_err("%s", err);
+		return -1;
+	}
+	return 0;
+#endif
 }
 
 /* --disk: one more virtio-blk device, each image once. */
@@ -90,9 +138,13 @@ int hvctl_cmd_create(int argc, char **argv)
 		{ "cmdline", required_argument, NULL, 'a' },
 		{ "dtb", required_argument, NULL, 'D' },
 		{ "on-reboot", required_argument, NULL, 'R' },
+		{ "display", optional_argument, NULL, 'V' },
+		{ "vnc", required_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct hvctl_def def = { .vcpus = 1 };
+	char why[256];
+	struct hvctl_fb fb;
 	int have_cmdline = 0, have_reboot = 0, have_addr = 0;
 	struct hvctl_nl nl;
 	struct nl_msg *msg;
@@ -180,6 +232,14 @@ int hvctl_cmd_create(int argc, char **argv)
 			if (hvctl_create_disk(&def, optarg))
 				return 2;
 			break;
+		case 'V':
+			if (hvctl_create_display(&def, argc, argv))
+				return 2;
+			break;
+		case 'N':
+			if (hvctl_create_vnc(&def, optarg))
+				return 2;
+			break;
 		default:
 			return 2;
 		}
@@ -211,6 +271,20 @@ int hvctl_cmd_create(int argc, char **argv)
 	/* an image guest's reset stops the VM unless --on-reboot says */
 	if (def.image[0] && !have_reboot)
 		def.on_reboot = HVCTL_ON_REBOOT_STOP;
+	if (def.vnc[0] && !def.display_width) {
+		hvctl_err("--vnc shows the display: it needs --display");
+		return 2;
+	}
+	if (def.display_width && !def.kernel[0]) {
+		hvctl_err("--display goes with --kernel: only a kernel is told where the framebuffer is");
+		return 2;
+	}
+	if (def.display_width &&
+	    hvctl_display_layout(&fb, def.display_width, def.display_height,
+				 0, def.memory, why, sizeof(why))) {
+		hvctl_err("%s", why);
+		return 2;
+	}
 	if (def.kernel[0] && have_addr) {
 		hvctl_err("--load and --entry go with --image: a kernel's boot protocol places it");
 		return 2;

@@ -149,6 +149,9 @@ struct hvctl_def {
 	uint32_t cpu_quota;
 	unsigned int nr_disks;
 	struct hvctl_disk disks[HVCTL_MAX_DISKS];
+	/* --display: the framebuffer's size in pixels; 0: no display */
+	uint32_t display_width, display_height;
+	char vnc[64];		/* --vnc: "ADDR:PORT" of the VNC server, or "" */
 };
 
 const char *hvctl_state_dir(void);
@@ -182,5 +185,6 @@ int hvctl_cmd_start(int argc, char **argv);
 int hvctl_cmd_run(int argc, char **argv);
 int hvctl_cmd_console(int argc, char **argv);
 int hvctl_cmd_events(int argc, char **argv);
+int hvctl_cmd_screenshot(int argc, char **argv);
 
 #endif /* HVCTL_H */

@@ -13,7 +13,7 @@ static int hvctl_cmd_help(int argc, char **argv);
 
 /* The verbs, in the order --help lists them. */
 static const struct hvctl_cmd hvctl_cmds[] = {
-	{ "create", "NAME --vcpus N --memory SIZE {--image FILE [--load ADDR] [--entry ADDR] | --kernel FILE [--initrd FILE] [--cmdline STR] [--dtb FILE]} [--on-reboot=restart|stop] [--cpu-quota P%] [--mem-quota SIZE] [--disk FILE[,ro][,cache=none|writeback]]...",
+	{ "create", "NAME --vcpus N --memory SIZE {--image FILE [--load ADDR] [--entry ADDR] | --kernel FILE [--initrd FILE] [--cmdline STR] [--dtb FILE]} [--on-reboot=restart|stop] [--cpu-quota P%] [--mem-quota SIZE] [--disk FILE[,ro][,cache=none|writeback]]... [--display[=WIDTHxHEIGHT] [--vnc [ADDR:]PORT]]",
 	  "define a VM", hvctl_cmd_create },
 	{ "start", "NAME", "run a defined VM in a background VMM", hvctl_cmd_start },
 	{ "run", "NAME <create options>", "create, start and attach the console; the VM goes when it stops",
@@ -29,6 +29,8 @@ static const struct hvctl_cmd hvctl_cmds[] = {
 	  hvctl_cmd_set },
 	{ "console", "NAME", "attach to a running VM's console (Ctrl-] leaves)", hvctl_cmd_console },
 	{ "events", "", "follow VM events (needs CAP_SYS_ADMIN)", hvctl_cmd_events },
+	{ "screenshot", "NAME FILE.png", "save a running VM's display as a PNG",
+	  hvctl_cmd_screenshot },
 	{ "version", "", "print hvctl's and the hv module's API versions",
 	  hvctl_cmd_version },
 	{ "help", "", "show this help", hvctl_cmd_help },

@@ -76,6 +76,11 @@ int hvctl_def_save(const struct hvctl_def *def)
 		def->on_reboot == HVCTL_ON_REBOOT_STOP ? "stop" : "restart");
 	if (def->dtb[0])
 		fprintf(f, "dtb=%s\n", def->dtb);
+	if (def->display_width)
+		fprintf(f, "display=%ux%u\n", def->display_width,
+			def->display_height);
+	if (def->vnc[0])
+		fprintf(f, "vnc=%s\n", def->vnc);
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -97,6 +102,17 @@ static void hvctl_def_disk(struct hvctl_def *def, const char *val)
 		return;
 	snprintf(d->path, sizeof(d->path), "%s", path);
 	def->nr_disks++;
+}
+
+/* A "display=WxH" line; the VMM checks the size again when it starts. */
+static void hvctl_def_display(struct hvctl_def *def, const char *val)
+{
+	unsigned int w, h;
+
+	if (sscanf(val, "%ux%u", &w, &h) == 2 && w && h) {
+		def->display_width = w;
+		def->display_height = h;
+	}
 }
 
 int hvctl_def_load(const char *name, struct hvctl_def *def)
@@ -145,6 +161,10 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 					 HVCTL_ON_REBOOT_STOP;
 		else if (!strcmp(line, "dtb"))
 			snprintf(def->dtb, sizeof(def->dtb), "%s", val);
+		else if (!strcmp(line, "display"))
+			hvctl_def_display(def, val);
+		else if (!strcmp(line, "vnc"))
+			snprintf(def->vnc, sizeof(def->vnc), "%s", val);
 	}
 	fclose(f);
 	if (strcmp(def->name, name) || !def->vcpus || !def->memory) {
@@ -157,7 +177,7 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 
 void hvctl_def_remove(const char *name)
 {
-	static const char *const exts[] = { "conf", "sock", "pid" };
+	static const char *const exts[] = { "conf", "sock", "pid", "display" };
 	char path[PATH_MAX];
 	size_t i;
 

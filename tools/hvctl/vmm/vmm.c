@@ -27,6 +27,7 @@
 
 #include "vmm.h"
 #include "virtio/virtio.h"
+#include "display/display.h"
 
 /* SIGTERM, SIGINT or SIGHUP arrived: the main thread ends the VM */
 static volatile sig_atomic_t hvctl_vmm_sig;
@@ -574,7 +575,8 @@ static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
 			   vmm->def->image;
 	uint64_t entry;
 
-	if (hvctl_vmm_attach(vmm) || hvctl_vmm_boot(vmm, &entry) ||
+	if (hvctl_vmm_attach(vmm) || hvctl_display_setup(vmm) ||
+	    hvctl_vmm_boot(vmm, &entry) ||
 	    hvctl_virtio_setup(vmm))
 		return -1;
 	if (hvctl_vmm_listen(vmm) ||
@@ -600,6 +602,7 @@ static void hvctl_vmm_teardown(struct hvctl_vmm *vmm)
 	}
 	/* the devices' I/O threads use the guest's RAM until here */
 	hvctl_virtio_teardown(vmm);
+	hvctl_display_teardown(vmm);
 	/* closing the VM's files tells the registry the VM stopped */
 	for (i = 0; i < vmm->nr_vcpus; i++) {
 		if (vmm->vcpus[i].run)

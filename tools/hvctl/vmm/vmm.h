@@ -26,6 +26,7 @@
 
 struct hvctl_vmm;
 struct hvctl_virtio_bus;
+struct hvctl_display;
 
 /**
  * struct hvctl_vcpu - one vCPU and the thread that runs it.
@@ -80,6 +81,7 @@ struct hvctl_vmm {
 	void (*rx_notify)(struct hvctl_vmm *vmm);
 	struct hvctl_arch_vmm arch;	/* the arch's devices, under @lock */
 	struct hvctl_virtio_bus *virtio;	/* virtio/bus.c, NULL: no disks */
+	struct hvctl_display *display;	/* display/display.c, NULL: none */
 };
 
 /* vmm.c, for the arch part */

@@ -117,7 +117,7 @@ scan_log_allowlist() {
 # acpiexec); x86_boot_test: the bzImage and multiboot loaders (with the
 # stock kernel too); uart16550_test: the 16550's interrupts; fdt_test: the
 # arm64 guest's device tree (with dtc).
-HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test"
+HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test display_test vnc_test"
 
 run_host_test() {
 	local out=$REPO/build/host

@@ -188,6 +188,20 @@ build_drain() {
 	mv "$DRAIN.$$" "$DRAIN"
 }
 
+# build_png: the guest's static hvtest-png (a PNG checker for the display
+# step, with libpng) for $HVT_ARCH, like build_drain. Sets PNGCHECK.
+build_png() {
+	local src=$HVTEST_DIR/guest/tools/hvtest-png.c cc=x86_64-linux-gnu-gcc
+	PNGCHECK=$REPO/build/hvtest/tools/$HVT_ARCH/hvtest-png
+	[[ $HVT_ARCH == arm64 ]] && cc=aarch64-linux-gnu-gcc
+	[[ -x $PNGCHECK && $PNGCHECK -nt $src ]] && return 0
+	mkdir -p "${PNGCHECK%/*}"
+	"$cc" -static -O2 -Wall -Wextra -Werror -o "$PNGCHECK.$$" "$src" \
+		-l:libpng16.a -l:libz.a -lm ||
+		fatal "building ${src#"$REPO"/} with $cc failed (libpng-dev for $HVT_ARCH: setup.sh)"
+	mv "$PNGCHECK.$$" "$PNGCHECK"
+}
+
 build_initramfs() {
 	local root=$WORK/root ko
 	rm -rf "$root"
@@ -197,6 +211,8 @@ build_initramfs() {
 	install -m 755 "$HVTEST_DIR/guest/init" "$root/init"
 	build_drain
 	cp "$DRAIN" "$root/hv/hvtest-drain"
+	build_png
+	cp "$PNGCHECK" "$root/hv/hvtest-png"
 	cp "$HVTEST_DIR/guest/lib.sh" "$HVTEST_DIR/guest/bench.lib.sh" "$root/hvtest/"
 	cp "$HVTEST_DIR"/guest/steps/*.sh "$root/hvtest/steps/"
 	[[ -f $HVTEST_DIR/guest/demo.sh ]] && cp "$HVTEST_DIR/guest/demo.sh" "$root/hvtest/"

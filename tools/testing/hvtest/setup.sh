@@ -26,7 +26,11 @@ set -euo pipefail
 #                   amd64 one); device-tree-compiler (dtc decompiles the tree
 #                   in that test). libfdt-dev is not Multi-Arch: the arm64
 #                   libfdt.a of the static arm64 hvctl is unpacked by hand below;
-#                   acpica-tools (iasl, acpiexec: the host test of the ACPI tables)
+#                   acpica-tools (iasl, acpiexec: the host test of the ACPI tables);
+#                   libpng-dev (+ zlib1g-dev): the VMM's screenshots, for
+#                   both arches (Multi-Arch: same), and the host test's
+#                   and guest PNG checker's decoder; libvncserver-dev: the VNC
+#                   build of hvctl (make VNC=1 STATIC=0) and its host test
 #   benchmarks:     python3 (checks that the JSON of make bench parses)
 #   linting:        sparse, perl (checkpatch.pl), linux-source (checkpatch.pl
 #                   and the kselftest headers are extracted from its tarball)
@@ -37,6 +41,7 @@ HOST_PACKAGES=(
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	libnl-3-dev libnl-genl-3-dev libfdt-dev acpica-tools device-tree-compiler
 	libnl-3-dev:arm64 libnl-genl-3-dev:arm64 libc6-dev:arm64
+	libpng-dev libpng-dev:arm64 zlib1g-dev:arm64 libvncserver-dev
 	"linux-headers-${KVER_612}-amd64" "linux-headers-${KVER_61}-amd64"
 	"linux-source-${LINUX_SOURCE_VER}"
 )

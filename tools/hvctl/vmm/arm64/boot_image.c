@@ -31,6 +31,7 @@
 
 #include "vmm.h"
 #include "hvctl_fdt.h"
+#include "display/display.h"
 
 #define SZ_2M			0x200000ULL
 #define ARM64_IMAGE_MAGIC	0x644d5241	/* "ARM\x64", little-endian */
@@ -187,23 +188,39 @@ static int boot_save_dtb(struct hvctl_vmm *vmm, const void *fdt, int size)
 	return 0;
 }
 
+/* --display: the framebuffer above the RAM the tree gives the kernel */
+static void boot_display(struct hvctl_vmm *vmm, struct hvctl_fdt_config *cfg)
+{
+	const struct hvctl_fb *fb = hvctl_display_fb(vmm);
+
+	if (!fb)
+		return;
+	cfg->fb_base = fb->gpa;
+	cfg->fb_size = fb->size;
+	cfg->fb_width = fb->width;
+	cfg->fb_height = fb->height;
+	cfg->fb_stride = fb->stride;
+}
+
 static int boot_dtb(struct hvctl_vmm *vmm, uint64_t gpa, uint64_t initrd,
 		    uint64_t initrd_end)
 {
+	uint64_t ram = hvctl_display_guest_ram(vmm);
 	struct hvctl_fdt_config cfg = {
 		.ram_base = vmm->ram_base,
-		.ram_size = vmm->def->memory,
+		.ram_size = ram,
 		.nr_cpus = vmm->nr_vcpus,
 		.nr_virtio = vmm->arch.nr_virtio,
 		.bootargs = vmm->def->cmdline,
 		.initrd_start = initrd,
 		.initrd_end = initrd_end,
 	};
-	uint64_t room = vmm->ram_base + vmm->def->memory - gpa;
+	uint64_t room = vmm->ram_base + ram - gpa;
 	void *fdt;
 	int size;
 
-	if (gpa >= vmm->ram_base + vmm->def->memory) {
+	boot_display(vmm, &cfg);
+	if (gpa >= vmm->ram_base + ram) {
 		hvctl_vmm_log(vmm, "no RAM left for the device tree at 0x%llx",
 			      (unsigned long long)gpa);
 		return -1;

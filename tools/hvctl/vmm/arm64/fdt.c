@@ -247,6 +247,30 @@ static int fdt_virtio(void *fdt, unsigned int slot)
 	return err ?: fdt_end_node(fdt);
 }
 
+/*
+ * The display: a "simple-framebuffer" (Linux's
+ * Documentation/devicetree/bindings/display/simple-framebuffer.yaml),
+ * which simplefb (=y in the Debian kernels) drives and fbcon uses. Its
+ * memory is not in the memory node: the kernel maps it as a device's.
+ */
+static int fdt_framebuffer(void *fdt, const struct hvctl_fdt_config *cfg)
+{
+	char name[40];
+	int err;
+
+	snprintf(name, sizeof(name), "framebuffer@%llx",
+		 (unsigned long long)cfg->fb_base);
+	err = fdt_begin_node(fdt, name);
+	err = err ?: fdt_property_string(fdt, "compatible",
+					 "simple-framebuffer");
+	err = err ?: fdt_reg64(fdt, cfg->fb_base, cfg->fb_size);
+	err = err ?: fdt_property_u32(fdt, "width", cfg->fb_width);
+	err = err ?: fdt_property_u32(fdt, "height", cfg->fb_height);
+	err = err ?: fdt_property_u32(fdt, "stride", cfg->fb_stride);
+	err = err ?: fdt_property_string(fdt, "format", "x8r8g8b8");
+	return err ?: fdt_end_node(fdt);
+}
+
 int hvctl_fdt_build(const struct hvctl_fdt_config *cfg, void *buf,
 		    size_t size)
 {
@@ -272,6 +296,8 @@ int hvctl_fdt_build(const struct hvctl_fdt_config *cfg, void *buf,
 	err = err ?: fdt_uart(buf);
 	for (i = 0; i < cfg->nr_virtio && !err; i++)
 		err = fdt_virtio(buf, i);
+	if (cfg->fb_size && !err)
+		err = fdt_framebuffer(buf, cfg);
 	err = err ?: fdt_end_node(buf);
 	err = err ?: fdt_finish(buf);
 	/* the sequential writer's tree is valid as it is; drop the slack */

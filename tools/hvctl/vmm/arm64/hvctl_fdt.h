@@ -22,6 +22,9 @@
  * @bootargs: the kernel command line, or NULL.
  * @initrd_start: guest-physical start of the initrd; @initrd_end its end
  *	(exclusive). Both 0: no initrd.
+ * @fb_base: guest-physical address of a framebuffer outside RAM, of
+ *	@fb_size bytes, @fb_width x @fb_height XRGB8888 pixels, @fb_stride
+ *	bytes a line (vmm/display/display.h). @fb_size 0: no display.
  */
 struct hvctl_fdt_config {
 	uint64_t ram_base;
@@ -31,6 +34,8 @@ struct hvctl_fdt_config {
 	const char *bootargs;
 	uint64_t initrd_start;
 	uint64_t initrd_end;
+	uint64_t fb_base, fb_size;
+	uint32_t fb_width, fb_height, fb_stride;
 };
 
 /*

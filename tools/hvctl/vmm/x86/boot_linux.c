@@ -17,7 +17,18 @@
 
 #include "boot_x86.h"
 
-/* struct boot_params */
+/* struct boot_params; struct screen_info is at its start */
+#define SI_ORIG_VIDEO_ISVGA	0x0f
+#define SI_LFB_WIDTH		0x12
+#define SI_LFB_HEIGHT		0x14
+#define SI_LFB_DEPTH		0x16
+#define SI_LFB_BASE		0x18
+#define SI_LFB_SIZE		0x1c	/* in 64 KiB units for VESA */
+#define SI_LFB_LINELENGTH	0x24
+#define SI_RED_SIZE		0x26	/* then red_pos, green_size, ... rsvd_pos */
+#define SI_VESA_ATTRIBUTES	0x34
+#define VIDEO_TYPE_VLFB		0x23	/* VESA VGA in graphic mode */
+#define VBE_MODE_NON_VGA	0x20	/* attribute bit 5 (VBE 2.0, 4.4) */
 #define BP_ACPI_RSDP_ADDR	0x070
 #define BP_EXT_RAMDISK_IMAGE	0x0c0
 #define BP_EXT_RAMDISK_SIZE	0x0c4
@@ -69,6 +80,12 @@ static uint32_t rd32(const uint8_t *p, size_t off)
 static uint64_t rd64(const uint8_t *p, size_t off)
 {
 	return rd32(p, off) | (uint64_t)rd32(p, off + 4) << 32;
+}
+
+static void wr16(uint8_t *p, size_t off, uint32_t v)
+{
+	p[off] = v;
+	p[off + 1] = v >> 8;
 }
 
 static void wr32(uint8_t *p, size_t off, uint32_t v)
@@ -179,6 +196,32 @@ static int hvctl_linux_place_initrd(struct hvctl_x86_load *l,
 	return 0;
 }
 
+/*
+ * The framebuffer as a VESA linear framebuffer mode that "firmware" (the
+ * real-mode setup code hvctl skips) left behind: screen_info of type
+ * VIDEO_TYPE_VLFB. Stock kernels turn it into a "vesa-framebuffer"
+ * platform device (drivers/firmware/sysfb.c; the Debian kernels leave
+ * CONFIG_SYSFB_SIMPLEFB off), which vesafb (=y) drives and fbcon uses.
+ * Not VGA-compatible: vesafb then touches no VGA registers. lfb_base is
+ * 32 bits: the framebuffer is below 4 GiB as all RAM is
+ * (HVCTL_X86_RAM_MAX).
+ */
+static void hvctl_linux_screen_info(uint8_t *zp, const struct hvctl_x86_fb *fb)
+{
+	/* XRGB8888: sizes and positions of red, green, blue, reserved */
+	static const uint8_t colours[8] = { 8, 16, 8, 8, 8, 0, 8, 24 };
+
+	zp[SI_ORIG_VIDEO_ISVGA] = VIDEO_TYPE_VLFB;
+	wr16(zp, SI_LFB_WIDTH, fb->width);
+	wr16(zp, SI_LFB_HEIGHT, fb->height);
+	wr16(zp, SI_LFB_DEPTH, 32);
+	wr32(zp, SI_LFB_BASE, fb->base);
+	wr32(zp, SI_LFB_SIZE, fb->size >> 16);
+	wr16(zp, SI_LFB_LINELENGTH, fb->stride);
+	memcpy(zp + SI_RED_SIZE, colours, sizeof(colours));
+	wr16(zp, SI_VESA_ATTRIBUTES, VBE_MODE_NON_VGA);
+}
+
 static void hvctl_linux_zero_page(struct hvctl_x86_load *l, size_t hdr_end,
 				  uint64_t load, uint64_t initrd)
 {
@@ -202,6 +245,12 @@ static void hvctl_linux_zero_page(struct hvctl_x86_load *l, size_t hdr_end,
 	wr32(zp, BP_EXT_CMD_LINE_PTR, 0);
 	wr64(zp, BP_ACPI_RSDP_ADDR, l->rsdp);
 	n = hvctl_x86_e820(l->mem_size, map);
+	/* the framebuffer above the kernel's RAM: reserved, as firmware has it */
+	if (l->fb.size) {
+		map[n++] = (struct hvctl_e820){ l->fb.base, l->fb.size,
+						HVCTL_E820_RESERVED };
+		hvctl_linux_screen_info(zp, &l->fb);
+	}
 	zp[BP_E820_ENTRIES] = n;
 	for (i = 0; i < n; i++) {
 		wr64(zp, BP_E820_TABLE + i * 20, map[i].addr);

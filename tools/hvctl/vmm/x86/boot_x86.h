@@ -62,12 +62,22 @@ struct hvctl_x86_file {
 #define HVCTL_X86_MAX_MODULES	16
 
 /*
+ * struct hvctl_x86_fb - a linear framebuffer of 32-bit XRGB pixels above
+ * the RAM of the load (vmm/display/display.h); @size 0: none.
+ */
+struct hvctl_x86_fb {
+	uint64_t base, size;
+	uint32_t width, height, stride;
+};
+
+/*
  * struct hvctl_x86_load - what a loader gets, and its error.
  * @mem: guest RAM (guest-physical 0 upward), @mem_size bytes.
  * @kernel: the kernel file.
  * @modules: Linux: at most one, the initrd; multiboot: the modules.
  * @cmdline: the command line ("" for none).
  * @rsdp: guest-physical address of the ACPI RSDP, or 0 when there is none.
+ * @fb: the framebuffer Linux is told of (screen_info, e820), or none.
  * @err: one line saying why the load failed.
  */
 struct hvctl_x86_load {
@@ -78,6 +88,7 @@ struct hvctl_x86_load {
 	unsigned int nr_modules;
 	const char *cmdline;
 	uint64_t rsdp;
+	struct hvctl_x86_fb fb;
 	char err[256];
 };
 

@@ -16,6 +16,7 @@
 #include "vmm.h"
 #include "virtio/virtio.h"
 #include "x86/acpi/acpi.h"
+#include "display/display.h"
 
 /* Maps @path read-only into @f. 0, or -1 (logged). */
 static int hvctl_x86_map(struct hvctl_vmm *vmm, const char *what,
@@ -127,6 +128,17 @@ int hvctl_arch_prepare(struct hvctl_vmm *vmm)
 	return 0;
 }
 
+static void hvctl_x86_display(struct hvctl_vmm *vmm, struct hvctl_x86_fb *xfb)
+{
+	const struct hvctl_fb *fb = hvctl_display_fb(vmm);
+
+	if (fb)
+		*xfb = (struct hvctl_x86_fb){
+			.base = fb->gpa, .size = fb->size, .width = fb->width,
+			.height = fb->height, .stride = fb->stride,
+		};
+}
+
 int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry)
 {
 	static char list[PATH_MAX];	/* the modules' paths point into it */
@@ -137,7 +149,9 @@ int hvctl_arch_load_kernel(struct hvctl_vmm *vmm, uint64_t *entry)
 
 	memset(&l, 0, sizeof(l));
 	l.mem = vmm->mem;
-	l.mem_size = vmm->def->memory;
+	/* a display's framebuffer is the top of RAM, kept from the kernel */
+	l.mem_size = hvctl_display_guest_ram(vmm);
+	hvctl_x86_display(vmm, &l.fb);
 	l.cmdline = vmm->def->cmdline;
 	snprintf(list, sizeof(list), "%s", vmm->def->initrd);
 	if (hvctl_x86_map(vmm, "kernel", vmm->def->kernel, &l.kernel) ||
