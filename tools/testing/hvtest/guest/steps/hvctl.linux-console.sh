@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# shellcheck disable=SC2016 # what is typed into the guest expands there
 # The interactive console of a Linux guest, and its CPU hotplug, in one
 # boot of the stock Debian kernel with 2 vCPUs (an x86 boot costs ~150 s
 # under Bochs). The guest's /init starts a shell on its console
@@ -55,13 +56,16 @@ bail() {
 	tr -d '\r' <$out 2>/dev/null | l2_filter | tail -n 120
 	echo "--- the VMM's log"
 	l2_filter <"$log" | tail -n 60
-	[ -n "$pid" ] && hvctl stop cx --force >/dev/null 2>&1
+	if [ -n "$pid" ]; then
+		hvctl stop cx --force >/dev/null 2>&1
+		wait_for 30 hvctl destroy cx
+	fi
 	fail "$*"
 }
 
 # says PATTERN [SECONDS]: wait for a console line matching PATTERN
 says() {
-	l2_says $out "$pid" "$1" "${2:-300}" || bail "the guest did not print '$1'"
+	l2_says $out "$pid" "$1" "${2:-120}" || bail "the guest did not print '$1'"
 }
 
 now() { cut -d' ' -f1 /proc/uptime; }
