@@ -84,8 +84,9 @@ t1=$(now)
 progress "HVTEST-RUN: hvctl.linux-console: the L2 /init runs"
 l2=$(sed -n 's/.*l2-init: uptime \([0-9.]*\).*/\1/p' "$log")
 fig="boot to /init: $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s of L1 guest time, $l2 s of L2 guest time"
-khz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | tail -n 1)
-[ -z "$khz" ] && khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1\2/p' | tail -n 1)
+# the L1 TSC rate (x86; under Bochs a tick per emulated instruction)
+khz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.\([0-9]\{3\}\) MHz.*/\1\2/p' | tail -n 1)
+[ -z "$khz" ] && khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]\{3\}\) MHz TSC.*/\1\2/p' | tail -n 1)
 [ -n "$khz" ] && fig="$fig, $(echo "$t0 $t1 $khz" | awk '{printf "%.0f", ($2 - $1) * $3 / 1000}') M L1 TSC cycles ($khz kHz)"
 echo "$fig"
 
