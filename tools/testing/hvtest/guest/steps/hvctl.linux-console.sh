@@ -73,7 +73,8 @@ now() { cut -d' ' -f1 /proc/uptime; }
 hvctl create cx --vcpus 2 --memory 256M --kernel $L2_KERNEL \
 	--initrd /tmp/l2c.cpio --cmdline "$cmdline" --on-reboot stop ||
 	fail "create"
-rm -f /tmp/cx.in $out
+# (the VMM appends to its log: no line of an earlier run may match)
+rm -f /tmp/cx.in $out "$log"
 mkfifo /tmp/cx.in || fail "mkfifo"
 progress "HVTEST-RUN: hvctl.linux-console: starting the L2 guest"
 t0=$(now)
