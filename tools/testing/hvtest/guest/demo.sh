@@ -106,7 +106,8 @@ demo_linux() {
 	kill $tailpid
 	say "the guest powered itself off"
 	run hvctl info demo
-	run hvctl destroy demo
+	echo "# hvctl destroy demo"
+	wait_for 30 hvctl destroy demo || hvctl destroy demo
 	say "events"
 	cat /tmp/events.out
 }
