@@ -185,11 +185,18 @@ int hvctl_cmd_run(int argc, char **argv)
 	return !ret && guest_status >= 0 ? guest_status : ret;
 }
 
+/*
+ * The console client: the VM's output to stdout, stdin to the VM. Input
+ * waits in @pend while the VMM holds it back (its queue for the guest's
+ * UART is full): the output keeps flowing meanwhile, so that a paste
+ * whose echo fills the socket cannot stall both ways.
+ */
 int hvctl_cmd_console(int argc, char **argv)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[4096], pend[4096];
 	struct pollfd pfd[2];
-	char buf[512];
+	size_t npend = 0;
 	int fd, in = 0;
 	ssize_t n;
 
@@ -210,25 +217,40 @@ int hvctl_cmd_console(int argc, char **argv)
 		fprintf(stderr, "hvctl: console of %s; Ctrl-] to leave\n",
 			argv[1]);
 	for (;;) {
-		pfd[0] = (struct pollfd){ .fd = fd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = in ? -1 : 0, .events = POLLIN };
-		if (poll(pfd, 2, -1) < 0)
+		pfd[0] = (struct pollfd){
+			.fd = fd, .events = POLLIN | (npend ? POLLOUT : 0),
+		};
+		pfd[1] = (struct pollfd){
+			.fd = in || npend ? -1 : 0, .events = POLLIN,
+		};
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			break;
-		if (pfd[0].revents) {
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = read(fd, buf, sizeof(buf));
 			if (n <= 0 || write(1, buf, n) != n)
 				break;
 		}
+		if (npend && (pfd[0].revents & POLLOUT)) {
+			n = send(fd, pend, npend, MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (n < 0 && errno != EAGAIN && errno != EINTR)
+				break;
+			if (n > 0) {
+				npend -= n;
+				memmove(pend, pend + n, npend);
+			}
+		}
 		if (pfd[1].revents) {
-			n = read(0, buf, sizeof(buf));
+			n = read(0, pend, sizeof(pend));
 			if (n <= 0) {
 				in = 1;		/* EOF: keep showing output */
 				continue;
 			}
-			if (isatty(0) && memchr(buf, 0x1d, n))
+			if (isatty(0) && memchr(pend, 0x1d, n))
 				break;
-			if (write(fd, buf, n) != n)
-				break;
+			npend = n;
 		}
 	}
 	close(fd);

@@ -404,43 +404,6 @@ static int hvctl_vmm_start_threads(struct hvctl_vmm *vmm)
 
 /* --- the main loop: console clients and input ------------------------------ */
 
-static void hvctl_vmm_accept(struct hvctl_vmm *vmm)
-{
-	int fd = accept4(vmm->listen_fd, NULL, NULL, SOCK_CLOEXEC), i;
-
-	if (fd < 0)
-		return;
-	pthread_mutex_lock(&vmm->lock);
-	for (i = 0; i < HVCTL_VMM_MAX_CLIENTS && vmm->clients[i] >= 0; i++)
-		;
-	if (i == HVCTL_VMM_MAX_CLIENTS) {
-		pthread_mutex_unlock(&vmm->lock);
-		close(fd);
-		return;
-	}
-	__hvctl_console_replay(vmm, fd);
-	vmm->clients[i] = fd;
-	pthread_mutex_unlock(&vmm->lock);
-}
-
-static void hvctl_vmm_client_input(struct hvctl_vmm *vmm, int slot, int fd)
-{
-	uint8_t buf[256];
-	ssize_t n;
-
-	n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
-	if (n > 0) {
-		hvctl_console_in(vmm, buf, n);
-		return;
-	}
-	pthread_mutex_lock(&vmm->lock);
-	if (vmm->clients[slot] == fd) {
-		close(fd);
-		vmm->clients[slot] = -1;
-	}
-	pthread_mutex_unlock(&vmm->lock);
-}
-
 /*
  * Runs until a vCPU thread ends the VM, a signal comes or `hvctl run`
  * leaves. @unblocked: the signal mask for ppoll(), with SIGTERM, SIGINT
@@ -449,40 +412,21 @@ static void hvctl_vmm_client_input(struct hvctl_vmm *vmm, int slot, int fd)
  */
 static void hvctl_vmm_loop(struct hvctl_vmm *vmm, const sigset_t *unblocked)
 {
-	struct pollfd pfd[3 + HVCTL_VMM_MAX_CLIENTS];
-	uint8_t buf[256];
-	ssize_t n;
-	int i, nfd;
+	struct pollfd pfd[4 + HVCTL_VMM_MAX_CLIENTS];
+	int nfd;
 
 	while (!vmm->done && !hvctl_vmm_sig) {
 		pfd[0] = (struct pollfd){ .fd = vmm->wake[0], .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = vmm->listen_fd, .events = POLLIN };
-		pfd[2] = (struct pollfd){ .fd = vmm->input_fd, .events = POLLIN };
-		nfd = 3;
-		pthread_mutex_lock(&vmm->lock);
-		for (i = 0; i < HVCTL_VMM_MAX_CLIENTS; i++)
-			pfd[nfd++] = (struct pollfd){ .fd = vmm->clients[i],
-						      .events = POLLIN };
-		pthread_mutex_unlock(&vmm->lock);
+		nfd = 2 + hvctl_console_pollfds(vmm, pfd + 2);
 		if (ppoll(pfd, nfd, NULL, unblocked) < 0)
 			continue;
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].revents & POLLIN)
-			hvctl_vmm_accept(vmm);
-		if (pfd[2].revents) {
-			n = read(vmm->input_fd, buf, sizeof(buf));
-			/* Ctrl-] on a terminal ends `hvctl run` */
-			if (n > 0 && isatty(vmm->input_fd) && memchr(buf, 0x1d, n))
-				break;
-			if (n > 0)
-				hvctl_console_in(vmm, buf, n);
-			else
-				vmm->input_fd = -1;
-		}
-		for (i = 3; i < nfd; i++)
-			if (pfd[i].revents)
-				hvctl_vmm_client_input(vmm, i - 3, pfd[i].fd);
+			hvctl_console_accept(vmm);
+		if (hvctl_console_poll(vmm, pfd + 2))
+			break;
 	}
 }
 
@@ -580,7 +524,7 @@ static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
 	    hvctl_virtio_setup(vmm))
 		return -1;
 	if (hvctl_vmm_listen(vmm) ||
-	    pipe2(vmm->wake, O_CLOEXEC | O_NONBLOCK))
+	    pipe2(vmm->wake, O_CLOEXEC | O_NONBLOCK) || hvctl_console_init(vmm))
 		return -1;
 	hvctl_vmm_log(vmm, "running %s (entry 0x%llx, %u vCPU%s%s), console %s.sock",
 		      what, (unsigned long long)entry,
@@ -629,7 +573,7 @@ int hvctl_vmm_run(const struct hvctl_def *def, int console_fd, int input_fd,
 
 	vmm = (struct hvctl_vmm){
 		.def = def, .dev = -1, .vm = -1, .listen_fd = -1,
-		.wake = { -1, -1 },
+		.wake = { -1, -1 }, .con_wake = { -1, -1 },
 		.console_fd = console_fd, .input_fd = input_fd,
 		.exit_status = -1,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -680,6 +624,7 @@ out:
 		close(vmm.wake[0]);
 		close(vmm.wake[1]);
 	}
+	hvctl_console_fini(&vmm);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	return ret;
 }

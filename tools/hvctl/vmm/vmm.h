@@ -7,6 +7,7 @@
 #ifndef HVCTL_VMM_H
 #define HVCTL_VMM_H
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <linux/hv.h>
@@ -22,7 +23,8 @@
 #endif
 
 #define HVCTL_VMM_MAX_CLIENTS	8
-#define HVCTL_VMM_RING		4096
+#define HVCTL_VMM_RING		65536	/* console output kept for its clients */
+#define HVCTL_VMM_RX		4096	/* console input waiting for the UART */
 
 struct hvctl_vmm;
 struct hvctl_virtio_bus;
@@ -59,10 +61,13 @@ struct hvctl_vmm {
 	int wake[2];			/* a vCPU thread ended the VM */
 	pthread_mutex_t lock;		/* output ring, clients, rx queue, arch */
 	pthread_cond_t cond;		/* @done or arch state changed */
-	char ring[HVCTL_VMM_RING];	/* the last output, for new consoles */
-	size_t ring_pos, ring_len;
-	uint8_t rx[256];
+	char ring[HVCTL_VMM_RING];	/* the last output, for the clients */
+	uint64_t out_total;		/* bytes of output so far */
+	uint64_t client_pos[HVCTL_VMM_MAX_CLIENTS];	/* what each has had */
+	uint8_t rx[HVCTL_VMM_RX];
 	unsigned int rx_head, rx_tail;
+	int rx_wait;			/* input waits until the queue drains */
+	int con_wake[2];		/* the console's fds to poll changed */
 
 	volatile int done;		/* every vCPU thread must end */
 	int error;			/* a vCPU stopped the VM on an error */
@@ -114,13 +119,25 @@ void *hvctl_vmm_ram(struct hvctl_vmm *vmm, uint64_t gpa, uint64_t len);
 
 /* console.c: the bytes of the guest console */
 void hvctl_console_out(struct hvctl_vmm *vmm, uint8_t c);
+/* Queues @n bytes of input, as many as there is room for (the main thread). */
 void hvctl_console_in(struct hvctl_vmm *vmm, const uint8_t *buf, long n);
+/* Its wake-up pipe (0, or -1: errno), closed by hvctl_console_fini(). */
+int hvctl_console_init(struct hvctl_vmm *vmm);
+void hvctl_console_fini(struct hvctl_vmm *vmm);
+/* A new client on vmm->listen_fd (the main thread). */
+void hvctl_console_accept(struct hvctl_vmm *vmm);
+/*
+ * The main loop's part for the console: hvctl_console_pollfds() fills
+ * @pfd (its wake-up pipe, vmm->input_fd, the clients) and returns how many
+ * it filled; after the poll, hvctl_console_poll() serves them and returns
+ * 1 when Ctrl-] on the terminal asks `hvctl run` to leave.
+ */
+int hvctl_console_pollfds(struct hvctl_vmm *vmm, struct pollfd *pfd);
+int hvctl_console_poll(struct hvctl_vmm *vmm, const struct pollfd *pfd);
 /* The next input byte, or -1 when none waits. Called with vmm->lock held. */
 int __hvctl_console_getc(struct hvctl_vmm *vmm);
 /* Whether input waits. Called with vmm->lock held. */
 int __hvctl_console_rx_ready(struct hvctl_vmm *vmm);
-/* Sends the recent output to a new client @fd. Called with vmm->lock held. */
-void __hvctl_console_replay(struct hvctl_vmm *vmm, int fd);
 
 /*
  * vmm_<arch>.c: the contract between vmm.c and an arch.

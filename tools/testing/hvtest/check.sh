@@ -116,8 +116,9 @@ scan_log_allowlist() {
 # virtio devices; acpi_test: the x86 guest's ACPI tables (with iasl and
 # acpiexec); x86_boot_test: the bzImage and multiboot loaders (with the
 # stock kernel too); uart16550_test: the 16550's interrupts; fdt_test: the
-# arm64 guest's device tree (with dtc).
-HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test display_test vnc_test"
+# arm64 guest's device tree (with dtc); display_test, vnc_test: the
+# framebuffer, its PNG and VNC views; console_test: the VMM's console.
+HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test display_test vnc_test console_test"
 
 run_host_test() {
 	local out=$REPO/build/host
