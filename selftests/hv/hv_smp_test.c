@@ -207,4 +207,50 @@ TEST(cpu_online_then_last_vm_goes)
 	}
 }
 
+/*
+ * The last VM with an in-kernel interrupt controller goes while the CPU
+ * its vCPU last ran on is offline. arm64 enables two per-CPU interrupts
+ * on each CPU that runs such a VM and gives them back with the last one:
+ * with on_each_cpu() alone an offline CPU kept them enabled, the kernel
+ * WARNed in free_percpu_irq() ("still enabled on CPU1"), kept them
+ * registered (every later irqchip VM failed with EBUSY) and their handler
+ * pointed at freed per-CPU data. Found by the soak (issue 13).
+ */
+TEST(irqchip_vm_goes_while_its_cpu_is_offline)
+{
+	struct hv_test_vm t;
+	__u8 expect;
+	int i;
+
+	REQUIRE_2_CPUS();
+	t.dev_fd = hv_open_dev();
+	if (ioctl(t.dev_fd, HV_CHECK_CAP, &(__u32){ HV_CAP_IRQCHIP }) <= 0) {
+		close(t.dev_fd);
+		SKIP(return, "no in-kernel interrupt controller here");
+	}
+	close(t.dev_fd);
+	for (i = 0; i < 3; i++) {
+		t.dev_fd = hv_open_dev();
+		tiny_vm_flags(_metadata, &t, guest_count, sizeof(guest_count),
+			      0, HV_VM_IRQCHIP);
+		expect = 0;
+		ASSERT_EQ(0, pin(1));
+		run_count(_metadata, &t, &expect);
+		ASSERT_EQ(0, pin(0));
+		ASSERT_EQ(0, cpu_online(1, 0)) TH_LOG("offline, round %d", i);
+		smp_vm_close(&t);
+		/* the next one takes the interrupts again, CPU 1 back too */
+		t.dev_fd = hv_open_dev();
+		tiny_vm_flags(_metadata, &t, guest_count, sizeof(guest_count),
+			      0, HV_VM_IRQCHIP);
+		expect = 0;
+		run_count(_metadata, &t, &expect);
+		ASSERT_EQ(0, cpu_online(1, 1)) TH_LOG("online, round %d", i);
+		ASSERT_EQ(0, pin(1));
+		run_count(_metadata, &t, &expect);
+		ASSERT_EQ(0, pin(0));
+		smp_vm_close(&t);
+	}
+}
+
 TEST_HARNESS_MAIN

@@ -93,13 +93,19 @@ static inline void sig_nop(int sig)
 	(void)sig;
 }
 
-/* A VM with RAM_SIZE bytes of RAM, vCPU @vcpu_id at GUEST_LOAD runs @code. */
-static inline int tiny_vm(struct __test_metadata *_metadata,
-			  struct hv_test_vm *t, const unsigned char *code,
-			  size_t len, __u32 vcpu_id)
+/*
+ * A VM (HV_CREATE_VM @flags) with RAM_SIZE bytes of RAM, vCPU @vcpu_id at
+ * GUEST_LOAD runs @code.
+ */
+static inline int tiny_vm_flags(struct __test_metadata *_metadata,
+				struct hv_test_vm *t, const unsigned char *code,
+				size_t len, __u32 vcpu_id, __u32 flags)
 {
-	t->vm_fd = hv_create_vm(t->dev_fd);
-	ASSERT_LE(0, t->vm_fd);
+	struct hv_vm_create args = { .flags = flags };
+
+	t->vm_fd = __hv_ioctl(t->dev_fd, HV_CREATE_VM, &args);
+	ASSERT_LE(0, t->vm_fd) TH_LOG("HV_CREATE_VM(0x%x): %s", flags,
+				      strerror(-t->vm_fd));
 	ASSERT_EQ(0, hv_set_region(t->vm_fd, 0, 0, RAM_SIZE, 0));
 	t->ram = hv_map_ram(t->vm_fd, 0, RAM_SIZE);
 	ASSERT_NE(NULL, t->ram);
@@ -110,6 +116,14 @@ static inline int tiny_vm(struct __test_metadata *_metadata,
 	ASSERT_NE(NULL, t->run);
 	ASSERT_EQ(0, guest_set_entry(t->vcpu_fd));
 	return 0;
+}
+
+/* A VM with RAM_SIZE bytes of RAM, vCPU @vcpu_id at GUEST_LOAD runs @code. */
+static inline int tiny_vm(struct __test_metadata *_metadata,
+			  struct hv_test_vm *t, const unsigned char *code,
+			  size_t len, __u32 vcpu_id)
+{
+	return tiny_vm_flags(_metadata, t, code, len, vcpu_id, 0);
 }
 
 static inline void tiny_vm_close(struct hv_test_vm *t)
