@@ -30,6 +30,7 @@ extern const unsigned char guest_gic_start[], guest_gic_end[];
 #define GICD_TYPER	0x4
 #define GICD_IIDR	0x8
 #define GICD_ISENABLER	0x100
+#define GICD_ISACTIVER	0x300
 #define GICD_ICFGR	0xc00
 #define GICD_IPRIORITYR	0x400
 #define GICD_IROUTER	0x6000
@@ -989,7 +990,7 @@ TEST_F(gic, mmio_bad_widths_and_offsets)
 	struct hv_run *run = g->run[0];
 	static const struct { __u64 addr; __u64 flags; __u64 expect; } r[] = {
 		{ GICD + GICD_CTLR, A64_GIC_R64, 0 },
-		{ GICD + GICD_ISENABLER + 4, A64_GIC_R32, 0 },
+		{ GICD + GICD_ISACTIVER + 4, A64_GIC_R32, 0 },
 		{ GICD + GICD_IROUTER + 8 * 40 + 4, A64_GIC_R32, 0 },
 		{ GICD + GICD_ICFGR + 8, A64_GIC_R32, 0 },
 		{ GICD + 0xd00, A64_GIC_R32, 0 },	/* IGRPMODR */
@@ -1004,9 +1005,9 @@ TEST_F(gic, mmio_bad_widths_and_offsets)
 	unsigned int i;
 
 	gic_std_init(g, 0);
-	/* 64-bit stores to 32-bit registers, and a read-only one: ignored */
-	gic_op(g, 0, (GICD + GICD_ISENABLER + 4) | A64_GIC_W64, ~0ULL);
-	gic_op(g, 0, GICD + GICD_ICFGR + 8, 0);
+	/* stores of the wrong size, and to a read-only register: ignored */
+	gic_op(g, 0, (GICD + GICD_ISACTIVER + 4) | A64_GIC_W64, ~0ULL);
+	gic_op(g, 0, (GICD + GICD_ICFGR + 8) | A64_GIC_W8, 0xaa);
 	gic_op(g, 0, (GICD + GICD_IROUTER + 8 * 40 + 4) | A64_GIC_W8, 0xff);
 	gic_op(g, 0, GICR(0) + GICR_TYPER, ~0U);
 	gic_op(g, 0, GICR(63) + SGI_BASE + GICD_ISENABLER, ~0U);
