@@ -33,6 +33,12 @@ struct bench_arch {
 	 * clock in both places.
 	 */
 	uint64_t (*counter_native)(void);
+	/*
+	 * Benchmarks of the arch's own (NULL: none), run once per
+	 * repetition with @iterations for their loops; they add their rows
+	 * with bench_sample().
+	 */
+	int (*extra)(const struct bench_backend *b, uint64_t iterations);
 };
 
 extern const struct bench_arch bench_arch;
@@ -47,6 +53,17 @@ uint64_t bench_compute(uint64_t n);
 
 /* hv_<arch>.c */
 int hvb_arch_enter(struct bench_vm *vm, const struct bench_entry *e);
+
+/*
+ * arm64: a VM with the in-kernel GICv3 (QEMU virt's addresses) and the
+ * virtual timer, and two vCPUs: v[0] owns the VM, v[1] shares its fds
+ * and RAM. Both start as the backend's enter() sets them. irq_line
+ * drives SPI @intid.
+ */
+int hvb_gic_vm_create(struct bench_vm v[2], size_t ram_size);
+int hvb_irq_line(struct bench_vm *vm, uint32_t intid, int level);
+int kvmb_gic_vm_create(struct bench_vm v[2], size_t ram_size);
+int kvmb_irq_line(struct bench_vm *vm, uint32_t intid, int level);
 
 /* kvm_<arch>.c: what a vCPU needs before its first KVM_RUN */
 int kvmb_arch_vcpu_init(struct bench_vm *vm);

@@ -3,10 +3,18 @@
  * hvbench, arm64: the guest image (stage-1 tables for an identity map) and
  * the payloads of guest_arm64.S. Guest cycles are CNTVCT_EL0 ticks.
  */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
 #include "arch.h"
 
 extern const unsigned char bench_hvc[], bench_sysreg[], bench_mmio[];
 extern const unsigned char bench_touch[], bench_compute_guest[];
+extern const unsigned char bench_irq_vtimer[], bench_irq_spi[];
+extern const unsigned char bench_irq_sgi[], bench_irq_sgi_peer[];
 
 /* Stage-1 level-1 block descriptors (ARM ARM D8.3, 4 KiB granule) */
 #define S1_BLOCK	0x1UL
@@ -59,6 +67,134 @@ static const struct bench_payload arm64_exits[] = {
 	{ "mmio_exit", bench_mmio },
 };
 
+/* The interrupt benchmarks' SPI (guest_arm64.S BENCH_SPI) */
+#define BENCH_SPI	40
+
+/* A VM with the in-kernel GICv3 and two vCPUs, on backend @b. */
+static int gic_vm_new(const struct bench_backend *b, struct bench_vm v[2])
+{
+	int err;
+
+	memset(v, 0, 2 * sizeof(*v));
+	err = b == &bench_hv ? hvb_gic_vm_create(v, BENCH_RAM_SIZE) :
+			       kvmb_gic_vm_create(v, BENCH_RAM_SIZE);
+	if (err)
+		return err;
+	v[1].ram = v[0].ram;
+	bench_arch_image(&v[0]);
+	memcpy((char *)v[0].ram + BENCH_CODE, bench_blob_start,
+	       bench_blob_end - bench_blob_start);
+	return 0;
+}
+
+static void gic_vm_destroy(struct bench_vm v[2])
+{
+	/* v[1] shares the VM, its RAM and the device with v[0] */
+	v[1].dev = 0;
+	v[1].vm = 0;
+	v[1].ram = NULL;
+	bench_vm_destroy(&v[1]);
+	bench_vm_destroy(&v[0]);
+}
+
+static int gic_irq_line(const struct bench_backend *b, struct bench_vm *vm,
+			uint32_t intid, int level)
+{
+	return b == &bench_hv ? hvb_irq_line(vm, intid, level) :
+				kvmb_irq_line(vm, intid, level);
+}
+
+/*
+ * Run vCPU @vm at @entry until it is done; a store to BENCH_MMIO_SPI is
+ * answered with an edge on the SPI (up and down: two ioctls).
+ */
+static int gic_run(const struct bench_backend *b, struct bench_vm *vm,
+		   const unsigned char *entry, uint64_t arg0)
+{
+	struct bench_entry start = {
+		.pc = BENCH_CODE + (entry - bench_blob_start),
+		.sp = BENCH_STACK_TOP,
+		.arg0 = arg0,
+	};
+	struct bench_exit e;
+	int err = b->enter(vm, &start);
+
+	while (!err) {
+		err = b->run(vm, &e);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err || e.kind != BENCH_EXIT_MMIO)
+			break;
+		if (e.addr == BENCH_MMIO_DONE)
+			return 0;
+		if (e.addr != BENCH_MMIO_SPI)
+			break;
+		err = gic_irq_line(b, vm, BENCH_SPI, 1) ?:
+		      gic_irq_line(b, vm, BENCH_SPI, 0);
+	}
+	if (!err) {
+		fprintf(stderr, "hvbench: %s: unexpected exit %u\n", b->name,
+			e.raw_reason);
+		err = -EIO;
+	}
+	return err;
+}
+
+struct peer {
+	const struct bench_backend *b;
+	struct bench_vm *vm;
+	int err;
+};
+
+static void *peer_thread(void *arg)
+{
+	struct peer *p = arg;
+
+	p->err = gic_run(p->b, p->vm, bench_irq_sgi_peer, 0);
+	return NULL;
+}
+
+/* One interrupt payload on vCPU 0 (with vCPU 1 in a thread for SGIs). */
+static int gic_bench(const struct bench_backend *b, const char *name,
+		     const unsigned char *entry, uint64_t n)
+{
+	struct bench_vm v[2];
+	struct peer p = { .b = b, .vm = &v[1] };
+	pthread_t th;
+	int err = gic_vm_new(b, v), peer = entry == bench_irq_sgi;
+
+	if (!err && peer)
+		err = -pthread_create(&th, NULL, peer_thread, &p);
+	err = err ?: gic_run(b, &v[0], entry, n);
+	if (peer) {
+		pthread_join(th, NULL);
+		err = err ?: p.err;
+	}
+	if (!err)
+		bench_sample(name, "cycles", 0,
+			     (double)*(uint64_t *)((char *)v[0].ram +
+						   BENCH_RESULT) / n);
+	else
+		fprintf(stderr, "hvbench: %s: %s: %s\n", b->name, name,
+			strerror(-err));
+	gic_vm_destroy(v);
+	return err;
+}
+
+/*
+ * The in-kernel GIC and timer, each in a fresh VM: a virtual timer
+ * interrupt taken and deactivated, an SPI the VMM raises at an MMIO exit
+ * (that exit included), an SGI to another vCPU and its answer back.
+ */
+static int arm64_irq_benches(const struct bench_backend *b, uint64_t n)
+{
+	return gic_bench(b, "irq_vtimer", bench_irq_vtimer, n) ?:
+	       gic_bench(b, "irq_spi_from_vmm", bench_irq_spi, n) ?:
+	       gic_bench(b, "irq_sgi_roundtrip", bench_irq_sgi, n);
+}
+
 /*
  * The virtual counter is the physical one minus an offset on both
  * hypervisors, so the guest's CNTVCT deltas and the host's compare.
@@ -71,4 +207,5 @@ const struct bench_arch bench_arch = {
 	.counter_name = "CNTVCT_EL0",
 	.counter_hz = cntfrq,
 	.counter_native = cntvct,
+	.extra = arm64_irq_benches,
 };

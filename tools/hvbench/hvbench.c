@@ -72,6 +72,12 @@ static void sample(const char *name, const char *unit, int hib, double v)
 		r->v[r->n++] = v;
 }
 
+void bench_sample(const char *name, const char *unit, int higher_is_better,
+		  double v)
+{
+	sample(name, unit, higher_is_better, v);
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -307,6 +313,8 @@ static int bench_all(const struct bench_cfg *c)
 					  bench_arch.exits[i].entry);
 		err = err ?: bench_ioeventfd(c, &vm);
 		err = err ?: bench_compute_once(c, &vm);
+		if (!err && bench_arch.extra)
+			err = bench_arch.extra(c->b, c->exits);
 	}
 	bench_vm_destroy(&vm);
 	for (rep = 0; !err && rep < c->reps; rep++)

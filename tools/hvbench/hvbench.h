@@ -69,6 +69,10 @@ int bench_ioctl(int fd, unsigned long cmd, void *arg);
 /* Unmaps and closes what vm_create made, for either backend. */
 void bench_vm_destroy(struct bench_vm *vm);
 
+/* One sample of row @name (made on first use) in @unit. */
+void bench_sample(const char *name, const char *unit, int higher_is_better,
+		  double v);
+
 extern const struct bench_backend bench_hv;
 extern const struct bench_backend bench_kvm;
 

@@ -17,6 +17,7 @@
 /* No RAM here: accesses exit to user space as MMIO. */
 #define BENCH_MMIO		0xd0000000
 #define BENCH_MMIO_DONE		0xd0001000	/* arm64: the payload is done */
+#define BENCH_MMIO_SPI		0xd0002000	/* arm64: VMM, raise the SPI */
 
 /* x86 ports */
 #define BENCH_PORT_DONE		0x10		/* the payload is done */

@@ -202,7 +202,9 @@ struct hv_arm64_vgic_cpu_state {
 	__u32 ap1r[4];		/* ICH_AP1R<n>_EL2 */
 	__u64 cntv_ctl;		/* CNTV_CTL_EL0, as in struct hv_sysregs */
 	__u64 cntv_cval;	/* CNTV_CVAL_EL0, as in struct hv_sysregs */
-	__u64 reserved[8];	/* must be 0 */
+	__u64 cntp_ctl;		/* CNTP_CTL_EL0: ENABLE (bit 0), IMASK (bit 1) */
+	__u64 cntp_cval;	/* CNTP_CVAL_EL0 (the physical count's) */
+	__u64 reserved[6];	/* must be 0 */
 	struct hv_arm64_vgic_irq priv[32];	/* SGIs 0-15, PPIs 16-31 */
 };
 

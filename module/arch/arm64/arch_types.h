@@ -46,6 +46,7 @@ struct el2_sysregs {
 	u64 esr, far, par, afsr0, afsr1, cntkctl;
 	u64 sp_el1, elr_el1, spsr_el1;
 	u64 cntv_ctl, cntv_cval, cntvoff;
+	u64 cntp_ctl, cntp_cval;	/* emulated (ptimer.c) */
 };
 
 /* Number of breakpoints and of watchpoints ID_AA64DFR0_EL1 gives a guest. */

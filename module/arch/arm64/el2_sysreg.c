@@ -20,7 +20,10 @@
  * EL2_DBG_NR_BP breakpoints and EL2_DBG_NR_WP watchpoints that
  * ID_AA64DFR0_EL1 reports. Every other trapped access (PMU, whose
  * ID_AA64DFR0_EL1.PMUVer is 0, the debug comms channel, claim tags, LOR,
- * timers, implementation-defined registers) makes the guest take an UNDEF.
+ * implementation-defined registers) makes the guest take an UNDEF.
+ *
+ * The EL1 physical timer's registers (CNTHCTL_EL2.EL1PTEN clear) are
+ * emulated in ptimer.c.
  */
 #include <asm/cpufeature.h>
 #include <asm/esr.h>
@@ -227,7 +230,8 @@ int el2_handle_sys64(struct hv_vcpu *vcpu)
 		    ESR_ELx_SYS64_ISS_DIR_READ;
 	u64 val = read ? 0 : el2_get_reg(vcpu, rt);
 
-	if (el2_debug_reg(vcpu, enc, read, &val)) {
+	if (el2_debug_reg(vcpu, enc, read, &val) ||
+	    ptimer_access(vcpu, enc, read, &val)) {
 		if (read)
 			el2_set_reg(vcpu, rt, val);
 	} else if (el2_is_id_reg(enc)) {

@@ -27,7 +27,8 @@
  * host's vtimer PPI is kept active, so it cannot fire again until the
  * guest deactivates the virtual interrupt, which deactivates the physical
  * one too (IHI 0069 6.2.2, "Forwarding physical interrupts"). KVM does the
- * same.
+ * same. The physical timer's INTID 30 is emulated (ptimer.c): an ordinary
+ * level-sensitive PPI whose line is sampled with the virtual timer's.
  */
 #include <linux/bitmap.h>
 #include <linux/irqchip/arm-gic-v3.h>
@@ -220,11 +221,13 @@ void vgic_flush(struct hv_vcpu *vcpu)
 	unsigned int nr_lrs = vgic_hw_nr_lrs(), n = 0, total = 0, i, j;
 	u32 cand[VGIC_MAX_LRS];
 	bool level = vtimer_level(vcpu), timer = false;
+	bool plevel = ptimer_level(vcpu);
 	u64 hcr = ICH_HCR_EN;
 	unsigned long intid;
 
 	raw_spin_lock(&vm->arch.vgic.lock);
 	vgic_set_line_locked(vm, vcpu, VGIC_VTIMER_INTID, level);
+	vgic_set_line_locked(vm, vcpu, VGIC_PTIMER_INTID, plevel);
 	for_each_set_bit(intid, c->ap, VGIC_NR_IRQS) {
 		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
 		u32 key;
@@ -377,14 +380,16 @@ bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
 	struct vgic_cpu *c = &vcpu->arch.vgic;
 	struct hv_vm *vm = vcpu->vm;
 	u32 pmr = (c->vmcr >> VGIC_VMCR_PMR_SHIFT) & 0xff;
-	bool level, ret = false;
+	bool level, plevel, ret = false;
 	unsigned long flags, intid;
 
 	if (!vm->irqchip)
 		return false;
 	level = vtimer_level(vcpu);
+	plevel = ptimer_level(vcpu);
 	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
 	vgic_set_line_locked(vm, vcpu, VGIC_VTIMER_INTID, level);
+	vgic_set_line_locked(vm, vcpu, VGIC_PTIMER_INTID, plevel);
 	/* what the CPU interface would signal: group on, above the mask */
 	for_each_set_bit(intid, c->ap, VGIC_NR_IRQS) {
 		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);

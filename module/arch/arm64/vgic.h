@@ -20,6 +20,7 @@ struct vgic_irq;
 #define VGIC_REDIST_SIZE	(VGIC_REDIST_FRAME * HV_MAX_VCPUS)
 
 #define VGIC_VTIMER_INTID	27
+#define VGIC_PTIMER_INTID	30
 /* the priority bits hv implements: 5, the architectural minimum */
 #define VGIC_PRIO_MASK		0xf8
 /* GICD_IIDR/GICR_IIDR: implementer Arm (0x43b), product 'h' */
@@ -73,5 +74,13 @@ void vtimer_vcpu_init(struct hv_vcpu *vcpu);
 void vtimer_vcpu_destroy(struct hv_vcpu *vcpu);
 bool vtimer_level(struct hv_vcpu *vcpu);
 int vtimer_halt(struct hv_vcpu *vcpu);
+u64 vtimer_ns_until(u64 now, u64 cval);
+
+/* ptimer.c: the physical timer */
+void ptimer_vcpu_init(struct hv_vcpu *vcpu);
+void ptimer_vcpu_destroy(struct hv_vcpu *vcpu);
+bool ptimer_level(struct hv_vcpu *vcpu);
+void ptimer_set(struct hv_vcpu *vcpu, u64 ctl, u64 cval);
+bool ptimer_access(struct hv_vcpu *vcpu, u32 enc, bool read, u64 *val);
 
 #endif /* HV_ARM64_VGIC_H */

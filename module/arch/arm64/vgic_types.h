@@ -54,6 +54,9 @@ struct vgic_cpu {
 	u64 lr_out[VGIC_MAX_LRS];
 	/* the virtual timer */
 	struct hrtimer timer;	/* wakes the vCPU from WFI */
+	/* the physical timer: kicks the vCPU at CVAL (ptimer.c) */
+	struct hrtimer ptimer;
+	u64 ptimer_cval;	/* the CVAL it is armed for */
 	bool phys_active;	/* we made the host's vtimer PPI active here */
 	bool wfi;		/* halt before the next entry */
 };

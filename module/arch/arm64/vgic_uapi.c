@@ -32,6 +32,7 @@ static_assert(HV_ARM64_GIC_REDIST_FRAME == VGIC_REDIST_FRAME);
 /* ICH_VMCR_EL2: VENG0/1, VAckCtl, VFIQEn, VCBPR, VEOIM, VBPR1/0, VPMR */
 #define VGIC_VMCR_VALID	(GENMASK_ULL(4, 0) | BIT_ULL(9) | GENMASK_ULL(31, 18))
 #define VGIC_IROUTER_VALID (GENMASK_ULL(39, 32) | GENMASK_ULL(23, 0))
+/* CNTV_CTL_EL0, CNTP_CTL_EL0: ENABLE and IMASK; ISTATUS is read-only */
 #define VGIC_CNTV_CTL_WRITABLE	0x3ULL
 
 static long vgic_ioctl_set_addr(struct file *filp, void *arg)
@@ -190,6 +191,8 @@ static long vgic_cpu_get(struct hv_vcpu *vcpu, void __user *uaddr)
 	memcpy(st->ap1r, c->ap1r, sizeof(st->ap1r));
 	st->cntv_ctl = vcpu->arch.sys.cntv_ctl;
 	st->cntv_cval = vcpu->arch.sys.cntv_cval;
+	st->cntp_ctl = vcpu->arch.sys.cntp_ctl;
+	st->cntp_cval = vcpu->arch.sys.cntp_cval;
 	raw_spin_lock_irqsave(&vcpu->vm->arch.vgic.lock, flags);
 	for (i = 0; i < VGIC_NR_PRIVATE; i++)
 		vgic_irq_get(&c->priv[i], &st->priv[i]);
@@ -207,6 +210,7 @@ static bool vgic_cpu_valid(const struct hv_arm64_vgic_cpu_state *st)
 	if ((st->waker & ~GICR_WAKER_ProcessorSleep) || st->reserved0 ||
 	    (st->vmcr & ~VGIC_VMCR_VALID) ||
 	    (st->cntv_ctl & ~VGIC_CNTV_CTL_WRITABLE) ||
+	    (st->cntp_ctl & ~VGIC_CNTV_CTL_WRITABLE) ||
 	    !hv_is_zero(st->reserved, sizeof(st->reserved)))
 		return false;
 	for (i = 0; i < VGIC_NR_PRIVATE; i++) {
@@ -241,6 +245,7 @@ static long vgic_cpu_set(struct hv_vcpu *vcpu, void __user *uaddr)
 	memcpy(c->ap1r, st->ap1r, sizeof(c->ap1r));
 	vcpu->arch.sys.cntv_ctl = st->cntv_ctl;
 	vcpu->arch.sys.cntv_cval = st->cntv_cval;
+	ptimer_set(vcpu, st->cntp_ctl, st->cntp_cval);
 	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
 	for (i = 0; i < VGIC_NR_PRIVATE; i++) {
 		vgic_irq_set(&c->priv[i], &st->priv[i], false);

@@ -11,9 +11,7 @@
  *   host's PPI kept active (masked) until the guest deactivates it;
  * - while the vCPU sleeps in WFI, an hrtimer at CNTV_CVAL wakes it.
  *
- * The EL1 physical timer (CNTP_*) stays trapped by CNTHCTL_EL2.EL1PTEN and
- * is not offered: its accesses take an UNDEF (el2_sysreg.c), as with any
- * VM; a guest entered at EL1 uses the virtual timer.
+ * The EL1 physical timer (CNTP_*) is trapped and emulated: ptimer.c.
  */
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
@@ -51,11 +49,43 @@ bool vtimer_level(struct hv_vcpu *vcpu)
 	return vtimer_count(vcpu) >= s->cntv_cval;
 }
 
+/**
+ * vtimer_ns_until() - how long until a count reaches a compare value.
+ * @now: the count now.
+ * @cval: the compare value.
+ *
+ * Return: 0 when @now >= @cval (the condition is met); else the host
+ * nanoseconds until then, rounded up so that a timer at that time never
+ * fires before the condition holds; U64_MAX when that is decades ahead
+ * (no hrtimer is armed then).
+ */
+u64 vtimer_ns_until(u64 now, u64 cval)
+{
+	u64 ticks = cval - now;
+
+	if (now >= cval)
+		return 0;
+	if (ticks >= VTIMER_MAX_TICKS)
+		return U64_MAX;
+	return mul_u64_u32_div(ticks, NSEC_PER_SEC, arch_timer_get_cntfrq()) + 1;
+}
+
+/*
+ * The hrtimer of a vCPU in WFI (its CNTV_* stay as saved meanwhile): the
+ * host's monotonic clock is not the counter, so an early expiry waits
+ * for the rest instead of waking the vCPU to nothing and never again.
+ */
 static enum hrtimer_restart vtimer_wake(struct hrtimer *t)
 {
 	struct hv_vcpu *vcpu = container_of(t, struct hv_vcpu,
 					    arch.vgic.timer);
+	u64 ns = vtimer_ns_until(vtimer_count(vcpu),
+				 READ_ONCE(vcpu->arch.sys.cntv_cval));
 
+	if (ns && ns != U64_MAX) {
+		hrtimer_forward_now(t, ns_to_ktime(ns));
+		return HRTIMER_RESTART;
+	}
 	hv_vcpu_kick(vcpu);
 	return HRTIMER_NORESTART;
 }
@@ -75,12 +105,9 @@ int vtimer_halt(struct hv_vcpu *vcpu)
 
 	c->wfi = false;
 	if ((s->cntv_ctl & (VTIMER_ENABLE | VTIMER_IMASK)) == VTIMER_ENABLE) {
-		u64 now = vtimer_count(vcpu);
-		u64 ticks = s->cntv_cval > now ? s->cntv_cval - now : 0;
-		u64 ns = mul_u64_u32_div(ticks, NSEC_PER_SEC,
-					 arch_timer_get_cntfrq());
+		u64 ns = vtimer_ns_until(vtimer_count(vcpu), s->cntv_cval);
 
-		if (ticks < VTIMER_MAX_TICKS)
+		if (ns != U64_MAX)
 			hrtimer_start(&c->timer, ns_to_ktime(ns),
 				      HRTIMER_MODE_REL);
 	}
@@ -93,9 +120,11 @@ void vtimer_vcpu_init(struct hv_vcpu *vcpu)
 {
 	hrtimer_init(&vcpu->arch.vgic.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	vcpu->arch.vgic.timer.function = vtimer_wake;
+	ptimer_vcpu_init(vcpu);
 }
 
 void vtimer_vcpu_destroy(struct hv_vcpu *vcpu)
 {
 	hrtimer_cancel(&vcpu->arch.vgic.timer);
+	ptimer_vcpu_destroy(vcpu);
 }

@@ -35,6 +35,7 @@ guest_gic_start:
 1:	cbz	x3, 9f
 	ldp	x4, x5, [x8], #16
 	sub	x3, x3, #1
+	tbnz	x4, #59, 20f
 	bic	x6, x4, #0xf000000000000000
 	tbnz	x4, #63, 2f
 	tbnz	x4, #62, 3f
@@ -54,6 +55,52 @@ guest_gic_start:
 	mov	x2, x7
 	hvc	#0
 	b	1b
+	/* A64_GIC_SYS: a system register operation, in bits [3:0] */
+20:	and	x6, x4, #0xf
+	cmp	x6, #A64_PT_W_CTL
+	b.ne	21f
+	msr	cntp_ctl_el0, x5
+	b	1b
+21:	cmp	x6, #A64_PT_W_CVAL
+	b.ne	22f
+	msr	cntp_cval_el0, x5
+	b	1b
+22:	cmp	x6, #A64_SYS_W_SGI1R
+	b.ne	30f
+	msr	ICC_SGI1R_EL1, x5
+	isb
+	b	1b
+30:	cmp	x6, #A64_PT_W_TVAL
+	b.ne	23f
+	msr	cntp_tval_el0, x5
+	b	1b
+23:	cmp	x6, #A64_PT_W_CVAL_REL
+	b.ne	24f
+	isb
+	mrs	x7, cntpct_el0
+	add	x7, x7, x5
+	msr	cntp_cval_el0, x7
+	b	1b
+24:	cmp	x6, #A64_PT_R_CTL
+	b.ne	25f
+	mrs	x7, cntp_ctl_el0
+	b	29f
+25:	cmp	x6, #A64_PT_R_CVAL
+	b.ne	26f
+	mrs	x7, cntp_cval_el0
+	b	29f
+26:	cmp	x6, #A64_PT_R_TVAL
+	b.ne	27f
+	mrs	x7, cntp_tval_el0
+	b	29f
+27:	isb				/* A64_PT_R_COUNT */
+	mrs	x7, cntpct_el0
+29:	mov	x0, #A64_HC_STEP
+	mov	x1, x4
+	mov	x2, x7
+	hvc	#0
+	b	1b
+
 9:	mov	x0, #0xff
 	msr	ICC_PMR_EL1, x0
 	mov	x0, #1
@@ -78,6 +125,7 @@ gic_vectors:
 	mov	x10, #1020
 	cmp	x9, x10
 	b.hs	4f			/* spurious: nothing to do */
+	cbnz	x23, 7f
 	cbnz	x21, 5f
 	mov	x0, #A64_HC_IRQ
 	mov	x1, x9
@@ -86,7 +134,10 @@ gic_vectors:
 	tbz	x0, #63, 1f
 	msr	cntv_ctl_el0, xzr
 	isb
-1:	tbz	x0, #62, 3f
+1:	tbz	x0, #61, 2f
+	msr	cntp_ctl_el0, xzr
+	isb
+2:	tbz	x0, #62, 3f
 	and	x10, x0, #0x00ffffffffffffff
 	msr	ICC_SGI1R_EL1, x10
 	isb
@@ -100,6 +151,10 @@ gic_vectors:
 	cbnz	x21, 4b
 	mov	x0, #A64_HC_DONE
 	hvc	#0
+	eret
+7:	add	x24, x24, #1		/* storm mode: count, EOI, no exit */
+	msr	ICC_EOIR1_EL1, x9
+	isb
 	eret
 	.global guest_gic_end
 guest_gic_end:

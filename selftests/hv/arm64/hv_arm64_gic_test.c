@@ -3,7 +3,8 @@
  * The in-kernel GICv3 and virtual timer (HV_VM_IRQCHIP) with guests of our
  * own (guest_gic.S): SPIs raised and lowered by the VMM, level and edge,
  * SGIs between vCPUs, more pending interrupts than list registers, the
- * virtual timer while running and in WFI, bad input, and the ioctls.
+ * virtual timer while running and in WFI, the emulated physical timer,
+ * bad input, and the ioctls.
  *
  * "Nothing more arrives" is checked by running the vCPU until a timer
  * signal ends HV_RUN with EINTR: a test that passes this way can only
@@ -29,6 +30,7 @@ extern const unsigned char guest_gic_start[], guest_gic_end[];
 #define GICD_TYPER	0x4
 #define GICD_IIDR	0x8
 #define GICD_ISENABLER	0x100
+#define GICD_ISACTIVER	0x300
 #define GICD_ICFGR	0xc00
 #define GICD_IPRIORITYR	0x400
 #define GICD_IROUTER	0x6000
@@ -37,6 +39,7 @@ extern const unsigned char guest_gic_start[], guest_gic_end[];
 #define GICR_WAKER	0x14
 
 #define VTIMER_INTID	27
+#define PTIMER_INTID	30
 #define NR_SPIS		96
 
 struct gic_t {
@@ -591,6 +594,183 @@ TEST_F(gic, vtimer_far_future_does_not_fire)
 	gic_quiet(_metadata, g, 0, 100);
 }
 
+/* A physical timer operation in vCPU @id's table (hv_arm64_guest.h). */
+static void pt_op(struct gic_t *g, int id, int op, __u64 val)
+{
+	gic_op(g, id, A64_GIC_SYS | op, val);
+}
+
+/* Run to the report of a A64_PT_R_* operation; return the value read. */
+static __u64 pt_read(struct __test_metadata *_metadata, struct gic_t *g,
+		     int op)
+{
+	gic_run(_metadata, g, 0, A64_HC_STEP);
+	EXPECT_EQ(A64_GIC_SYS | op, g->run[0]->hypercall.args[0]);
+	return g->run[0]->hypercall.args[1];
+}
+
+static void cpu_state(struct __test_metadata *_metadata, struct gic_t *g,
+		      struct hv_arm64_vgic_cpu_state *c, bool set)
+{
+	struct hv_arm64_state_buf b = {
+		.addr = (uintptr_t)c, .size = sizeof(*c),
+	};
+
+	ASSERT_EQ(0, __hv_ioctl(g->vcpu[0], set ? HV_ARM64_SET_VGIC_CPU :
+				HV_ARM64_GET_VGIC_CPU, &b));
+}
+
+/* The host's count: the guest's physical count (no offset). */
+static __u64 host_count(void)
+{
+	__u64 cnt;
+
+	asm volatile("isb; mrs %0, cntvct_el0" : "=r" (cnt));
+	return cnt;
+}
+
+/*
+ * The guest sets CNTP_CVAL 20 ms ahead and enables the timer; INTID 30
+ * comes, the count past CVAL by then. While the guest does not turn the timer
+ * off it is a level that stays high: after the EOI it comes again.
+ */
+static void ptimer_test(struct __test_metadata *_metadata, struct gic_t *g,
+			bool busy)
+{
+	struct hv_arm64_vgic_cpu_state c;
+
+	gic_std_init(g, 0);
+	pt_op(g, 0, A64_PT_W_CVAL_REL, counter_freq() / 50);
+	pt_op(g, 0, A64_PT_W_CTL, 1);
+	gic_set_x(_metadata, g->vcpu[0], 19, busy);
+	gic_ready(_metadata, g, 0);
+	ASSERT_EQ(PTIMER_INTID, gic_irq(_metadata, g, 0));
+	cpu_state(_metadata, g, &c, false);
+	EXPECT_EQ(1, c.cntp_ctl);
+	EXPECT_LE(c.cntp_cval, host_count());
+	ASSERT_EQ(PTIMER_INTID, gic_irq(_metadata, g, 0));
+	/* the guest stops its timer before the EOI: nothing more */
+	g->run[0]->hypercall.ret = A64_GIC_CMD_PTIMER_OFF;
+	gic_quiet(_metadata, g, 0, 100);
+}
+
+TEST_F(gic, ptimer_fires_at_cval_while_running)
+{
+	ptimer_test(_metadata, &self->g, true);
+}
+
+TEST_F(gic, ptimer_wakes_wfi)
+{
+	ptimer_test(_metadata, &self->g, false);
+}
+
+/*
+ * TVAL is the signed 32-bit distance from the count to CVAL (ARM ARM
+ * D11.2.4): a write sets CVAL = count + SignExtend(TVAL[31:0]), a read
+ * gives (CVAL - count)[31:0]. ISTATUS reads the condition with IMASK set.
+ */
+TEST_F(gic, ptimer_tval_istatus_semantics)
+{
+	struct gic_t *g = &self->g;
+	__u64 c0, c1, cval, tval, ctl;
+
+	gic_std_init(g, 0);
+	pt_op(g, 0, A64_PT_R_CTL, 0);
+	pt_op(g, 0, A64_PT_R_COUNT, 0);
+	pt_op(g, 0, A64_PT_W_TVAL, 1000000);
+	pt_op(g, 0, A64_PT_R_COUNT, 0);
+	pt_op(g, 0, A64_PT_R_CVAL, 0);
+	pt_op(g, 0, A64_PT_R_TVAL, 0);
+	/* negative, and bits [63:32] of the value ignored */
+	pt_op(g, 0, A64_PT_R_COUNT, 0);
+	pt_op(g, 0, A64_PT_W_TVAL, 0x12345678ffffff00ULL);
+	pt_op(g, 0, A64_PT_R_COUNT, 0);
+	pt_op(g, 0, A64_PT_R_CVAL, 0);
+	/* enabled and masked with CVAL past: ISTATUS, no interrupt */
+	pt_op(g, 0, A64_PT_W_CTL, 3);
+	pt_op(g, 0, A64_PT_R_CTL, 0);
+	pt_op(g, 0, A64_PT_R_TVAL, 0);
+	/* ISTATUS is read-only; enabled with CVAL far ahead: not met */
+	pt_op(g, 0, A64_PT_W_CVAL, ~0ULL);
+	pt_op(g, 0, A64_PT_W_CTL, 5);
+	pt_op(g, 0, A64_PT_R_CTL, 0);
+
+	EXPECT_EQ(0, pt_read(_metadata, g, A64_PT_R_CTL) & 3);
+	c0 = pt_read(_metadata, g, A64_PT_R_COUNT);
+	c1 = pt_read(_metadata, g, A64_PT_R_COUNT);
+	cval = pt_read(_metadata, g, A64_PT_R_CVAL);
+	EXPECT_LE(c0 + 1000000, cval);
+	EXPECT_GE(c1 + 1000000, cval);
+	tval = pt_read(_metadata, g, A64_PT_R_TVAL);
+	EXPECT_EQ(0, tval >> 32);
+	EXPECT_GE(1000000, (__s32)tval);
+	EXPECT_LT(0, (__s32)tval);
+
+	c0 = pt_read(_metadata, g, A64_PT_R_COUNT);
+	c1 = pt_read(_metadata, g, A64_PT_R_COUNT);
+	cval = pt_read(_metadata, g, A64_PT_R_CVAL);
+	EXPECT_LE(c0 - 256, cval);
+	EXPECT_GE(c1 - 256, cval);
+
+	ctl = pt_read(_metadata, g, A64_PT_R_CTL);
+	EXPECT_EQ(7, ctl);
+	tval = pt_read(_metadata, g, A64_PT_R_TVAL);
+	EXPECT_GT(-256, (__s32)tval);
+
+	EXPECT_EQ(1, pt_read(_metadata, g, A64_PT_R_CTL));
+	gic_ready(_metadata, g, 0);
+	gic_quiet(_metadata, g, 0, 100);
+}
+
+/*
+ * Masked with CVAL in the past: nothing is delivered until the mask goes
+ * (here by a restore, HV_ARM64_SET_VGIC_CPU), then at once.
+ */
+TEST_F(gic, ptimer_masked_then_unmasked)
+{
+	struct gic_t *g = &self->g;
+	struct hv_arm64_vgic_cpu_state c;
+	struct hv_arm64_state_buf b = {
+		.addr = (uintptr_t)&c, .size = sizeof(c),
+	};
+
+	gic_std_init(g, 0);
+	pt_op(g, 0, A64_PT_W_CVAL, 0);
+	pt_op(g, 0, A64_PT_W_CTL, 3);
+	gic_ready(_metadata, g, 0);
+	gic_quiet(_metadata, g, 0, 100);
+	cpu_state(_metadata, g, &c, false);
+	EXPECT_EQ(3, c.cntp_ctl);
+	EXPECT_EQ(0, c.cntp_cval);
+	/* ISTATUS is not state: refused */
+	c.cntp_ctl = 5;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(g->vcpu[0], HV_ARM64_SET_VGIC_CPU, &b));
+	c.cntp_ctl = 1;
+	cpu_state(_metadata, g, &c, true);
+	ASSERT_EQ(PTIMER_INTID, gic_irq(_metadata, g, 0));
+	g->run[0]->hypercall.ret = A64_GIC_CMD_PTIMER_OFF;
+	gic_quiet(_metadata, g, 0, 100);
+}
+
+/* CVAL an hour ahead, or at the end of time: never fires. */
+TEST_F(gic, ptimer_far_future_does_not_fire)
+{
+	struct gic_t *g = &self->g;
+	struct hv_arm64_vgic_cpu_state c;
+
+	gic_std_init(g, 0);
+	pt_op(g, 0, A64_PT_W_CVAL_REL, 3600 * counter_freq());
+	pt_op(g, 0, A64_PT_W_CTL, 1);
+	gic_ready(_metadata, g, 0);
+	gic_quiet(_metadata, g, 0, 200);
+	gic_set_x(_metadata, g->vcpu[0], 19, 1);
+	gic_quiet(_metadata, g, 0, 100);
+	cpu_state(_metadata, g, &c, false);
+	c.cntp_cval = ~0ULL;
+	cpu_state(_metadata, g, &c, true);
+	gic_quiet(_metadata, g, 0, 100);
+}
+
 TEST_F(gic, irq_line_bad_input)
 {
 	struct gic_t *g = &self->g;
@@ -608,6 +788,45 @@ TEST_F(gic, irq_line_bad_input)
 	EXPECT_EQ(-EINVAL, __hv_ioctl(g->vm, HV_IRQ_LINE, &l));
 	/* the vCPU's own lines belong to the GIC now */
 	EXPECT_EQ(-EBUSY, __hv_ioctl(g->vcpu[0], HV_SET_IRQ_LINE, &old));
+}
+
+/*
+ * Another task on the host: sleeps 1 ms at a time and counts. A test
+ * runs its storm until this task has made PROGRESS_TICKS steps, so a
+ * host that starves it never ends the test (the harness's timeout fails
+ * it), and a fast one does not end it early.
+ */
+#define PROGRESS_TICKS	50
+
+struct progress {
+	volatile int stop;
+	volatile long ticks;
+};
+
+static void *progress_thread(void *arg)
+{
+	struct progress *p = arg;
+	struct timespec ts = { .tv_nsec = 1000000 };
+
+	while (!p->stop) {
+		nanosleep(&ts, NULL);
+		p->ticks++;
+	}
+	return NULL;
+}
+
+/* Start it with SIGALRM blocked: the watchdog signal is the vCPU's. */
+static int progress_start(struct progress *p, pthread_t *th)
+{
+	sigset_t set, old;
+	int ret;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	ret = pthread_create(th, NULL, progress_thread, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret;
 }
 
 struct storm {
@@ -639,7 +858,8 @@ TEST_F(gic, interrupt_storm)
 {
 	struct gic_t *g = &self->g;
 	struct storm s = { .g = g };
-	pthread_t th;
+	struct progress p = { 0 };
+	pthread_t th, pth;
 	int i, n40 = 0, n41 = 0;
 	sigset_t set;
 
@@ -650,8 +870,9 @@ TEST_F(gic, interrupt_storm)
 	sigaddset(&set, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	ASSERT_EQ(0, pthread_create(&th, NULL, storm_thread, &s));
+	ASSERT_EQ(0, pthread_create(&pth, NULL, progress_thread, &p));
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-	for (i = 0; i < 2000; i++) {
+	for (i = 0; i < 2000 || p.ticks < PROGRESS_TICKS; i++) {
 		__u64 intid = gic_irq(_metadata, g, 0);
 
 		ASSERT_TRUE(intid == 40 || intid == 41) TH_LOG("%llu",
@@ -660,9 +881,146 @@ TEST_F(gic, interrupt_storm)
 		n41 += intid == 41;
 	}
 	s.stop = 1;
+	p.stop = 1;
 	pthread_join(th, NULL);
+	pthread_join(pth, NULL);
 	EXPECT_LT(0, n40);
-	TH_LOG("%d of SPI 40, %d of SPI 41, %ld toggles", n40, n41, s.count);
+	TH_LOG("%d of SPI 40, %d of SPI 41, %ld toggles, %ld ms sleeps of another task",
+	       n40, n41, s.count, p.ticks);
+}
+
+/*
+ * A timer whose condition stays met while the guest EOIs without turning
+ * it off: a level interrupt again at every deactivation, all handled in
+ * the kernel (the guest counts them in X24, no exit to us). The host
+ * stays responsive: each HV_RUN ends by our signal, and another task
+ * makes progress meanwhile.
+ */
+static void timer_storm(struct __test_metadata *_metadata, struct gic_t *g,
+			bool phys)
+{
+	struct progress p = { 0 };
+	struct hv_regs r;
+	pthread_t pth;
+	int rounds;
+
+	gic_std_init(g, 0);
+	if (phys) {
+		pt_op(g, 0, A64_PT_W_CVAL, 0);
+		pt_op(g, 0, A64_PT_W_CTL, 1);
+	}
+	gic_set_x(_metadata, g->vcpu[0], 23, 1);
+	gic_ready(_metadata, g, 0);
+	if (!phys)
+		vtimer_arm(_metadata, g->vcpu[0], 0);
+	ASSERT_EQ(0, progress_start(&p, &pth));
+	for (rounds = 0; p.ticks < PROGRESS_TICKS; rounds++)
+		gic_quiet(_metadata, g, 0, 20);
+	p.stop = 1;
+	pthread_join(pth, NULL);
+	ASSERT_EQ(0, ioctl(g->vcpu[0], HV_GET_REGS, &r));
+	EXPECT_LT(rounds, r.x[24]) TH_LOG("a storm: more interrupts than runs");
+	TH_LOG("%llu interrupts in %d runs, %ld ms sleeps of another task",
+	       (unsigned long long)r.x[24], rounds, p.ticks);
+}
+
+TEST_F(gic, ptimer_storm_host_responsive)
+{
+	timer_storm(_metadata, &self->g, true);
+}
+
+TEST_F(gic, vtimer_storm_host_responsive)
+{
+	timer_storm(_metadata, &self->g, false);
+}
+
+/* SGIs to vCPUs that do not exist go nowhere (IHI 0069 12.2.21). */
+TEST_F(gic, sgi_to_absent_vcpus_ignored)
+{
+	struct gic_t *g = &self->g;
+	static const __u64 sgir[] = {
+		5ULL << 24 | 0xfffe,			/* vCPUs 1-15 */
+		5ULL << 24 | 1ULL << 44 | 0xffff,	/* RS 1: 16-31 */
+		5ULL << 24 | 15ULL << 44 | 0xffff,	/* RS 15: 240-255 */
+		5ULL << 24 | 1ULL << 16 | 1,		/* Aff1 1 */
+		5ULL << 24 | 1ULL << 32 | 1,		/* Aff2 1 */
+		5ULL << 24 | 1ULL << 40,		/* IRM: all others */
+		6ULL << 24 | 1,				/* itself */
+	};
+	unsigned int i;
+
+	gic_std_init(g, 0);
+	for (i = 0; i < sizeof(sgir) / sizeof(sgir[0]); i++)
+		gic_op(g, 0, A64_GIC_SYS | A64_SYS_W_SGI1R, sgir[i]);
+	gic_ready(_metadata, g, 0);
+	ASSERT_EQ(6, gic_irq(_metadata, g, 0));
+	gic_quiet(_metadata, g, 0, 100);
+}
+
+/*
+ * An SPI routed to a vCPU id that does not exist is not delivered; once
+ * that vCPU is created its redistributor has it pending.
+ */
+TEST_F(gic, spi_routed_to_absent_vcpu_arrives_once_created)
+{
+	struct gic_t *g = &self->g;
+
+	gic_std_init(g, 0);
+	gic_op(g, 0, (GICD + GICD_IROUTER + 8 * 40) | A64_GIC_W64, 1);
+	gic_ready(_metadata, g, 0);
+	ASSERT_EQ(0, gic_line(g, 40, 1));
+	gic_quiet(_metadata, g, 0, 100);
+	ASSERT_EQ(0, gic_add_vcpu(g, 1));
+	gic_std_init(g, 1);
+	gic_ready(_metadata, g, 1);
+	ASSERT_EQ(40, gic_irq(_metadata, g, 1));
+	ASSERT_EQ(0, gic_line(g, 40, 0));
+	gic_quiet(_metadata, g, 1, 100);
+	gic_quiet(_metadata, g, 0, 50);
+}
+
+/*
+ * Accesses the GIC does not define: the wrong width, unaligned, reserved
+ * or unimplemented offsets in every frame, the frames of absent vCPUs.
+ * All read as zero and ignore writes (vgic_mmio.c).
+ */
+TEST_F(gic, mmio_bad_widths_and_offsets)
+{
+	struct gic_t *g = &self->g;
+	struct hv_run *run = g->run[0];
+	static const struct { __u64 addr; __u64 flags; __u64 expect; } r[] = {
+		{ GICD + GICD_CTLR, A64_GIC_R64, 0 },
+		{ GICD + GICD_ISACTIVER + 4, A64_GIC_R32, 0 },
+		{ GICD + GICD_IROUTER + 8 * 40 + 4, A64_GIC_R32, 0 },
+		{ GICD + GICD_ICFGR + 8, A64_GIC_R32, 0 },
+		{ GICD + 0xd00, A64_GIC_R32, 0 },	/* IGRPMODR */
+		{ GICD + 0xfffc, A64_GIC_R32, 0 },
+		{ GICR(0) + 0xfffc, A64_GIC_R32, 0 },
+		{ GICR(0) + SGI_BASE + GICD_ISENABLER + 4, A64_GIC_R32, 0 },
+		{ GICR(0) + SGI_BASE + 0xfffc, A64_GIC_R32, 0 },
+		{ GICR(0) + GICR_TYPER + 2, A64_GIC_R32, 0 },
+		{ GICR(63) + GICR_TYPER, A64_GIC_R64, 0 },
+		{ GICR(63) + SGI_BASE + GICD_ISENABLER, A64_GIC_R32, 0 },
+	};
+	unsigned int i;
+
+	gic_std_init(g, 0);
+	/* stores of the wrong size, and to a read-only register: ignored */
+	gic_op(g, 0, (GICD + GICD_ISACTIVER + 4) | A64_GIC_W64, ~0ULL);
+	gic_op(g, 0, (GICD + GICD_ICFGR + 8) | A64_GIC_W8, 0xaa);
+	gic_op(g, 0, (GICD + GICD_IROUTER + 8 * 40 + 4) | A64_GIC_W8, 0xff);
+	gic_op(g, 0, GICR(0) + GICR_TYPER, ~0U);
+	gic_op(g, 0, GICR(63) + SGI_BASE + GICD_ISENABLER, ~0U);
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		gic_op(g, 0, r[i].addr | r[i].flags, 0);
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		gic_run(_metadata, g, 0, A64_HC_STEP);
+		EXPECT_EQ(r[i].addr, run->hypercall.args[0]);
+		EXPECT_EQ(r[i].expect, run->hypercall.args[1])
+			TH_LOG("register %#llx", (unsigned long long)r[i].addr);
+	}
+	gic_ready(_metadata, g, 0);
+	gic_quiet(_metadata, g, 0, 50);
 }
 
 TEST_F(gic, gic_address_ioctl)

@@ -55,5 +55,27 @@
 #define A64_GIC_R64		(1ULL << 60)	/* 64-bit load, reported */
 #define A64_GIC_CMD_TIMER_OFF	(1ULL << 63)	/* CNTV_CTL_EL0 = 0 first */
 #define A64_GIC_CMD_SGI		(1ULL << 62)	/* ICC_SGI1R_EL1 = ret[55:0] */
+#define A64_GIC_CMD_PTIMER_OFF	(1ULL << 61)	/* CNTP_CTL_EL0 = 0 first */
+
+/*
+ * A table entry with A64_GIC_SYS is a system register operation instead
+ * of an access: A64_PT_W_* writes the physical timer's register,
+ * A64_PT_W_CVAL_REL writes CNTP_CVAL_EL0 = CNTPCT_EL0 + value, A64_PT_R_*
+ * reads one and reports it by A64_HC_STEP (the entry's first word, the
+ * value); A64_SYS_W_SGI1R writes ICC_SGI1R_EL1.
+ *
+ * With X23 set the IRQ handler only counts in X24 and EOIs (storm mode:
+ * no exit per interrupt).
+ */
+#define A64_GIC_SYS		(1ULL << 59)
+#define A64_PT_W_CTL		0
+#define A64_PT_W_CVAL		1
+#define A64_PT_W_TVAL		2
+#define A64_PT_W_CVAL_REL	3
+#define A64_PT_R_CTL		4
+#define A64_PT_R_CVAL		5
+#define A64_PT_R_TVAL		6
+#define A64_PT_R_COUNT		7	/* CNTPCT_EL0 */
+#define A64_SYS_W_SGI1R		8
 
 #endif /* HV_ARM64_GUEST_H */
