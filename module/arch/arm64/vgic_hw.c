@@ -20,6 +20,8 @@
  */
 #define pr_fmt(fmt) "hv: " fmt
 
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
 #include <linux/irqchip/arm-gic-v3.h>
@@ -48,6 +50,7 @@ static DEFINE_MUTEX(vgic_hw_lock);
 static unsigned int vgic_hw_users;
 static unsigned int vgic_vtimer_irq, vgic_maint_irq;
 static int __percpu *vgic_hw_dev;
+static int vgic_hw_hp_state;
 static DEFINE_PER_CPU(bool, vgic_hw_cpu_on);
 
 static irqreturn_t vgic_hw_irq(int irq, void *dev)
@@ -117,6 +120,38 @@ static unsigned int vgic_hw_map(const char *compat, int index)
 	return irq;
 }
 
+/* Disable the two PPIs on this CPU if it enabled them. */
+static void vgic_hw_cpu_off(void *unused)
+{
+	if (!this_cpu_read(vgic_hw_cpu_on))
+		return;
+	disable_percpu_irq(vgic_vtimer_irq);
+	if (vgic_maint_irq)
+		disable_percpu_irq(vgic_maint_irq);
+	this_cpu_write(vgic_hw_cpu_on, false);
+}
+
+/*
+ * The CPU hotplug teardown, run on the CPU going offline: on_each_cpu()
+ * in vgic_hw_put() cannot reach an offline CPU, and free_percpu_irq()
+ * refuses (WARN, and keeps the interrupt) while any CPU has it enabled.
+ * It comes back with the flag clear: vgic_hw_cpu_enable() enables them
+ * again when a vCPU next runs there.
+ */
+static int vgic_hw_cpu_dying(unsigned int cpu)
+{
+	vgic_hw_cpu_off(NULL);
+	return 0;
+}
+
+static void vgic_hw_free_irqs(void)
+{
+	if (vgic_maint_irq)
+		free_percpu_irq(vgic_maint_irq, vgic_hw_dev);
+	free_percpu_irq(vgic_vtimer_irq, vgic_hw_dev);
+	free_percpu(vgic_hw_dev);
+}
+
 static int vgic_hw_setup(void)
 {
 	int err;
@@ -139,17 +174,15 @@ static int vgic_hw_setup(void)
 	    request_percpu_irq(vgic_maint_irq, vgic_hw_irq, "hv-vgic-maint",
 			       vgic_hw_dev))
 		vgic_maint_irq = 0;
+	/* a CPU that goes offline gives them back on its way out */
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "hv/vgic:online",
+					NULL, vgic_hw_cpu_dying);
+	if (err < 0) {
+		vgic_hw_free_irqs();
+		return err;
+	}
+	vgic_hw_hp_state = err;
 	return 0;
-}
-
-static void vgic_hw_cpu_off(void *unused)
-{
-	if (!this_cpu_read(vgic_hw_cpu_on))
-		return;
-	disable_percpu_irq(vgic_vtimer_irq);
-	if (vgic_maint_irq)
-		disable_percpu_irq(vgic_maint_irq);
-	this_cpu_write(vgic_hw_cpu_on, false);
 }
 
 /**
@@ -175,11 +208,12 @@ void vgic_hw_put(void)
 {
 	mutex_lock(&vgic_hw_lock);
 	if (!--vgic_hw_users) {
+		/* no CPU comes or goes until every one has them disabled */
+		cpus_read_lock();
 		on_each_cpu(vgic_hw_cpu_off, NULL, 1);
-		if (vgic_maint_irq)
-			free_percpu_irq(vgic_maint_irq, vgic_hw_dev);
-		free_percpu_irq(vgic_vtimer_irq, vgic_hw_dev);
-		free_percpu(vgic_hw_dev);
+		cpuhp_remove_state_nocalls_cpuslocked(vgic_hw_hp_state);
+		cpus_read_unlock();
+		vgic_hw_free_irqs();
 	}
 	mutex_unlock(&vgic_hw_lock);
 }
