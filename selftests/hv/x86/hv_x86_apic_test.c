@@ -549,6 +549,27 @@ TEST_F(apic, ipi_shorthands_and_logical)
 	EXPECT_EQ(2, WAIT(&self->v1, 0x4a, 2));
 }
 
+/*
+ * An NMI sent while the guest handles one waits for the handler's IRET
+ * and goes in right after it (NMI-window exit), before the command's OUT:
+ * both are counted when the ICR write returns. Then one from vCPU 1.
+ */
+TEST_F(apic, nmi_waits_for_iret)
+{
+	add_vcpu1(_metadata, self, true);
+	apic_on(_metadata, &self->v0);
+	apic_on(_metadata, &self->v1);
+	set_flags(&self->t, 4);
+	W32(&self->v0, REG(APIC_ICR), 0x40400);		/* NMI, self */
+	EXPECT_EQ(2, *count(&self->t, 2));
+	/* physical destination 0, from the other vCPU; the vector is ignored */
+	W32(&self->v1, REG(APIC_ICR2), 0);
+	W32(&self->v1, REG(APIC_ICR), 0x4ff);
+	EXPECT_EQ(2, *count(&self->t, 2));
+	EXPECT_EQ(0, R32(&self->v0, REG(APIC_ESR)));
+	EXPECT_EQ(3, *count(&self->t, 2));
+}
+
 static void *run_once(void *arg)
 {
 	struct vcpu *v = arg;
