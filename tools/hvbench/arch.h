@@ -33,6 +33,13 @@ struct bench_arch {
 	 * clock in both places.
 	 */
 	uint64_t (*counter_native)(void);
+	/*
+	 * Optional: rows on the hypervisor's in-kernel interrupt controller,
+	 * @iters operations each, given to @sample (x86: arch_x86.c).
+	 */
+	int (*irq_rows)(const struct bench_backend *b, uint64_t iters,
+			void (*sample)(const char *name, const char *unit,
+				       int hib, double v));
 };
 
 extern const struct bench_arch bench_arch;

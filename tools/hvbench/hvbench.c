@@ -27,7 +27,7 @@
 #include "report.h"
 
 #define MAX_REPS	9
-#define MAX_ROWS	16
+#define MAX_ROWS	24
 
 struct row {
 	char name[32];
@@ -307,6 +307,8 @@ static int bench_all(const struct bench_cfg *c)
 					  bench_arch.exits[i].entry);
 		err = err ?: bench_ioeventfd(c, &vm);
 		err = err ?: bench_compute_once(c, &vm);
+		if (!err && bench_arch.irq_rows)
+			err = bench_arch.irq_rows(c->b, c->exits, sample);
 	}
 	bench_vm_destroy(&vm);
 	for (rep = 0; !err && rep < c->reps; rep++)
