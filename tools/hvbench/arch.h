@@ -36,7 +36,8 @@ struct bench_arch {
 	/*
 	 * Benchmarks of the arch's own (NULL: none), run once per
 	 * repetition with @iterations for their loops; they add their rows
-	 * with bench_sample().
+	 * with bench_sample() (both arches: the rows on the in-kernel
+	 * interrupt controllers).
 	 */
 	int (*extra)(const struct bench_backend *b, uint64_t iterations);
 };
@@ -58,7 +59,7 @@ int hvb_arch_enter(struct bench_vm *vm, const struct bench_entry *e);
  * arm64: a VM with the in-kernel GICv3 (QEMU virt's addresses) and the
  * virtual timer, and two vCPUs: v[0] owns the VM, v[1] shares its fds
  * and RAM. Both start as the backend's enter() sets them. irq_line
- * drives SPI @intid.
+ * drives SPI @intid (x86: IOAPIC GSI @intid, hv_x86.c/kvm_x86.c).
  */
 int hvb_gic_vm_create(struct bench_vm v[2], size_t ram_size);
 int hvb_irq_line(struct bench_vm *vm, uint32_t intid, int level);

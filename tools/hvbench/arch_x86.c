@@ -1,12 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvbench, x86-64: the guest image (an identity map of the first 4 GiB)
- * and the payloads of guest_x86.S.
+ * hvbench, x86-64: the guest image (an identity map of the first 4 GiB,
+ * a GDT and an IDT), the payloads of guest_x86.S, and the interrupt rows
+ * on each hypervisor's in-kernel interrupt controller.
  */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "arch.h"
+#include "irq_x86.h"
 
 extern const unsigned char bench_cpuid[], bench_pio[], bench_mmio[];
 extern const unsigned char bench_touch[], bench_compute_guest[];
+extern const unsigned char bench_timer_irq[], bench_gsi_irq[], bench_ipi[];
+extern const unsigned char bench_ipi_peer[], bench_isr_count[];
+extern const unsigned char bench_isr_reply[];
+
+/* a payload's guest-physical address */
+static uint64_t blob_gpa(const unsigned char *p)
+{
+	return BENCH_CODE + (p - bench_blob_start);
+}
+
+/* 64-bit interrupt gate, present, DPL 0, to @handler in code segment 0x8 */
+static void idt_gate(uint64_t *gate, uint64_t handler)
+{
+	gate[0] = (handler & 0xffff) | 0x8ULL << 16 | 0x8eULL << 40 |
+		  ((handler >> 16) & 0xffff) << 48;
+	gate[1] = handler >> 32;
+}
+
+/* The tables of the interrupt payloads (irq_x86.h); LGDT/LIDT load them. */
+static void bench_x86_tables(struct bench_vm *vm)
+{
+	char *ram = vm->ram;
+	uint64_t *gdt = (uint64_t *)(ram + BENCH_X86_GDT);
+	uint64_t *idt = (uint64_t *)(ram + BENCH_X86_IDT);
+	int v;
+
+	gdt[0] = 0;
+	gdt[1] = 0x00af9b000000ffffULL;		/* 64-bit code */
+	gdt[2] = 0x00cf93000000ffffULL;		/* data */
+	*(uint16_t *)(ram + BENCH_X86_GDTR) = 3 * 8 - 1;
+	*(uint64_t *)(ram + BENCH_X86_GDTR + 2) = BENCH_X86_GDT;
+	*(uint16_t *)(ram + BENCH_X86_IDTR) = BENCH_X86_IDT_VECS * 16 - 1;
+	*(uint64_t *)(ram + BENCH_X86_IDTR + 2) = BENCH_X86_IDT;
+	memset(idt, 0, BENCH_X86_IDT_VECS * 16);
+	for (v = BENCH_X86_VEC_TIMER; v <= BENCH_X86_VEC_PONG; v++)
+		idt_gate(idt + 2 * v, blob_gpa(bench_isr_count));
+	idt_gate(idt + 2 * BENCH_X86_VEC_PING, blob_gpa(bench_isr_reply));
+}
 
 /* PML4, one PDPT, four PDs of 2 MiB pages: present, writable */
 void bench_arch_image(struct bench_vm *vm)
@@ -20,6 +69,7 @@ void bench_arch_image(struct bench_vm *vm)
 		pdpt[i] = (BENCH_PGTABLE + 0x2000 + i * 0x1000) | 3;
 	for (i = 0; i < 4 * 512; i++)
 		pd[i] = ((uint64_t)i << 21) | 0x83;	/* present, rw, 2 MiB */
+	bench_x86_tables(vm);
 }
 
 static const struct bench_payload x86_exits[] = {
@@ -31,6 +81,183 @@ static const struct bench_payload x86_exits[] = {
 	{ "mmio_exit", bench_mmio },
 };
 
+static uint64_t irq_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Runs a payload on vCPU 0 to its end: an OUT to BENCH_PORT_GSI is the
+ * guest asking for an edge on the GSI (assert, deassert); the payload must
+ * have counted exactly @n interrupts. @host_ns: the host's time from the
+ * first run to the end, without setup and teardown (closing a vCPU of an
+ * hv irqchip VM waits for an RCU grace period, for instance).
+ */
+static int irq_run(const struct bench_backend *b,
+		   const struct bench_irq_ops *ops, struct bench_vm *vm,
+		   const unsigned char *entry, uint64_t n, uint64_t *cycles,
+		   uint64_t *host_ns)
+{
+	struct bench_entry e = { .pc = blob_gpa(entry), .sp = BENCH_STACK_TOP,
+				 .arg0 = n };
+	uint64_t count, t0 = irq_now_ns();
+	struct bench_exit x;
+	int err = b->enter(vm, &e);
+
+	while (!err) {
+		err = b->run(vm, &x);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err)
+			break;
+		if (x.kind != BENCH_EXIT_IO) {
+			fprintf(stderr, "hvbench: %s: unexpected exit %u\n",
+				b->name, x.raw_reason);
+			return -EIO;
+		}
+		if (x.port == BENCH_PORT_DONE)
+			break;
+		if (x.port == BENCH_PORT_GSI)
+			err = ops->irq_line(vm, BENCH_X86_GSI, 1) ?:
+			      ops->irq_line(vm, BENCH_X86_GSI, 0);
+	}
+	if (err)
+		return err;
+	*host_ns = irq_now_ns() - t0;
+	*cycles = *(uint64_t *)((char *)vm->ram + BENCH_RESULT);
+	count = *(uint64_t *)((char *)vm->ram + BENCH_X86_COUNT);
+	if (count != n) {
+		fprintf(stderr, "hvbench: %s: %llu interrupts, not %llu\n",
+			b->name, (unsigned long long)count,
+			(unsigned long long)n);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* vCPU 1 of the IPI row, in a thread until asked to stop */
+struct irq_peer {
+	const struct bench_backend *b;
+	struct bench_vm vm;
+	volatile int stop;
+	int err;
+};
+
+static void *irq_peer_fn(void *arg)
+{
+	struct irq_peer *p = arg;
+	struct bench_exit x;
+
+	while (!p->stop) {
+		p->err = p->b->run(&p->vm, &x);
+		if (p->err == -EINTR)
+			continue;
+		if (!p->err)
+			p->err = -EIO;	/* its payload never exits */
+		break;
+	}
+	if (p->stop)
+		p->err = 0;
+	return NULL;
+}
+
+static void irq_sig(int sig)
+{
+	(void)sig;
+}
+
+static int irq_ipi(const struct bench_backend *b,
+		   const struct bench_irq_ops *ops, struct bench_vm *vm,
+		   uint64_t n, uint64_t *cycles, uint64_t *host_ns)
+{
+	struct irq_peer p = { .b = b };
+	struct bench_entry e = { .pc = blob_gpa(bench_ipi_peer),
+				 .sp = BENCH_STACK_TOP - 0x10000 };
+	struct sigaction sa = { .sa_handler = irq_sig };
+	pthread_t th;
+	int err;
+
+	*(uint32_t *)((char *)vm->ram + BENCH_X86_PEER_READY) = 0;
+	err = ops->vcpu_add(vm, &p.vm) ?: b->enter(&p.vm, &e);
+	if (err)
+		goto out;
+	/* no SA_RESTART: the signal makes the peer's run ioctl return */
+	sigaction(SIGUSR1, &sa, NULL);
+	err = -pthread_create(&th, NULL, irq_peer_fn, &p);
+	if (err)
+		goto out;
+	err = irq_run(b, ops, vm, bench_ipi, n, cycles, host_ns);
+	p.stop = 1;
+	while (pthread_tryjoin_np(th, NULL)) {
+		pthread_kill(th, SIGUSR1);
+		usleep(1000);
+	}
+	err = err ?: p.err;
+out:
+	if (p.vm.run && p.vm.run != MAP_FAILED && p.vm.run != vm->run)
+		munmap(p.vm.run, p.vm.run_size);
+	if (p.vm.vcpu > 0 && p.vm.vcpu != vm->vcpu)
+		close(p.vm.vcpu);
+	return err;
+}
+
+/*
+ * The interrupt rows, each in a fresh VM with the hypervisor's in-kernel
+ * interrupt controller (x2APIC, edge vectors, EOI by WRMSR):
+ *   timer_irq      TSC-deadline timer armed in the past, delivered, EOI
+ *   gsi_irq        the guest asks (OUT), the VMM pulses a GSI, the IOAPIC
+ *                  sends it, the handler runs and EOIs (includes the OUT)
+ *   ipi_roundtrip  vCPU 0 -> vCPU 1 (another thread), whose handler sends
+ *                  one back; both EOI
+ */
+static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
+{
+	static const char *const names[] = {
+		"timer_irq", "gsi_irq", "ipi_roundtrip",
+	};
+	const struct bench_irq_ops *ops = b == &bench_kvm ? &kvmb_x86_irq :
+							     &hvb_x86_irq;
+	const unsigned char *entries[] = { bench_timer_irq, bench_gsi_irq };
+	char host_name[40];
+	int i, err = 0;
+
+	for (i = 0; !err && i < 3; i++) {
+		struct bench_vm vm;
+		uint64_t cycles = 0, ns = 0;
+
+		memset(&vm, 0, sizeof(vm));
+		err = ops->vm_create(&vm, BENCH_RAM_SIZE);
+		if (err) {
+			fprintf(stderr, "hvbench: %s: no VM with an interrupt controller: %s\n",
+				b->name, strerror(-err));
+			bench_vm_destroy(&vm);
+			return err;
+		}
+		bench_arch_image(&vm);
+		memcpy((char *)vm.ram + BENCH_CODE, bench_blob_start,
+		       bench_blob_end - bench_blob_start);
+		err = i < 2 ? irq_run(b, ops, &vm, entries[i], n, &cycles,
+				      &ns) :
+			      irq_ipi(b, ops, &vm, n, &cycles, &ns);
+		if (!err) {
+			snprintf(host_name, sizeof(host_name), "%s_host",
+				 names[i]);
+			bench_sample(names[i], "cycles", 0, (double)cycles / n);
+			bench_sample(host_name, "ns", 0, (double)ns / n);
+		} else {
+			fprintf(stderr, "hvbench: %s: %s failed: %s\n",
+				b->name, names[i], strerror(-err));
+		}
+		bench_vm_destroy(&vm);
+	}
+	return err;
+}
+
 /*
  * The compute loop is timed by the host's clock in the guest and here:
  * the guest's TSC depends on how each hypervisor offsets or scales it.
@@ -41,4 +268,5 @@ const struct bench_arch bench_arch = {
 	.touch = bench_touch,
 	.compute = bench_compute_guest,
 	.counter_name = "TSC",
+	.extra = x86_irq_rows,
 };

@@ -8,6 +8,7 @@
  * in hvbench too (it uses no privileged instruction).
  */
 #include "layout.h"
+#include "irq_x86.h"
 
 	.section .note.GNU-stack, "", @progbits
 	.text
@@ -15,6 +16,8 @@
 	.globl bench_blob_start, bench_blob_end
 	.globl bench_cpuid, bench_pio, bench_mmio, bench_touch, bench_compute_guest
 	.globl bench_compute
+	.globl bench_timer_irq, bench_gsi_irq, bench_ipi, bench_ipi_peer
+	.globl bench_isr_count, bench_isr_reply
 
 bench_blob_start:
 
@@ -98,5 +101,129 @@ bench_compute:
 	dec %rcx
 	jnz 1b
 	ret
+
+/*
+ * The interrupt payloads (irq_x86.h): the in-kernel interrupt controller,
+ * x2APIC, vectors counted at BENCH_X86_COUNT by bench_isr_count. The host
+ * wrote the GDT and IDT (arch_x86.c).
+ */
+
+/* tables, x2APIC on (EN | EXTD), software-enabled (SVR), no EOI pending */
+irq_setup:
+	lgdt BENCH_X86_GDTR
+	lidt BENCH_X86_IDTR
+	mov $0x1b, %ecx
+	rdmsr
+	or $0xc00, %eax
+	wrmsr
+	mov $0x80f, %ecx
+	mov $0x1ff, %eax
+	xor %edx, %edx
+	wrmsr
+	movq $0, BENCH_X86_COUNT
+	xor %r12, %r12
+	ret
+
+/* interrupts on until BENCH_X86_COUNT reaches R12 (halting if it is late) */
+wait_count:
+	sti
+	nop
+	cli
+1:	cmp %r12, BENCH_X86_COUNT
+	jae 2f
+	sti
+	hlt
+	cli
+	jmp 1b
+2:	ret
+
+/* RDI times: TSC deadline = now (fires at once), take it, EOI */
+bench_timer_irq:
+	call irq_setup
+	mov $0x832, %ecx		/* LVT timer: TSC-deadline mode */
+	mov $(BENCH_X86_VEC_TIMER | 0x40000), %eax
+	xor %edx, %edx
+	wrmsr
+	mov %rdi, %r10
+	tsc_to %r8
+1:	inc %r12
+	rdtsc
+	mov $0x6e0, %ecx		/* IA32_TSC_DEADLINE */
+	wrmsr
+	call wait_count
+	dec %r10
+	jnz 1b
+	tsc_to %r9
+	done
+
+/* RDI times: ask the VMM for an edge on GSI BENCH_X86_GSI, take it, EOI */
+bench_gsi_irq:
+	call irq_setup
+	mov $0xfec00000, %r11d		/* IOAPIC: pin = GSI, to APIC 0, edge */
+	movl $(0x10 + 2 * BENCH_X86_GSI + 1), (%r11)
+	movl $0, 0x10(%r11)
+	movl $(0x10 + 2 * BENCH_X86_GSI), (%r11)
+	movl $BENCH_X86_VEC_GSI, 0x10(%r11)
+	mov %rdi, %r10
+	tsc_to %r8
+1:	inc %r12
+	out %al, $BENCH_PORT_GSI
+	call wait_count
+	dec %r10
+	jnz 1b
+	tsc_to %r9
+	done
+
+/* RDI times: IPI to vCPU 1, whose handler sends one back; take it, EOI */
+bench_ipi:
+	call irq_setup
+1:	cmpl $1, BENCH_X86_PEER_READY	/* its APIC must take IPIs first */
+	jne 1b
+	mov %rdi, %r10
+	tsc_to %r8
+1:	inc %r12
+	mov $0x830, %ecx		/* ICR: fixed, physical, x2APIC ID 1 */
+	mov $BENCH_X86_VEC_PING, %eax
+	mov $1, %edx
+	wrmsr
+	call wait_count
+	dec %r10
+	jnz 1b
+	tsc_to %r9
+	done
+
+/* vCPU 1: answer every ping (bench_isr_reply), halted in between */
+bench_ipi_peer:
+	call irq_setup
+	movl $1, BENCH_X86_PEER_READY
+1:	sti
+	hlt
+	cli
+	jmp 1b
+
+bench_isr_count:
+	push %rax
+	push %rcx
+	push %rdx
+	lock incq BENCH_X86_COUNT
+	jmp isr_eoi
+
+bench_isr_reply:
+	push %rax
+	push %rcx
+	push %rdx
+	mov $0x830, %ecx		/* ICR: the reply, to x2APIC ID 0 */
+	mov $BENCH_X86_VEC_PONG, %eax
+	xor %edx, %edx
+	wrmsr
+isr_eoi:
+	mov $0x80b, %ecx		/* x2APIC EOI */
+	xor %eax, %eax
+	xor %edx, %edx
+	wrmsr
+	pop %rdx
+	pop %rcx
+	pop %rax
+	iretq
 
 bench_blob_end:

@@ -3,9 +3,13 @@
  * hvbench on /dev/hv, x86-64: start a payload in 64-bit mode with the
  * identity map at BENCH_PGTABLE.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <linux/hv.h>
 
 #include "arch.h"
+#include "irq_x86.h"
 
 static struct hv_segment hvb_seg(uint16_t sel, uint32_t ar)
 {
@@ -39,3 +43,69 @@ int hvb_arch_enter(struct bench_vm *vm, const struct bench_entry *e)
 	r.gpr[HV_X86_RSI] = e->arg1;
 	return bench_ioctl(vm->vcpu, HV_SET_REGS, &r);
 }
+
+/* as bench_hv's VM, with HV_VM_IRQCHIP: a local APIC per vCPU, an IOAPIC */
+static int hvb_irq_vm_create(struct bench_vm *vm, size_t ram_size)
+{
+	struct hv_vm_create create = { .flags = HV_VM_IRQCHIP };
+	struct hv_vcpu_create vcpu = { 0 };
+	struct hv_mem_region r = { .size = ram_size };
+	int err;
+
+	vm->dev = open(HV_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (vm->dev < 0)
+		return -errno;
+	vm->vm = bench_ioctl(vm->dev, HV_CREATE_VM, &create);
+	if (vm->vm < 0)
+		return vm->vm;
+	err = bench_ioctl(vm->vm, HV_SET_MEM_REGION, &r);
+	if (err)
+		return err;
+	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->vm, 0);
+	if (vm->ram == MAP_FAILED)
+		return -errno;
+	vm->ram_size = ram_size;
+	vm->vcpu = bench_ioctl(vm->vm, HV_CREATE_VCPU, &vcpu);
+	if (vm->vcpu < 0)
+		return vm->vcpu;
+	vm->run_size = HV_RUN_MMAP_SIZE;
+	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->vcpu, 0);
+	return vm->run == MAP_FAILED ? -errno : 0;
+}
+
+/* vCPU 1 waits for INIT/SIPI after creation: make it runnable now */
+static int hvb_irq_vcpu_add(struct bench_vm *vm, struct bench_vm *peer)
+{
+	struct hv_vcpu_create c = { .id = 1 };
+	struct hv_lapic_state st;
+	int err;
+
+	*peer = *vm;
+	peer->vcpu = bench_ioctl(vm->vm, HV_CREATE_VCPU, &c);
+	if (peer->vcpu < 0)
+		return peer->vcpu;
+	peer->run = mmap(NULL, peer->run_size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, peer->vcpu, 0);
+	if (peer->run == MAP_FAILED)
+		return -errno;
+	err = bench_ioctl(peer->vcpu, HV_GET_LAPIC, &st);
+	if (err)
+		return err;
+	st.mp_state = HV_MP_STATE_RUNNABLE;
+	return bench_ioctl(peer->vcpu, HV_SET_LAPIC, &st);
+}
+
+int hvb_irq_line(struct bench_vm *vm, uint32_t gsi, int level)
+{
+	struct hv_irq_level l = { .irq = gsi, .level = level };
+
+	return bench_ioctl(vm->vm, HV_IRQ_LINE, &l);
+}
+
+const struct bench_irq_ops hvb_x86_irq = {
+	.vm_create = hvb_irq_vm_create,
+	.vcpu_add = hvb_irq_vcpu_add,
+	.irq_line = hvb_irq_line,
+};

@@ -27,7 +27,7 @@
 #include "report.h"
 
 #define MAX_REPS	9
-#define MAX_ROWS	16
+#define MAX_ROWS	24
 
 struct row {
 	char name[32];

@@ -3,22 +3,41 @@
  * hvbench on /dev/kvm, x86-64: CPUID for long mode, and a payload started
  * in 64-bit mode with the identity map at BENCH_PGTABLE.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <linux/kvm.h>
 
 #include "arch.h"
+#include "irq_x86.h"
 
 #define KVMB_CPUID_MAX	128
 
-/* as any VMM does: long mode needs CPUID.80000001H:EDX.LM in KVM */
-int kvmb_arch_vcpu_init(struct bench_vm *vm)
+/*
+ * As any VMM does: long mode needs CPUID.80000001H:EDX.LM in KVM. With
+ * the in-kernel APIC (@irqchip), x2APIC and TSC-deadline too: KVM's
+ * timer takes TSC-deadline mode only when the guest's CPUID has it.
+ */
+static int kvmb_cpuid(struct bench_vm *vm, int irqchip)
 {
 	struct {
 		struct kvm_cpuid2 h;
 		struct kvm_cpuid_entry2 e[KVMB_CPUID_MAX];
 	} c = { .h.nent = KVMB_CPUID_MAX };
 	int err = bench_ioctl(vm->dev, KVM_GET_SUPPORTED_CPUID, &c);
+	uint32_t i;
 
-	return err ?: bench_ioctl(vm->vcpu, KVM_SET_CPUID2, &c);
+	if (err)
+		return err;
+	for (i = 0; irqchip && i < c.h.nent; i++)
+		if (c.e[i].function == 1)
+			c.e[i].ecx |= 1u << 21 | 1u << 24;
+	return bench_ioctl(vm->vcpu, KVM_SET_CPUID2, &c);
+}
+
+int kvmb_arch_vcpu_init(struct bench_vm *vm)
+{
+	return kvmb_cpuid(vm, 0);
 }
 
 static struct kvm_segment kvmb_seg(uint16_t sel, int code)
@@ -49,3 +68,75 @@ int kvmb_arch_enter(struct bench_vm *vm, const struct bench_entry *e)
 	err = bench_ioctl(vm->vcpu, KVM_SET_SREGS, &s);
 	return err ?: bench_ioctl(vm->vcpu, KVM_SET_REGS, &r);
 }
+
+/* as bench_kvm's VM, after KVM_CREATE_IRQCHIP (PIC, IOAPIC, local APICs) */
+static int kvmb_irq_vm_create(struct bench_vm *vm, size_t ram_size)
+{
+	struct kvm_userspace_memory_region r = { .memory_size = ram_size };
+	int size, err;
+
+	vm->dev = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (vm->dev < 0)
+		return -errno;
+	vm->vm = bench_ioctl(vm->dev, KVM_CREATE_VM, 0);
+	if (vm->vm < 0)
+		return vm->vm;
+	err = bench_ioctl(vm->vm, KVM_CREATE_IRQCHIP, 0);
+	if (err)
+		return err;
+	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->ram == MAP_FAILED)
+		return -errno;
+	vm->ram_size = ram_size;
+	r.userspace_addr = (uintptr_t)vm->ram;
+	err = bench_ioctl(vm->vm, KVM_SET_USER_MEMORY_REGION, &r);
+	if (err)
+		return err;
+	vm->vcpu = bench_ioctl(vm->vm, KVM_CREATE_VCPU, 0);
+	if (vm->vcpu < 0)
+		return vm->vcpu;
+	err = kvmb_cpuid(vm, 1);
+	if (err)
+		return err;
+	size = bench_ioctl(vm->dev, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < 0)
+		return size;
+	vm->run_size = size;
+	vm->run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->vcpu, 0);
+	return vm->run == MAP_FAILED ? -errno : 0;
+}
+
+/* an AP of an irqchip VM waits for INIT/SIPI: make it runnable now */
+static int kvmb_irq_vcpu_add(struct bench_vm *vm, struct bench_vm *peer)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	int err;
+
+	*peer = *vm;
+	peer->vcpu = bench_ioctl(vm->vm, KVM_CREATE_VCPU, (void *)1);
+	if (peer->vcpu < 0)
+		return peer->vcpu;
+	err = kvmb_cpuid(peer, 1);
+	if (err)
+		return err;
+	peer->run = mmap(NULL, peer->run_size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, peer->vcpu, 0);
+	if (peer->run == MAP_FAILED)
+		return -errno;
+	return bench_ioctl(peer->vcpu, KVM_SET_MP_STATE, &mp);
+}
+
+int kvmb_irq_line(struct bench_vm *vm, uint32_t gsi, int level)
+{
+	struct kvm_irq_level l = { .irq = gsi, .level = level };
+
+	return bench_ioctl(vm->vm, KVM_IRQ_LINE, &l);
+}
+
+const struct bench_irq_ops kvmb_x86_irq = {
+	.vm_create = kvmb_irq_vm_create,
+	.vcpu_add = kvmb_irq_vcpu_add,
+	.irq_line = kvmb_irq_line,
+};

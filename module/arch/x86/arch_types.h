@@ -84,6 +84,9 @@ struct hv_arch_vcpu {
 	u32 cpuid_nent;
 
 	struct hv_lapic lapic;		/* HV_VM_IRQCHIP only */
+	bool apicv;		/* ... with APIC virtualization (vmx_lapic.c) */
+	u8 tpr_threshold;	/* ... its TPR_THRESHOLD */
+	bool nmi_window_armed;	/* ... NMI-window exiting is on */
 };
 
 #endif /* HV_X86_ARCH_TYPES_H */

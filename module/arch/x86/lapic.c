@@ -6,6 +6,7 @@
  * here; see lapic.h for who may touch what.
  */
 #include <linux/bitops.h>
+#include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
 #include <linux/rcupdate.h>
@@ -15,8 +16,16 @@
 #include "hv_ioctl.h"
 #include "lapic.h"
 
-/* reg[] indexes: the xAPIC offset / 16 */
-#define R(off)		((off) >> 4)
+/*
+ * reg[] is the xAPIC page (a register at its byte offset), so that the
+ * backend can hand it to the CPU as its virtual-APIC page; R() indexes it.
+ * The 256-bit registers (ISR, TMR, IRR) have their 32-bit words 16 bytes
+ * apart: word i of the one at @base is RV(base, i). HV_GET_LAPIC's regs[]
+ * has one word per 16 bytes: S() indexes it.
+ */
+#define R(off)		((off) >> 2)
+#define RV(base, i)	(R(base) + 4 * (i))
+#define S(off)		((off) >> 4)
 #define LAPIC_VERSION	0x14	/* an integrated APIC (xAPIC) */
 #define LAPIC_MAX_LVT	5	/* timer, thermal, perf, LINT0, LINT1, error */
 
@@ -36,15 +45,15 @@
 
 static bool lapic_test_vec(const struct hv_lapic *a, u32 base, int v)
 {
-	return a->reg[R(base) + v / 32] & BIT(v % 32);
+	return a->reg[RV(base, v / 32)] & BIT(v % 32);
 }
 
 static void lapic_set_vec(struct hv_lapic *a, u32 base, int v, bool on)
 {
 	if (on)
-		a->reg[R(base) + v / 32] |= BIT(v % 32);
+		a->reg[RV(base, v / 32)] |= BIT(v % 32);
 	else
-		a->reg[R(base) + v / 32] &= ~BIT(v % 32);
+		a->reg[RV(base, v / 32)] &= ~BIT(v % 32);
 }
 
 /* The highest vector set in the 256-bit register at @base, or -1. */
@@ -53,8 +62,8 @@ static int lapic_highest(const struct hv_lapic *a, u32 base)
 	int i;
 
 	for (i = 7; i >= 0; i--)
-		if (a->reg[R(base) + i])
-			return i * 32 + __fls(a->reg[R(base) + i]);
+		if (a->reg[RV(base, i)])
+			return i * 32 + __fls(a->reg[RV(base, i)]);
 	return -1;
 }
 
@@ -408,14 +417,13 @@ void hv_lapic_sync(struct hv_lapic *a)
 			unsigned long bits = xchg(&a->pir[i], 0);
 			unsigned long lvl = READ_ONCE(a->pir_level[i]) & bits;
 
-			a->reg[R(APIC_IRR) + 2 * i] |= (u32)bits;
-			a->reg[R(APIC_IRR) + 2 * i + 1] |= bits >> 32;
-			a->reg[R(APIC_TMR) + 2 * i] =
-				(a->reg[R(APIC_TMR) + 2 * i] & ~(u32)bits) |
-				(u32)lvl;
-			a->reg[R(APIC_TMR) + 2 * i + 1] =
-				(a->reg[R(APIC_TMR) + 2 * i + 1] &
-				 ~(u32)(bits >> 32)) | (u32)(lvl >> 32);
+			u32 *irr = &a->reg[RV(APIC_IRR, 2 * i)];
+			u32 *tmr = &a->reg[RV(APIC_TMR, 2 * i)];
+
+			irr[0] |= (u32)bits;
+			irr[4] |= bits >> 32;
+			tmr[0] = (tmr[0] & ~(u32)bits) | (u32)lvl;
+			tmr[4] = (tmr[4] & ~(u32)(bits >> 32)) | (u32)(lvl >> 32);
 		}
 	}
 	if (test_and_clear_bit(HV_LAPIC_EV_TIMER, &a->events))
@@ -463,6 +471,27 @@ void hv_lapic_ack(struct hv_lapic *a, int vector)
 {
 	lapic_set_vec(a, APIC_IRR, vector, false);
 	lapic_set_vec(a, APIC_ISR, vector, true);
+}
+
+/**
+ * hv_lapic_tpr_threshold() - the priority class the TPR holds back.
+ * @a: the APIC, synced.
+ *
+ * For a backend whose CPU lets the guest write the TPR without an exit
+ * (VMX TPR shadow): the guest must exit when its TPR drops below this.
+ *
+ * Return: the class (IRR vector >> 4) of the highest requested interrupt
+ * when the TPR, not an interrupt in service, keeps it waiting; else 0.
+ */
+u8 hv_lapic_tpr_threshold(struct hv_lapic *a)
+{
+	int irr = lapic_highest(a, APIC_IRR), isr = lapic_highest(a, APIC_ISR);
+	u32 tpr = a->reg[R(APIC_TASKPRI)] & 0xf0;
+
+	if (!a->enabled || irr < 0 || (irr & 0xf0) > tpr ||
+	    (isr >= 0 && (irr & 0xf0) <= (isr & 0xf0)))
+		return 0;
+	return irr >> 4;
 }
 
 /**
@@ -829,7 +858,7 @@ void hv_lapic_reset(struct hv_lapic *a, bool init)
 	u32 off;
 
 	lapic_timer_stop(a);
-	memset(a->reg, 0, sizeof(a->reg));
+	memset(a->reg, 0, PAGE_SIZE);
 	for (off = APIC_LVTT; off <= APIC_LVTERR; off += 0x10)
 		a->reg[R(off)] = LVT_MASKED;
 	a->reg[R(APIC_SPIV)] = 0xff;
@@ -846,8 +875,18 @@ void hv_lapic_reset(struct hv_lapic *a, bool init)
 	lapic_set_mode_regs(a);
 }
 
-void hv_lapic_init(struct hv_lapic *a, struct hv_vcpu *vcpu)
+/**
+ * hv_lapic_init() - a vCPU's APIC in its power-up state.
+ * @a: the APIC.
+ * @vcpu: its vCPU.
+ *
+ * Return: 0 or -ENOMEM (the register page).
+ */
+int hv_lapic_init(struct hv_lapic *a, struct hv_vcpu *vcpu)
 {
+	a->reg = (u32 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!a->reg)
+		return -ENOMEM;
 	a->vcpu = vcpu;
 	a->id = vcpu->id;
 	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
@@ -855,11 +894,16 @@ void hv_lapic_init(struct hv_lapic *a, struct hv_vcpu *vcpu)
 	hv_lapic_reset(a, false);
 	/* the VMM runs every vCPU thread; APs wait for INIT/SIPI (11.4.1) */
 	a->mp_state = vcpu->id ? HV_MP_STATE_WAIT_SIPI : HV_MP_STATE_RUNNABLE;
+	return 0;
 }
 
 void hv_lapic_destroy(struct hv_lapic *a)
 {
+	if (!a->reg)
+		return;
 	lapic_timer_stop(a);
+	free_page((unsigned long)a->reg);
+	a->reg = NULL;
 }
 
 /* ---- save and restore ---- */
@@ -871,12 +915,12 @@ void hv_lapic_get_state(struct hv_lapic *a, struct hv_lapic_state *s)
 	hv_lapic_sync(a);
 	memset(s, 0, sizeof(*s));
 	for (off = 0; off < 0x400; off += 0x10)
-		s->regs[R(off)] = a->reg[R(off)];
-	s->regs[R(APIC_ID)] = a->id << 24;
-	s->regs[R(APIC_LVR)] = lapic_read_reg(a, APIC_LVR);
-	s->regs[R(APIC_PROCPRI)] = lapic_ppr(a);
-	s->regs[R(APIC_LDR)] = a->ldr;
-	s->regs[R(APIC_TMCCT)] = lapic_current_count(a);
+		s->regs[S(off)] = a->reg[R(off)];
+	s->regs[S(APIC_ID)] = a->id << 24;
+	s->regs[S(APIC_LVR)] = lapic_read_reg(a, APIC_LVR);
+	s->regs[S(APIC_PROCPRI)] = lapic_ppr(a);
+	s->regs[S(APIC_LDR)] = a->ldr;
+	s->regs[S(APIC_TMCCT)] = lapic_current_count(a);
 	s->apic_base = a->base;
 	s->tsc_deadline = a->tsc_deadline;
 	s->mp_state = a->mp_state;
@@ -921,7 +965,7 @@ int hv_lapic_set_state(struct hv_lapic *a, const struct hv_lapic_state *s,
 		case APIC_ARBPRI: case APIC_EOI: case APIC_RRR:
 			break;
 		default:
-			a->reg[R(off)] = s->regs[R(off)];
+			a->reg[R(off)] = s->regs[S(off)];
 		}
 	}
 	a->reg[R(APIC_SPIV)] &= 0x1ff;
@@ -942,7 +986,7 @@ int hv_lapic_set_state(struct hv_lapic *a, const struct hv_lapic_state *s,
 		hv_lapic_set_tsc_deadline(a, s->tsc_deadline, guest_tsc,
 					  tsc_khz);
 	} else if (a->reg[R(APIC_TMICT)]) {
-		u32 left = s->regs[R(APIC_TMCCT)];
+		u32 left = s->regs[S(APIC_TMCCT)];
 
 		lapic_timer_start_count(a, left);
 	}

@@ -44,7 +44,7 @@ enum {
 
 struct hv_lapic {
 	struct hv_vcpu *vcpu;
-	u32 reg[64];		/* register at offset 16 * i; vCPU thread only */
+	u32 *reg;		/* the xAPIC page (lapic.c); vCPU thread only */
 	u64 base;		/* IA32_APIC_BASE */
 	u32 esr_pending;	/* errors the next ESR write latches */
 	u64 tsc_deadline;
@@ -101,7 +101,7 @@ struct hv_apic_irq {
 	bool assert;		/* level bit of the ICR (INIT de-assert) */
 };
 
-void hv_lapic_init(struct hv_lapic *a, struct hv_vcpu *vcpu);
+int hv_lapic_init(struct hv_lapic *a, struct hv_vcpu *vcpu);
 void hv_lapic_destroy(struct hv_lapic *a);
 void hv_lapic_reset(struct hv_lapic *a, bool init);
 
@@ -120,6 +120,7 @@ u64 hv_lapic_get_cr8(struct hv_lapic *a);
 void hv_lapic_sync(struct hv_lapic *a);
 int hv_lapic_pending_vector(struct hv_lapic *a);
 void hv_lapic_ack(struct hv_lapic *a, int vector);
+u8 hv_lapic_tpr_threshold(struct hv_lapic *a);
 bool hv_lapic_runnable(struct hv_lapic *a);
 
 /* Anything posted since the last hv_lapic_sync()? (with IRQs off) */

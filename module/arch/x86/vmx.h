@@ -129,6 +129,9 @@ int vmx_guest_virt_gfn(struct hv_vcpu *vcpu, u64 gva, u64 *gfn);
 int vmx_mmio_decode(struct hv_vcpu *vcpu);
 
 /* vmx_lapic.c: the interrupt controller of HV_VM_IRQCHIP VMs */
+void vmx_lapic_probe(bool true_ctls);
+void vmx_lapic_vmcs_setup(struct hv_vcpu *vcpu);
+void vmx_lapic_nmi_window(struct hv_vcpu *vcpu, bool on);
 int vmx_lapic_prepare(struct hv_vcpu *vcpu);
 bool vmx_lapic_events(struct hv_vcpu *vcpu);
 int vmx_lapic_hlt(struct hv_vcpu *vcpu);

@@ -229,6 +229,13 @@ static int handle_interrupt_window(struct hv_vcpu *vcpu)
 	return 0;
 }
 
+/* irqchip VMs: the guest can take the NMI that waited (vmx_lapic.c) */
+static int handle_nmi_window(struct hv_vcpu *vcpu)
+{
+	vmx_lapic_nmi_window(vcpu, false);
+	return 1;
+}
+
 static int handle_invalid_state(struct hv_vcpu *vcpu)
 {
 	struct hv_run *run = vcpu->run;
@@ -254,6 +261,9 @@ static const vmx_exit_fn vmx_exit_handlers[VMX_MAX_EXIT_REASON + 1] = {
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_resume,
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
 	[EXIT_REASON_INTERRUPT_WINDOW] = handle_interrupt_window,
+	[EXIT_REASON_NMI_WINDOW] = handle_nmi_window,
+	/* the guest lowered CR8 below a waiting interrupt (vmx_lapic.c) */
+	[EXIT_REASON_TPR_BELOW_THRESHOLD] = handle_resume,
 	[EXIT_REASON_CPUID] = vmx_handle_cpuid,
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_INVD] = handle_skip,

@@ -3,11 +3,21 @@
  * The VT-x side of the in-kernel interrupt controller (HV_VM_IRQCHIP): it
  * connects the software models of lapic.c and ioapic.c to VM exits
  * (APIC and IOAPIC MMIO, x2APIC MSRs, HLT), to event injection, and to
- * the vCPU's run states (halted, waiting for SIPI). Interrupts go in by
- * event injection with the interrupt window (SDM Vol. 3C, 27.6), the
- * software path; APIC virtualization is not used yet.
+ * the vCPU's run states (halted, waiting for SIPI).
+ *
+ * hv injects the APIC's highest deliverable vector (SDM Vol. 3C, 27.6
+ * "Event Injection"), or asks for the interrupt window. With APIC
+ * virtualization (module parameter apicv, on when the CPU has the TPR
+ * shadow: SDM Vol. 3C, chapter 30 "APIC Virtualization and Virtual
+ * Interrupts"), lapic.c's register page is the virtual-APIC page, so MOV
+ * to and from CR8 reach the APIC's TPR without an exit; the TPR threshold
+ * makes the guest exit when it lowers CR8 below a pending interrupt's
+ * class. Virtual-interrupt delivery, the APIC-access page and APIC-register
+ * virtualization are not used (Documentation/x86.rst says why). lapic.c
+ * knows nothing of this.
  */
 #include <linux/gcd.h>
+#include <linux/moduleparam.h>
 #include <asm/apicdef.h>
 #include <asm/irq_vectors.h>
 #include <asm/msr.h>
@@ -24,6 +34,55 @@
 /* the uapi structs are fixed-size (Documentation/api.rst) */
 static_assert(sizeof(struct hv_lapic_state) == 384);
 static_assert(sizeof(struct hv_ioapic_state) == 272);
+
+/*
+ * apicv=0 forces the software path. Read at load time; cleared when the
+ * CPU lacks what hv uses, so that the parameter tells which path runs.
+ */
+static bool apicv = true;
+module_param(apicv, bool, 0444);
+/* NMI-window exiting (needs virtual NMIs, which hv requires) */
+static bool vmx_nmi_window;
+MODULE_PARM_DESC(apicv, "APIC virtualization (the TPR shadow) when the CPU has it; 0: software path");
+
+/**
+ * vmx_lapic_probe() - may hv use APICv? Turns the parameter off if not.
+ * @true_ctls: IA32_VMX_BASIC says the TRUE_* capability MSRs exist.
+ */
+void vmx_lapic_probe(bool true_ctls)
+{
+	u64 pri;
+
+	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+	       MSR_IA32_VMX_PROCBASED_CTLS, pri);
+	vmx_nmi_window = (pri >> 32) & CPU_BASED_NMI_WINDOW_EXITING;
+	/* may be 1 (high half) / may be 0 (low half clear): SDM A.3 */
+	if (!((pri >> 32) & CPU_BASED_TPR_SHADOW) ||
+	    (pri & (CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING)))
+		apicv = false;
+}
+
+/**
+ * vmx_lapic_vmcs_setup() - a new vCPU's APICv controls.
+ * @vcpu: the vCPU of an irqchip VM, VMCS loaded, APIC initialised.
+ *
+ * The TPR shadow replaces the CR8 exits: CR8 reads and writes go to the
+ * virtual-APIC page's TPR (SDM 30.3), which is lapic.c's TPR.
+ */
+void vmx_lapic_vmcs_setup(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+
+	arch->apicv = apicv;
+	if (!apicv)
+		return;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
+		     (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) |
+		      CPU_BASED_TPR_SHADOW) &
+		     ~(CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING));
+	vmcs_write64(VIRTUAL_APIC_PAGE_ADDR, __pa(arch->lapic.reg));
+	vmcs_write32(TPR_THRESHOLD, 0);
+}
 
 struct hv_ioapic *hv_x86_vm_ioapic(struct hv_vm *vm)
 {
@@ -82,6 +141,7 @@ static void vmx_lapic_do_init(struct hv_vcpu *vcpu)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	if (arch->irq_window_armed)
 		vmx_set_irq_window(vcpu, false);
+	vmx_lapic_nmi_window(vcpu, false);
 	hv_lapic_reset(a, true);
 	a->init_pending = false;
 	/* the BSP starts at the reset vector, the others wait for SIPI */
@@ -138,13 +198,51 @@ int vmx_lapic_hlt(struct hv_vcpu *vcpu)
 	return -EAGAIN;
 }
 
+/*
+ * NMI-window exiting: the guest exits as soon as it can take an NMI (no
+ * virtual-NMI blocking, no STI or MOV-SS shadow: SDM Vol. 3C, 26.7.6),
+ * for an NMI that came while it handled another one.
+ */
+void vmx_lapic_nmi_window(struct hv_vcpu *vcpu, bool on)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+
+	if (arch->nmi_window_armed == on)
+		return;
+	arch->nmi_window_armed = on;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
+		     on ? vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) |
+			  CPU_BASED_NMI_WINDOW_EXITING :
+			  vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) &
+			  ~CPU_BASED_NMI_WINDOW_EXITING);
+}
+
+/*
+ * TPR shadow: a guest's MOV to CR8 that drops VTPR[7:4] below the TPR
+ * threshold exits (trap-like, SDM 30.1.2), so the threshold is the class
+ * of the interrupt the TPR holds back, 0 when none. VM entry requires it
+ * not above VTPR[7:4] (SDM 26.2.1.1), which such a class never is.
+ */
+static void vmx_lapic_tpr_threshold(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	u8 th = hv_lapic_tpr_threshold(&arch->lapic);
+
+	if (th != arch->tpr_threshold) {
+		arch->tpr_threshold = th;
+		vmcs_write32(TPR_THRESHOLD, th);
+	}
+}
+
 /**
  * vmx_lapic_inject() - before an entry: inject an NMI or the APIC's
  * highest deliverable vector, or ask for the interrupt window.
  * @vcpu: the vCPU, VMCS loaded.
  *
- * An NMI blocked by a previous one waits for a later exit (at most
- * VMX_MAX_STAY_MS away): no NMI-window exiting yet.
+ * An NMI blocked by a previous one (or by the STI/MOV-SS shadow) goes in
+ * at the NMI-window exit that follows the blocking's end; on a CPU
+ * without NMI-window exiting, at a later exit (at most VMX_MAX_STAY_MS
+ * away).
  *
  * Return: -EAGAIN when an INIT must be handled first (outside the inner
  * loop); 1 when an event went in or the window is armed for the APIC; 0
@@ -159,16 +257,22 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 	hv_lapic_sync(a);
 	if (a->init_pending)
 		return -EAGAIN;
+	if (vcpu->arch.apicv)
+		vmx_lapic_tpr_threshold(vcpu);
 	if (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK)
 		return 1;
 	block = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-	if (a->nmi_pending &&
-	    !(block & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI |
-		       GUEST_INTR_STATE_MOV_SS))) {
-		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, NMI_VECTOR |
-			     INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
-		a->nmi_pending = false;
-		return 1;
+	if (a->nmi_pending) {
+		if (!(block & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI |
+			       GUEST_INTR_STATE_MOV_SS))) {
+			vmx_lapic_nmi_window(vcpu, false);
+			vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, NMI_VECTOR |
+				     INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
+			a->nmi_pending = false;
+			return 1;
+		}
+		if (vmx_nmi_window)
+			vmx_lapic_nmi_window(vcpu, true);
 	}
 	v = hv_lapic_pending_vector(a);
 	if (v < 0)

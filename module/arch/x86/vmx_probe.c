@@ -120,6 +120,7 @@ int vmx_config_init(void)
 	err = vmx_adjust_all(basic & VMX_BASIC_TRUE_CTLS);
 	if (err)
 		return err;
+	vmx_lapic_probe(basic & VMX_BASIC_TRUE_CTLS);
 	/*
 	 * IA32_VMX_EPT_VPID_CAP: EPT bits in the low half, VPID bits in the
 	 * high half (SDM Vol. 3C, A.10 "VPID and EPT Capabilities").

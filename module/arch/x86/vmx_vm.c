@@ -94,17 +94,24 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 		goto err_free_fpstate;
 	}
 	arch->vpid = vpid;
+	if (vcpu->vm->irqchip) {
+		err = hv_lapic_init(&arch->lapic, vcpu);
+		if (err)
+			goto err_free_vpid;
+	}
 
 	/* SDM Vol. 3C, 25.11.3: VMCLEAR initialises a new VMCS region. */
 	preempt_disable();
 	vmx_vmclear(__pa(arch->vmcs));
 	vmx_vcpu_load(vcpu);
 	vmx_vmcs_setup(vcpu);
-	preempt_enable();
 	if (vcpu->vm->irqchip)
-		hv_lapic_init(&arch->lapic, vcpu);
+		vmx_lapic_vmcs_setup(vcpu);
+	preempt_enable();
 	return 0;
 
+err_free_vpid:
+	vmx_vpid_free(vpid);
 err_free_fpstate:
 	fpu_free_guest_fpstate(arch->fpu);
 err_free_fpu:

@@ -10,7 +10,9 @@
  * APIC_COUNT + 4 * vector, stores the TSC at APIC_TSC + 8 * vector and
  * sends EOI (vectors >= 32; xAPIC MMIO, or the x2APIC MSR when
  * APIC_FLAGS bit 0 is set; none when bit 1 is set). #GP skips the 2-byte
- * RDMSR/WRMSR that raised it.
+ * RDMSR/WRMSR that raised it. With APIC_FLAGS bit 2 set, the first NMI's
+ * handler sends the guest a second NMI (xAPIC ICR, self), which must wait
+ * for the IRET.
  */
 #include "hv_x86_guest.h"
 
@@ -156,7 +158,14 @@ isr_common:
 	rdtsc
 	mov %eax, APIC_TSC(,%ecx,8)
 	mov %edx, APIC_TSC_HI(,%ecx,8)
-	cmp $13, %ecx
+	cmp $2, %ecx
+	jne 3f
+	testl $4, APIC_FLAGS
+	jz 3f
+	cmpl $1, APIC_COUNT + 8
+	jne 3f
+	movl $0x40400, 0xfee00300	/* NMI, self */
+3:	cmp $13, %ecx
 	jne 1f
 	addl $2, 20(%esp)		/* #GP: past the RDMSR/WRMSR */
 1:	cmp $32, %ecx

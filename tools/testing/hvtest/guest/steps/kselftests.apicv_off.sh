@@ -1,0 +1,33 @@
+# shellcheck shell=sh
+# hvtest: own-results
+# The interrupt controller's kselftest once more on the software path: hv
+# reloaded with apicv=0 (no TPR shadow: CR8 exits; see
+# module/arch/x86/vmx_lapic.c), its cases reported as
+# hv_x86_apic_test_soft.CASE; then hv is loaded again as before. Both paths
+# must give the same results.
+bin=/hv/selftests/hv_x86_apic_test
+name=hv_x86_apic_test_soft
+[ -x "$bin" ] || exit 0
+want=0
+hvt_match "$name" && want=1
+for c in $(ksft_cases "$bin"); do
+	hvt_match "$name.$c" && want=1
+done
+[ $want = 1 ] || exit 0
+
+echo "apicv as loaded: $(cat /sys/module/hv/parameters/apicv)"
+if ! out=$(rmmod hv 2>&1 && insmod /hv/hv.ko apicv=0 2>&1) ||
+   ! wait_chardev /dev/hv; then
+	hvt_report "not ok" "$name" "reload with apicv=0: $out"
+	exit 0
+fi
+if [ "$(cat /sys/module/hv/parameters/apicv)" != N ]; then
+	hvt_report "not ok" "$name" "apicv=0 did not turn APICv off"
+else
+	cp "$bin" "$HVT_STATE/$name"
+	run_kselftest "$HVT_STATE/$name"
+fi
+if ! out=$(rmmod hv 2>&1 && insmod /hv/hv.ko 2>&1) ||
+   ! wait_chardev /dev/hv; then
+	hvt_report "not ok" "$name" "reload without apicv=0: $out"
+fi
