@@ -22,11 +22,12 @@
 
 #include "soak.h"
 
-enum { W_IOCTL, W_GENL0, W_GENL1, W_NOBODY, W_KILL9, W_CYCLES, W_NR };
+enum { W_IOCTL, W_GENL0, W_GENL1, W_NOBODY, W_KILL9, W_CYCLES, W_CYCLES2,
+       W_NR };
 
 static const char *const worker_name[W_NR] = {
 	"ioctl_fuzz", "genl_fuzz", "genl_fuzz2", "genl_nobody", "kill9_vmm",
-	"create_destroy",
+	"create_destroy", "create_destroy2",
 };
 
 /* Failures per workload, in the shared page after struct soak_stats. */
@@ -221,6 +222,7 @@ static pid_t start_worker(struct soak *s, int w)
 		ret = soak_kill9_main(s);
 		break;
 	case W_CYCLES:
+	case W_CYCLES2:
 		ret = soak_cycles_main(s);
 		break;
 	}
@@ -229,15 +231,31 @@ static pid_t start_worker(struct soak *s, int w)
 }
 
 /*
- * Runs the workers to their end, meanwhile unload attempts every 0.5 s
- * and a CPU 1 offline/online every 2 s. A worker still alive 300 s past
- * the deadline is stuck (its kernel stacks go to the log) and killed.
+ * Every workload at its target: the soak is done before its deadline.
+ * They all run until then, so that each kind of input meets every other
+ * one for the whole run.
+ */
+static int all_reached(const struct soak *s)
+{
+	struct soak_stats *st = s->st;
+
+	return soak_get(st->ioctls) >= soak_target(s, SOAK_FULL_IOCTLS) &&
+	       soak_get(st->genl_msgs) >= soak_target(s, SOAK_FULL_GENL) &&
+	       soak_get(st->kills) >= soak_target(s, SOAK_FULL_KILLS) &&
+	       soak_get(st->cycles) >= soak_target(s, SOAK_FULL_CYCLES);
+}
+
+/*
+ * Runs the workers to their end (the deadline, or every target reached),
+ * meanwhile unload attempts every 0.5 s and a CPU 1 offline/online every
+ * 1-3 s. A worker still alive 300 s past the deadline is stuck (its
+ * kernel stacks go to the log) and killed.
  */
 static void run_workers(struct soak *s, int hotplug)
 {
 	pid_t pid[W_NR];
 	double t0 = soak_now(), next_cpu = t0 + 2, next_log = t0 + 60;
-	int alive = W_NR, offline = 0, w, st;
+	int alive = W_NR, offline = 0, stuck = 0, w, st;
 	pid_t p;
 
 	for (w = 0; w < W_NR; w++)
@@ -254,8 +272,15 @@ static void run_workers(struct soak *s, int hotplug)
 			progress(s, t0);
 			next_log += 60;
 		}
-		if (soak_now() > s->deadline + 300 && !s->st->stop) {
+		if (!s->st->stop && soak_now() < s->deadline && all_reached(s)) {
+			printf("soak: every target reached after %.0f s\n",
+			       soak_now() - t0);
+			s->deadline = soak_now();
+			__atomic_store_n(&s->st->stop, 1, __ATOMIC_RELAXED);
+		}
+		if (soak_now() > s->deadline + 300 && !stuck) {
 			soak_fail(s, "workers still running 300 s after the deadline");
+			stuck = 1;
 			s->st->stop = 1;
 			system("echo t > /proc/sysrq-trigger");
 			for (w = 0; w < W_NR; w++)
@@ -408,16 +433,18 @@ static void report(struct soak *s, int hotplug, long mem_before,
 	       U(st->guest_vms), all_exits_seen(st) ? "yes" : "no");
 	result(!fw[W_GENL0] && !fw[W_GENL1] && !fw[W_NOBODY] && st->genl_msgs,
 	       "genl_fuzz", "%llu messages (target %llu %s), %llu as nobody, "
-	       "%llu acked, %llu VMs defined", U(st->genl_msgs),
+	       "%llu acked, %llu VMs defined, %llu cut short (unanswered by "
+	       "design), %llu unanswered in 1 s", U(st->genl_msgs),
 	       U(soak_target(s, SOAK_FULL_GENL)),
 	       reached(s, st->genl_msgs, SOAK_FULL_GENL), U(st->genl_nobody),
-	       U(st->genl_acked), U(st->genl_vm_created));
+	       U(st->genl_acked), U(st->genl_vm_created),
+	       U(st->genl_truncated), U(st->genl_unanswered));
 	result(!fw[W_KILL9] && st->kills, "kill9_vmm",
 	       "%llu VMMs killed mid-run (target %llu %s)", U(st->kills),
 	       U(soak_target(s, SOAK_FULL_KILLS)),
 	       reached(s, st->kills, SOAK_FULL_KILLS));
-	result(!fw[W_CYCLES] && st->cycles, "create_destroy",
-	       "%llu VM create/run/destroy cycles (target %llu %s)",
+	result(!fw[W_CYCLES] && !fw[W_CYCLES2] && st->cycles, "create_destroy",
+	       "%llu VM create/run/destroy cycles (target %llu %s), 2 processes",
 	       U(st->cycles), U(soak_target(s, SOAK_FULL_CYCLES)),
 	       reached(s, st->cycles, SOAK_FULL_CYCLES));
 	if (hotplug)
