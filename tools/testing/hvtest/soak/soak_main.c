@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hv-soak [-m MINUTES] [-s SEED]: the controller. Forks the workloads
+ * hv-soak [-m MINUTES] [-S SCALE] [-s SEED] [-p SECONDS]: the controller.
+ * MINUTES bounds the run; the counts' targets are SCALE times those of
+ * issue 13 (default MINUTES / SOAK_FULL_MINUTES: the issue's at 40
+ * minutes), and the run ends early once all are reached. A slow emulator
+ * (Bochs) gives a small SCALE so that its run ends on the counts. SECONDS
+ * is the progress line's interval (default 60). Forks the workloads
  * (soak.h), and while they run holds /dev/hv open, tries to unload hv
  * (which must be refused) and takes CPU 1 offline and back. At the end it
  * checks that hv still works, that MemAvailable came back within a margin,
@@ -171,6 +176,8 @@ static void try_unload(struct soak *s)
 	}
 }
 
+static double progress_every = 60;
+
 static void progress(struct soak *s, double t0)
 {
 	struct soak_stats *st = s->st;
@@ -254,7 +261,8 @@ static int all_reached(const struct soak *s)
 static void run_workers(struct soak *s, int hotplug)
 {
 	pid_t pid[W_NR];
-	double t0 = soak_now(), next_cpu = t0 + 2, next_log = t0 + 60;
+	double t0 = soak_now(), next_cpu = t0 + 2;
+	double next_log = t0 + progress_every;
 	int alive = W_NR, offline = 0, stuck = 0, w, st;
 	pid_t p;
 
@@ -270,7 +278,7 @@ static void run_workers(struct soak *s, int hotplug)
 		}
 		if (soak_now() >= next_log) {
 			progress(s, t0);
-			next_log += 60;
+			next_log += progress_every;
 		}
 		if (!s->st->stop && soak_now() < s->deadline && all_reached(s)) {
 			printf("soak: every target reached after %.0f s\n",
@@ -471,20 +479,24 @@ int main(int argc, char **argv)
 {
 	struct soak s = { .seed = 0x5eedULL };
 	long mem_before, mem_after, margin;
-	double minutes = 10;
+	double minutes = 10, scale = 0;
 	int opt, dev, hotplug, still;
 	__u32 cap = HV_CAP_IRQCHIP;
 	void *shared;
 
-	while ((opt = getopt(argc, argv, "m:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:S:s:p:")) != -1) {
 		if (opt == 'm')
 			minutes = atof(optarg);
+		else if (opt == 'S')
+			scale = atof(optarg);
+		else if (opt == 'p')
+			progress_every = atof(optarg);
 		else if (opt == 's')
 			s.seed = strtoull(optarg, NULL, 0);
 		else
 			return 2;
 	}
-	if (minutes <= 0)
+	if (minutes <= 0 || scale < 0 || progress_every <= 0)
 		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -493,7 +505,7 @@ int main(int argc, char **argv)
 		return 1;
 	s.st = shared;
 	fail_by_worker = (uint64_t *)(s.st + 1);
-	s.scale = minutes / SOAK_FULL_MINUTES;
+	s.scale = scale ? scale : minutes / SOAK_FULL_MINUTES;
 	/* held open all along: every unload attempt must be refused */
 	dev = open(HV_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
@@ -510,7 +522,8 @@ int main(int argc, char **argv)
 	if (!access("/sys/kernel/debug/kmemleak", F_OK))
 		margin += meminfo_kb("MemTotal") / 32;
 	mem_before = mem_available_settled();
-	printf("soak: %.1f minutes (scale %.3f of %d), seed 0x%llx, IRQ lines %d, "
+	printf("soak: %.1f minutes at most (targets: scale %.4f of %d "
+	       "minutes' counts), seed 0x%llx, IRQ lines %d, "
 	       "CPU hotplug %s; targets: %llu ioctls, %llu netlink messages, "
 	       "%llu kill -9, %llu create/destroy cycles\n", minutes, s.scale,
 	       SOAK_FULL_MINUTES, U(s.seed), s.irqchip_lines,
