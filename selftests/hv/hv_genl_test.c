@@ -23,214 +23,12 @@
 #include <linux/netlink.h>
 #include <linux/hv_genl.h>
 
+#include "hv_genl_util.h"
 #include "hv_selftest.h"
-
-#define NL_BUF		65536
-
-struct nl {
-	int fd;
-	int family;
-	int events_grp;		/* the "events" multicast group id */
-	unsigned int seq;
-	char errmsg[256];	/* the last extack message */
-	int miss_type;		/* the last extack's missing attribute */
-};
-
-static int nl_open(struct nl *nl)
-{
-	int one = 1;
-
-	memset(nl, 0, sizeof(*nl));
-	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (nl->fd < 0)
-		return -errno;
-	setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	return 0;
-}
-
-/* A message under construction. */
-struct msg {
-	char buf[4096] __attribute__((aligned(4)));
-	struct nlmsghdr *nlh;
-};
-
-static void msg_init(struct msg *m, int type, int flags, int cmd)
-{
-	struct genlmsghdr *g;
-
-	memset(m->buf, 0, sizeof(m->buf));
-	m->nlh = (struct nlmsghdr *)m->buf;
-	m->nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	m->nlh->nlmsg_type = type;
-	m->nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	g = NLMSG_DATA(m->nlh);
-	g->cmd = cmd;
-	g->version = 1;
-}
-
-static void msg_put(struct msg *m, int type, const void *data, int len)
-{
-	struct nlattr *a = (struct nlattr *)(m->buf + NLMSG_ALIGN(m->nlh->nlmsg_len));
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy((char *)a + NLA_HDRLEN, data, len);
-	m->nlh->nlmsg_len = NLMSG_ALIGN(m->nlh->nlmsg_len) + NLA_ALIGN(a->nla_len);
-}
-
-static void msg_u32(struct msg *m, int type, __u32 v)
-{
-	msg_put(m, type, &v, sizeof(v));
-}
-
-static void msg_u64(struct msg *m, int type, __u64 v)
-{
-	msg_put(m, type, &v, sizeof(v));
-}
-
-static void msg_str(struct msg *m, int type, const char *s)
-{
-	msg_put(m, type, s, strlen(s) + 1);
-}
-
-typedef void (*nl_cb)(struct nlmsghdr *nlh, void *arg);
-
-/* The extack message of an error ack, if any. */
-static void nl_extack(struct nl *nl, struct nlmsghdr *nlh)
-{
-	struct nlmsgerr *e = NLMSG_DATA(nlh);
-	int off = sizeof(*e);
-	struct nlattr *a;
-
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	for (a = (struct nlattr *)((char *)e + off);
-	     (char *)a + NLA_HDRLEN <= (char *)nlh + nlh->nlmsg_len &&
-	     a->nla_len >= NLA_HDRLEN;
-	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
-		if (a->nla_type == NLMSGERR_ATTR_MSG)
-			snprintf(nl->errmsg, sizeof(nl->errmsg), "%s",
-				 (char *)a + NLA_HDRLEN);
-		else if (a->nla_type == NLMSGERR_ATTR_MISS_TYPE)
-			nl->miss_type = *(__u32 *)((char *)a + NLA_HDRLEN);
-}
-
-/* Sends @m and reads until the ack (or dump end). Returns 0 or -errno. */
-static int nl_talk(struct nl *nl, struct msg *m, nl_cb cb, void *arg)
-{
-	static __thread char buf[NL_BUF];	/* one per thread: the race test */
-	struct nlmsghdr *nlh;
-	int len;
-
-	m->nlh->nlmsg_seq = ++nl->seq;
-	nl->errmsg[0] = 0;
-	nl->miss_type = 0;
-	if (send(nl->fd, m->buf, m->nlh->nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		len = recv(nl->fd, buf, sizeof(buf), 0);
-		if (len < 0)
-			return -errno;
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
-		     nlh = NLMSG_NEXT(nlh, len)) {
-			if (nlh->nlmsg_seq != nl->seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(nlh);
-
-				nl_extack(nl, nlh);
-				return e->error;
-			}
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (cb)
-				cb(nlh, arg);
-		}
-	}
-}
-
-static struct nlattr *nl_attr(struct nlmsghdr *nlh, int type)
-{
-	int len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	struct nlattr *a = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
-
-	for (; len >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
-	     len -= NLA_ALIGN(a->nla_len),
-	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
-		if ((a->nla_type & NLA_TYPE_MASK) == type)
-			return a;
-	return NULL;
-}
-
-#define NLA_FOR_EACH(a, nest) \
-	for (a = (struct nlattr *)((char *)(nest) + NLA_HDRLEN); \
-	     (char *)a + NLA_HDRLEN <= (char *)(nest) + (nest)->nla_len && \
-	     a->nla_len >= NLA_HDRLEN; \
-	     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
-
-static void nl_family_cb(struct nlmsghdr *nlh, void *arg)
-{
-	struct nlattr *a = nl_attr(nlh, CTRL_ATTR_FAMILY_ID), *g, *e;
-	struct nl *nl = arg;
-
-	if (a)
-		nl->family = *(__u16 *)((char *)a + NLA_HDRLEN);
-	a = nl_attr(nlh, CTRL_ATTR_MCAST_GROUPS);
-	if (!a)
-		return;
-	NLA_FOR_EACH(g, a) {
-		int id = 0, match = 0;
-
-		NLA_FOR_EACH(e, g) {
-			if (e->nla_type == CTRL_ATTR_MCAST_GRP_ID)
-				id = *(__u32 *)((char *)e + NLA_HDRLEN);
-			if (e->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
-				match = !strcmp((char *)e + NLA_HDRLEN,
-						HV_MCGRP_EVENTS);
-		}
-		if (match)
-			nl->events_grp = id;
-	}
-}
-
-static int nl_resolve(struct nl *nl)
-{
-	struct msg m;
-	int err;
-
-	msg_init(&m, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY);
-	msg_str(&m, CTRL_ATTR_FAMILY_NAME, HV_FAMILY_NAME);
-	err = nl_talk(nl, &m, nl_family_cb, nl);
-	return err ?: (nl->family ? 0 : -ENOENT);
-}
-
-static int vm_create(struct nl *nl, const char *name, __u32 vcpus, __u64 mem)
-{
-	struct msg m;
-
-	msg_init(&m, nl->family, 0, HV_CMD_VM_CREATE);
-	msg_str(&m, HV_A_VM_NAME, name);
-	msg_u32(&m, HV_A_VM_VCPUS, vcpus);
-	msg_u64(&m, HV_A_VM_MEM_SIZE, mem);
-	return nl_talk(nl, &m, NULL, NULL);
-}
-
-static int vm_cmd(struct nl *nl, int cmd, const char *name, nl_cb cb,
-		  void *arg)
-{
-	struct msg m;
-
-	msg_init(&m, nl->family, 0, cmd);
-	msg_str(&m, HV_A_VM_NAME, name);
-	return nl_talk(nl, &m, cb, arg);
-}
 
 static __u32 attr_u32(struct nlmsghdr *nlh, int type)
 {
-	struct nlattr *a = nl_attr(nlh, type);
+	struct nlattr *a = hv_nl_attr(nlh, type);
 
 	return a ? *(__u32 *)((char *)a + NLA_HDRLEN) : ~0U;
 }
@@ -244,13 +42,13 @@ struct vm_info {
 static void vm_info_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct vm_info *vi = arg;
-	struct nlattr *a = nl_attr(nlh, HV_A_VM_NAME);
+	struct nlattr *a = hv_nl_attr(nlh, HV_A_VM_NAME);
 
 	vi->state = attr_u32(nlh, HV_A_VM_STATE);
 	vi->stop_reason = attr_u32(nlh, HV_A_VM_STOP_REASON);
 	vi->vcpus = attr_u32(nlh, HV_A_VM_VCPUS);
 	vi->owner = attr_u32(nlh, HV_A_VM_OWNER);
-	vi->anonymous = !!nl_attr(nlh, HV_A_VM_ANONYMOUS);
+	vi->anonymous = !!hv_nl_attr(nlh, HV_A_VM_ANONYMOUS);
 	if (a)
 		snprintf(vi->name, sizeof(vi->name), "%s",
 			 (char *)a + NLA_HDRLEN);
@@ -266,12 +64,12 @@ struct dump_count {
 static void dump_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct dump_count *dc = arg;
-	struct nlattr *a = nl_attr(nlh, HV_A_VM_NAME);
+	struct nlattr *a = hv_nl_attr(nlh, HV_A_VM_NAME);
 	const char *name = a ? (char *)a + NLA_HDRLEN : "";
 	size_t plen = strlen(dc->prefix);
 
 	dc->total++;
-	dc->anonymous += !!nl_attr(nlh, HV_A_VM_ANONYMOUS);
+	dc->anonymous += !!hv_nl_attr(nlh, HV_A_VM_ANONYMOUS);
 	if (!strncmp(name, dc->prefix, plen)) {
 		int i = atoi(name + plen);
 
@@ -281,22 +79,22 @@ static void dump_cb(struct nlmsghdr *nlh, void *arg)
 	}
 }
 
-static int vm_dump(struct nl *nl, struct dump_count *dc)
+static int vm_dump(struct hv_nl *nl, struct dump_count *dc)
 {
-	struct msg m;
+	struct hv_nl_msg m;
 
-	msg_init(&m, nl->family, NLM_F_DUMP, HV_CMD_VM_GET);
-	return nl_talk(nl, &m, dump_cb, dc);
+	hv_nl_msg_init(&m, nl->family, NLM_F_DUMP, HV_CMD_VM_GET);
+	return hv_nl_talk(nl, &m, dump_cb, dc);
 }
 
 FIXTURE(genl) {
-	struct nl nl;
+	struct hv_nl nl;
 };
 
 FIXTURE_SETUP(genl)
 {
-	ASSERT_EQ(0, nl_open(&self->nl));
-	if (nl_resolve(&self->nl))
+	ASSERT_EQ(0, hv_nl_open(&self->nl, HV_NL_EXT_ACK));
+	if (hv_nl_resolve(&self->nl))
 		SKIP(return, "no generic netlink family hv (hv.ko not loaded?)");
 }
 
@@ -309,93 +107,93 @@ TEST_F(genl, create_get_destroy)
 {
 	struct vm_info vi = { 0 };
 
-	ASSERT_EQ(0, vm_create(&self->nl, "t-basic", 2, 1 << 20));
-	ASSERT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_GET, "t-basic", vm_info_cb, &vi));
+	ASSERT_EQ(0, hv_nl_vm_create(&self->nl, "t-basic", 2, 1 << 20));
+	ASSERT_EQ(0, hv_nl_vm_cmd(&self->nl, HV_CMD_VM_GET, "t-basic", vm_info_cb, &vi));
 	EXPECT_STREQ("t-basic", vi.name);
 	EXPECT_EQ(HV_VM_STATE_DEFINED, vi.state);
 	EXPECT_EQ(2U, vi.vcpus);
 	EXPECT_EQ(0U, vi.owner);
-	EXPECT_EQ(-EEXIST, vm_create(&self->nl, "t-basic", 1, 1 << 20));
+	EXPECT_EQ(-EEXIST, hv_nl_vm_create(&self->nl, "t-basic", 1, 1 << 20));
 	EXPECT_NE(0, self->nl.errmsg[0]);
-	EXPECT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-basic", NULL, NULL));
-	EXPECT_EQ(-ENOENT, vm_cmd(&self->nl, HV_CMD_VM_GET, "t-basic", NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-basic", NULL, NULL));
+	EXPECT_EQ(-ENOENT, hv_nl_vm_cmd(&self->nl, HV_CMD_VM_GET, "t-basic", NULL, NULL));
 	EXPECT_STREQ("no VM with this name", self->nl.errmsg);
-	EXPECT_EQ(-ENOENT, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-basic", NULL, NULL));
+	EXPECT_EQ(-ENOENT, hv_nl_vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-basic", NULL, NULL));
 }
 
 TEST_F(genl, policy_violations)
 {
-	struct nl *nl = &self->nl;
+	struct hv_nl *nl = &self->nl;
 	const char *bad_names[] = { "", "a b", "x/y", "anon-7", "é",
 		"123456789012345678901234567890123" };
-	struct msg m;
+	struct hv_nl_msg m;
 	size_t i;
 
 	for (i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
-		EXPECT_EQ(-EINVAL, vm_create(nl, bad_names[i], 1, 1 << 20))
+		EXPECT_EQ(-EINVAL, hv_nl_vm_create(nl, bad_names[i], 1, 1 << 20))
 			TH_LOG("name '%s'", bad_names[i]);
 		EXPECT_NE(0, nl->errmsg[0]);
 	}
-	EXPECT_EQ(-ERANGE, vm_create(nl, "t-p", 0, 1 << 20));
-	EXPECT_EQ(-ERANGE, vm_create(nl, "t-p", 65, 1 << 20));
-	EXPECT_EQ(-ERANGE, vm_create(nl, "t-p", 1, 0));
-	EXPECT_EQ(-ERANGE, vm_create(nl, "t-p", 1, 1ULL << 50));
-	EXPECT_EQ(-EINVAL, vm_create(nl, "t-p", 1, 4097 * 2));
+	EXPECT_EQ(-ERANGE, hv_nl_vm_create(nl, "t-p", 0, 1 << 20));
+	EXPECT_EQ(-ERANGE, hv_nl_vm_create(nl, "t-p", 65, 1 << 20));
+	EXPECT_EQ(-ERANGE, hv_nl_vm_create(nl, "t-p", 1, 0));
+	EXPECT_EQ(-ERANGE, hv_nl_vm_create(nl, "t-p", 1, 1ULL << 50));
+	EXPECT_EQ(-EINVAL, hv_nl_vm_create(nl, "t-p", 1, 4097 * 2));
 	EXPECT_STREQ("the memory size is not a multiple of the page size",
 		     nl->errmsg);
 
 	/* a missing required attribute: extack names it */
-	msg_init(&m, nl->family, 0, HV_CMD_VM_CREATE);
-	msg_str(&m, HV_A_VM_NAME, "t-p");
-	msg_u32(&m, HV_A_VM_VCPUS, 1);
-	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_CREATE);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-p");
+	hv_nl_put_u32(&m, HV_A_VM_VCPUS, 1);
+	EXPECT_EQ(-EINVAL, hv_nl_talk(nl, &m, NULL, NULL));
 	EXPECT_EQ(HV_A_VM_MEM_SIZE, nl->miss_type);
 
 	/* an unknown attribute, and one the op does not take */
-	msg_init(&m, nl->family, 0, HV_CMD_VM_GET);
-	msg_str(&m, HV_A_VM_NAME, "t-p");
-	msg_u32(&m, 200, 1);
-	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
-	msg_init(&m, nl->family, 0, HV_CMD_VM_GET);
-	msg_str(&m, HV_A_VM_NAME, "t-p");
-	msg_u32(&m, HV_A_VM_VCPUS, 1);
-	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_GET);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-p");
+	hv_nl_put_u32(&m, 200, 1);
+	EXPECT_EQ(-EINVAL, hv_nl_talk(nl, &m, NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_GET);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-p");
+	hv_nl_put_u32(&m, HV_A_VM_VCPUS, 1);
+	EXPECT_EQ(-EINVAL, hv_nl_talk(nl, &m, NULL, NULL));
 
 	/* a u32 of the wrong length, a string without NUL, a quota too big */
-	msg_init(&m, nl->family, 0, HV_CMD_VM_CREATE);
-	msg_str(&m, HV_A_VM_NAME, "t-p");
-	msg_put(&m, HV_A_VM_VCPUS, "\1\0", 2);
-	msg_u64(&m, HV_A_VM_MEM_SIZE, 1 << 20);
-	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
-	msg_init(&m, nl->family, 0, HV_CMD_VM_GET);
-	msg_put(&m, HV_A_VM_NAME, "abc", 3);
-	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
-	ASSERT_EQ(0, vm_create(nl, "t-p", 1, 1 << 20));
-	msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
-	msg_str(&m, HV_A_VM_NAME, "t-p");
-	msg_u32(&m, HV_A_VM_CPU_QUOTA, HV_CPU_QUOTA_MAX + 1);
-	EXPECT_EQ(-ERANGE, nl_talk(nl, &m, NULL, NULL));
-	msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
-	msg_str(&m, HV_A_VM_NAME, "t-p");
-	EXPECT_EQ(-EINVAL, nl_talk(nl, &m, NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_CREATE);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-p");
+	hv_nl_put(&m, HV_A_VM_VCPUS, "\1\0", 2);
+	hv_nl_put_u64(&m, HV_A_VM_MEM_SIZE, 1 << 20);
+	EXPECT_EQ(-EINVAL, hv_nl_talk(nl, &m, NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_GET);
+	hv_nl_put(&m, HV_A_VM_NAME, "abc", 3);
+	EXPECT_EQ(-EINVAL, hv_nl_talk(nl, &m, NULL, NULL));
+	ASSERT_EQ(0, hv_nl_vm_create(nl, "t-p", 1, 1 << 20));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-p");
+	hv_nl_put_u32(&m, HV_A_VM_CPU_QUOTA, HV_CPU_QUOTA_MAX + 1);
+	EXPECT_EQ(-ERANGE, hv_nl_talk(nl, &m, NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-p");
+	EXPECT_EQ(-EINVAL, hv_nl_talk(nl, &m, NULL, NULL));
 	EXPECT_STREQ("give mem-quota or cpu-quota", nl->errmsg);
-	msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
-	msg_str(&m, HV_A_VM_NAME, "t-p");
-	msg_u32(&m, HV_A_VM_CPU_QUOTA, 25);
-	EXPECT_EQ(0, nl_talk(nl, &m, NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-p");
+	hv_nl_put_u32(&m, HV_A_VM_CPU_QUOTA, 25);
+	EXPECT_EQ(0, hv_nl_talk(nl, &m, NULL, NULL));
 
 	/* state changes a VM without a VMM cannot make */
-	EXPECT_EQ(-EINVAL, vm_cmd(nl, HV_CMD_VM_PAUSE, "t-p", NULL, NULL));
-	EXPECT_EQ(-EINVAL, vm_cmd(nl, HV_CMD_VM_RESUME, "t-p", NULL, NULL));
-	EXPECT_EQ(-EINVAL, vm_cmd(nl, HV_CMD_VM_STOP, "t-p", NULL, NULL));
+	EXPECT_EQ(-EINVAL, hv_nl_vm_cmd(nl, HV_CMD_VM_PAUSE, "t-p", NULL, NULL));
+	EXPECT_EQ(-EINVAL, hv_nl_vm_cmd(nl, HV_CMD_VM_RESUME, "t-p", NULL, NULL));
+	EXPECT_EQ(-EINVAL, hv_nl_vm_cmd(nl, HV_CMD_VM_STOP, "t-p", NULL, NULL));
 	EXPECT_STREQ("the VM is not running", nl->errmsg);
 
 	/* unknown commands */
-	msg_init(&m, nl->family, 0, HV_CMD_VM_EVENT);
-	EXPECT_EQ(-EOPNOTSUPP, nl_talk(nl, &m, NULL, NULL));
-	msg_init(&m, nl->family, 0, 200);
-	EXPECT_EQ(-EOPNOTSUPP, nl_talk(nl, &m, NULL, NULL));
-	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-p", NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_EVENT);
+	EXPECT_EQ(-EOPNOTSUPP, hv_nl_talk(nl, &m, NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, 200);
+	EXPECT_EQ(-EOPNOTSUPP, hv_nl_talk(nl, &m, NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-p", NULL, NULL));
 }
 
 #define HUGE_DUMP	1500
@@ -409,14 +207,14 @@ TEST_F_TIMEOUT(genl, huge_dump, 300)
 	ASSERT_NE(NULL, dc);
 	for (i = 0; i < HUGE_DUMP; i++) {
 		snprintf(name, sizeof(name), "t-dump-%d", i);
-		ASSERT_EQ(0, vm_create(&self->nl, name, 1, 1 << 20));
+		ASSERT_EQ(0, hv_nl_vm_create(&self->nl, name, 1, 1 << 20));
 	}
 	dc->prefix = "t-dump-";
 	ASSERT_EQ(0, vm_dump(&self->nl, dc));
 	EXPECT_EQ(HUGE_DUMP, dc->matching);
 	for (i = 0; i < HUGE_DUMP; i++) {
 		snprintf(name, sizeof(name), "t-dump-%d", i);
-		ASSERT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, name, NULL, NULL));
+		ASSERT_EQ(0, hv_nl_vm_cmd(&self->nl, HV_CMD_VM_DESTROY, name, NULL, NULL));
 	}
 	memset(dc->seen, 0, sizeof(dc->seen));
 	dc->matching = 0;
@@ -431,18 +229,18 @@ TEST_F_TIMEOUT(genl, huge_dump, 300)
 static void *race_thread(void *arg)
 {
 	unsigned int seed = (unsigned long)arg;
-	struct nl nl;
+	struct hv_nl nl;
 	char name[32];
 	int i, err;
 
-	if (nl_open(&nl) || nl_resolve(&nl))
+	if (hv_nl_open(&nl, HV_NL_EXT_ACK) || hv_nl_resolve(&nl))
 		return (void *)1L;
 	for (i = 0; i < RACE_ROUNDS; i++) {
 		snprintf(name, sizeof(name), "t-race-%d", rand_r(&seed) % 8);
 		if (rand_r(&seed) & 1)
-			err = vm_create(&nl, name, 1, 1 << 20);
+			err = hv_nl_vm_create(&nl, name, 1, 1 << 20);
 		else
-			err = vm_cmd(&nl, HV_CMD_VM_DESTROY, name, NULL, NULL);
+			err = hv_nl_vm_cmd(&nl, HV_CMD_VM_DESTROY, name, NULL, NULL);
 		if (err && err != -EEXIST && err != -ENOENT)
 			return (void *)2L;
 	}
@@ -468,22 +266,22 @@ TEST_F_TIMEOUT(genl, create_destroy_race, 300)
 	EXPECT_LE(dc.matching, 8);
 	for (i = 0; i < 8; i++) {
 		snprintf(name, sizeof(name), "t-race-%ld", i);
-		vm_cmd(&self->nl, HV_CMD_VM_DESTROY, name, NULL, NULL);
+		hv_nl_vm_cmd(&self->nl, HV_CMD_VM_DESTROY, name, NULL, NULL);
 	}
 }
 
 /* 10,000 random messages: any answer but a crash or a kernel warning. */
 TEST_F_TIMEOUT(genl, random_messages, 300)
 {
-	struct nl *nl = &self->nl;
+	struct hv_nl *nl = &self->nl;
 	struct dump_count dc = { .prefix = "r" };
 	unsigned int seed = 12345;
 	unsigned char data[64];
-	struct msg m;
+	struct hv_nl_msg m;
 	int i, j, n, len, k;
 
 	for (i = 0; i < 10000; i++) {
-		msg_init(&m, nl->family, (rand_r(&seed) % 16) ? 0 : NLM_F_DUMP,
+		hv_nl_msg_init(&m, nl->family, (rand_r(&seed) % 16) ? 0 : NLM_F_DUMP,
 			 rand_r(&seed) % (HV_CMD_MAX + 3));
 		n = rand_r(&seed) % 6;
 		for (j = 0; j < n; j++) {
@@ -495,15 +293,15 @@ TEST_F_TIMEOUT(genl, random_messages, 300)
 					 rand_r(&seed) % 4);
 				len = strlen((char *)data) + 1;
 			}
-			msg_put(&m, rand_r(&seed) % (HV_A_VM_MAX + 3), data, len);
+			hv_nl_put(&m, rand_r(&seed) % (HV_A_VM_MAX + 3), data, len);
 		}
-		nl_talk(nl, &m, NULL, NULL);
+		hv_nl_talk(nl, &m, NULL, NULL);
 	}
 	/* whatever it made goes */
 	ASSERT_EQ(0, vm_dump(nl, &dc));
 	for (i = 0; i < 4; i++) {
 		snprintf((char *)data, sizeof(data), "r%d", i);
-		vm_cmd(nl, HV_CMD_VM_DESTROY, (char *)data, NULL, NULL);
+		hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, (char *)data, NULL, NULL);
 	}
 }
 
@@ -526,21 +324,21 @@ static int nobody_checks(void)
 {
 	struct dump_count dc = { .prefix = "t-" };
 	struct vm_info vi = { 0 };
-	struct nl nl;
+	struct hv_nl nl;
 
-	if (nl_open(&nl) || nl_resolve(&nl))
+	if (hv_nl_open(&nl, HV_NL_EXT_ACK) || hv_nl_resolve(&nl))
 		return 1;
 	/* root's VM: invisible, untouchable */
-	if (vm_cmd(&nl, HV_CMD_VM_GET, "t-root", NULL, NULL) != -EPERM)
+	if (hv_nl_vm_cmd(&nl, HV_CMD_VM_GET, "t-root", NULL, NULL) != -EPERM)
 		return 2;
-	if (vm_cmd(&nl, HV_CMD_VM_DESTROY, "t-root", NULL, NULL) != -EPERM)
+	if (hv_nl_vm_cmd(&nl, HV_CMD_VM_DESTROY, "t-root", NULL, NULL) != -EPERM)
 		return 3;
-	if (vm_cmd(&nl, HV_CMD_VM_STOP, "t-root", NULL, NULL) != -EPERM)
+	if (hv_nl_vm_cmd(&nl, HV_CMD_VM_STOP, "t-root", NULL, NULL) != -EPERM)
 		return 4;
 	/* its own VM: allowed */
-	if (vm_create(&nl, "t-nobody", 1, 1 << 20))
+	if (hv_nl_vm_create(&nl, "t-nobody", 1, 1 << 20))
 		return 5;
-	if (vm_cmd(&nl, HV_CMD_VM_GET, "t-nobody", vm_info_cb, &vi) ||
+	if (hv_nl_vm_cmd(&nl, HV_CMD_VM_GET, "t-nobody", vm_info_cb, &vi) ||
 	    vi.owner != 65534)
 		return 6;
 	if (vm_dump(&nl, &dc) || dc.matching != 1)
@@ -556,13 +354,13 @@ TEST_F(genl, unprivileged_user)
 {
 	struct vm_info vi = { 0 };
 
-	ASSERT_EQ(0, vm_create(&self->nl, "t-root", 1, 1 << 20));
+	ASSERT_EQ(0, hv_nl_vm_create(&self->nl, "t-root", 1, 1 << 20));
 	EXPECT_EQ(0, as_nobody(nobody_checks));
 	/* root sees and may destroy the user's VM */
-	ASSERT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_GET, "t-nobody", vm_info_cb, &vi));
+	ASSERT_EQ(0, hv_nl_vm_cmd(&self->nl, HV_CMD_VM_GET, "t-nobody", vm_info_cb, &vi));
 	EXPECT_EQ(65534U, vi.owner);
-	EXPECT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-nobody", NULL, NULL));
-	EXPECT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-root", NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-nobody", NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-root", NULL, NULL));
 }
 
 static int attach(int dev, const char *name)
@@ -575,14 +373,14 @@ static int attach(int dev, const char *name)
 
 TEST_F(genl, attach_states)
 {
-	struct nl *nl = &self->nl;
+	struct hv_nl *nl = &self->nl;
 	struct hv_vcpu_create vc = { 0 };
 	struct hv_mem_region r = { .size = 2 << 20 };
 	struct hv_vm_attach a = { 0 };
 	struct vm_info vi = { 0 };
 	int dev = hv_open_dev(), vm, vm2;
 
-	ASSERT_EQ(0, vm_create(nl, "t-att", 2, 1 << 20));
+	ASSERT_EQ(0, hv_nl_vm_create(nl, "t-att", 2, 1 << 20));
 	EXPECT_EQ(-1, attach(dev, "t-nope"));
 	EXPECT_EQ(ENOENT, errno);
 	strcpy(a.name, "t-att");
@@ -599,9 +397,9 @@ TEST_F(genl, attach_states)
 	ASSERT_LE(0, vm);
 	EXPECT_EQ(-1, attach(dev, "t-att"));
 	EXPECT_EQ(EBUSY, errno);
-	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	ASSERT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
 	EXPECT_EQ(HV_VM_STATE_RUNNING, vi.state);
-	EXPECT_EQ(-EBUSY, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-att", NULL, NULL));
+	EXPECT_EQ(-EBUSY, hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-att", NULL, NULL));
 
 	/* the definition's limits: 2 vCPUs, 1 MiB */
 	vc.id = 2;
@@ -612,14 +410,14 @@ TEST_F(genl, attach_states)
 	r.size = 1 << 20;
 	EXPECT_EQ(0, ioctl(vm, HV_SET_MEM_REGION, &r));
 
-	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_PAUSE, "t-att", NULL, NULL));
-	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_PAUSE, "t-att", NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
 	EXPECT_EQ(HV_VM_STATE_PAUSED, vi.state);
-	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_RESUME, "t-att", NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_RESUME, "t-att", NULL, NULL));
 
 	/* the VMM dies */
 	close(vm);
-	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	ASSERT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
 	EXPECT_EQ(HV_VM_STATE_STOPPED, vi.state);
 	EXPECT_EQ(HV_STOP_REASON_VMM_DIED, vi.stop_reason);
 
@@ -628,21 +426,21 @@ TEST_F(genl, attach_states)
 	ASSERT_LE(0, vm);
 	EXPECT_EQ(0, nl->errmsg[0]);
 	{
-		struct msg m;
+		struct hv_nl_msg m;
 
-		msg_init(&m, nl->family, 0, HV_CMD_VM_STOP);
-		msg_str(&m, HV_A_VM_NAME, "t-att");
-		msg_put(&m, HV_A_VM_FORCE, NULL, 0);
-		EXPECT_EQ(0, nl_talk(nl, &m, NULL, NULL));
+		hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_STOP);
+		hv_nl_put_str(&m, HV_A_VM_NAME, "t-att");
+		hv_nl_put(&m, HV_A_VM_FORCE, NULL, 0);
+		EXPECT_EQ(0, hv_nl_talk(nl, &m, NULL, NULL));
 	}
-	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	ASSERT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
 	EXPECT_EQ(HV_VM_STATE_STOPPED, vi.state);
 	EXPECT_EQ(HV_STOP_REASON_FORCED, vi.stop_reason);
 	vm2 = attach(dev, "t-att");
 	EXPECT_LE(0, vm2);
 	close(vm);
 	/* the old VM going does not stop the new one */
-	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	ASSERT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
 	EXPECT_EQ(HV_VM_STATE_RUNNING, vi.state);
 	{
 		struct hv_stop_report rep = { .reason = HV_STOP_GUEST_POWEROFF };
@@ -654,9 +452,9 @@ TEST_F(genl, attach_states)
 		EXPECT_EQ(0, ioctl(vm2, HV_REPORT_STOP, &rep));
 	}
 	close(vm2);
-	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
+	ASSERT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));
 	EXPECT_EQ(HV_STOP_REASON_GUEST_POWEROFF, vi.stop_reason);
-	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-att", NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-att", NULL, NULL));
 	close(dev);
 }
 
@@ -715,7 +513,7 @@ TEST_F(genl, forced_stop_wakes_powered_off_vcpu)
 #ifndef __aarch64__
 	SKIP(return, "arm64 only: no HV_SET_POWER on this arch");
 #else
-	struct nl *nl = &self->nl;
+	struct hv_nl *nl = &self->nl;
 	struct hv_mem_region r = { .size = 1 << 20 };
 	struct hv_vcpu_create vc = { 0 };
 	struct hv_power power = { .state = HV_ARM64_POWER_OFF };
@@ -726,9 +524,9 @@ TEST_F(genl, forced_stop_wakes_powered_off_vcpu)
 	pthread_t th;
 	int dev = hv_open_dev(), vm, vcpu0, vcpu1, err, i;
 	char state = 0;
-	struct msg m;
+	struct hv_nl_msg m;
 
-	ASSERT_EQ(0, vm_create(nl, "t-offstop", 2, 1 << 20));
+	ASSERT_EQ(0, hv_nl_vm_create(nl, "t-offstop", 2, 1 << 20));
 	vm = attach(dev, "t-offstop");
 	ASSERT_LE(0, vm);
 	hv_ioctl(vm, HV_SET_MEM_REGION, &r);
@@ -761,10 +559,10 @@ TEST_F(genl, forced_stop_wakes_powered_off_vcpu)
 		usleep(10000);
 	EXPECT_TRUE(err || state == 'S') TH_LOG("vCPU thread state '%c'", state);
 
-	msg_init(&m, nl->family, 0, HV_CMD_VM_STOP);
-	msg_str(&m, HV_A_VM_NAME, "t-offstop");
-	msg_put(&m, HV_A_VM_FORCE, NULL, 0);
-	EXPECT_EQ(0, nl_talk(nl, &m, NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_STOP);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-offstop");
+	hv_nl_put(&m, HV_A_VM_FORCE, NULL, 0);
+	EXPECT_EQ(0, hv_nl_talk(nl, &m, NULL, NULL));
 
 	if (err == EBUSY) {
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -782,7 +580,7 @@ TEST_F(genl, forced_stop_wakes_powered_off_vcpu)
 		EXPECT_EQ(HV_EXIT_SYSTEM_EVENT, o.run->exit_reason);
 		EXPECT_EQ(HV_SYSTEM_EVENT_STOPPED, o.run->system_event.type);
 	}
-	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-offstop", vm_info_cb, &vi));
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-offstop", vm_info_cb, &vi));
 	EXPECT_EQ(HV_VM_STATE_STOPPED, vi.state);
 	EXPECT_EQ(HV_STOP_REASON_FORCED, vi.stop_reason);
 
@@ -790,7 +588,7 @@ TEST_F(genl, forced_stop_wakes_powered_off_vcpu)
 	close(vcpu1);
 	close(vcpu0);
 	close(vm);
-	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-offstop", NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-offstop", NULL, NULL));
 	close(dev);
 #endif
 }
@@ -816,19 +614,19 @@ TEST_F(genl, anonymous_vms_are_listed)
 
 TEST_F(genl, events)
 {
-	struct nl ev;
+	struct hv_nl ev;
 	char buf[8192];
 	struct nlmsghdr *nlh;
 	int grp, len, created = 0, destroyed = 0;
 
-	ASSERT_EQ(0, nl_open(&ev));
-	ASSERT_EQ(0, nl_resolve(&ev));
+	ASSERT_EQ(0, hv_nl_open(&ev, HV_NL_EXT_ACK));
+	ASSERT_EQ(0, hv_nl_resolve(&ev));
 	grp = ev.events_grp;
 	ASSERT_NE(0, grp);
 	ASSERT_EQ(0, setsockopt(ev.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
 				&grp, sizeof(grp)));
-	ASSERT_EQ(0, vm_create(&self->nl, "t-ev", 1, 1 << 20));
-	ASSERT_EQ(0, vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-ev", NULL, NULL));
+	ASSERT_EQ(0, hv_nl_vm_create(&self->nl, "t-ev", 1, 1 << 20));
+	ASSERT_EQ(0, hv_nl_vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-ev", NULL, NULL));
 	while ((len = recv(ev.fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
 		     nlh = NLMSG_NEXT(nlh, len)) {
@@ -853,14 +651,14 @@ TEST_F(genl, events)
  */
 TEST_F(genl, name_with_latin1_byte_rejected)
 {
-	int err = vm_create(&self->nl, "t-\xe9", 1, 1 << 20);
+	int err = hv_nl_vm_create(&self->nl, "t-\xe9", 1, 1 << 20);
 
 	if (!err)
-		vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-\xe9", NULL, NULL);
+		hv_nl_vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "t-\xe9", NULL, NULL);
 	EXPECT_EQ(-EINVAL, err);
-	err = vm_create(&self->nl, "\xc0\xff", 1, 1 << 20);
+	err = hv_nl_vm_create(&self->nl, "\xc0\xff", 1, 1 << 20);
 	if (!err)
-		vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "\xc0\xff", NULL, NULL);
+		hv_nl_vm_cmd(&self->nl, HV_CMD_VM_DESTROY, "\xc0\xff", NULL, NULL);
 	EXPECT_EQ(-EINVAL, err);
 }
 
@@ -873,16 +671,16 @@ TEST_F(genl, name_with_latin1_byte_rejected)
 static int fill_as_user(int u)
 {
 	char name[32];
-	struct nl nl;
+	struct hv_nl nl;
 	int j, err;
 
 	if (setgid(20000 + u) || setuid(20000 + u))
 		return 1;
-	if (nl_open(&nl) || nl_resolve(&nl))
+	if (hv_nl_open(&nl, HV_NL_EXT_ACK) || hv_nl_resolve(&nl))
 		return 1;
 	for (j = 0; j < REG_MAX_PER_USER; j++) {
 		snprintf(name, sizeof(name), "t-fill-%d-%d", u, j);
-		err = vm_create(&nl, name, 1, 1 << 20);
+		err = hv_nl_vm_create(&nl, name, 1, 1 << 20);
 		/* the user's own limit, or the pool of users is full */
 		if (err == -EDQUOT || err == -ENOSPC)
 			break;
@@ -899,7 +697,7 @@ static int fill_as_user(int u)
  */
 TEST_F_TIMEOUT(genl, admin_creates_when_users_filled_registry, 900)
 {
-	struct nl *nl = &self->nl;
+	struct hv_nl *nl = &self->nl;
 	char name[32];
 	int u, j, st;
 	pid_t pid;
@@ -913,45 +711,45 @@ TEST_F_TIMEOUT(genl, admin_creates_when_users_filled_registry, 900)
 		EXPECT_TRUE(WIFEXITED(st) && !WEXITSTATUS(st))
 			TH_LOG("user %d: status %#x", u, st);
 	}
-	EXPECT_EQ(0, vm_create(nl, "t-fill-root", 1, 1 << 20))
+	EXPECT_EQ(0, hv_nl_vm_create(nl, "t-fill-root", 1, 1 << 20))
 		TH_LOG("root: %s", nl->errmsg);
-	vm_cmd(nl, HV_CMD_VM_DESTROY, "t-fill-root", NULL, NULL);
+	hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-fill-root", NULL, NULL);
 	for (u = 0; u < FILL_USERS; u++)
 		for (j = 0; j < REG_MAX_PER_USER; j++) {
 			snprintf(name, sizeof(name), "t-fill-%d-%d", u, j);
-			if (vm_cmd(nl, HV_CMD_VM_DESTROY, name, NULL, NULL))
+			if (hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, name, NULL, NULL))
 				break;
 		}
 }
 
-static int vm_set_quota(struct nl *nl, const char *name, int mem, __u64 mem_q,
+static int vm_set_quota(struct hv_nl *nl, const char *name, int mem, __u64 mem_q,
 			int cpu, __u32 cpu_q)
 {
-	struct msg m;
+	struct hv_nl_msg m;
 
-	msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
-	msg_str(&m, HV_A_VM_NAME, name);
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	hv_nl_put_str(&m, HV_A_VM_NAME, name);
 	if (mem)
-		msg_u64(&m, HV_A_VM_MEM_QUOTA, mem_q);
+		hv_nl_put_u64(&m, HV_A_VM_MEM_QUOTA, mem_q);
 	if (cpu)
-		msg_u32(&m, HV_A_VM_CPU_QUOTA, cpu_q);
-	return nl_talk(nl, &m, NULL, NULL);
+		hv_nl_put_u32(&m, HV_A_VM_CPU_QUOTA, cpu_q);
+	return hv_nl_talk(nl, &m, NULL, NULL);
 }
 
 static int nobody_creates_quota_vm(void)
 {
-	struct nl nl;
-	struct msg m;
+	struct hv_nl nl;
+	struct hv_nl_msg m;
 
-	if (nl_open(&nl) || nl_resolve(&nl))
+	if (hv_nl_open(&nl, HV_NL_EXT_ACK) || hv_nl_resolve(&nl))
 		return 1;
-	msg_init(&m, nl.family, 0, HV_CMD_VM_CREATE);
-	msg_str(&m, HV_A_VM_NAME, "t-quota");
-	msg_u32(&m, HV_A_VM_VCPUS, 1);
-	msg_u64(&m, HV_A_VM_MEM_SIZE, 8 << 20);
-	msg_u64(&m, HV_A_VM_MEM_QUOTA, 1 << 20);
-	msg_u32(&m, HV_A_VM_CPU_QUOTA, 50);
-	if (nl_talk(&nl, &m, NULL, NULL))
+	hv_nl_msg_init(&m, nl.family, 0, HV_CMD_VM_CREATE);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-quota");
+	hv_nl_put_u32(&m, HV_A_VM_VCPUS, 1);
+	hv_nl_put_u64(&m, HV_A_VM_MEM_SIZE, 8 << 20);
+	hv_nl_put_u64(&m, HV_A_VM_MEM_QUOTA, 1 << 20);
+	hv_nl_put_u32(&m, HV_A_VM_CPU_QUOTA, 50);
+	if (hv_nl_talk(&nl, &m, NULL, NULL))
 		return 2;
 	/* no admin has set a quota yet: the owner may change its own */
 	if (vm_set_quota(&nl, "t-quota", 1, 4 << 20, 1, 80))
@@ -962,9 +760,9 @@ static int nobody_creates_quota_vm(void)
 /* Returns the first check that failed, 0 when all held. */
 static int nobody_changes_capped_quota(void)
 {
-	struct nl nl;
+	struct hv_nl nl;
 
-	if (nl_open(&nl) || nl_resolve(&nl))
+	if (hv_nl_open(&nl, HV_NL_EXT_ACK) || hv_nl_resolve(&nl))
 		return 1;
 	/* above what the admin set, or unlimited (0): refused */
 	if (vm_set_quota(&nl, "t-quota", 1, 4 << 20, 0, 0) != -EPERM)
@@ -987,7 +785,7 @@ static __u64 vm_mem_quota;
 
 static void vm_quota_cb(struct nlmsghdr *nlh, void *arg)
 {
-	struct nlattr *a = nl_attr(nlh, HV_A_VM_MEM_QUOTA);
+	struct nlattr *a = hv_nl_attr(nlh, HV_A_VM_MEM_QUOTA);
 
 	(void)arg;
 	vm_mem_quota = a ? *(__u64 *)((char *)a + NLA_HDRLEN) : ~0ULL;
@@ -999,32 +797,32 @@ static void vm_quota_cb(struct nlmsghdr *nlh, void *arg)
  */
 TEST_F(genl, owner_cannot_raise_quota_over_admin)
 {
-	struct nl *nl = &self->nl;
+	struct hv_nl *nl = &self->nl;
 
 	ASSERT_EQ(0, as_nobody(nobody_creates_quota_vm));
 	ASSERT_EQ(0, vm_set_quota(nl, "t-quota", 1, 2 << 20, 1, 40));
 	EXPECT_EQ(0, as_nobody(nobody_changes_capped_quota));
-	ASSERT_EQ(0, vm_cmd(nl, HV_CMD_VM_GET, "t-quota", vm_quota_cb, NULL));
+	ASSERT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-quota", vm_quota_cb, NULL));
 	EXPECT_EQ(2ULL << 20, vm_mem_quota);
 	/* the admin may raise it */
 	EXPECT_EQ(0, vm_set_quota(nl, "t-quota", 1, 8 << 20, 1, 90));
-	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-quota", NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-quota", NULL, NULL));
 }
 
 static __u64 vm_touched;
 
 static void vm_touched_cb(struct nlmsghdr *nlh, void *arg)
 {
-	struct nlattr *a = nl_attr(nlh, HV_A_VM_MEM_TOUCHED);
+	struct nlattr *a = hv_nl_attr(nlh, HV_A_VM_MEM_TOUCHED);
 
 	(void)arg;
 	vm_touched = a ? *(__u64 *)((char *)a + NLA_HDRLEN) : ~0ULL;
 }
 
-static __u64 mem_touched(struct nl *nl, const char *name)
+static __u64 mem_touched(struct hv_nl *nl, const char *name)
 {
 	vm_touched = ~0ULL;
-	if (vm_cmd(nl, HV_CMD_VM_STATS_GET, name, vm_touched_cb, NULL))
+	if (hv_nl_vm_cmd(nl, HV_CMD_VM_STATS_GET, name, vm_touched_cb, NULL))
 		return ~0ULL;
 	return vm_touched;
 }
@@ -1032,12 +830,12 @@ static __u64 mem_touched(struct nl *nl, const char *name)
 /* Removing a region takes its pages out of the VM's count (item 13). */
 TEST_F(genl, region_removal_uncounts_pages)
 {
-	struct nl *nl = &self->nl;
+	struct hv_nl *nl = &self->nl;
 	struct hv_mem_region r = { .size = 1 << 20 };
 	int dev = hv_open_dev(), vm, i;
 	volatile char *p;
 
-	ASSERT_EQ(0, vm_create(nl, "t-count", 1, 4 << 20));
+	ASSERT_EQ(0, hv_nl_vm_create(nl, "t-count", 1, 4 << 20));
 	vm = attach(dev, "t-count");
 	ASSERT_LE(0, vm);
 	ASSERT_EQ(0, ioctl(vm, HV_SET_MEM_REGION, &r));
@@ -1059,7 +857,7 @@ TEST_F(genl, region_removal_uncounts_pages)
 	EXPECT_EQ(4096ULL, mem_touched(nl, "t-count"));
 	munmap((void *)p, r.size);
 	close(vm);
-	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-count", NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-count", NULL, NULL));
 	close(dev);
 }
 
@@ -1179,7 +977,7 @@ static void fault_race_wait(struct fault_race *fr)
 
 TEST_F_TIMEOUT(genl, fault_races_region_removal, 1800)
 {
-	struct nl *nl = &self->nl;
+	struct hv_nl *nl = &self->nl;
 	struct hv_mem_region r = { .size = RACE_PAGES * 4096 };
 	struct sigaction sa = { .sa_handler = fault_race_sigbus };
 	struct fault_race fr = { 0 };
@@ -1200,7 +998,7 @@ TEST_F_TIMEOUT(genl, fault_races_region_removal, 1800)
 
 	sigaction(SIGBUS, &sa, NULL);
 	pin_cpu(smp ? 1 : 0);
-	ASSERT_EQ(0, vm_create(nl, "t-fault", 1, 4 << 20));
+	ASSERT_EQ(0, hv_nl_vm_create(nl, "t-fault", 1, 4 << 20));
 	fr.vm = attach(dev, "t-fault");
 	ASSERT_LE(0, fr.vm);
 	ASSERT_EQ(0, pthread_create(&toucher, NULL, fault_race_toucher, &fr));
@@ -1242,7 +1040,7 @@ TEST_F_TIMEOUT(genl, fault_races_region_removal, 1800)
 	       i, held, fr.loops, fr.touches, fr.sigbus);
 	EXPECT_EQ(0, leaks);
 	close(fr.vm);
-	EXPECT_EQ(0, vm_cmd(nl, HV_CMD_VM_DESTROY, "t-fault", NULL, NULL));
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-fault", NULL, NULL));
 	close(dev);
 }
 

@@ -6,7 +6,7 @@
  * file frees it: the wake must never touch a freed vCPU. A use after free
  * there corrupts the slab or spins on a freed lock; the harness sees the
  * oops, the lockup or the hang (most surely with slub_debug=P, which
- * poisons freed objects). Raw netlink, as in hv_genl_test.c.
+ * poisons freed objects). Raw netlink (hv_genl_util.h).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -14,11 +14,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/socket.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
-#include <linux/hv_genl.h>
 
+#include "../hv_genl_util.h"
 #include "../hv_selftest.h"
 
 #define RACE_VCPUS	32
@@ -27,109 +24,22 @@
 #define RACE_SWEEP_US	2000	/* the closes start up to this much later */
 #define RACE_SWEEP_STEPS 100
 
-struct nl {
-	int fd;
-	int family;
-	unsigned int seq;
-};
-
-struct msg {
-	char buf[1024] __attribute__((aligned(4)));
-	struct nlmsghdr *nlh;
-};
-
-static void msg_init(struct msg *m, int type, int cmd)
+static int vm_cmd(struct hv_nl *nl, int cmd, int force)
 {
-	struct genlmsghdr *g;
+	struct hv_nl_msg m;
 
-	memset(m->buf, 0, sizeof(m->buf));
-	m->nlh = (struct nlmsghdr *)m->buf;
-	m->nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	m->nlh->nlmsg_type = type;
-	m->nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	g = NLMSG_DATA(m->nlh);
-	g->cmd = cmd;
-	g->version = 1;
-}
-
-static void msg_put(struct msg *m, int type, const void *data, int len)
-{
-	struct nlattr *a = (struct nlattr *)(m->buf +
-					     NLMSG_ALIGN(m->nlh->nlmsg_len));
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy((char *)a + NLA_HDRLEN, data, len);
-	m->nlh->nlmsg_len = NLMSG_ALIGN(m->nlh->nlmsg_len) +
-			    NLA_ALIGN(a->nla_len);
-}
-
-/*
- * Sends @m, reads until its ack; the family id from a GETFAMILY reply (not
- * from an hv reply: HV_A_VM_ID has the same number as CTRL_ATTR_FAMILY_ID).
- */
-static int nl_talk(struct nl *nl, struct msg *m)
-{
-	char buf[8192];
-	struct nlmsghdr *nlh;
-	int len;
-
-	m->nlh->nlmsg_seq = ++nl->seq;
-	if (send(nl->fd, m->buf, m->nlh->nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		len = recv(nl->fd, buf, sizeof(buf), 0);
-		if (len < 0)
-			return -errno;
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, len);
-		     nlh = NLMSG_NEXT(nlh, len)) {
-			struct nlattr *a;
-			int alen;
-
-			if (nlh->nlmsg_seq != nl->seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR)
-				return ((struct nlmsgerr *)NLMSG_DATA(nlh))->error;
-			/* only the controller's reply names the family */
-			if (nlh->nlmsg_type != GENL_ID_CTRL)
-				continue;
-			a = (struct nlattr *)((char *)NLMSG_DATA(nlh) +
-					      GENL_HDRLEN);
-			alen = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-			for (; alen >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-			       a->nla_len <= alen;
-			     alen -= NLA_ALIGN(a->nla_len),
-			     a = (struct nlattr *)((char *)a +
-						   NLA_ALIGN(a->nla_len)))
-				if (a->nla_type == CTRL_ATTR_FAMILY_ID)
-					nl->family = *(__u16 *)((char *)a +
-								NLA_HDRLEN);
-		}
-	}
-}
-
-static int vm_cmd(struct nl *nl, int cmd, int force)
-{
-	struct msg m;
-
-	msg_init(&m, nl->family, cmd);
-	msg_put(&m, HV_A_VM_NAME, RACE_NAME, sizeof(RACE_NAME));
-	if (cmd == HV_CMD_VM_CREATE) {
-		__u32 vcpus = RACE_VCPUS;
-		__u64 mem = 1 << 20;
-
-		msg_put(&m, HV_A_VM_VCPUS, &vcpus, sizeof(vcpus));
-		msg_put(&m, HV_A_VM_MEM_SIZE, &mem, sizeof(mem));
-	}
+	if (cmd == HV_CMD_VM_CREATE)
+		return hv_nl_vm_create(nl, RACE_NAME, RACE_VCPUS, 1 << 20);
+	hv_nl_msg_init(&m, nl->family, 0, cmd);
+	hv_nl_put_str(&m, HV_A_VM_NAME, RACE_NAME);
 	if (force)
-		msg_put(&m, HV_A_VM_FORCE, NULL, 0);
-	return nl_talk(nl, &m);
+		hv_nl_put(&m, HV_A_VM_FORCE, NULL, 0);
+	return hv_nl_talk(nl, &m, NULL, NULL);
 }
 
 /* Both sides start together: each spins until the other is ready. */
 struct race {
-	struct nl *nl;
+	struct hv_nl *nl;
 	int go;
 	int stop_ret;
 };
@@ -175,22 +85,13 @@ static void *stop_thread(void *arg)
 }
 
 FIXTURE(race) {
-	struct nl nl;
+	struct hv_nl nl;
 };
 
 FIXTURE_SETUP(race)
 {
-	struct msg m;
-
-	memset(&self->nl, 0, sizeof(self->nl));
-	self->nl.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
-			     NETLINK_GENERIC);
-	ASSERT_LE(0, self->nl.fd);
-	msg_init(&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	msg_put(&m, CTRL_ATTR_FAMILY_NAME, HV_FAMILY_NAME,
-		sizeof(HV_FAMILY_NAME));
-	ASSERT_EQ(0, nl_talk(&self->nl, &m));
-	ASSERT_NE(0, self->nl.family) TH_LOG("no netlink family hv");
+	ASSERT_EQ(0, hv_nl_open(&self->nl, 0));
+	ASSERT_EQ(0, hv_nl_resolve(&self->nl)) TH_LOG("no netlink family hv");
 }
 
 FIXTURE_TEARDOWN(race)

@@ -6,7 +6,8 @@
 #      and cached outside the clone; nothing to do when it exists)
 #   3. build/arm64-debug: the arm64 artifacts, with hv.ko built against
 #      that kernel's build tree
-#   4. a unit test of the log scanner on sanitizer reports
+#   4. unit tests of the log scanner: sanitizer reports, and a final
+#      dmesg dump that lost its start (the ring buffer overflowed)
 #   5. each target with run.sh (default: arm64-el2-debug; or the arguments)
 #   6. the self-test -> build/results/debug-harness.tap: a module with a
 #      lock-order inversion, a sleep in atomic context, a leak and a
@@ -65,6 +66,26 @@ scan_log_sanitizers() {
 	[[ $n -eq $(grep -c '^\[' "$f") ]]
 }
 
+# The final dmesg dump must hold the whole run: one that begins after boot
+# (the ring buffer overflowed and dropped the start, reports included)
+# fails the scan; the same dump from boot on passes.
+scan_log_lost_start() {
+	local f=$HOST_LOGS/scan-lost-start.txt g=$HOST_LOGS/scan-whole.txt out
+	cat >"$f" <<-'LOG'
+		[    0.000000] Booting Linux on physical CPU 0x0000000000 [0x000f0510]
+		HVTEST: ok module.load
+		HVTEST-DMESG-BEGIN
+		[   69.123456] netlink: 4 bytes leftover after parsing attributes in process `hv-soak'.
+		[   70.000000] CPU1: shutdown
+		HVTEST-DMESG-END
+	LOG
+	sed 's/\[   69\.123456\]/[    0.000000]/' "$f" >"$g"
+	out=$("$HVTEST_DIR/scan-log.sh" "$f") && return 1
+	echo "$out"
+	grep -q '^kernel log dump incomplete: it begins at "\[   69\.123456\]' <<<"$out" &&
+		"$HVTEST_DIR/scan-log.sh" "$g"
+}
+
 run_host_tests() {
 	local t0=$SECONDS
 	mkdir -p "$HOST_LOGS"
@@ -77,6 +98,7 @@ run_host_tests() {
 		tap_result fail "debug-host.artifacts.arm64" "no debug kernel"
 	fi
 	host_test scan_log.sanitizers scan_log_sanitizers || true
+	host_test scan_log.lost_log_start scan_log_lost_start || true
 	tap_close
 	TAP_FILES+=("$RESULTS_DIR/debug-host.tap")
 	SUMMARIES+=("debug-host: $TAP_PASS passed, $TAP_FAIL failed ($((SECONDS - t0))s)")

@@ -11,6 +11,12 @@
 # Lines of the harness protocol (HVTEST...) are not kernel output and are
 # skipped, so a test name cannot trip the scanner; kernel messages are
 # scanned from their "[ seconds]" timestamp on.
+#
+# The final kernel log dump (the lines after HVTEST-DMESG-BEGIN) must
+# begin at boot ("[    0.000000]"): the console is "quiet", so warnings
+# (WARN, lockdep) reach the scan only in that dump, and a dump that begins
+# later means the kernel's ring buffer overflowed and dropped the start of
+# the run, reports included. Such a log fails with a line that says so.
 set -euo pipefail
 
 # Case-sensitive on purpose: "Warning: unable to open an initial console"
@@ -67,7 +73,18 @@ main() {
 		# A kernel message can land in the middle of a harness line:
 		# scan from its timestamp on. Other harness lines are skipped.
 		match($0, /\[ *[0-9]+\.[0-9]+\] /) { $0 = substr($0, RSTART) }
-		RSTART == 0 && /^HVTEST/ { next }
+		RSTART == 0 && /^HVTEST-DMESG-BEGIN/ { dump_first = 1; next }
+		RSTART == 0 && /^HVTEST/ { dump_first = 0; next }
+		dump_first && RSTART {
+			dump_first = 0
+			if ($0 !~ /^\[ *0\.0+\] /) {
+				print "kernel log dump incomplete: it begins at \"" $0 \
+					"\", not at boot: the ring buffer dropped the" \
+					" messages before (reports among them are lost;" \
+					" raise log_buf_len=)"
+				found = 1
+			}
+		}
 		skip > 0 {
 			skip--
 			if ($0 ~ /---\[ end trace/) skip = 0

@@ -5,14 +5,15 @@
  *
  * The controller (soak_main.c) forks one process per workload; they share
  * one struct soak_stats (a MAP_SHARED page) for the figures and all run
- * until the deadline, so that every kind of input meets every other one
- * the whole time. The targets below are what a run of that length should
+ * until the end, so that every kind of input meets every other one the
+ * whole time. The targets below are what a run of that length should
  * reach; the report compares, but a count never fails a run:
  *   soak_ioctl.c   ioctl fuzz threads beside vCPU threads in HV_RUN
  *   soak_guest.c   the guests those vCPU threads run (every kind of exit)
  *   soak_genl.c    random and nearly-valid netlink messages (also nobody)
  *   soak_vmm.c     kill -9 of VMMs mid-run; VM create/destroy cycles
- * The controller itself offlines and onlines a CPU and tries to unload
+ * The run ends at the deadline or when every count reached its target,
+ * whichever comes first. The controller itself offlines and onlines a CPU and tries to unload
  * hv while all that runs.
  */
 #ifndef HV_SOAK_H
@@ -33,6 +34,8 @@ struct soak_stats {
 	uint64_t exits[16], run_eintr, run_errors, guest_resets, guest_vms;
 	/* netlink */
 	uint64_t genl_msgs, genl_nobody, genl_acked, genl_vm_created;
+	/* sent short of their header (no answer by design); no answer in 1 s */
+	uint64_t genl_truncated, genl_unanswered;
 	/* VMM processes killed with SIGKILL while their guests ran */
 	uint64_t kills, kill_touched_kb;
 	/* VM create/destroy cycles */

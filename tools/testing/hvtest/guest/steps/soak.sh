@@ -2,20 +2,27 @@
 # hvtest: own-results
 # The soak ("make soak", Documentation/reliability.rst): /usr/bin/hv-soak
 # (tools/testing/hvtest/soak/) for hv.soak_minutes= minutes of the kernel
-# command line (the *-soak targets set it from SOAK_MINUTES). Its output
+# command line (the *-soak targets set it from SOAK_MINUTES), with the
+# counts' scale hv.soak_scale= and the progress interval
+# hv.soak_progress= when the target sets them. Its output
 # goes to the console as it comes; each of its "SOAK-RESULT:" lines
 # becomes a result soak.<name>, soak.run fails when it did not finish or
 # exited non-zero, and soak.kernel_log_kept when the kernel's ring buffer
-# no longer holds the whole run (the targets set log_buf_len). The kernel log scan and kmemleak.scan after the
-# final unload judge what the kernel made of it.
+# no longer holds the whole run (the targets set log_buf_len). The kernel
+# log scan and kmemleak.scan after the final unload judge what the kernel
+# made of it.
 hvt_match soak || exit 0
 minutes=10
 seed=
+scale=
+every=
 # shellcheck disable=SC2013 # the command line is words, not lines
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	hv.soak_minutes=*) minutes=${arg#*=} ;;
 	hv.soak_seed=*) seed=${arg#*=} ;;
+	hv.soak_scale=*) scale=${arg#*=} ;;
+	hv.soak_progress=*) every=${arg#*=} ;;
 	esac
 done
 if [ ! -x /usr/bin/hv-soak ]; then
@@ -24,9 +31,10 @@ if [ ! -x /usr/bin/hv-soak ]; then
 fi
 out=$HVT_STATE/soak.out
 st=$HVT_STATE/soak.status
-echo "HVTEST-RUN: hv-soak -m $minutes${seed:+ -s $seed}"
+set -- -m "$minutes" ${seed:+-s "$seed"} ${scale:+-S "$scale"} ${every:+-p "$every"}
+echo "HVTEST-RUN: hv-soak $*"
 # the exit status crosses the pipe in a file
-{ hv-soak -m "$minutes" ${seed:+-s "$seed"} 2>&1 </dev/null; echo $? >"$st"; } |
+{ hv-soak "$@" 2>&1 </dev/null; echo $? >"$st"; } |
 	tee "$out" | sed 's/^/  /'
 rc=$(cat "$st" 2>/dev/null)
 grep '^SOAK-RESULT: ' "$out" | sed 's/^SOAK-RESULT: //' >"$out.results"
