@@ -75,10 +75,12 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 			  def->name, def->nr_disks, HVCTL_VIRTIO_SLOTS);
 		return -1;
 	}
-	if (def->memory > HVCTL_VIRTIO_BASE) {
-		hvctl_err("start %s: %llu bytes of RAM reach the virtio slots at 0x%llx: give the VM less memory",
+	/* RAM is [ram_base, ram_base + memory): at 0x40000000 on arm64 */
+	if (vmm->ram_base < HVCTL_VIRTIO_BASE + HVCTL_VIRTIO_SLOTS * VIRTIO_MMIO_SIZE &&
+	    vmm->ram_base + def->memory > HVCTL_VIRTIO_BASE) {
+		hvctl_err("start %s: %llu bytes of RAM at 0x%llx reach the virtio slots at 0x%llx: give the VM less memory",
 			  def->name, (unsigned long long)def->memory,
-			  HVCTL_VIRTIO_BASE);
+			  (unsigned long long)vmm->ram_base, HVCTL_VIRTIO_BASE);
 		return -1;
 	}
 	bus = calloc(1, sizeof(*bus));
@@ -87,7 +89,8 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 		return -1;
 	}
 	bus->vmm = vmm;
-	bus->mem = (struct hvctl_gmem){ .base = vmm->mem, .gpa = 0,
+	bus->mem = (struct hvctl_gmem){ .base = vmm->mem,
+					.gpa = vmm->ram_base,
 					.size = def->memory };
 	vmm->virtio = bus;
 	for (i = 0; i < def->nr_disks; i++) {
