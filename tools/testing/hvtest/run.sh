@@ -140,6 +140,9 @@ copy_artifacts() {
 		else
 			cp "$VMLINUZ" "$root/hv/images/linux.bzImage"
 		fi
+		copy_guest_modules "$root/hv/images/modules"
+		build_guest_tool hvtest-blkbench
+		cp "$TOOL" "$root/hv/images/hvtest-blkbench"
 	fi
 	# tools that steps call by name (hv-soak: "make soak" builds it)
 	for f in hvbench hv-soak; do
@@ -152,6 +155,29 @@ copy_artifacts() {
 		want_kselftest "${f##*/}" || continue
 		cp "$f" "$root/hv/selftests/"
 		warn_if_dynamic "$f"
+	done
+}
+
+# The modules a Linux guest of hv needs for its disk (step
+# hvctl.linux-disk): the Debian kernel builds virtio_mmio, virtio_blk,
+# ext4 (and its dependencies) and loop as modules. They come from the
+# package of $VMLINUZ (unpacked by setup.sh), uncompressed like the kvm
+# modules, into /hv/images/modules/NAME.ko; the step loads them in L2 and
+# in L1 (the same kernel). Nothing when the target boots a kernel of its
+# own (HVT_KERNEL) without its modules next to it.
+GUEST_MODULES="lib/crc16 fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/block/loop
+drivers/virtio/virtio_mmio drivers/block/virtio_blk"
+copy_guest_modules() {
+	local out=$1 kdir m
+	kdir=$(echo "${VMLINUZ%/boot/*}"/lib/modules/*/kernel)
+	if [[ ! -d $kdir ]]; then
+		say "warning: no modules next to $VMLINUZ: the guest gets no disk drivers"
+		return 0
+	fi
+	mkdir -p "$out"
+	for m in $GUEST_MODULES; do
+		[[ -f $kdir/$m.ko.xz ]] || fatal "$kdir/$m.ko.xz missing"
+		xz -dc "$kdir/$m.ko.xz" >"$out/${m##*/}.ko" || fatal "xz -dc $m.ko.xz"
 	done
 }
 
@@ -186,6 +212,20 @@ build_drain() {
 	"$cc" -static -O2 -Wall -Wextra -Werror -o "$DRAIN.$$" "$src" ||
 		fatal "building ${src#"$REPO"/} with $cc failed"
 	mv "$DRAIN.$$" "$DRAIN"
+}
+
+# build_guest_tool NAME: guest/tools/NAME.c as a static $HVT_ARCH program
+# that a step copies into its L2 guest, rebuilt when its source changes.
+# Sets TOOL.
+build_guest_tool() {
+	local src=$HVTEST_DIR/guest/tools/$1.c cc=x86_64-linux-gnu-gcc
+	TOOL=$REPO/build/hvtest/tools/$HVT_ARCH/$1
+	[[ $HVT_ARCH == arm64 ]] && cc=aarch64-linux-gnu-gcc
+	[[ -x $TOOL && $TOOL -nt $src ]] && return 0
+	mkdir -p "${TOOL%/*}"
+	"$cc" -static -O2 -Wall -Wextra -Werror -o "$TOOL.$$" "$src" ||
+		fatal "building ${src#"$REPO"/} with $cc failed"
+	mv "$TOOL.$$" "$TOOL"
 }
 
 build_initramfs() {
