@@ -1041,6 +1041,50 @@ TEST(bus_ram_not_at_zero)
 	munmap(ram, RAM_SIZE);
 }
 
+/*
+ * The VMM locks its disks before it attaches to the VM: a second VMM on
+ * an image in use fails there, with the reason, before `hvctl start`
+ * could call it running; the first VMM's devices then use the locked
+ * descriptors (no second open that its own lock would refuse).
+ */
+TEST(bus_locks_disks_before_attach)
+{
+	static struct hvctl_def def = { .name = "vm0", .vcpus = 1 };
+	static struct hvctl_def def2 = { .name = "vm1", .vcpus = 1 };
+	static struct hvctl_vmm vmm, vmm2;
+	int fd;
+
+	vmm = (struct hvctl_vmm){ .def = &def, .vm = -1 };
+	vmm2 = (struct hvctl_vmm){ .def = &def2, .vm = -1 };
+	snprintf(def.disks[0].path, sizeof(def.disks[0].path),
+		 "/var/tmp/hv-virtio-lock-XXXXXX");
+	fd = mkstemp(def.disks[0].path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4096));
+	close(fd);
+	def.nr_disks = 1;
+	def2.disks[0] = def.disks[0];
+	def2.disks[0].flags = HVCTL_DISK_RO;
+	def2.nr_disks = 1;
+	ASSERT_EQ(0, hvctl_virtio_lock_disks(&vmm));
+	EXPECT_EQ(-1, hvctl_virtio_lock_disks(&vmm2));
+	hvctl_virtio_teardown(&vmm2);
+	/* the first VMM goes on to make its device on the locked image */
+	def.memory = RAM_SIZE;
+	vmm.mem = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, vmm.mem);
+	EXPECT_EQ(0, hvctl_virtio_setup(&vmm));
+	EXPECT_EQ(-1, hvctl_virtio_lock_disks(&vmm2));
+	hvctl_virtio_teardown(&vmm2);
+	hvctl_virtio_teardown(&vmm);
+	/* gone with the first VMM's devices */
+	EXPECT_EQ(0, hvctl_virtio_lock_disks(&vmm2));
+	hvctl_virtio_teardown(&vmm2);
+	unlink(def.disks[0].path);
+	munmap(vmm.mem, RAM_SIZE);
+}
+
 /* --- hostile drivers --------------------------------------------------------- */
 
 /*

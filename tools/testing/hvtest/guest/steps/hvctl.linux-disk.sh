@@ -172,7 +172,7 @@ boot() {
 	progress "HVTEST-RUN: hvctl.linux-disk $mode boot"
 	if [ "$mode" = write ]; then
 		# the image is the running VM's: a second VM is refused
-		hvctl create lock --vcpus 1 --memory 64M --kernel $L2_KERNEL \
+		hvctl create lock --vcpus 1 --memory 256M --kernel $L2_KERNEL \
 			--disk $A || fail "create lock"
 		if out=$(hvctl start lock 2>&1); then
 			hvctl stop lock --force
