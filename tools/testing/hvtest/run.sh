@@ -160,12 +160,13 @@ copy_artifacts() {
 
 # The modules a Linux guest of hv needs for its disk (step
 # hvctl.linux-disk): the Debian kernel builds virtio_mmio, virtio_blk,
-# ext4 (and its dependencies) and loop as modules. They come from the
+# ext4 (and its dependencies; crc32c, which it always asks the crypto API
+# for) and loop as modules. They come from the
 # package of $VMLINUZ (unpacked by setup.sh), uncompressed like the kvm
 # modules, into /hv/images/modules/NAME.ko; the step loads them in L2 and
 # in L1 (the same kernel). Nothing when the target boots a kernel of its
 # own (HVT_KERNEL) without its modules next to it.
-GUEST_MODULES="lib/crc16 fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/block/loop
+GUEST_MODULES="lib/crc16 crypto/crc32c_generic fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/block/loop
 drivers/virtio/virtio_mmio drivers/block/virtio_blk"
 copy_guest_modules() {
 	local out=$1 kdir m

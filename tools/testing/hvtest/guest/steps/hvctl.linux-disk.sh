@@ -37,10 +37,12 @@ case $(uname -m) in
 aarch64)
 	console="console=ttyAMA0"
 	boots="write read"
+	reads=4096
 	;;
 *)
 	console="console=ttyS0 nokaslr"
 	boots="write"
+	reads=512
 	;;
 esac
 A=/tmp/hvdisk-a.img
@@ -51,7 +53,7 @@ wantlen=$(seq 1 20000 | wc -c)
 
 l2_initramfs_root
 mkdir -p $L2_ROOT/lib/modules $L2_ROOT/mnt
-for m in crc16 mbcache jbd2 ext4 virtio_mmio virtio_blk; do
+for m in crc16 crc32c_generic mbcache jbd2 ext4 virtio_mmio virtio_blk; do
 	cp $mods/$m.ko $L2_ROOT/lib/modules/ || fail "no $mods/$m.ko"
 done
 cp /hv/images/hvtest-blkbench $L2_ROOT/bin/ || fail "no hvtest-blkbench"
@@ -64,7 +66,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 ok() { echo "l2-disk: ok $*"; }
 bad() { echo "l2-disk: FAIL $*"; }
-for m in crc16 mbcache jbd2 ext4 virtio_mmio virtio_blk; do
+for m in crc16 crc32c_generic mbcache jbd2 ext4 virtio_mmio virtio_blk; do
 	insmod /lib/modules/$m.ko || bad "insmod $m"
 done
 mode=write
@@ -112,7 +114,7 @@ if [ $mode = write ]; then
 		raw_write_refused vdb
 	fi
 	# the figures, on a third disk (a RAM-backed file in L1)
-	disk vdc && hvtest-blkbench /dev/vdc
+	disk vdc && hvtest-blkbench /dev/vdc $(sed -n 's/.*hvdisk_reads=\([0-9]*\).*/\1/p' /proc/cmdline)
 elif disk vda; then
 	[ "$(cat /sys/block/vda/ro)" = 1 ] && ok "vda ro" || bad "vda not ro"
 	# asked for read-write; busybox mount falls back to read-only
@@ -137,7 +139,7 @@ EOF
 
 # L1 mounts the guest's file system itself: the same kernel's modules
 l1_mount_a() {
-	for m in crc16 mbcache jbd2 ext4 loop; do
+	for m in crc16 crc32c_generic mbcache jbd2 ext4 loop; do
 		grep -q "^$m " /proc/modules || insmod $mods/$m.ko ||
 			fail "insmod $m in L1"
 	done
@@ -163,7 +165,7 @@ boot() {
 	rm -f "$log"
 	hvctl create "$name" --vcpus 1 --memory 256M --kernel $L2_KERNEL \
 		--initrd /tmp/l2disk.cpio \
-		--cmdline "$console panic=-1 loglevel=4 hvdisk=$mode" \
+		--cmdline "$console panic=-1 loglevel=4 hvdisk=$mode hvdisk_reads=$reads" \
 		--on-reboot stop "$@" || fail "create $name"
 	t0=$(date +%s)
 	hvctl start "$name" || fail "start $name: $(tail -n 5 "$log")"

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvtest-blkbench DEV: the block device figures of step hvctl.linux-disk,
- * run in a Linux guest of hv on a virtio-blk disk: 4 KiB random reads
- * (queue depth 1, O_DIRECT, offsets from a fixed xorshift sequence over
- * the whole device) and sequential 1 MiB O_DIRECT reads of the whole
+ * hvtest-blkbench DEV [READS]: the block device figures of step
+ * hvctl.linux-disk, run in a Linux guest of hv on a virtio-blk disk:
+ * READS (default 4096) 4 KiB random reads (queue depth 1, O_DIRECT,
+ * offsets from a fixed xorshift sequence over the whole device) and
+ * sequential 1 MiB O_DIRECT reads of the whole
  * device. Prints one line per figure:
  *   blkbench rand4k N reads in T s: IOPS iops
  *   blkbench seq1m B bytes in T s: R MB/s
@@ -21,7 +22,7 @@
 #include <sys/ioctl.h>
 #include <linux/fs.h>
 
-#define RAND_READS	4096
+#define RAND_READS	4096	/* the default */
 #define SEQ_CHUNK	(1U << 20)
 
 static double now(void)
@@ -38,10 +39,10 @@ int main(int argc, char **argv)
 	double t0, t;
 	void *buf;
 	ssize_t r;
-	int fd, i;
+	int fd, i, reads = argc > 2 ? atoi(argv[2]) : RAND_READS;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: hvtest-blkbench DEV\n");
+	if (argc < 2 || argc > 3 || reads <= 0) {
+		fprintf(stderr, "usage: hvtest-blkbench DEV [READS]\n");
 		return 2;
 	}
 	fd = open(argv[1], O_RDONLY | O_DIRECT);
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
 	if (posix_memalign(&buf, 4096, SEQ_CHUNK))
 		return 1;
 	t0 = now();
-	for (i = 0; i < RAND_READS; i++) {
+	for (i = 0; i < reads; i++) {
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
@@ -66,8 +67,8 @@ int main(int argc, char **argv)
 		}
 	}
 	t = now() - t0;
-	printf("blkbench rand4k %d reads in %.3f s: %.0f iops\n", RAND_READS, t,
-	       RAND_READS / t);
+	printf("blkbench rand4k %d reads in %.3f s: %.0f iops\n", reads, t,
+	       reads / t);
 	t0 = now();
 	for (off = 0; off + SEQ_CHUNK <= size; off += r) {
 		r = pread(fd, buf, SEQ_CHUNK, off);
