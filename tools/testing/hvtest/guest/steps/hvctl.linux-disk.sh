@@ -18,7 +18,7 @@
 #   Meanwhile a second VM on A is refused (the image's lock), with the
 #   error hvctl prints. After it, L1 mounts A itself (loop, read-only) and
 #   checks /data: nothing lost; B is unchanged.
-# Boot 2 (arm64 only: a Bochs boot costs ~150 s), A read-only: the guest
+# Boot 2, A read-only: the guest
 #   mounts it (read-only, as the disk is), reads /data back and has a
 #   write into the file system refused (EROFS); A is unchanged after it.
 #
@@ -41,8 +41,8 @@ aarch64)
 	;;
 *)
 	console="console=ttyS0 nokaslr"
-	boots="write"
-	reads=512
+	boots="write read"
+	reads=4096
 	;;
 esac
 A=/tmp/hvdisk-a.img
