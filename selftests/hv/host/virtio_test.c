@@ -944,6 +944,147 @@ TEST(bus_routes_mmio_exits)
 	munmap(vmm.mem, RAM_SIZE);
 }
 
+/* A register write through an MMIO exit, for the bus tests. */
+static void bus_wr(struct hvctl_vcpu *vcpu, uint64_t gpa, uint32_t v)
+{
+	mmio_exit(vcpu, gpa, 1, &v);
+}
+
+/*
+ * RAM that does not start at 0 (arm64: 0x40000000, the slots below it):
+ * the devices find the rings and buffers at their guest-physical
+ * addresses, and RAM above the slots does not count as reaching them.
+ * One GET_ID request from a driver that speaks only MMIO exits.
+ */
+TEST(bus_ram_not_at_zero)
+{
+	static struct hvctl_def def = { .name = "vm0", .vcpus = 1 };
+	static struct hvctl_vmm vmm;
+	static struct hv_run run;
+	struct hvctl_vcpu vcpu = { .vmm = &vmm, .run = &run };
+	uint64_t slot = HVCTL_VIRTIO_BASE;
+	const char *base;
+	struct virtq_desc *d;
+	uint16_t *avail, *used;
+	uint8_t *ram;
+	uint32_t s, v;
+	int fd, i;
+
+	vmm = (struct hvctl_vmm){ .def = &def, .vm = -1 };
+	snprintf(def.disks[0].path, sizeof(def.disks[0].path),
+		 "/var/tmp/hv-virtio-ram-XXXXXX");
+	fd = mkstemp(def.disks[0].path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4096));
+	close(fd);
+	def.nr_disks = 1;
+	/* RAM that ends in the slots is refused; RAM above them is not */
+	vmm.ram_base = HVCTL_VIRTIO_BASE - 4096;
+	def.memory = 8192;
+	EXPECT_EQ(-1, hvctl_virtio_setup(&vmm));
+	vmm.ram_base = HVCTL_VIRTIO_BASE + 0x10000000;
+	def.memory = HVCTL_VIRTIO_BASE + 4096;
+	EXPECT_EQ(0, hvctl_virtio_setup(&vmm));
+	hvctl_virtio_teardown(&vmm);
+
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ram);
+	vmm.mem = ram;
+	vmm.ram_base = RAM_GPA;
+	def.memory = RAM_SIZE;
+	ASSERT_EQ(0, hvctl_virtio_setup(&vmm));
+	s = VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER;
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
+	s |= VIRTIO_S_FEATURES_OK;
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_SEL, 0);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_NUM, NUM);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DESC_LOW, G(DESC));
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DRIVER_LOW, G(AVAIL));
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DEVICE_LOW, G(USED));
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_READY, 1);
+	s |= VIRTIO_S_DRIVER_OK;
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
+	/* GET_ID: header, 20 bytes, status */
+	*(uint32_t *)(ram + HDR) = VIRTIO_BLK_T_GET_ID;
+	ram[STATUS] = 0xee;
+	d = (struct virtq_desc *)(ram + DESC);
+	d[0] = (struct virtq_desc){ G(HDR), 16, VIRTQ_DESC_F_NEXT, 1 };
+	d[1] = (struct virtq_desc){ G(DATA), 20,
+				    VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
+	d[2] = (struct virtq_desc){ G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0 };
+	avail = (uint16_t *)(ram + AVAIL);
+	used = (uint16_t *)(ram + USED);
+	avail[2] = 0;
+	__atomic_store_n(&avail[1], 1, __ATOMIC_RELEASE);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	/* polled: the interrupt line has no VM here (10 s: a broken device) */
+	for (i = 0; i < 1000; i++) {
+		mmio_exit(&vcpu, slot + VIRTIO_MMIO_STATUS, 0, &v);
+		if (__atomic_load_n(&used[1], __ATOMIC_ACQUIRE) == 1 ||
+		    v & VIRTIO_S_NEEDS_RESET)
+			break;
+		usleep(10000);
+	}
+	EXPECT_EQ(0, v & VIRTIO_S_NEEDS_RESET) {
+		TH_LOG("the device needs a reset: %s", vmm_log_last);
+	}
+	ASSERT_EQ(1, __atomic_load_n(&used[1], __ATOMIC_ACQUIRE));
+	EXPECT_EQ(VIRTIO_BLK_S_OK, ram[STATUS]);
+	base = strrchr(def.disks[0].path, '/') + 1;
+	EXPECT_EQ(0, strncmp((char *)ram + DATA, base, 20));
+	hvctl_virtio_teardown(&vmm);
+	unlink(def.disks[0].path);
+	munmap(ram, RAM_SIZE);
+}
+
+/*
+ * The VMM locks its disks before it attaches to the VM: a second VMM on
+ * an image in use fails there, with the reason, before `hvctl start`
+ * could call it running; the first VMM's devices then use the locked
+ * descriptors (no second open that its own lock would refuse).
+ */
+TEST(bus_locks_disks_before_attach)
+{
+	static struct hvctl_def def = { .name = "vm0", .vcpus = 1 };
+	static struct hvctl_def def2 = { .name = "vm1", .vcpus = 1 };
+	static struct hvctl_vmm vmm, vmm2;
+	int fd;
+
+	vmm = (struct hvctl_vmm){ .def = &def, .vm = -1 };
+	vmm2 = (struct hvctl_vmm){ .def = &def2, .vm = -1 };
+	snprintf(def.disks[0].path, sizeof(def.disks[0].path),
+		 "/var/tmp/hv-virtio-lock-XXXXXX");
+	fd = mkstemp(def.disks[0].path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4096));
+	close(fd);
+	def.nr_disks = 1;
+	def2.disks[0] = def.disks[0];
+	def2.disks[0].flags = HVCTL_DISK_RO;
+	def2.nr_disks = 1;
+	ASSERT_EQ(0, hvctl_virtio_lock_disks(&vmm));
+	EXPECT_EQ(-1, hvctl_virtio_lock_disks(&vmm2));
+	hvctl_virtio_teardown(&vmm2);
+	/* the first VMM goes on to make its device on the locked image */
+	def.memory = RAM_SIZE;
+	vmm.mem = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, vmm.mem);
+	EXPECT_EQ(0, hvctl_virtio_setup(&vmm));
+	EXPECT_EQ(-1, hvctl_virtio_lock_disks(&vmm2));
+	hvctl_virtio_teardown(&vmm2);
+	hvctl_virtio_teardown(&vmm);
+	/* gone with the first VMM's devices */
+	EXPECT_EQ(0, hvctl_virtio_lock_disks(&vmm2));
+	hvctl_virtio_teardown(&vmm2);
+	unlink(def.disks[0].path);
+	munmap(vmm.mem, RAM_SIZE);
+}
+
 /* --- hostile drivers --------------------------------------------------------- */
 
 /*

@@ -519,8 +519,9 @@ static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
 			   vmm->def->image;
 	uint64_t entry;
 
-	if (hvctl_vmm_attach(vmm) || hvctl_display_setup(vmm) ||
-	    hvctl_vmm_boot(vmm, &entry) ||
+	/* the disks' locks before the VM runs: a start on a busy image fails */
+	if (hvctl_virtio_lock_disks(vmm) || hvctl_vmm_attach(vmm) ||
+	    hvctl_display_setup(vmm) || hvctl_vmm_boot(vmm, &entry) ||
 	    hvctl_virtio_setup(vmm))
 		return -1;
 	if (hvctl_vmm_listen(vmm) ||

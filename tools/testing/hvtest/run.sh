@@ -140,6 +140,9 @@ copy_artifacts() {
 		else
 			cp "$VMLINUZ" "$root/hv/images/linux.bzImage"
 		fi
+		copy_guest_modules "$root/hv/images/modules"
+		build_guest_tool hvtest-blkbench
+		cp "$TOOL" "$root/hv/images/hvtest-blkbench"
 	fi
 	# tools that steps call by name (hv-soak: "make soak" builds it)
 	for f in hvbench hv-soak; do
@@ -152,6 +155,30 @@ copy_artifacts() {
 		want_kselftest "${f##*/}" || continue
 		cp "$f" "$root/hv/selftests/"
 		warn_if_dynamic "$f"
+	done
+}
+
+# The modules a Linux guest of hv needs for its disk (step
+# hvctl.linux-disk): the Debian kernel builds virtio_mmio, virtio_blk,
+# ext4 (and its dependencies; crc32c, which it always asks the crypto API
+# for) and loop as modules. They come from the
+# package of $VMLINUZ (unpacked by setup.sh), uncompressed like the kvm
+# modules, into /hv/images/modules/NAME.ko; the step loads them in L2 and
+# in L1 (the same kernel). Nothing when the target boots a kernel of its
+# own (HVT_KERNEL) without its modules next to it.
+GUEST_MODULES="lib/crc16 crypto/crc32c_generic fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/block/loop
+drivers/virtio/virtio_mmio drivers/block/virtio_blk"
+copy_guest_modules() {
+	local out=$1 kdir m
+	kdir=$(echo "${VMLINUZ%/boot/*}"/lib/modules/*/kernel)
+	if [[ ! -d $kdir ]]; then
+		say "warning: no modules next to $VMLINUZ: the guest gets no disk drivers"
+		return 0
+	fi
+	mkdir -p "$out"
+	for m in $GUEST_MODULES; do
+		[[ -f $kdir/$m.ko.xz ]] || fatal "$kdir/$m.ko.xz missing"
+		xz -dc "$kdir/$m.ko.xz" >"$out/${m##*/}.ko" || fatal "xz -dc $m.ko.xz"
 	done
 }
 
@@ -173,33 +200,22 @@ warn_if_dynamic() {
 	fi
 }
 
-# build_drain: the guest's static hvtest-drain for $HVT_ARCH (built here,
-# not by "make artifacts": it belongs to the harness, not to hv), rebuilt
-# when its source changes. Sets DRAIN.
-build_drain() {
-	local src=$HVTEST_DIR/guest/tools/hvtest-drain.c cc=x86_64-linux-gnu-gcc
-	DRAIN=$REPO/build/hvtest/tools/$HVT_ARCH/hvtest-drain
+# build_guest_tool NAME [LIBS...]: guest/tools/NAME.c as a static
+# $HVT_ARCH program (built here, not by "make artifacts": it belongs to the
+# harness, not to hv), linked with LIBS, rebuilt when its source changes.
+# Sets TOOL. hvtest-drain (every guest), hvtest-png (the display step's
+# PNG checker, with libpng) and hvtest-blkbench (the disk step).
+build_guest_tool() {
+	local name=$1 src=$HVTEST_DIR/guest/tools/$1.c cc=x86_64-linux-gnu-gcc
+	shift
+	TOOL=$REPO/build/hvtest/tools/$HVT_ARCH/$name
 	[[ $HVT_ARCH == arm64 ]] && cc=aarch64-linux-gnu-gcc
-	[[ -x $DRAIN && $DRAIN -nt $src ]] && return 0
-	mkdir -p "${DRAIN%/*}"
+	[[ -x $TOOL && $TOOL -nt $src ]] && return 0
+	mkdir -p "${TOOL%/*}"
 	# (two runs may build it at once: each writes its own file first)
-	"$cc" -static -O2 -Wall -Wextra -Werror -o "$DRAIN.$$" "$src" ||
-		fatal "building ${src#"$REPO"/} with $cc failed"
-	mv "$DRAIN.$$" "$DRAIN"
-}
-
-# build_png: the guest's static hvtest-png (a PNG checker for the display
-# step, with libpng) for $HVT_ARCH, like build_drain. Sets PNGCHECK.
-build_png() {
-	local src=$HVTEST_DIR/guest/tools/hvtest-png.c cc=x86_64-linux-gnu-gcc
-	PNGCHECK=$REPO/build/hvtest/tools/$HVT_ARCH/hvtest-png
-	[[ $HVT_ARCH == arm64 ]] && cc=aarch64-linux-gnu-gcc
-	[[ -x $PNGCHECK && $PNGCHECK -nt $src ]] && return 0
-	mkdir -p "${PNGCHECK%/*}"
-	"$cc" -static -O2 -Wall -Wextra -Werror -o "$PNGCHECK.$$" "$src" \
-		-l:libpng16.a -l:libz.a -lm ||
-		fatal "building ${src#"$REPO"/} with $cc failed (libpng-dev for $HVT_ARCH: setup.sh)"
-	mv "$PNGCHECK.$$" "$PNGCHECK"
+	"$cc" -static -O2 -Wall -Wextra -Werror -o "$TOOL.$$" "$src" "$@" ||
+		fatal "building ${src#"$REPO"/} with $cc failed (its libraries for $HVT_ARCH: setup.sh)"
+	mv "$TOOL.$$" "$TOOL"
 }
 
 build_initramfs() {
@@ -209,10 +225,10 @@ build_initramfs() {
 	cp "$BUSYBOX" "$root/bin/busybox"
 	ln -s busybox "$root/bin/sh"
 	install -m 755 "$HVTEST_DIR/guest/init" "$root/init"
-	build_drain
-	cp "$DRAIN" "$root/hv/hvtest-drain"
-	build_png
-	cp "$PNGCHECK" "$root/hv/hvtest-png"
+	build_guest_tool hvtest-drain
+	cp "$TOOL" "$root/hv/hvtest-drain"
+	build_guest_tool hvtest-png -l:libpng16.a -l:libz.a -lm
+	cp "$TOOL" "$root/hv/hvtest-png"
 	cp "$HVTEST_DIR/guest/lib.sh" "$HVTEST_DIR/guest/bench.lib.sh" "$root/hvtest/"
 	cp "$HVTEST_DIR"/guest/steps/*.sh "$root/hvtest/steps/"
 	[[ -f $HVTEST_DIR/guest/demo.sh ]] && cp "$HVTEST_DIR/guest/demo.sh" "$root/hvtest/"

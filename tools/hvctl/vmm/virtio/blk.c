@@ -398,16 +398,6 @@ static void *blk_thread(void *arg)
 
 /* --- set-up -------------------------------------------------------------------- */
 
-static int blk_lock(struct hvctl_blk *blk)
-{
-	struct flock fl = {
-		.l_type = blk->flags & HVCTL_DISK_RO ? F_RDLCK : F_WRLCK,
-		.l_whence = SEEK_SET,
-	};
-
-	return fcntl(blk->fd, F_OFD_SETLK, &fl);
-}
-
 static int blk_size(struct hvctl_blk *blk, uint64_t *bytes)
 {
 	struct stat st;
@@ -434,26 +424,42 @@ static void blk_serial(struct hvctl_blk *blk, const char *path)
 	memcpy(blk->serial, base, n < VIRTIO_BLK_ID_BYTES ? n : VIRTIO_BLK_ID_BYTES);
 }
 
-static int blk_open(struct hvctl_blk *blk, const struct hvctl_disk *disk,
-		    char *err, size_t err_len)
+int hvctl_blk_open(const struct hvctl_disk *disk, char *err, size_t err_len)
 {
 	int mode = (disk->flags & HVCTL_DISK_RO ? O_RDONLY : O_RDWR) | O_CLOEXEC;
-	uint64_t bytes;
+	struct flock fl = {
+		.l_type = disk->flags & HVCTL_DISK_RO ? F_RDLCK : F_WRLCK,
+		.l_whence = SEEK_SET,
+	};
+	int fd;
 
-	blk->fd = open(disk->path, mode);
-	if (blk->fd < 0) {
+	fd = open(disk->path, mode);
+	if (fd < 0) {
 		snprintf(err, err_len, "disk %s: %s", disk->path, strerror(errno));
 		return -1;
 	}
-	if (blk_lock(blk)) {
+	if (fcntl(fd, F_OFD_SETLK, &fl)) {
 		if (errno == EAGAIN || errno == EACCES)
 			snprintf(err, err_len, "disk %s is in use by another VM (it holds the image's lock)",
 				 disk->path);
 		else
 			snprintf(err, err_len, "disk %s: cannot lock it: %s",
 				 disk->path, strerror(errno));
+		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+static int blk_open(struct hvctl_blk *blk, const struct hvctl_disk *disk,
+		    int fd, char *err, size_t err_len)
+{
+	int mode = (disk->flags & HVCTL_DISK_RO ? O_RDONLY : O_RDWR) | O_CLOEXEC;
+	uint64_t bytes;
+
+	blk->fd = fd >= 0 ? fd : hvctl_blk_open(disk, err, err_len);
+	if (blk->fd < 0)
+		return -1;
 	if (blk_size(blk, &bytes)) {
 		snprintf(err, err_len, "disk %s: not a file or block device: %s",
 			 disk->path, strerror(errno));
@@ -478,22 +484,24 @@ static int blk_open(struct hvctl_blk *blk, const struct hvctl_disk *disk,
 	return 0;
 }
 
-struct hvctl_blk *hvctl_blk_create(const struct hvctl_disk *disk,
-				   struct virtio_mmio_dev *dev,
-				   const struct hvctl_gmem *mem, char *err,
-				   size_t err_len)
+struct hvctl_blk *hvctl_blk_create_fd(const struct hvctl_disk *disk, int fd,
+				      struct virtio_mmio_dev *dev,
+				      const struct hvctl_gmem *mem, char *err,
+				      size_t err_len)
 {
 	struct hvctl_blk *blk = calloc(1, sizeof(*blk));
 	int e;
 
 	if (!blk) {
 		snprintf(err, err_len, "disk %s: out of memory", disk->path);
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	blk->fd = blk->dfd = blk->kick = -1;
 	blk->flags = disk->flags;
 	blk->dev = dev;
-	if (blk_open(blk, disk, err, err_len))
+	if (blk_open(blk, disk, fd, err, err_len))
 		goto fail;
 	blk_serial(blk, disk->path);
 	blk_make_config(blk);
@@ -516,6 +524,14 @@ struct hvctl_blk *hvctl_blk_create(const struct hvctl_disk *disk,
 fail:
 	hvctl_blk_destroy(blk);
 	return NULL;
+}
+
+struct hvctl_blk *hvctl_blk_create(const struct hvctl_disk *disk,
+				   struct virtio_mmio_dev *dev,
+				   const struct hvctl_gmem *mem, char *err,
+				   size_t err_len)
+{
+	return hvctl_blk_create_fd(disk, -1, dev, mem, err, err_len);
 }
 
 void hvctl_blk_destroy(struct hvctl_blk *blk)

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 
 #include "vmm.h"
@@ -26,6 +27,8 @@ struct hvctl_virtio_bus {
 	unsigned int nr;
 	struct virtio_mmio_dev dev[HVCTL_VIRTIO_SLOTS];
 	struct hvctl_blk *blk[HVCTL_VIRTIO_SLOTS];
+	/* hvctl_virtio_lock_disks(): the disks, until their devices take them */
+	int fd[HVCTL_VIRTIO_SLOTS];
 	int irq_warned;
 };
 
@@ -60,6 +63,54 @@ static void hvctl_virtio_log(struct virtio_mmio_dev *dev, const char *msg)
 		      bus->vmm->def->disks[slot].path, msg);
 }
 
+/* The VMM's bus, made by the first of the two calls below. */
+static struct hvctl_virtio_bus *hvctl_virtio_bus(struct hvctl_vmm *vmm)
+{
+	const struct hvctl_def *def = vmm->def;
+	struct hvctl_virtio_bus *bus = vmm->virtio;
+	unsigned int i;
+
+	if (bus)
+		return bus;
+	if (def->nr_disks > HVCTL_VIRTIO_SLOTS) {
+		hvctl_err("start %s: %u disks: hvctl has %d virtio slots",
+			  def->name, def->nr_disks, HVCTL_VIRTIO_SLOTS);
+		return NULL;
+	}
+	bus = calloc(1, sizeof(*bus));
+	if (!bus) {
+		hvctl_err("start %s: out of memory", def->name);
+		return NULL;
+	}
+	bus->vmm = vmm;
+	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)
+		bus->fd[i] = -1;
+	vmm->virtio = bus;
+	return bus;
+}
+
+int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm)
+{
+	const struct hvctl_def *def = vmm->def;
+	struct hvctl_virtio_bus *bus;
+	char err[PATH_MAX + 128];
+	unsigned int i;
+
+	if (!def->nr_disks)
+		return 0;
+	bus = hvctl_virtio_bus(vmm);
+	if (!bus)
+		return -1;
+	for (i = 0; i < def->nr_disks; i++) {
+		bus->fd[i] = hvctl_blk_open(&def->disks[i], err, sizeof(err));
+		if (bus->fd[i] < 0) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 {
 	const struct hvctl_def *def = vmm->def;
@@ -67,33 +118,31 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 	struct virtio_mmio_dev *dev;
 	char err[PATH_MAX + 128];
 	unsigned int i;
+	int fd;
 
 	if (!def->nr_disks)
 		return 0;
-	if (def->nr_disks > HVCTL_VIRTIO_SLOTS) {
-		hvctl_err("start %s: %u disks: hvctl has %d virtio slots",
-			  def->name, def->nr_disks, HVCTL_VIRTIO_SLOTS);
-		return -1;
-	}
-	if (def->memory > HVCTL_VIRTIO_BASE) {
-		hvctl_err("start %s: %llu bytes of RAM reach the virtio slots at 0x%llx: give the VM less memory",
+	/* RAM is [ram_base, ram_base + memory): at 0x40000000 on arm64 */
+	if (vmm->ram_base < HVCTL_VIRTIO_BASE + HVCTL_VIRTIO_SLOTS * VIRTIO_MMIO_SIZE &&
+	    vmm->ram_base + def->memory > HVCTL_VIRTIO_BASE) {
+		hvctl_err("start %s: %llu bytes of RAM at 0x%llx reach the virtio slots at 0x%llx: give the VM less memory",
 			  def->name, (unsigned long long)def->memory,
-			  HVCTL_VIRTIO_BASE);
+			  (unsigned long long)vmm->ram_base, HVCTL_VIRTIO_BASE);
 		return -1;
 	}
-	bus = calloc(1, sizeof(*bus));
-	if (!bus) {
-		hvctl_err("start %s: out of memory", def->name);
+	bus = hvctl_virtio_bus(vmm);
+	if (!bus)
 		return -1;
-	}
-	bus->vmm = vmm;
-	bus->mem = (struct hvctl_gmem){ .base = vmm->mem, .gpa = 0,
+	bus->mem = (struct hvctl_gmem){ .base = vmm->mem,
+					.gpa = vmm->ram_base,
 					.size = def->memory };
-	vmm->virtio = bus;
 	for (i = 0; i < def->nr_disks; i++) {
 		dev = &bus->dev[i];
-		bus->blk[i] = hvctl_blk_create(&def->disks[i], dev, &bus->mem,
-					       err, sizeof(err));
+		/* the device owns the descriptor from here, even if it fails */
+		fd = bus->fd[i];
+		bus->fd[i] = -1;
+		bus->blk[i] = hvctl_blk_create_fd(&def->disks[i], fd, dev,
+						  &bus->mem, err, sizeof(err));
 		if (!bus->blk[i]) {
 			hvctl_err("start %s: %s", def->name, err);
 			return -1;
@@ -124,6 +173,9 @@ void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 		return;
 	for (i = 0; i < bus->nr; i++)
 		hvctl_blk_destroy(bus->blk[i]);
+	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)
+		if (bus->fd[i] >= 0)
+			close(bus->fd[i]);
 	free(bus);
 	vmm->virtio = NULL;
 }

@@ -325,6 +325,18 @@ struct hvctl_blk *hvctl_blk_create(const struct hvctl_disk *disk,
 				   const struct hvctl_gmem *mem, char *err,
 				   size_t err_len);
 void hvctl_blk_destroy(struct hvctl_blk *blk);
+/*
+ * The first half of hvctl_blk_create(), for the VMM to do before it
+ * attaches to its VM: opens @disk and takes its lock. The descriptor, or
+ * -1 with the reason in @err ("... is in use by another VM").
+ * hvctl_blk_create_fd() then makes the device on it (and owns it, even
+ * when it fails); hvctl_blk_create() is both in one.
+ */
+int hvctl_blk_open(const struct hvctl_disk *disk, char *err, size_t err_len);
+struct hvctl_blk *hvctl_blk_create_fd(const struct hvctl_disk *disk, int fd,
+				      struct virtio_mmio_dev *dev,
+				      const struct hvctl_gmem *mem, char *err,
+				      size_t err_len);
 
 /* --- the VMM's virtio slots (bus.c) ------------------------------------------ */
 
@@ -343,6 +355,12 @@ void hvctl_blk_destroy(struct hvctl_blk *blk);
 
 struct hvctl_vmm;
 struct hvctl_vcpu;
+/*
+ * Before the VM is attached (so before `hvctl start` reports it running):
+ * opens and locks every --disk, so that an image in use by another VM
+ * fails the start with that reason. 0, or -1 (said).
+ */
+int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm);
 /*
  * A virtio-blk device per --disk, in slots 0, 1, ... Nothing when the
  * definition has no disks. 0, or -1 (logged).
