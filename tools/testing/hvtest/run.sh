@@ -141,6 +141,9 @@ copy_artifacts() {
 			cp "$VMLINUZ" "$root/hv/images/linux.bzImage"
 		fi
 	fi
+	# HVT_GUEST_MODULES: modules of that kernel's package for the L2
+	# guest's initramfs, decompressed into /hv/images/modules/
+	[[ ${HVT_GUEST_KERNEL:-} == yes ]] && copy_guest_modules "$root"
 	# tools that steps call by name (hv-soak: "make soak" builds it)
 	for f in hvbench hv-soak; do
 		[[ -f $ART/$f ]] || continue
@@ -152,6 +155,21 @@ copy_artifacts() {
 		want_kselftest "${f##*/}" || continue
 		cp "$f" "$root/hv/selftests/"
 		warn_if_dynamic "$f"
+	done
+}
+
+# copy_guest_modules ROOT: each HVT_GUEST_MODULES path (under the package's
+# lib/modules/<version>/kernel, without .ko.xz) as ROOT/hv/images/modules/
+# NAME.ko. Only with the pinned kernel: another one's modules would not load.
+copy_guest_modules() {
+	local m src dir=$1/hv/images/modules kroot=$KERNEL_X86_ROOT kver=amd64
+	[[ -n ${HVT_GUEST_MODULES:-} && -z ${HVT_KERNEL:-} ]] || return 0
+	[[ $HVT_ARCH == arm64 ]] && kroot=$KERNEL_ARM64_ROOT kver=arm64
+	mkdir -p "$dir"
+	for m in $HVT_GUEST_MODULES; do
+		src=$kroot/lib/modules/${KVER_612}-$kver/kernel/$m.ko.xz
+		[[ -f $src ]] || fatal "HVT_GUEST_MODULES: $src missing"
+		xz -dc "$src" >"$dir/${m##*/}.ko" || fatal "cannot unpack $src"
 	done
 }
 
