@@ -70,6 +70,7 @@ cat >$L2_ROOT/etc/rc.power <<'EOF'
 #!/bin/sh
 mark=$(sed -n 's/.*l2mark=\([0-9a-fx]*\).*/\1/p' /proc/cmdline)
 echo "l2-power: input devices: $(ls /dev/input 2>&1 | tr '\n' ' ')"
+echo "l2-power: cpus online $(cat /sys/devices/system/cpu/online)"
 if [ "$(devmem $mark 32)" != 0xB0071E55 ]; then
 	devmem $mark 32 0xB0071E55
 	echo "l2-power: first boot: rebooting"
@@ -120,6 +121,9 @@ expect lxp "Linux version 6\.12" "l2-power: first boot: rebooting" \
 	"reset the system: restarting the guest" "restarted (entry" \
 	"l2-power: second boot: acpid waits for the power key"
 [ "$(count 'Linux version 6\.12')" = 2 ] || fail "not two boots"
+# the second CPU came up again (x86 INIT/SIPI, arm64 PSCI CPU_ON)
+[ "$(count 'l2-power: cpus online 0-1')" = 2 ] ||
+	fail "not both CPUs online in both boots: $(grep 'cpus online' "$log")"
 [ "$(vm_state lxp)" = running ] || fail "state after the restart: $(vm_state lxp)"
 grep -q "Power Button\|GPIO Key Poweroff" "$log" ||
 	echo "(the kernel did not name its power key at loglevel 6)"
