@@ -71,12 +71,15 @@ cat >$L2_ROOT/etc/rc.power <<'EOF'
 mark=$(sed -n 's/.*l2mark=\([0-9a-fx]*\).*/\1/p' /proc/cmdline)
 echo "l2-power: input devices: $(ls /dev/input 2>&1 | tr '\n' ' ')"
 echo "l2-power: cpus online $(cat /sys/devices/system/cpu/online)"
-if [ "$(devmem $mark 32)" != 0xB0071E55 ]; then
+if ! v=$(devmem $mark 32); then
+	echo "l2-power: devmem $mark failed"
+elif [ "$v" != 0xB0071E55 ]; then
 	devmem $mark 32 0xB0071E55
-	echo "l2-power: first boot: rebooting"
+	echo "l2-power: first boot ($mark read $v): rebooting"
 	reboot
 else
-	acpid -l /dev/console
+	acpid -l /dev/console || echo "l2-power: acpid failed"
+	echo "l2-power: key: $(grep -h '^N: Name=' /sys/class/input/*/device/uevent /proc/bus/input/devices 2>/dev/null | tr '\n' ' ')"
 	echo "l2-power: second boot: acpid waits for the power key"
 fi
 EOF
@@ -92,16 +95,25 @@ exec /bin/init
 EOF
 
 # expect LABEL WANT...: each line in turn in the log of VM lxp (the guest's
-# console and the VMM's messages), or fail with the log
+# console and the VMM's messages), or fail with the log. Each line found,
+# and every 30 s the log's last line, also go to the console at once
+# (progress): under Bochs a stuck guest shows where it stopped.
 expect() {
 	_label=$1
 	shift
 	for _want in "$@"; do
-		if ! l2_says "$log" "$pid" "$_want" 600; then
-			l2_filter <"$log" | tail -n 80
-			hvctl stop lxp --force >/dev/null 2>&1
-			fail "$_label: no '$_want' ($(($(date +%s) - t0)) s)"
-		fi
+		_i=0
+		until l2_says "$log" "$pid" "$_want" 30; do
+			_i=$((_i + 30))
+			if [ $_i -ge 600 ] || ! kill -0 "$pid" 2>/dev/null ||
+			    grep -q "l2-power: .* failed" "$log"; then
+				l2_filter <"$log" | tail -n 80
+				hvctl stop lxp --force >/dev/null 2>&1
+				fail "$_label: no '$_want' ($(($(date +%s) - t0)) s)"
+			fi
+			progress "$_label: waiting for '$_want', last: $(tail -n 1 "$log" | cut -c 1-80 | l2_filter)"
+		done
+		progress "$_label, after $(($(date +%s) - t0)) s: $_want"
 		echo "$_label, after $(($(date +%s) - t0)) s: $_want"
 	done
 }
@@ -116,7 +128,7 @@ hvctl create lxp --vcpus 2 --memory 256M --kernel $L2_KERNEL \
 t0=$(date +%s)
 hvctl start lxp || fail "start lxp: $(cat "$log")"
 pid=$(cat $HVCTL_STATE_DIR/lxp.pid)
-expect lxp "Linux version 6\.12" "l2-power: first boot: rebooting" \
+expect lxp "Linux version 6\.12" "l2-power: first boot (.*): rebooting" \
 	"l2-power: init runs its shutdown actions" \
 	"reset the system: restarting the guest" "restarted (entry" \
 	"l2-power: second boot: acpid waits for the power key"
@@ -127,10 +139,15 @@ expect lxp "Linux version 6\.12" "l2-power: first boot: rebooting" \
 [ "$(vm_state lxp)" = running ] || fail "state after the restart: $(vm_state lxp)"
 grep -q "Power Button\|GPIO Key Poweroff" "$log" ||
 	echo "(the kernel did not name its power key at loglevel 6)"
-out=$(hvctl stop lxp --timeout $stop_timeout 2>&1)
-echo "hvctl stop: $out"
+# in the background, so that expect shows where a guest that ignores the
+# key stands (the timeout is L1 time, which crawls under Bochs)
+hvctl stop lxp --timeout $stop_timeout >/tmp/lxp-stop.out 2>&1 &
+spid=$!
 expect lxp "stop requested: telling the guest" \
 	"l2-power: acpid: power key: powering off" "the guest powered off"
+wait $spid
+out=$(cat /tmp/lxp-stop.out)
+echo "hvctl stop: $out"
 [ "$(count 'l2-power: init runs its shutdown actions')" = 2 ] ||
 	fail "the second boot's init did not run its shutdown actions"
 echo "$out" | grep -q "by force" && fail "hvctl stop had to force: $out"
@@ -147,7 +164,7 @@ hvctl create lxp --vcpus 2 --memory 256M --kernel $L2_KERNEL \
 t0=$(date +%s)
 hvctl start lxp || fail "start lxp (--on-reboot stop): $(cat "$log")"
 pid=$(cat $HVCTL_STATE_DIR/lxp.pid)
-expect "--on-reboot stop" "l2-power: first boot: rebooting" \
+expect "--on-reboot stop" "l2-power: first boot (.*): rebooting" \
 	"the VM stops (--on-reboot=stop)" "the guest shut down"
 wait_for 30 sh -c "hvctl info lxp | grep -q 'stop reason: *guest shutdown'" ||
 	fail "--on-reboot stop: $(hvctl info lxp)"
