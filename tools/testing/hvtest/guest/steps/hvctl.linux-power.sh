@@ -39,7 +39,7 @@ aarch64)
 	stop_timeout=120 ;;
 *)
 	mark=0x8000000
-	cmdline="console=ttyS0 loglevel=6 panic=-1 memmap=64K\$$mark l2mark=$mark"
+	cmdline="console=ttyS0 loglevel=6 nokaslr panic=-1 memmap=64K\$$mark l2mark=$mark"
 	stop_timeout=400 ;;
 esac
 
