@@ -15,13 +15,15 @@
  * the VMCS beyond these (a pending event, interrupt shadows) is not
  * reachable from user space; Linux stops its other CPUs with interrupts
  * off before it resets, and the resetting vCPU leaves on the reset write
- * itself, so none is pending then.
+ * itself, so none is pending then. A guest with the ACPI tables also gets
+ * a reset stub at the reset vector (hvctl_x86_reset_stub()).
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
 #include "vmm.h"
+#include "x86/acpi/acpi.h"
 
 /*
  * The MSRs an OS programs (hv's allow-list, Documentation/x86.rst); EFER,
@@ -130,11 +132,40 @@ static int hvctl_x86_reset_put(struct hvctl_vcpu *vcpu,
 	return 0;
 }
 
+/*
+ * The reset vector, 0xffff0 (CS 0xf000, IP 0xfff0; SDM Vol. 3A, 10.1.4),
+ * where a BIOS would start. hvctl has no firmware: a guest that jumps
+ * there wants the machine reset, and this stub does it through the FADT's
+ * reset register. Linux does so to reboot on this platform: its ACPI is
+ * hardware-reduced, so it prefers an EFI reboot (reboot_init():
+ * efi_reboot_required()), finds no EFI runtime services, and falls back to
+ * BOOT_BIOS, machine_real_restart(), a jump to the reset vector. Written
+ * on every boot of a guest with the ACPI tables; the e820 map keeps the
+ * BIOS area reserved.
+ */
+static void hvctl_x86_reset_stub(struct hvctl_vmm *vmm)
+{
+	static const uint8_t stub[] = {
+		0xba, HVCTL_ACPI_RESET_PORT & 0xff,
+		HVCTL_ACPI_RESET_PORT >> 8,		/* mov $port, %dx */
+		0xb0, HVCTL_ACPI_RESET_VALUE,		/* mov $value, %al */
+		0xee,					/* out %al, %dx */
+		0xf4,					/* 1: hlt */
+		0xeb, 0xfd,				/* jmp 1b */
+	};
+	uint8_t *p = hvctl_vmm_ram(vmm, 0xffff0, sizeof(stub));
+
+	if (p)
+		memcpy(p, stub, sizeof(stub));
+}
+
 int hvctl_x86_reset_vcpu(struct hvctl_vcpu *vcpu)
 {
 	struct hvctl_x86_reset *r = &hvctl_x86_reset_state[vcpu->id];
 	int err;
 
+	if (!vcpu->id && vcpu->vmm->irq_lines)
+		hvctl_x86_reset_stub(vcpu->vmm);
 	err = r->ok ? hvctl_x86_reset_put(vcpu, r) :
 		      hvctl_x86_reset_take(vcpu, r);
 	if (err)
