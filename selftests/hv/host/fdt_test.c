@@ -262,12 +262,53 @@ TEST_F(fdt, virtio_slots)
 	EXPECT_GT(0, fdt_path_offset(self->buf, "/virtio_mmio@a000400"));
 }
 
+/* The power key: a PL061 at 0x09030000 (SPI 7) and gpio-keys on its pin 3. */
+TEST_F(fdt, power_key)
+{
+	const void *p, *gpio;
+	int len, node;
+
+	p = prop(_metadata, self->buf, "/pl061@9030000", "compatible", &len);
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(has_string(p, len, "arm,pl061"));
+	EXPECT_TRUE(has_string(p, len, "arm,primecell"));
+	p = prop(_metadata, self->buf, "/pl061@9030000", "reg", &len);
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(16, len);
+	EXPECT_EQ(0x09030000ULL, cell64(p, 0));
+	EXPECT_EQ(0x1000, cell64(p, 1));
+	check_irq(_metadata, self->buf, "/pl061@9030000", 0, 7, 4);
+	p = prop(_metadata, self->buf, "/pl061@9030000", "#gpio-cells", &len);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(2, cell(p, 0));
+	p = prop(_metadata, self->buf, "/pl061@9030000", "clock-names", &len);
+	ASSERT_NE(NULL, p);
+	EXPECT_STREQ("apb_pclk", p);
+
+	p = prop(_metadata, self->buf, "/gpio-keys", "compatible", &len);
+	ASSERT_NE(NULL, p);
+	EXPECT_STREQ("gpio-keys", p);
+	p = prop(_metadata, self->buf, "/gpio-keys/poweroff", "linux,code",
+		 &len);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(116, cell(p, 0));		/* KEY_POWER */
+	gpio = prop(_metadata, self->buf, "/gpio-keys/poweroff", "gpios",
+		    &len);
+	ASSERT_NE(NULL, gpio);
+	ASSERT_EQ(12, len);
+	node = fdt_node_offset_by_phandle(self->buf, cell(gpio, 0));
+	EXPECT_EQ(fdt_path_offset(self->buf, "/pl061@9030000"), node);
+	EXPECT_EQ(3, cell(gpio, 1));
+	EXPECT_EQ(0, cell(gpio, 2));
+}
+
 /* dtc decompiles it: exit status 0, nothing on stderr, the nodes there. */
 TEST_F(fdt, dtc_decompiles)
 {
 	static const char *const want[] = {
 		"memory@40000000 {", "cpu@0 {", "psci {", "intc@8000000 {",
 		"timer {", "pl011@9000000 {", "apb-pclk {", "chosen {",
+		"pl061@9030000 {", "gpio-keys {", "poweroff {",
 		"virtio_mmio@a000000 {", "virtio_mmio@a000200 {",
 		"clock-names = \"uartclk\\0apb_pclk\";",
 		"enable-method = \"psci\";", "method = \"hvc\";",

@@ -215,12 +215,12 @@ void hvctl_vmm_end(struct hvctl_vmm *vmm, uint32_t reason)
 }
 
 /*
- * A restart keeps RAM (as a warm reset does) and loads the kernel (or,
- * with --on-reboot=restart, the image) again. Only where the VMM can put
- * every vCPU back as it was at power-on: with the in-kernel interrupt
- * controller (x86: the local APICs, the secondaries waiting for SIPI
- * again; arm64: the GIC's state) hv has no reset yet, so such a VM stops
- * instead.
+ * A restart keeps RAM (as a warm reset does) and the VM (its name stays
+ * "running" in the registry throughout), and loads the kernel (or, with
+ * --on-reboot=restart, the image) again. The arch puts every vCPU and the
+ * in-kernel interrupt controller back as they were at power-on through
+ * hv's state ioctls (hvctl_arch_vcpu_setup(): x86 reset_x86.c, arm64
+ * reset_gic.c).
  */
 void hvctl_vmm_reset(struct hvctl_vmm *vmm, unsigned int vcpu)
 {
@@ -229,8 +229,6 @@ void hvctl_vmm_reset(struct hvctl_vmm *vmm, unsigned int vcpu)
 	if (vmm->def->on_reboot == HVCTL_ON_REBOOT_STOP)
 		why = vmm->def->kernel[0] ? "--on-reboot=stop" :
 		      "an image guest stops";
-	else if (vmm->irq_lines)
-		why = "hv cannot reset vCPUs with the in-kernel interrupt controller yet";
 	if (why) {
 		hvctl_vmm_log(vmm, "vCPU %u reset the system: the VM stops (%s)",
 			      vcpu, why);

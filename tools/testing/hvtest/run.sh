@@ -140,10 +140,12 @@ copy_artifacts() {
 		else
 			cp "$VMLINUZ" "$root/hv/images/linux.bzImage"
 		fi
-		copy_guest_modules "$root/hv/images/modules"
 		build_guest_tool hvtest-blkbench
 		cp "$TOOL" "$root/hv/images/hvtest-blkbench"
 	fi
+	# HVT_GUEST_MODULES: modules of that kernel's package for the L2
+	# guest's initramfs, decompressed into /hv/images/modules/
+	[[ ${HVT_GUEST_KERNEL:-} == yes ]] && copy_guest_modules "$root"
 	# tools that steps call by name (hv-soak: "make soak" builds it)
 	for f in hvbench hv-soak; do
 		[[ -f $ART/$f ]] || continue
@@ -158,27 +160,18 @@ copy_artifacts() {
 	done
 }
 
-# The modules a Linux guest of hv needs for its disk (step
-# hvctl.linux-disk): the Debian kernel builds virtio_mmio, virtio_blk,
-# ext4 (and its dependencies; crc32c, which it always asks the crypto API
-# for) and loop as modules. They come from the
-# package of $VMLINUZ (unpacked by setup.sh), uncompressed like the kvm
-# modules, into /hv/images/modules/NAME.ko; the step loads them in L2 and
-# in L1 (the same kernel). Nothing when the target boots a kernel of its
-# own (HVT_KERNEL) without its modules next to it.
-GUEST_MODULES="lib/crc16 crypto/crc32c_generic fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/block/loop
-drivers/virtio/virtio_mmio drivers/block/virtio_blk"
+# copy_guest_modules ROOT: each HVT_GUEST_MODULES path (under the package's
+# lib/modules/<version>/kernel, without .ko.xz) as ROOT/hv/images/modules/
+# NAME.ko. Only with the pinned kernel: another one's modules would not load.
 copy_guest_modules() {
-	local out=$1 kdir m
-	kdir=$(echo "${VMLINUZ%/boot/*}"/lib/modules/*/kernel)
-	if [[ ! -d $kdir ]]; then
-		say "warning: no modules next to $VMLINUZ: the guest gets no disk drivers"
-		return 0
-	fi
-	mkdir -p "$out"
-	for m in $GUEST_MODULES; do
-		[[ -f $kdir/$m.ko.xz ]] || fatal "$kdir/$m.ko.xz missing"
-		xz -dc "$kdir/$m.ko.xz" >"$out/${m##*/}.ko" || fatal "xz -dc $m.ko.xz"
+	local m src dir=$1/hv/images/modules kroot=$KERNEL_X86_ROOT kver=amd64
+	[[ -n ${HVT_GUEST_MODULES:-} && -z ${HVT_KERNEL:-} ]] || return 0
+	[[ $HVT_ARCH == arm64 ]] && kroot=$KERNEL_ARM64_ROOT kver=arm64
+	mkdir -p "$dir"
+	for m in $HVT_GUEST_MODULES; do
+		src=$kroot/lib/modules/${KVER_612}-$kver/kernel/$m.ko.xz
+		[[ -f $src ]] || fatal "HVT_GUEST_MODULES: $src missing"
+		xz -dc "$src" >"$dir/${m##*/}.ko" || fatal "cannot unpack $src"
 	done
 }
 

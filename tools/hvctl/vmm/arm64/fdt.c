@@ -248,6 +248,49 @@ static int fdt_virtio(void *fdt, unsigned int slot)
 }
 
 /*
+ * The power key, as QEMU's virt board has it: a PL061 GPIO controller
+ * (gpio/pl061-gpio.yaml, an AMBA device: it wants the bus clock) and a
+ * gpio-keys KEY_POWER button on its pin 3 (input/gpio-keys.yaml). Its own
+ * phandle number, clear of the low ones other nodes take.
+ */
+#define FDT_PHANDLE_GPIO	0x8061
+#define FDT_KEY_POWER		116	/* linux/input-event-codes.h */
+
+static int fdt_power_key(void *fdt)
+{
+	static const char *const compat[] = { "arm,pl061", "arm,primecell" };
+	fdt32_t gpios[3] = {
+		cpu_to_fdt32(FDT_PHANDLE_GPIO),
+		cpu_to_fdt32(HVCTL_VIRT_GPIO_POWER_PIN),
+		cpu_to_fdt32(0),	/* active high */
+	};
+	char name[32];
+	int err;
+
+	snprintf(name, sizeof(name), "pl061@%llx",
+		 (unsigned long long)HVCTL_VIRT_GPIO_BASE);
+	err = fdt_begin_node(fdt, name);
+	err = err ?: fdt_strings(fdt, "compatible", compat, 2);
+	err = err ?: fdt_reg64(fdt, HVCTL_VIRT_GPIO_BASE, HVCTL_VIRT_GPIO_SIZE);
+	err = err ?: fdt_irq(fdt, GIC_SPI, HVCTL_VIRT_GPIO_SPI, IRQ_LEVEL_HIGH);
+	err = err ?: fdt_property(fdt, "gpio-controller", NULL, 0);
+	err = err ?: fdt_property_u32(fdt, "#gpio-cells", 2);
+	err = err ?: fdt_property_u32(fdt, "clocks", FDT_PHANDLE_CLK);
+	err = err ?: fdt_property_string(fdt, "clock-names", "apb_pclk");
+	err = err ?: fdt_property_u32(fdt, "phandle", FDT_PHANDLE_GPIO);
+	err = err ?: fdt_end_node(fdt);
+
+	err = err ?: fdt_begin_node(fdt, "gpio-keys");
+	err = err ?: fdt_property_string(fdt, "compatible", "gpio-keys");
+	err = err ?: fdt_begin_node(fdt, "poweroff");
+	err = err ?: fdt_property_string(fdt, "label", "GPIO Key Poweroff");
+	err = err ?: fdt_property_u32(fdt, "linux,code", FDT_KEY_POWER);
+	err = err ?: fdt_property(fdt, "gpios", gpios, sizeof(gpios));
+	err = err ?: fdt_end_node(fdt);
+	return err ?: fdt_end_node(fdt);
+}
+
+/*
  * The display: a "simple-framebuffer" (Linux's
  * Documentation/devicetree/bindings/display/simple-framebuffer.yaml),
  * which simplefb (=y in the Debian kernels) drives and fbcon uses. Its
@@ -294,6 +337,7 @@ int hvctl_fdt_build(const struct hvctl_fdt_config *cfg, void *buf,
 	err = err ?: fdt_gic(buf, cfg);
 	err = err ?: fdt_timer(buf);
 	err = err ?: fdt_uart(buf);
+	err = err ?: fdt_power_key(buf);
 	for (i = 0; i < cfg->nr_virtio && !err; i++)
 		err = fdt_virtio(buf, i);
 	if (cfg->fb_size && !err)

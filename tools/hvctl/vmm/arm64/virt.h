@@ -19,6 +19,10 @@
 /* QEMU has its PL031 RTC here; hvctl its own registers (vmm_arm64.h) */
 #define HVCTL_VIRT_CTRL_BASE	0x09010000ULL
 #define HVCTL_VIRT_CTRL_SIZE	0x1000ULL
+/* PL061 GPIO controller: pin 3 is the power key (gpio-keys, KEY_POWER) */
+#define HVCTL_VIRT_GPIO_BASE	0x09030000ULL
+#define HVCTL_VIRT_GPIO_SIZE	0x1000ULL
+#define HVCTL_VIRT_GPIO_POWER_PIN 3
 #define HVCTL_VIRT_VIRTIO_BASE	0x0a000000ULL	/* virtio-mmio slot n at + n * size */
 #define HVCTL_VIRT_VIRTIO_SIZE	0x200ULL
 #define HVCTL_VIRT_VIRTIO_SLOTS	32
@@ -27,6 +31,7 @@
 
 /* Interrupts: SPI numbers (INTID - 32), and PPIs (INTID - 16) */
 #define HVCTL_VIRT_PL011_SPI	1
+#define HVCTL_VIRT_GPIO_SPI	7	/* the PL061 */
 #define HVCTL_VIRT_VIRTIO_SPI	16	/* slot n: SPI 16 + n */
 #define HVCTL_VIRT_GIC_MAINT_PPI 9	/* GICv3 maintenance interrupt */
 #define HVCTL_VIRT_TIMER_S_PPI	13	/* secure physical timer */

@@ -10,9 +10,11 @@
  * starts them with PSCI CPU_ON, which hv handles in the kernel, as it does
  * CPU_OFF. PSCI SYSTEM_OFF powers the VM off, SYSTEM_RESET restarts or
  * stops it (vmm.c, --on-reboot). MMIO reaches the devices: the PL011 UART
- * at 0x09000000 (pl011.c) and the stop-request register at 0x09010000
- * (reads 1 once `hvctl stop` has asked the guest to stop, else 0). Other
- * addresses outside RAM read as all ones and ignore writes.
+ * at 0x09000000 (pl011.c), the stop-request register at 0x09010000
+ * (reads 1 once `hvctl stop` has asked the guest to stop, else 0) and the
+ * PL061 GPIO controller with the power key at 0x09030000 (pl061.c), which
+ * `hvctl stop` presses for a kernel guest. Other addresses outside RAM
+ * read as all ones and ignore writes.
  */
 #include <errno.h>
 #include <string.h>
@@ -130,6 +132,8 @@ int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry)
 			      strerror(errno));
 		return -1;
 	}
+	if (hvctl_arm64_gic_reset(vcpu))
+		return -1;
 	/*
 	 * hv resets every vCPU powered on (hv_arm64.h): a secondary would run
 	 * from PC 0 before the guest starts it, so it is turned off here,
@@ -143,6 +147,7 @@ int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry)
 		return -1;
 	}
 	hvctl_pl011_reset(vmm);
+	hvctl_pl061_reset(vmm);
 	if (!hvctl_arm64_boot(vcpu, entry))
 		return 0;
 	hvctl_vmm_log(vmm, "vCPU 0: cannot set its registers: %s",
@@ -193,6 +198,8 @@ static uint32_t hvctl_arm64_read(struct hvctl_vmm *vmm, uint64_t gpa)
 {
 	if (gpa - HVCTL_PL011_BASE < HVCTL_PL011_SIZE)
 		return hvctl_pl011_read(vmm, gpa - HVCTL_PL011_BASE);
+	if (gpa - HVCTL_VIRT_GPIO_BASE < HVCTL_VIRT_GPIO_SIZE)
+		return hvctl_pl061_read(vmm, gpa - HVCTL_VIRT_GPIO_BASE);
 	if (gpa == HVCTL_CTRL_BASE + HVCTL_CTRL_STOPREQ)
 		return !!vmm->stop_requested;
 	if (gpa - HVCTL_CTRL_BASE < HVCTL_CTRL_SIZE)
@@ -225,7 +232,21 @@ static int hvctl_arm64_mmio(struct hvctl_vcpu *vcpu)
 	if (mmio->phys_addr - HVCTL_PL011_BASE < HVCTL_PL011_SIZE)
 		hvctl_pl011_write(vcpu->vmm, mmio->phys_addr - HVCTL_PL011_BASE,
 				  val);
+	if (mmio->phys_addr - HVCTL_VIRT_GPIO_BASE < HVCTL_VIRT_GPIO_SIZE)
+		hvctl_pl061_write(vcpu->vmm,
+				  mmio->phys_addr - HVCTL_VIRT_GPIO_BASE, val);
 	return 1;
+}
+
+/*
+ * `hvctl stop` (graceful): besides the stop-request register for the test
+ * images, a kernel guest's power key (pl061.c) is pressed; only kernel
+ * guests have the device tree that describes it.
+ */
+void hvctl_arch_stop_requested(struct hvctl_vmm *vmm)
+{
+	if (vmm->def->kernel[0])
+		hvctl_pl061_press_power(vmm);
 }
 
 int hvctl_arch_exit(struct hvctl_vcpu *vcpu)

@@ -119,6 +119,9 @@ int hvctl_arch_vcpu_setup(struct hvctl_vcpu *vcpu, uint64_t entry)
 {
 	struct hvctl_vmm *vmm = vcpu->vmm;
 
+	/* power-on state: taken on the first boot, put back on a restart */
+	if (hvctl_x86_reset_vcpu(vcpu))
+		return -1;
 	/*
 	 * With the in-kernel local APICs every vCPU thread enters HV_RUN at
 	 * once: hv keeps the APs waiting for INIT and SIPI there. Without,

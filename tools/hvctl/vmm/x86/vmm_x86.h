@@ -56,4 +56,12 @@ void hvctl_rtc_write(struct hvctl_vmm *vmm, unsigned int port, uint8_t val);
 /* Makes the UART interrupt-driven on GSI 4 (the VM has an IOAPIC). */
 void hvctl_uart16550_irq_init(struct hvctl_vmm *vmm);
 
+struct hvctl_vcpu;
+/*
+ * reset_x86.c: the vCPU's (and with vCPU 0 the IOAPIC's) state as hv
+ * created it, read on the first call and put back on each later one (a
+ * restart). 0, or -1 (logged).
+ */
+int hvctl_x86_reset_vcpu(struct hvctl_vcpu *vcpu);
+
 #endif /* HVCTL_VMM_X86_H */
