@@ -19,7 +19,6 @@
  *   PNG holds the framebuffer's pixels; garbage, a silent client and a
  *   VM without a display get an error and leave the socket serving.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,8 @@
 #include "boot_x86.h"
 #include "hvctl_fdt.h"
 #include "virt.h"
+#include "hvctl_stubs.h"
+#include "host_file.h"
 
 #define MiB	(1ULL << 20)
 
@@ -264,19 +265,12 @@ TEST(x86_screen_info)
 	char err[256];
 	unsigned int i, n, found = 0;
 	uint8_t *k;
-	FILE *f;
 	long size;
 
 	if (!path)
 		SKIP(return, "HV_TEST_VMLINUZ is not set");
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
-	ASSERT_EQ(0, fseek(f, 0, SEEK_END));
-	size = ftell(f);
-	rewind(f);
-	k = malloc(size);
-	ASSERT_EQ(1, fread(k, size, 1, f));
-	fclose(f);
+	k = host_read_file(path, &size);
+	ASSERT_NE(NULL, k);
 	ASSERT_EQ(0, hvctl_display_layout(&fb, 800, 600, 0, 256 * MiB, err,
 					  sizeof(err)));
 	l.mem_size = fb.gpa;
@@ -368,39 +362,6 @@ TEST(fdt_simple_framebuffer)
 }
 
 /* --- the display socket and hvctl screenshot ----------------------------- */
-
-/* What display.c and cmd_screenshot.c take from the rest of hvctl. */
-void hvctl_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("hvctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)vmm;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void *hvctl_vmm_ram(struct hvctl_vmm *vmm, uint64_t gpa, uint64_t len)
-{
-	uint64_t off = gpa - vmm->ram_base;
-
-	if (gpa < vmm->ram_base || off > vmm->def->memory ||
-	    len > vmm->def->memory - off)
-		return NULL;
-	return vmm->mem + off;
-}
 
 #define SOCK_RAM	(8 * MiB)
 
