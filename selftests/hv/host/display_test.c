@@ -193,11 +193,28 @@ static int png_decode(const uint8_t *data, size_t len, uint32_t *w,
 	return 0;
 }
 
+/* How many pixels of a decoded w x h RGB picture are not pixel()'s. */
+static uint32_t rgb_bad(const uint8_t *rgb, uint32_t w, uint32_t h)
+{
+	uint32_t x, y, bad = 0;
+
+	for (y = 0; y < h; y++) {
+		for (x = 0; x < w; x++) {
+			uint32_t v = pixel(x, y);
+			const uint8_t *p = rgb + (y * w + x) * 3;
+
+			bad += p[0] != (uint8_t)(v >> 16) ||
+			       p[1] != (uint8_t)(v >> 8) || p[2] != (uint8_t)v;
+		}
+	}
+	return bad;
+}
+
 TEST(png_round_trip)
 {
 	const uint32_t w = 72, h = 40, stride = w * 4 + 32;	/* padded lines */
 	uint8_t *px = calloc(h, stride), *png = NULL, *rgb = NULL, *p;
-	uint32_t x, y, bad = 0, pw = 0, ph = 0;
+	uint32_t x, y, pw = 0, ph = 0;
 	size_t len = 0;
 
 	ASSERT_NE(NULL, px);
@@ -211,16 +228,7 @@ TEST(png_round_trip)
 	ASSERT_EQ(0, png_decode(png, len, &pw, &ph, &rgb));
 	ASSERT_EQ(w, pw);
 	ASSERT_EQ(h, ph);
-	for (y = 0; y < h; y++) {
-		for (x = 0; x < w; x++) {
-			uint32_t v = pixel(x, y);
-
-			p = rgb + (y * w + x) * 3;
-			bad += p[0] != (uint8_t)(v >> 16) ||
-			       p[1] != (uint8_t)(v >> 8) || p[2] != (uint8_t)v;
-		}
-	}
-	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, rgb_bad(rgb, w, h));
 	/* a truncated file does not decode */
 	EXPECT_EQ(-1, png_decode(png, len / 2, &pw, &ph, &p));
 	free(rgb);
@@ -438,33 +446,17 @@ static int ask(const char *dir, const void *req, size_t len, char *line,
 TEST_F(sock, screenshot_has_the_pixels)
 {
 	char *argv[] = { "screenshot", "dpy", self->path, NULL };
-	uint8_t *png, *rgb = NULL, *p;
-	uint32_t x, y, w = 0, h = 0, bad = 0;
+	uint8_t *png, *rgb = NULL;
+	uint32_t w = 0, h = 0;
 	long len;
-	FILE *f;
 
 	ASSERT_EQ(0, hvctl_cmd_screenshot(3, argv));
-	f = fopen(self->path, "rb");
-	ASSERT_NE(NULL, f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	png = malloc(len);
-	ASSERT_EQ(1, fread(png, len, 1, f));
-	fclose(f);
+	png = host_read_file(self->path, &len);
+	ASSERT_NE(NULL, png);
 	ASSERT_EQ(0, png_decode(png, len, &w, &h, &rgb));
 	ASSERT_EQ(96, w);
 	ASSERT_EQ(64, h);
-	for (y = 0; y < h; y++) {
-		for (x = 0; x < w; x++) {
-			uint32_t v = pixel(x, y);
-
-			p = rgb + (y * w + x) * 3;
-			bad += p[0] != (uint8_t)(v >> 16) ||
-			       p[1] != (uint8_t)(v >> 8) || p[2] != (uint8_t)v;
-		}
-	}
-	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, rgb_bad(rgb, w, h));
 	free(rgb);
 	free(png);
 }
