@@ -19,7 +19,10 @@ static inline void *host_read_file(const char *path, long *size)
 	f = fopen(path, "r");
 	if (!f)
 		return NULL;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0)
+	if (fseek(f, 0, SEEK_END))
+		goto out;
+	n = ftell(f);
+	if (n <= 0)
 		goto out;
 	rewind(f);
 	buf = malloc(n);
