@@ -179,6 +179,21 @@ TEST(cpu_offline_online_with_vm)
 }
 
 /*
+ * CPU 1 comes back under a live VM: its vCPU counts on CPU 0, CPU 1 goes
+ * online, the vCPU counts there, and the VM goes.
+ */
+static void online_run_close(struct __test_metadata *_metadata,
+			     struct hv_test_vm *t, __u8 *expect, int round)
+{
+	run_count(_metadata, t, expect);
+	ASSERT_EQ(0, cpu_online(1, 1)) TH_LOG("online, round %d", round);
+	ASSERT_EQ(0, pin(1));
+	run_count(_metadata, t, expect);
+	ASSERT_EQ(0, pin(0));
+	smp_vm_close(t);
+}
+
+/*
  * CPU 1 comes back and the last VM goes right after, its vCPU last run on
  * CPU 1, ten times. Destroying the last VM used to wait for an RCU grace
  * period (the release of the emergency callback, vmx_cpu.c): in Bochs with
@@ -198,12 +213,7 @@ TEST(cpu_online_then_last_vm_goes)
 		ASSERT_EQ(0, cpu_online(1, 0)) TH_LOG("offline, round %d", i);
 		smp_vm(_metadata, &t, guest_count, sizeof(guest_count));
 		expect = 0;
-		run_count(_metadata, &t, &expect);
-		ASSERT_EQ(0, cpu_online(1, 1)) TH_LOG("online, round %d", i);
-		ASSERT_EQ(0, pin(1));
-		run_count(_metadata, &t, &expect);
-		ASSERT_EQ(0, pin(0));
-		smp_vm_close(&t);
+		online_run_close(_metadata, &t, &expect, i);
 	}
 }
 
@@ -244,12 +254,7 @@ TEST(irqchip_vm_goes_while_its_cpu_is_offline)
 		tiny_vm_flags(_metadata, &t, guest_count, sizeof(guest_count),
 			      0, HV_VM_IRQCHIP);
 		expect = 0;
-		run_count(_metadata, &t, &expect);
-		ASSERT_EQ(0, cpu_online(1, 1)) TH_LOG("online, round %d", i);
-		ASSERT_EQ(0, pin(1));
-		run_count(_metadata, &t, &expect);
-		ASSERT_EQ(0, pin(0));
-		smp_vm_close(&t);
+		online_run_close(_metadata, &t, &expect, i);
 	}
 }
 

@@ -54,6 +54,8 @@ uint64_t bench_compute(uint64_t n);
 
 /* hv_<arch>.c */
 int hvb_arch_enter(struct bench_vm *vm, const struct bench_entry *e);
+/* bench_hv.c: a VM of one vCPU with HV_CREATE_VM's @flags */
+int hvb_vm_create_flags(struct bench_vm *vm, size_t ram_size, uint32_t flags);
 
 /*
  * arm64: a VM with the in-kernel GICv3 (QEMU virt's addresses) and the
@@ -66,8 +68,13 @@ int hvb_irq_line(struct bench_vm *vm, uint32_t intid, int level);
 int kvmb_gic_vm_create(struct bench_vm v[2], size_t ram_size);
 int kvmb_irq_line(struct bench_vm *vm, uint32_t intid, int level);
 
-/* kvm_<arch>.c: what a vCPU needs before its first KVM_RUN */
-int kvmb_arch_vcpu_init(struct bench_vm *vm);
+/* bench_kvm.c: a VM of one vCPU, after KVM_CREATE_IRQCHIP if @irqchip */
+int kvmb_vm_create_irqchip(struct bench_vm *vm, size_t ram_size, int irqchip);
+/*
+ * kvm_<arch>.c: what a vCPU needs before its first KVM_RUN; @irqchip: the
+ * VM has an in-kernel interrupt controller (x86: announce its APIC in CPUID)
+ */
+int kvmb_arch_vcpu_init(struct bench_vm *vm, int irqchip);
 int kvmb_arch_enter(struct bench_vm *vm, const struct bench_entry *e);
 
 #endif /* HVBENCH_ARCH_H */

@@ -11,9 +11,9 @@
 
 #include "arch.h"
 
-static int hvb_vm_create(struct bench_vm *vm, size_t ram_size)
+int hvb_vm_create_flags(struct bench_vm *vm, size_t ram_size, uint32_t flags)
 {
-	struct hv_vm_create create = { 0 };
+	struct hv_vm_create create = { .flags = flags };
 	struct hv_vcpu_create vcpu = { 0 };
 	struct hv_mem_region r = { .size = ram_size };
 	int err;
@@ -39,6 +39,11 @@ static int hvb_vm_create(struct bench_vm *vm, size_t ram_size)
 	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       vm->vcpu, 0);
 	return vm->run == MAP_FAILED ? -errno : 0;
+}
+
+static int hvb_vm_create(struct bench_vm *vm, size_t ram_size)
+{
+	return hvb_vm_create_flags(vm, ram_size, 0);
 }
 
 static int hvb_run(struct bench_vm *vm, struct bench_exit *exit)

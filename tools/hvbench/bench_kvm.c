@@ -11,7 +11,7 @@
 
 #include "arch.h"
 
-static int kvmb_vm_create(struct bench_vm *vm, size_t ram_size)
+int kvmb_vm_create_irqchip(struct bench_vm *vm, size_t ram_size, int irqchip)
 {
 	struct kvm_userspace_memory_region r = { .memory_size = ram_size };
 	int size, err;
@@ -22,6 +22,11 @@ static int kvmb_vm_create(struct bench_vm *vm, size_t ram_size)
 	vm->vm = bench_ioctl(vm->dev, KVM_CREATE_VM, 0);
 	if (vm->vm < 0)
 		return vm->vm;
+	if (irqchip) {
+		err = bench_ioctl(vm->vm, KVM_CREATE_IRQCHIP, 0);
+		if (err)
+			return err;
+	}
 	/* fresh anonymous memory: first touches fault in the host too */
 	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -35,7 +40,7 @@ static int kvmb_vm_create(struct bench_vm *vm, size_t ram_size)
 	vm->vcpu = bench_ioctl(vm->vm, KVM_CREATE_VCPU, 0);
 	if (vm->vcpu < 0)
 		return vm->vcpu;
-	err = kvmb_arch_vcpu_init(vm);
+	err = kvmb_arch_vcpu_init(vm, irqchip);
 	if (err)
 		return err;
 	size = bench_ioctl(vm->dev, KVM_GET_VCPU_MMAP_SIZE, 0);
@@ -45,6 +50,11 @@ static int kvmb_vm_create(struct bench_vm *vm, size_t ram_size)
 	vm->run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       vm->vcpu, 0);
 	return vm->run == MAP_FAILED ? -errno : 0;
+}
+
+static int kvmb_vm_create(struct bench_vm *vm, size_t ram_size)
+{
+	return kvmb_vm_create_irqchip(vm, ram_size, 0);
 }
 
 static int kvmb_run(struct bench_vm *vm, struct bench_exit *exit)

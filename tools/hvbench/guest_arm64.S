@@ -66,6 +66,21 @@ bench_blob_start:
 .endm
 
 /*
+ * The end of a timed loop of X19 rounds that starts at label 1 and waits
+ * there for an interrupt: until the handler's count (X21) passes the one
+ * the round started with (X20); then IRQs masked again, and done.
+ */
+.macro irq_loop_done
+2:	cmp	x21, x20
+	b.eq	2b
+	subs	x19, x19, #1
+	b.ne	1b
+	cnt_to	x23
+	msr	daifset, #2
+	done
+.endm
+
+/*
  * The identity map on, every time (the same values, cheap, outside the
  * timed part): a payload may be the first thing a fresh vCPU runs.
  * Clobbers X9, X10.
@@ -219,13 +234,7 @@ bench_irq_vtimer:
 	mov	x24, #1
 	msr	cntv_ctl_el0, x24
 	isb
-2:	cmp	x21, x20
-	b.eq	2b
-	subs	x19, x19, #1
-	b.ne	1b
-	cnt_to	x23
-	msr	daifset, #2
-	done
+	irq_loop_done
 
 /*
  * X0 iterations: a store to BENCH_MMIO_SPI, where the VMM pulses SPI
@@ -242,13 +251,7 @@ bench_irq_spi:
 	cnt_to	x22
 1:	mov	x20, x21
 	str	w19, [x25]
-2:	cmp	x21, x20
-	b.eq	2b
-	subs	x19, x19, #1
-	b.ne	1b
-	cnt_to	x23
-	msr	daifset, #2
-	done
+	irq_loop_done
 
 /*
  * vCPU 0, X0 iterations: SGI_PING to vCPU 1, WFI until its SGI_PONG

@@ -36,26 +36,28 @@ bench_blob_start:
 	hlt
 .endm
 
+/* the end of a timed loop of R10 rounds whose body starts at label 1 */
+.macro loop_done
+	dec %r10
+	jnz 1b
+	tsc_to %r9
+	done
+.endm
+
 /* RDI iterations of CPUID (leaf 0): an exit the kernel handles */
 bench_cpuid:
 	mov %rdi, %r10
 	tsc_to %r8
 1:	xor %eax, %eax
 	cpuid
-	dec %r10
-	jnz 1b
-	tsc_to %r9
-	done
+	loop_done
 
 /* RDI iterations of OUT: an exit to user space and back */
 bench_pio:
 	mov %rdi, %r10
 	tsc_to %r8
 1:	out %al, $BENCH_PORT_EXIT
-	dec %r10
-	jnz 1b
-	tsc_to %r9
-	done
+	loop_done
 
 /* RDI iterations of an MMIO write: EPT violation, decode, user space */
 bench_mmio:
@@ -63,10 +65,7 @@ bench_mmio:
 	mov $BENCH_MMIO, %r11
 	tsc_to %r8
 1:	movl %r10d, (%r11)
-	dec %r10
-	jnz 1b
-	tsc_to %r9
-	done
+	loop_done
 
 /* write RDI bytes of fresh memory at RSI (rep stosq) */
 bench_touch:
@@ -151,10 +150,7 @@ bench_timer_irq:
 	mov $0x6e0, %ecx		/* IA32_TSC_DEADLINE */
 	wrmsr
 	call wait_count
-	dec %r10
-	jnz 1b
-	tsc_to %r9
-	done
+	loop_done
 
 /* RDI times: ask the VMM for an edge on GSI BENCH_X86_GSI, take it, EOI */
 bench_gsi_irq:
@@ -169,10 +165,7 @@ bench_gsi_irq:
 1:	inc %r12
 	out %al, $BENCH_PORT_GSI
 	call wait_count
-	dec %r10
-	jnz 1b
-	tsc_to %r9
-	done
+	loop_done
 
 /* RDI times: IPI to vCPU 1, whose handler sends one back; take it, EOI */
 bench_ipi:
@@ -187,10 +180,7 @@ bench_ipi:
 	mov $1, %edx
 	wrmsr
 	call wait_count
-	dec %r10
-	jnz 1b
-	tsc_to %r9
-	done
+	loop_done
 
 /* vCPU 1: answer every ping (bench_isr_reply), halted in between */
 bench_ipi_peer:

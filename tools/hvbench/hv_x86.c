@@ -47,32 +47,7 @@ int hvb_arch_enter(struct bench_vm *vm, const struct bench_entry *e)
 /* as bench_hv's VM, with HV_VM_IRQCHIP: a local APIC per vCPU, an IOAPIC */
 static int hvb_irq_vm_create(struct bench_vm *vm, size_t ram_size)
 {
-	struct hv_vm_create create = { .flags = HV_VM_IRQCHIP };
-	struct hv_vcpu_create vcpu = { 0 };
-	struct hv_mem_region r = { .size = ram_size };
-	int err;
-
-	vm->dev = open(HV_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-	if (vm->dev < 0)
-		return -errno;
-	vm->vm = bench_ioctl(vm->dev, HV_CREATE_VM, &create);
-	if (vm->vm < 0)
-		return vm->vm;
-	err = bench_ioctl(vm->vm, HV_SET_MEM_REGION, &r);
-	if (err)
-		return err;
-	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vm, 0);
-	if (vm->ram == MAP_FAILED)
-		return -errno;
-	vm->ram_size = ram_size;
-	vm->vcpu = bench_ioctl(vm->vm, HV_CREATE_VCPU, &vcpu);
-	if (vm->vcpu < 0)
-		return vm->vcpu;
-	vm->run_size = HV_RUN_MMAP_SIZE;
-	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu, 0);
-	return vm->run == MAP_FAILED ? -errno : 0;
+	return hvb_vm_create_flags(vm, ram_size, HV_VM_IRQCHIP);
 }
 
 /* vCPU 1 waits for INIT/SIPI after creation: make it runnable now */

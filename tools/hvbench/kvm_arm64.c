@@ -19,11 +19,12 @@
 /* PSTATE: EL1h, D, A, I, F masked (the reset state KVM and hv share) */
 #define KVMB_PSTATE_EL1H_DAIF	0x3c5
 
-int kvmb_arch_vcpu_init(struct bench_vm *vm)
+int kvmb_arch_vcpu_init(struct bench_vm *vm, int irqchip)
 {
 	struct kvm_vcpu_init init;
 	int err = bench_ioctl(vm->vm, KVM_ARM_PREFERRED_TARGET, &init);
 
+	(void)irqchip;	/* the GIC is a device: nothing in the vCPU's ID registers */
 	if (err)
 		return err;
 	init.features[0] |= 1U << KVM_ARM_VCPU_PSCI_0_2;
@@ -124,7 +125,7 @@ int kvmb_gic_vm_create(struct bench_vm v[2], size_t ram_size)
 			err = v[i].vcpu;
 			break;
 		}
-		err = kvmb_arch_vcpu_init(&v[i]);
+		err = kvmb_arch_vcpu_init(&v[i], 1);
 		v[i].run_size = size;
 		v[i].run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
 				v[i].vcpu, 0);

@@ -35,9 +35,9 @@ static int kvmb_cpuid(struct bench_vm *vm, int irqchip)
 	return bench_ioctl(vm->vcpu, KVM_SET_CPUID2, &c);
 }
 
-int kvmb_arch_vcpu_init(struct bench_vm *vm)
+int kvmb_arch_vcpu_init(struct bench_vm *vm, int irqchip)
 {
-	return kvmb_cpuid(vm, 0);
+	return kvmb_cpuid(vm, irqchip);
 }
 
 static struct kvm_segment kvmb_seg(uint16_t sel, int code)
@@ -72,40 +72,7 @@ int kvmb_arch_enter(struct bench_vm *vm, const struct bench_entry *e)
 /* as bench_kvm's VM, after KVM_CREATE_IRQCHIP (PIC, IOAPIC, local APICs) */
 static int kvmb_irq_vm_create(struct bench_vm *vm, size_t ram_size)
 {
-	struct kvm_userspace_memory_region r = { .memory_size = ram_size };
-	int size, err;
-
-	vm->dev = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (vm->dev < 0)
-		return -errno;
-	vm->vm = bench_ioctl(vm->dev, KVM_CREATE_VM, 0);
-	if (vm->vm < 0)
-		return vm->vm;
-	err = bench_ioctl(vm->vm, KVM_CREATE_IRQCHIP, 0);
-	if (err)
-		return err;
-	vm->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->ram == MAP_FAILED)
-		return -errno;
-	vm->ram_size = ram_size;
-	r.userspace_addr = (uintptr_t)vm->ram;
-	err = bench_ioctl(vm->vm, KVM_SET_USER_MEMORY_REGION, &r);
-	if (err)
-		return err;
-	vm->vcpu = bench_ioctl(vm->vm, KVM_CREATE_VCPU, 0);
-	if (vm->vcpu < 0)
-		return vm->vcpu;
-	err = kvmb_cpuid(vm, 1);
-	if (err)
-		return err;
-	size = bench_ioctl(vm->dev, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (size < 0)
-		return size;
-	vm->run_size = size;
-	vm->run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		       vm->vcpu, 0);
-	return vm->run == MAP_FAILED ? -errno : 0;
+	return kvmb_vm_create_irqchip(vm, ram_size, 1);
 }
 
 /* an AP of an irqchip VM waits for INIT/SIPI: make it runnable now */

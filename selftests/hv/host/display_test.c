@@ -19,7 +19,6 @@
  *   PNG holds the framebuffer's pixels; garbage, a silent client and a
  *   VM without a display get an error and leave the socket serving.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,8 @@
 #include "boot_x86.h"
 #include "hvctl_fdt.h"
 #include "virt.h"
+#include "hvctl_stubs.h"
+#include "host_file.h"
 
 #define MiB	(1ULL << 20)
 
@@ -192,11 +193,28 @@ static int png_decode(const uint8_t *data, size_t len, uint32_t *w,
 	return 0;
 }
 
+/* How many pixels of a decoded w x h RGB picture are not pixel()'s. */
+static uint32_t rgb_bad(const uint8_t *rgb, uint32_t w, uint32_t h)
+{
+	uint32_t x, y, bad = 0;
+
+	for (y = 0; y < h; y++) {
+		for (x = 0; x < w; x++) {
+			uint32_t v = pixel(x, y);
+			const uint8_t *p = rgb + (y * w + x) * 3;
+
+			bad += p[0] != (uint8_t)(v >> 16) ||
+			       p[1] != (uint8_t)(v >> 8) || p[2] != (uint8_t)v;
+		}
+	}
+	return bad;
+}
+
 TEST(png_round_trip)
 {
 	const uint32_t w = 72, h = 40, stride = w * 4 + 32;	/* padded lines */
 	uint8_t *px = calloc(h, stride), *png = NULL, *rgb = NULL, *p;
-	uint32_t x, y, bad = 0, pw = 0, ph = 0;
+	uint32_t x, y, pw = 0, ph = 0;
 	size_t len = 0;
 
 	ASSERT_NE(NULL, px);
@@ -210,16 +228,7 @@ TEST(png_round_trip)
 	ASSERT_EQ(0, png_decode(png, len, &pw, &ph, &rgb));
 	ASSERT_EQ(w, pw);
 	ASSERT_EQ(h, ph);
-	for (y = 0; y < h; y++) {
-		for (x = 0; x < w; x++) {
-			uint32_t v = pixel(x, y);
-
-			p = rgb + (y * w + x) * 3;
-			bad += p[0] != (uint8_t)(v >> 16) ||
-			       p[1] != (uint8_t)(v >> 8) || p[2] != (uint8_t)v;
-		}
-	}
-	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, rgb_bad(rgb, w, h));
 	/* a truncated file does not decode */
 	EXPECT_EQ(-1, png_decode(png, len / 2, &pw, &ph, &p));
 	free(rgb);
@@ -264,19 +273,12 @@ TEST(x86_screen_info)
 	char err[256];
 	unsigned int i, n, found = 0;
 	uint8_t *k;
-	FILE *f;
 	long size;
 
 	if (!path)
 		SKIP(return, "HV_TEST_VMLINUZ is not set");
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
-	ASSERT_EQ(0, fseek(f, 0, SEEK_END));
-	size = ftell(f);
-	rewind(f);
-	k = malloc(size);
-	ASSERT_EQ(1, fread(k, size, 1, f));
-	fclose(f);
+	k = host_read_file(path, &size);
+	ASSERT_NE(NULL, k);
 	ASSERT_EQ(0, hvctl_display_layout(&fb, 800, 600, 0, 256 * MiB, err,
 					  sizeof(err)));
 	l.mem_size = fb.gpa;
@@ -369,39 +371,6 @@ TEST(fdt_simple_framebuffer)
 
 /* --- the display socket and hvctl screenshot ----------------------------- */
 
-/* What display.c and cmd_screenshot.c take from the rest of hvctl. */
-void hvctl_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("hvctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)vmm;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void *hvctl_vmm_ram(struct hvctl_vmm *vmm, uint64_t gpa, uint64_t len)
-{
-	uint64_t off = gpa - vmm->ram_base;
-
-	if (gpa < vmm->ram_base || off > vmm->def->memory ||
-	    len > vmm->def->memory - off)
-		return NULL;
-	return vmm->mem + off;
-}
-
 #define SOCK_RAM	(8 * MiB)
 
 FIXTURE(sock) {
@@ -477,33 +446,17 @@ static int ask(const char *dir, const void *req, size_t len, char *line,
 TEST_F(sock, screenshot_has_the_pixels)
 {
 	char *argv[] = { "screenshot", "dpy", self->path, NULL };
-	uint8_t *png, *rgb = NULL, *p;
-	uint32_t x, y, w = 0, h = 0, bad = 0;
+	uint8_t *png, *rgb = NULL;
+	uint32_t w = 0, h = 0;
 	long len;
-	FILE *f;
 
 	ASSERT_EQ(0, hvctl_cmd_screenshot(3, argv));
-	f = fopen(self->path, "rb");
-	ASSERT_NE(NULL, f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	png = malloc(len);
-	ASSERT_EQ(1, fread(png, len, 1, f));
-	fclose(f);
+	png = host_read_file(self->path, &len);
+	ASSERT_NE(NULL, png);
 	ASSERT_EQ(0, png_decode(png, len, &w, &h, &rgb));
 	ASSERT_EQ(96, w);
 	ASSERT_EQ(64, h);
-	for (y = 0; y < h; y++) {
-		for (x = 0; x < w; x++) {
-			uint32_t v = pixel(x, y);
-
-			p = rgb + (y * w + x) * 3;
-			bad += p[0] != (uint8_t)(v >> 16) ||
-			       p[1] != (uint8_t)(v >> 8) || p[2] != (uint8_t)v;
-		}
-	}
-	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, rgb_bad(rgb, w, h));
 	free(rgb);
 	free(png);
 }

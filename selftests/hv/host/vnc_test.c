@@ -10,7 +10,6 @@
  * --vnc parsing (mode.c) and a garbage client that leaves the server
  * serving.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,42 +21,12 @@
 #include "kselftest_harness.h"
 #include "vmm.h"
 #include "display.h"
+#include "hvctl_stubs.h"
 
 #define MiB	(1ULL << 20)
 #define RAM	(8 * MiB)
 #define W	128
 #define H	64
-
-void hvctl_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)vmm;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void *hvctl_vmm_ram(struct hvctl_vmm *vmm, uint64_t gpa, uint64_t len)
-{
-	uint64_t off = gpa - vmm->ram_base;
-
-	if (gpa < vmm->ram_base || off > vmm->def->memory ||
-	    len > vmm->def->memory - off)
-		return NULL;
-	return vmm->mem + off;
-}
 
 static uint32_t pixel(uint32_t x, uint32_t y)
 {

@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "boot_x86.h"
+#include "host_file.h"
 
 #define MiB		(1024 * 1024ULL)
 #define SETUP_SECTS	7		/* setup: (7 + 1) * 512 bytes */
@@ -278,19 +279,12 @@ TEST_F(bzimage, stock_kernel)
 {
 	const char *path = getenv("HV_TEST_VMLINUZ");
 	uint8_t *k;
-	FILE *f;
 	long n;
 
 	if (!path)
 		SKIP(return, "HV_TEST_VMLINUZ is not set");
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f);
-	ASSERT_EQ(0, fseek(f, 0, SEEK_END));
-	n = ftell(f);
-	rewind(f);
-	k = malloc(n);
-	ASSERT_EQ(1, fread(k, n, 1, f));
-	fclose(f);
+	k = host_read_file(path, &n);
+	ASSERT_NE(NULL, k);
 	free(self->l.mem);
 	self->l.mem_size = 256 * MiB;
 	self->l.mem = calloc(1, self->l.mem_size);

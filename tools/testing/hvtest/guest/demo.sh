@@ -55,16 +55,8 @@ typein() {
 
 demo_linux() {
 	log=$HVCTL_STATE_DIR/demo.log
-	case $(uname -m) in
-	aarch64) cmdline="console=ttyAMA0 panic=-1" ;;
-	*) cmdline="console=ttyS0 nokaslr panic=-1" ;;
-	esac
-	l2_initramfs /tmp/demo.cpio <<-'EOF'
-		#!/bin/busybox sh
-		/bin/busybox --install -s /bin
-		mount -t proc proc /proc
-		mount -t sysfs sysfs /sys
-		mount -t devtmpfs dev /dev
+	cmdline=$(l2_cmdline panic=-1)
+	l2_initramfs_sh /tmp/demo.cpio <<-'EOF'
 		echo "demo /init: up after $(cut -d' ' -f1 /proc/uptime) s, starting a shell"
 		export PS1='guest# '
 		setsid cttyhack sh

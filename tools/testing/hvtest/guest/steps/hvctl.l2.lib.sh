@@ -5,6 +5,8 @@
 #
 #   l2_kernel            L2_KERNEL: the guest kernel (skips without one)
 #   l2_initramfs OUT     a busybox initramfs whose /init is read from stdin
+#   l2_initramfs_sh OUT  the same, /init's usual start (mounts) put first
+#   l2_cmdline WORDS...  the guest's serial console on this arch, and WORDS
 #   l2_filter            the L2 console, its alarm words defused (a filter)
 #   l2_says LOG PID PAT [SECONDS]
 #                        wait until LOG has a line matching PAT
@@ -44,6 +46,31 @@ l2_initramfs() {
 	chmod 755 $L2_ROOT/init
 	(cd $L2_ROOT && find . | cpio -o -H newc 2>/dev/null) >"$1" ||
 		fail "cannot build the guest's initramfs"
+}
+
+# l2_initramfs_sh OUT: l2_initramfs with the start every /init here has
+# (busybox's applets installed, /proc, /sys and /dev mounted) put before
+# the shell lines on stdin.
+l2_initramfs_sh() {
+	{
+		printf '%s\n' '#!/bin/busybox sh' \
+			'/bin/busybox --install -s /bin' \
+			'mount -t proc proc /proc' \
+			'mount -t sysfs sysfs /sys' \
+			'mount -t devtmpfs dev /dev'
+		cat
+	} >/tmp/l2init.sh || fail "cannot write the guest's /init"
+	l2_initramfs "$1" </tmp/l2init.sh
+}
+
+# l2_cmdline WORDS...: the guest kernel's command line, its console on the
+# serial port of this arch (PL011 on arm64, the 16550 on x86, where KASLR
+# is off too), then WORDS.
+l2_cmdline() {
+	case $(uname -m) in
+	aarch64) echo "console=ttyAMA0 $*" ;;
+	*) echo "console=ttyS0 nokaslr $*" ;;
+	esac
 }
 
 # l2_filter: the L2 guest's console, each line marked "L2| ", and the words

@@ -31,17 +31,9 @@ log=$HVCTL_STATE_DIR/cx.log
 out=/tmp/cx.out
 l2_kernel
 
-case $(uname -m) in
-aarch64) cmdline="console=ttyAMA0 quiet panic=-1" ;;
-*) cmdline="console=ttyS0 quiet nokaslr panic=-1" ;;
-esac
+cmdline=$(l2_cmdline quiet panic=-1)
 
-l2_initramfs /tmp/l2c.cpio <<'EOF'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs dev /dev
+l2_initramfs_sh /tmp/l2c.cpio <<'EOF'
 echo "l2-init: uptime $(cut -d' ' -f1 /proc/uptime) cpus $(cat /sys/devices/system/cpu/online)"
 export PS1='l2sh# '
 setsid cttyhack sh

@@ -114,14 +114,23 @@ grep "l2-display:" "$log"
 grep -q "l2-display: dmesg .*frame buffer device" "$log" ||
 	finish "the guest's kernel registered no frame buffer device"
 
-hvctl screenshot $name /tmp/dpy-a.png || finish "screenshot A failed"
-r=$($PNGCHECK /tmp/dpy-a.png $ROWS) || finish "screenshot A is no PNG"
-# shellcheck disable=SC2086 # four words
-set -- $r
-echo "screenshot A: ${1}x$2, $3 colours, top $4"
-[ "$1x$2" = "${W}x$H" ] || finish "screenshot A is ${1}x$2, not ${W}x$H"
-[ "$3" -ge 2 ] || finish "screenshot A is one colour: fbcon drew nothing"
-top_a=$4
+# screenshot X FILE: take screenshot X in FILE, check its size and that
+# fbcon drew on it; top: its top $ROWS rows (a digest from $PNGCHECK)
+screenshot() {
+	hvctl screenshot $name "$2" || finish "screenshot $1 failed"
+	r=$($PNGCHECK "$2" $ROWS) || finish "screenshot $1 is no PNG"
+	# shellcheck disable=SC2086 # four words
+	set -- "$1" $r
+	echo "screenshot $1: ${2}x$3, $4 colours, top $5"
+	[ "$2x$3" = "${W}x$H" ] ||
+		finish "screenshot $1 is ${2}x$3, not ${W}x$H"
+	[ "$4" -ge 2 ] ||
+		finish "screenshot $1 is one colour: fbcon drew nothing"
+	top=$5
+}
+
+screenshot A /tmp/dpy-a.png
+top_a=$top
 
 # "go" on the guest's console; hvctl console ends when killed
 echo go | hvctl console $name >/dev/null 2>&1 &
@@ -133,14 +142,8 @@ wait $cpid 2>/dev/null
 [ $said = 0 ] || finish "the guest did not print 'l2-display: banner 2'"
 echo "after $(($(date +%s) - t0)) s: l2-display: banner 2"
 
-hvctl screenshot $name /tmp/dpy-b.png || finish "screenshot B failed"
-r=$($PNGCHECK /tmp/dpy-b.png $ROWS) || finish "screenshot B is no PNG"
-# shellcheck disable=SC2086
-set -- $r
-echo "screenshot B: ${1}x$2, $3 colours, top $4"
-[ "$1x$2" = "${W}x$H" ] || finish "screenshot B is ${1}x$2"
-[ "$3" -ge 2 ] || finish "screenshot B is one colour"
-[ "$4" != "$top_a" ] ||
+screenshot B /tmp/dpy-b.png
+[ "$top" != "$top_a" ] ||
 	finish "the top $ROWS rows did not change when the guest printed"
 
 if [ $export_png = yes ]; then
