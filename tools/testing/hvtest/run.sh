@@ -188,7 +188,7 @@ want_kselftest() {
 
 # The initramfs has no shared libraries: everything must be static.
 warn_if_dynamic() {
-	if LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'program interpreter'; then
+	if grep -q 'program interpreter' < <(LC_ALL=C readelf -l "$1" 2>/dev/null); then
 		say "warning: ${1#"$REPO"/} is dynamically linked and will not run in the guest"
 	fi
 }
@@ -398,8 +398,10 @@ note_progress() {
 	[[ ${1:-} == final || -z $(tail -c 1 "$SERIAL") ]] || return 0
 	n=$(grep -acE 'HVTEST-(BEGIN|STEP:|RUN:|END)' "$SERIAL" || true)
 	((n > TIMES_SEEN)) || return 0
+	# awk reads to the end: "tail | head" under pipefail and set -e could
+	# end run.sh when head left early (lines that came since grep -c)
 	grep -aoE 'HVTEST-(BEGIN|STEP:|RUN:|END).*' "$SERIAL" | tr -d '\r' |
-		tail -n +$((TIMES_SEEN + 1)) | head -n $((n - TIMES_SEEN)) |
+		awk -v from=$((TIMES_SEEN + 1)) -v to="$n" 'NR >= from && NR <= to' |
 		while IFS= read -r l; do
 			printf '%6d %6d  %s\n' $((SECONDS - RUN_T0)) "$EMU_CPU" "${l%% (uptime*}"
 		done >>"$TIMES"
