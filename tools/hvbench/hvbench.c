@@ -3,7 +3,7 @@
  * hvbench: run the same guest payloads on /dev/hv and on /dev/kvm and
  * compare them.
  *
- *   hvbench run --backend hv|kvm [--quick] [--reps N] --out FILE
+ *   hvbench run --backend hv|kvm [--quick] [--no-irq] [--reps N] --out FILE
  *	runs every benchmark on one hypervisor; one line per row in FILE
  *   hvbench report --target NAME [--json FILE] HV_FILE|- [KVM_FILE|-]
  *	prints both columns and their ratio, and writes the JSON
@@ -44,6 +44,7 @@ struct bench_cfg {
 	uint64_t compute;	/* rounds of the compute loop */
 	int creates;		/* VM create/destroy cycles per sample */
 	uint64_t touch_size;	/* bytes of first touch, <= BENCH_TOUCH_SIZE */
+	int no_extra;		/* --no-irq: not the arch's interrupt rows */
 };
 
 static struct row rows[MAX_ROWS];
@@ -313,7 +314,7 @@ static int bench_all(const struct bench_cfg *c)
 					  bench_arch.exits[i].entry);
 		err = err ?: bench_ioeventfd(c, &vm);
 		err = err ?: bench_compute_once(c, &vm);
-		if (!err && bench_arch.extra)
+		if (!err && bench_arch.extra && !c->no_extra)
 			err = bench_arch.extra(c->b, c->exits);
 	}
 	bench_vm_destroy(&vm);
@@ -386,6 +387,8 @@ static int cmd_run(int argc, char **argv)
 			c.compute = 100000;
 			c.creates = 2;
 			c.touch_size = BENCH_TOUCH_SIZE / 8;
+		} else if (!strcmp(argv[i], "--no-irq")) {
+			c.no_extra = 1;
 		} else if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
 			c.reps = atoi(argv[++i]);
 			if (c.reps < 1 || c.reps > MAX_REPS) {
@@ -402,7 +405,7 @@ static int cmd_run(int argc, char **argv)
 		}
 	}
 	if (!c.b || !out) {
-		fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] [--reps N] --out FILE\n");
+		fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] [--no-irq] [--reps N] --out FILE\n");
 		return 2;
 	}
 	if (bench_all(&c))
@@ -416,7 +419,7 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return cmd_report(argc - 2, argv + 2);
-	fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] [--reps N] --out FILE\n"
+	fprintf(stderr, "usage: hvbench run --backend hv|kvm [--quick] [--no-irq] [--reps N] --out FILE\n"
 			"       hvbench report --target NAME [--json FILE] HV_FILE|- [KVM_FILE|-]\n");
 	return 2;
 }
