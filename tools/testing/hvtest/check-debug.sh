@@ -28,19 +28,8 @@ HOST_LOGS=$RESULTS_DIR/debug-host
 SUMMARIES=()
 TAP_FILES=()
 
-# host_test NAME COMMAND...: run COMMAND with its output in a log and record
-# one result; on failure show the end of the log.
-host_test() {
-	local name=$1 log=$HOST_LOGS/$1.log l
-	shift
-	if "$@" >"$log" 2>&1; then
-		tap_result ok "debug-host.$name"
-		return 0
-	fi
-	tap_result fail "debug-host.$name" "failed: $* (log: ${log#"$REPO"/})"
-	while IFS= read -r l; do tap_diag "$l"; done < <(tail -n 8 "$log")
-	return 1
-}
+# host_test NAME COMMAND...: one host result (debug-host.NAME), lib/common.sh
+host_test() { host_result "debug-host" "$@"; }
 
 # The checkers of the debug kernel must fail a run: each line below is the
 # first line of one kind of report, and the scanner must print every one.

@@ -50,23 +50,8 @@ x86-vmx-linux 1
 HOST_LOGS=$RESULTS_DIR/host
 declare -A ARTIFACTS_OK=()
 
-# host_test NAME COMMAND...: run COMMAND with its output in a log and record
-# one host.tap result; on failure show the end of the log.
-host_test() {
-	local name=$1 log=$HOST_LOGS/$1.log
-	shift
-	if "$@" >"$log" 2>&1; then
-		tap_result ok "host.$name"
-		return 0
-	fi
-	tap_result fail "host.$name" "failed: $* (log: ${log#"$REPO"/})"
-	# The first diagnostics say the most; the whole story is in the log.
-	local l lines
-	lines=$(grep -E '([Ee]rror|[Ww]arning|ERROR|WARNING|CHECK):|\*\*\*' "$log" | head -n 8 || true)
-	[[ -n $lines ]] || lines=$(tail -n 5 "$log")
-	while IFS= read -r l; do tap_diag "$l"; done <<<"$lines"
-	return 1
-}
+# host_test NAME COMMAND...: one host result (host.NAME), lib/common.sh
+host_test() { host_result "host" "$@"; }
 
 # --- log scanner unit test ---------------------------------------------------
 

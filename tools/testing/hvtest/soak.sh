@@ -22,19 +22,8 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/debug.sh
 . "$HVTEST_DIR/lib/debug.sh"
 
-# host_step NAME COMMAND...: one host result ($HOST.NAME, log in
-# $HOST_LOGS), the log's end on failure.
-host_step() {
-	local name=$1 log=$HOST_LOGS/$1.log l
-	shift
-	if "$@" >"$log" 2>&1; then
-		tap_result ok "$HOST.$name"
-		return 0
-	fi
-	tap_result fail "$HOST.$name" "failed: $* (log: ${log#"$REPO"/})"
-	while IFS= read -r l; do tap_diag "$l"; done < <(tail -n 8 "$log")
-	return 1
-}
+# host_step NAME COMMAND...: one host result ($HOST.NAME), lib/common.sh
+host_step() { host_result "$HOST" "$@"; }
 
 # build_soak ARCH DIR: the static hv-soak for ARCH into DIR.
 build_soak() {

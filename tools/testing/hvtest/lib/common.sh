@@ -63,6 +63,24 @@ tap_diag() {
 	done
 }
 
+# host_result PREFIX NAME COMMAND...: run COMMAND with its output in
+# $HOST_LOGS/NAME.log and record one result, PREFIX.NAME; on failure show
+# the log's first diagnostics (they say the most), else its end. For the
+# host parts of check.sh, check-debug.sh and soak.sh.
+host_result() {
+	local prefix=$1 name=$2 log=$HOST_LOGS/$2.log l lines
+	shift 2
+	if "$@" >"$log" 2>&1; then
+		tap_result ok "$prefix.$name"
+		return 0
+	fi
+	tap_result fail "$prefix.$name" "failed: $* (log: ${log#"$REPO"/})"
+	lines=$(grep -E '([Ee]rror|[Ww]arning|ERROR|WARNING|CHECK):|\*\*\*' "$log" | head -n 8 || true)
+	[[ -n $lines ]] || lines=$(tail -n 8 "$log")
+	while IFS= read -r l; do tap_diag "$l"; done <<<"$lines"
+	return 1
+}
+
 tap_close() {
 	echo "1..$TAP_COUNT" >>"$TAP_FILE"
 }
