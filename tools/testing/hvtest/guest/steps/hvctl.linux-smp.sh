@@ -62,7 +62,7 @@ echo "smp-sleep $a $b"
 # busy CPU N: a fixed amount of work pinned to CPU N; its result (the CPU
 # it ended on) in /tmp/busyN, not on the console (the blocks go there)
 busy() {
-	taskset -c $1 sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done
+	taskset -c $1 sh -c 'i=0; while [ $i -lt 100000 ]; do i=$((i + 1)); done
 		echo "$i $(cut -d" " -f39 /proc/self/stat)" >/tmp/busy$0' $1 &
 }
 # the local timer's count on CPU 0 and CPU 1 (arm64: the arch timer)
@@ -89,6 +89,10 @@ rm -f /tmp/busy1
 busy 1
 wait
 echo "smp-busy-again $(cat /tmp/busy1)"
+echo "smp-end"
+# the host's go once it has all of the above (poweroff -f does not wait
+# for the console to drain)
+read -r go
 poweroff -f
 EOF
 
@@ -139,16 +143,6 @@ khz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.
 [ -z "$khz" ] && khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]\{3\}\) MHz TSC.*/\1\2/p' | tail -n 1)
 [ -n "$khz" ] && fig="$fig, $(echo "$t0 $t1 $khz" | awk '{printf "%.0f", ($2 - $1) * $3 / 1000}') M L1 TSC cycles ($khz kHz)"
 echo "$fig"
-tr -d '\r' <"$log" | grep -q "smp-init: .* cpus 2 online 0-1" ||
-	bail "the guest does not count 2 CPUs: $(tr -d '\r' <"$log" | grep smp-init:)"
-echo "the guest counts 2 CPUs, both online"
-
-says "smp-sleep "
-d=$(tr -d '\r' <"$log" | sed -n 's/.*smp-sleep \([0-9.]*\) \([0-9.]*\).*/\1 \2/p' |
-	awk '{ printf "%.2f", $2 - $1 }')
-echo "$d" | awk '{ exit !($1 >= 0.95 && $1 <= 2) }' ||
-	bail "sleep 1 took $d s of guest time"
-echo "sleep 1: $d s of guest time"
 
 # the console's input from the fifo (kept open on fd 3)
 hvctl console smp </tmp/smp.in >$out 2>&1 &
@@ -157,6 +151,15 @@ exec 3>/tmp/smp.in
 
 # the tty block, its exits counted from the host's go to the guest's end
 says "smp-tty-ready"
+# (the lines before it are whole now)
+tr -d '\r' <"$log" | grep -q "smp-init: .* cpus 2 online 0-1$" ||
+	bail "the guest does not count 2 CPUs: $(tr -d '\r' <"$log" | grep smp-init:)"
+echo "the guest counts 2 CPUs, both online"
+d=$(tr -d '\r' <"$log" | sed -n 's/^smp-sleep \([0-9.]*\) \([0-9.]*\)$/\1 \2/p' |
+	awk '{ printf "%.2f", $2 - $1 }')
+echo "${d:-0}" | awk '{ exit !($1 >= 0.95 && $1 <= 2) }' ||
+	bail "sleep 1 took '$d' s of guest time"
+echo "sleep 1: $d s of guest time"
 e0=$(exits $uart_exit)
 a0=$(exits)
 echo go >&3
@@ -191,10 +194,10 @@ echo "printk: 4096 bytes through /dev/kmsg are in the console log exactly once (
 echo "printk: $((e1 - e0)) $uart_exit exits ($(per $((e1 - e0)) 4096) a byte), $((a1 - a0)) exits of all kinds ($(per $((a1 - a0)) 4096) a byte)"
 echo go >&3
 
-says "smp-busy "
+says "smp-end"
 line=$(tr -d '\r' <"$log" | grep '^smp-busy ')
 echo "$line"
-echo "$line" | grep -q '^smp-busy 20000 0 / 20000 1 LOC' ||
+echo "$line" | grep -q '^smp-busy 100000 0 / 100000 1 LOC' ||
 	bail "the busy processes did not each finish on their own CPU"
 echo "$line" | awk '{ split($0, w, "LOC "); split(w[2], v, " ");
 	exit !(v[4] > v[1] && v[5] > v[2]) }' ||
@@ -202,15 +205,15 @@ echo "$line" | awk '{ split($0, w, "LOC "); split(w[2], v, " ");
 echo "work on both CPUs: a pinned busy process finished on CPU 0 and one on CPU 1, both CPUs' timers ticked"
 tr -d '\r' <"$log" | grep -E '^ *(LOC|RES|CAL|TLB):'
 
-says "smp-busy-again"
 tr -d '\r' <"$log" | grep -q '^smp-off 0$' ||
 	bail "CPU 1 did not go offline: $(tr -d '\r' <"$log" | grep '^smp-off')"
 tr -d '\r' <"$log" | grep -q '^smp-on 0-1$' ||
 	bail "CPU 1 did not come back: $(tr -d '\r' <"$log" | grep '^smp-on')"
-tr -d '\r' <"$log" | grep -q '^smp-busy-again 20000 1$' ||
+tr -d '\r' <"$log" | grep -q '^smp-busy-again 100000 1$' ||
 	bail "no work on CPU 1 after it came back: $(tr -d '\r' <"$log" | grep '^smp-busy-again')"
 echo "hotplug: CPU 1 went offline, came back and ran a pinned busy process to its end"
 
+echo go >&3
 exec 3>&-
 wait_for 60 sh -c "hvctl info smp | grep -q 'stop reason: *guest poweroff'" ||
 	bail "no 'guest poweroff' after 'poweroff -f': $(hvctl info smp)"
