@@ -162,6 +162,7 @@ echo "${d:-0}" | awk '{ exit !($1 >= 0.95 && $1 <= 2) }' ||
 echo "sleep 1: $d s of guest time"
 e0=$(exits $uart_exit)
 a0=$(exits)
+progress "HVTEST-RUN: hvctl.linux-smp: the tty block"
 echo go >&3
 says "smp-tty-end"
 e1=$(exits $uart_exit)
@@ -181,6 +182,7 @@ echo "tty: $((e1 - e0)) $uart_exit exits ($(per $((e1 - e0)) "$tty_size") a byte
 # own could interleave with them on the console): the last one ends it.
 e0=$(exits $uart_exit)
 a0=$(exits)
+progress "HVTEST-RUN: hvctl.linux-smp: the printk block"
 echo go >&3
 says "^K031:.\{122\}"
 e1=$(exits $uart_exit)
@@ -192,6 +194,7 @@ kgot=$(tr -d '\r' <"$log" | grep -E '^K[0-9]{3}:' | md5sum | cut -d' ' -f1)
 }
 echo "printk: 4096 bytes through /dev/kmsg are in the console log exactly once (md5 $kmsg_sum)"
 echo "printk: $((e1 - e0)) $uart_exit exits ($(per $((e1 - e0)) 4096) a byte), $((a1 - a0)) exits of all kinds ($(per $((a1 - a0)) 4096) a byte)"
+progress "HVTEST-RUN: hvctl.linux-smp: the busy processes' end, CPU hotplug"
 echo go >&3
 
 says "smp-end"
@@ -213,6 +216,7 @@ tr -d '\r' <"$log" | grep -q '^smp-busy-again 100000 1$' ||
 	bail "no work on CPU 1 after it came back: $(tr -d '\r' <"$log" | grep '^smp-busy-again')"
 echo "hotplug: CPU 1 went offline, came back and ran a pinned busy process to its end"
 
+progress "HVTEST-RUN: hvctl.linux-smp: poweroff"
 echo go >&3
 exec 3>&-
 wait_for 60 sh -c "hvctl info smp | grep -q 'stop reason: *guest poweroff'" ||
