@@ -1,7 +1,7 @@
 # shellcheck shell=sh
 # shellcheck disable=SC2016 # what is typed into the guest expands there
 # The stock Debian kernel as a guest of hv with 2 vCPUs on a host with 2
-# CPUs (x86-vmx-linux-smp: Bochs with 2 CPUs, so the vCPU threads really
+# CPUs (x86-vmx-smp: Bochs with 2 CPUs, so the vCPU threads really
 # run at once), in one boot:
 #   - the guest counts 2 CPUs (/proc/cpuinfo) and `sleep 1` takes about a
 #     second of its time (0.95-2 s by /proc/uptime);
