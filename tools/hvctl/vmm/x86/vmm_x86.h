@@ -27,6 +27,7 @@
 /*
  * struct hvctl_arch_vmm - the x86 devices' state, under vmm->lock.
  * @uart: the 16550's registers as last written (DLL in 0); @uart_dlm: DLM.
+ * @uart_fcr: its FIFO control (FCR: enable bit 0, trigger level bits 7:6).
  * @selected: per vCPU, the vCPU it selected with HVCTL_CPU_SELECT_PORT.
  * @start_at: per vCPU, where the guest asked it to start.
  * @started: per vCPU, 1 once it may run (the boot vCPU from the start).
@@ -38,6 +39,7 @@
 struct hvctl_arch_vmm {
 	uint8_t uart[8];
 	uint8_t uart_dlm, uart_thre, uart_irq;
+	uint8_t uart_fcr;
 	uint8_t rtc_index;
 	uint8_t selected[HV_MAX_VCPUS];
 	uint32_t start_at[HV_MAX_VCPUS];
