@@ -301,9 +301,14 @@ static void lapic_accept(struct hv_lapic *t, const struct hv_apic_irq *irq)
 			set_bit(HV_LAPIC_EV_RX_ILLEGAL, &t->events);
 			break;
 		}
-		/* an atomic only when the trigger mode changes */
-		if (irq->level != test_bit(v, t->pir_level))
-			change_bit(v, t->pir_level);
+		/*
+		 * an atomic only when the trigger mode changes; set or clear,
+		 * not toggle: two senders may race here
+		 */
+		if (irq->level && !test_bit(v, t->pir_level))
+			set_bit(v, t->pir_level);
+		else if (!irq->level && test_bit(v, t->pir_level))
+			clear_bit(v, t->pir_level);
 		set_bit(v, t->pir);
 		set_bit(HV_LAPIC_EV_PIR, &t->events);
 		break;
