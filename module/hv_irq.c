@@ -72,9 +72,17 @@ void hv_vcpu_kick(struct hv_vcpu *vcpu)
 {
 	struct task_struct *task;
 
-	wake_up_interruptible(&vcpu->halt_wq);
-	/* pairs with hv_vcpu_guest_mode_enter(): see the top of the file */
+	/* orders the caller's pending interrupt before both reads below */
 	smp_mb();
+	/*
+	 * A sleeper in hv_vcpu_halt() adds itself to halt_wq, sets its state
+	 * (a full barrier) and then looks at its interrupts: either it sees
+	 * the interrupt or this sees it on the list (the waitqueue_active()
+	 * rule of <linux/wait.h>). Most kicks find no sleeper, take no lock.
+	 */
+	if (waitqueue_active(&vcpu->halt_wq))
+		wake_up_interruptible(&vcpu->halt_wq);
+	/* pairs with hv_vcpu_guest_mode_enter(): see the top of the file */
 	if (!READ_ONCE(vcpu->in_guest))
 		return;
 	/*

@@ -90,6 +90,85 @@ static uint64_t irq_now_ns(void)
 }
 
 /*
+ * The watchdog of the interrupt rows: an interrupt a hypervisor loses
+ * leaves a vCPU halted for good, and its run ioctl never returns. After
+ * IRQ_LIMIT_S plus IRQ_LIMIT_MS_PER_ITER per iteration (a row takes at
+ * most about 110 us per iteration in Bochs, whose clock follows the
+ * instructions run and not the machine's load: 22 ms for bench.smoke's
+ * 200, a limit 450 times that) the watchdog thread signals the vCPU
+ * threads until the row ends; their run ioctls return EINTR and the row
+ * fails with an error instead of hanging.
+ */
+#define IRQ_LIMIT_S		10
+#define IRQ_LIMIT_MS_PER_ITER	1
+
+static volatile int irq_timed_out;
+
+struct irq_watchdog {
+	pthread_t th, vcpu[2];
+	pthread_mutex_t lock;	/* vcpu[] and nr_vcpus: no signal to a gone thread */
+	int nr_vcpus;
+	uint64_t deadline_ns;
+	volatile int done;
+};
+
+static void *irq_watchdog_fn(void *arg)
+{
+	struct irq_watchdog *w = arg;
+	int i;
+
+	while (!w->done) {
+		usleep(10000);
+		if (irq_now_ns() < w->deadline_ns)
+			continue;
+		irq_timed_out = 1;
+		pthread_mutex_lock(&w->lock);
+		for (i = 0; i < w->nr_vcpus; i++)
+			pthread_kill(w->vcpu[i], SIGUSR1);
+		pthread_mutex_unlock(&w->lock);
+	}
+	return NULL;
+}
+
+static void irq_sig(int sig)
+{
+	(void)sig;
+}
+
+/* Arms the watchdog for @n iterations on the calling thread's vCPU. */
+static int irq_watchdog_start(struct irq_watchdog *w, uint64_t n)
+{
+	/* no SA_RESTART: the signal makes a sleeping run ioctl return */
+	struct sigaction sa = { .sa_handler = irq_sig };
+
+	sigaction(SIGUSR1, &sa, NULL);
+	irq_timed_out = 0;
+	pthread_mutex_init(&w->lock, NULL);
+	w->done = 0;
+	w->vcpu[0] = pthread_self();
+	w->nr_vcpus = 1;
+	w->deadline_ns = irq_now_ns() + IRQ_LIMIT_S * 1000000000ULL +
+			 n * IRQ_LIMIT_MS_PER_ITER * 1000000ULL;
+	return -pthread_create(&w->th, NULL, irq_watchdog_fn, w);
+}
+
+static void irq_watchdog_stop(struct irq_watchdog *w)
+{
+	w->done = 1;
+	pthread_join(w->th, NULL);
+	pthread_mutex_destroy(&w->lock);
+}
+
+static void irq_watchdog_vcpus(struct irq_watchdog *w, pthread_t *peer)
+{
+	pthread_mutex_lock(&w->lock);
+	if (peer)
+		w->vcpu[1] = *peer;
+	w->nr_vcpus = peer ? 2 : 1;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/*
  * Runs a payload on vCPU 0 to its end: an OUT to BENCH_PORT_GSI is the
  * guest asking for an edge on the GSI (assert, deassert); the payload must
  * have counted exactly @n interrupts. @host_ns: the host's time from the
@@ -109,6 +188,13 @@ static int irq_run(const struct bench_backend *b,
 
 	while (!err) {
 		err = b->run(vm, &x);
+		if (err == -EINTR && irq_timed_out) {
+			fprintf(stderr, "hvbench: %s: %llu of %llu interrupts after the watchdog's limit: one was lost\n",
+				b->name,
+				(unsigned long long)*(uint64_t *)((char *)vm->ram + BENCH_X86_COUNT),
+				(unsigned long long)n);
+			return -ETIMEDOUT;
+		}
 		if (err == -EINTR) {
 			err = 0;
 			continue;
@@ -166,19 +252,14 @@ static void *irq_peer_fn(void *arg)
 	return NULL;
 }
 
-static void irq_sig(int sig)
-{
-	(void)sig;
-}
-
 static int irq_ipi(const struct bench_backend *b,
 		   const struct bench_irq_ops *ops, struct bench_vm *vm,
-		   uint64_t n, uint64_t *cycles, uint64_t *host_ns)
+		   uint64_t n, uint64_t *cycles, uint64_t *host_ns,
+		   struct irq_watchdog *w)
 {
 	struct irq_peer p = { .b = b };
 	struct bench_entry e = { .pc = blob_gpa(bench_ipi_peer),
 				 .sp = BENCH_STACK_TOP - 0x10000 };
-	struct sigaction sa = { .sa_handler = irq_sig };
 	pthread_t th;
 	int err;
 
@@ -186,12 +267,22 @@ static int irq_ipi(const struct bench_backend *b,
 	err = ops->vcpu_add(vm, &p.vm) ?: b->enter(&p.vm, &e);
 	if (err)
 		goto out;
-	/* no SA_RESTART: the signal makes the peer's run ioctl return */
-	sigaction(SIGUSR1, &sa, NULL);
 	err = -pthread_create(&th, NULL, irq_peer_fn, &p);
 	if (err)
 		goto out;
+	/* the watchdog signals the peer too (irq_run() reports a timeout) */
+	irq_watchdog_vcpus(w, &th);
+	/*
+	 * vCPU 0 starts once vCPU 1's APIC takes IPIs: on one host CPU a
+	 * vCPU 0 that spun in the guest on PEER_READY would hold the CPU
+	 * until the scheduler preempted it (ticks later), and the row's
+	 * host time would count that wait.
+	 */
+	while (!*(volatile uint32_t *)((char *)vm->ram + BENCH_X86_PEER_READY) &&
+	       !irq_timed_out && !p.err)
+		usleep(1000);
 	err = irq_run(b, ops, vm, bench_ipi, n, cycles, host_ns);
+	irq_watchdog_vcpus(w, NULL);
 	p.stop = 1;
 	while (pthread_tryjoin_np(th, NULL)) {
 		pthread_kill(th, SIGUSR1);
@@ -227,6 +318,7 @@ static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
 	int i, err = 0;
 
 	for (i = 0; !err && i < 3; i++) {
+		struct irq_watchdog w;
 		struct bench_vm vm;
 		uint64_t cycles = 0, ns = 0;
 
@@ -241,9 +333,14 @@ static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
 		bench_arch_image(&vm);
 		memcpy((char *)vm.ram + BENCH_CODE, bench_blob_start,
 		       bench_blob_end - bench_blob_start);
-		err = i < 2 ? irq_run(b, ops, &vm, entries[i], n, &cycles,
-				      &ns) :
-			      irq_ipi(b, ops, &vm, n, &cycles, &ns);
+		err = irq_watchdog_start(&w, n);
+		if (!err) {
+			err = i < 2 ? irq_run(b, ops, &vm, entries[i], n,
+					      &cycles, &ns) :
+				      irq_ipi(b, ops, &vm, n, &cycles, &ns,
+					      &w);
+			irq_watchdog_stop(&w);
+		}
 		if (!err) {
 			snprintf(host_name, sizeof(host_name), "%s_host",
 				 names[i]);

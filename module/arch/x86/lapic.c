@@ -301,9 +301,13 @@ static void lapic_accept(struct hv_lapic *t, const struct hv_apic_irq *irq)
 			set_bit(HV_LAPIC_EV_RX_ILLEGAL, &t->events);
 			break;
 		}
-		if (irq->level)
+		/*
+		 * an atomic only when the trigger mode changes; set or clear,
+		 * not toggle: two senders may race here
+		 */
+		if (irq->level && !test_bit(v, t->pir_level))
 			set_bit(v, t->pir_level);
-		else
+		else if (!irq->level && test_bit(v, t->pir_level))
 			clear_bit(v, t->pir_level);
 		set_bit(v, t->pir);
 		set_bit(HV_LAPIC_EV_PIR, &t->events);
@@ -341,13 +345,32 @@ static void lapic_accept(struct hv_lapic *t, const struct hv_apic_irq *irq)
 void hv_apic_deliver(struct hv_vm *vm, const struct hv_apic_irq *irq,
 		     struct hv_lapic *src)
 {
+	struct hv_vcpu *v;
 	u32 i;
 
+	/* a self IPI: no other APIC to look at */
+	if (irq->shorthand == 1) {
+		lapic_accept(src, irq);
+		return;
+	}
 	rcu_read_lock();
+	/*
+	 * A physical destination that is not the broadcast names one APIC:
+	 * APIC IDs are the vCPU ids (below 64), so only vCPU (dest & 0xff)
+	 * can match, in either mode (lapic_match()). The IPI and IOAPIC hot
+	 * paths go no further than this lookup.
+	 */
+	if (!irq->shorthand && !irq->logical && irq->dest != irq->broadcast) {
+		v = hv_vm_vcpu_rcu(vm, irq->dest & 0xff);
+		if (v && lapic_match(hv_x86_vcpu_lapic(v), src, irq))
+			lapic_accept(hv_x86_vcpu_lapic(v), irq);
+		rcu_read_unlock();
+		return;
+	}
 	for (i = 0; i < HV_MAX_VCPUS; i++) {
-		struct hv_vcpu *v = hv_vm_vcpu_rcu(vm, i);
 		struct hv_lapic *t;
 
+		v = hv_vm_vcpu_rcu(vm, i);
 		if (!v)
 			continue;
 		t = hv_x86_vcpu_lapic(v);
@@ -448,22 +471,42 @@ void hv_lapic_sync(struct hv_lapic *a)
 }
 
 /**
- * hv_lapic_pending_vector() - the vector to deliver next.
+ * hv_lapic_pending() - the vector to deliver next, and what the TPR holds
+ * back, from one look at IRR and ISR (this runs before every entry).
  * @a: the APIC, synced.
+ * @tpr_threshold: NULL, or set to the priority class (IRR vector >> 4) of
+ * the highest requested interrupt when the TPR, not an interrupt in
+ * service, keeps it waiting, else 0. For a backend whose CPU lets the
+ * guest write the TPR without an exit (VMX TPR shadow): the guest must
+ * exit when its TPR drops below this class.
  *
  * Return: the highest IRR vector whose priority class is above PPR's, or
  * -1 (SDM 11.8.3).
  */
-int hv_lapic_pending_vector(struct hv_lapic *a)
+int hv_lapic_pending(struct hv_lapic *a, u8 *tpr_threshold)
 {
-	int v;
+	u32 tpr = a->reg[R(APIC_TASKPRI)] & 0xf0;
+	int irr, isr;
 
+	if (tpr_threshold)
+		*tpr_threshold = 0;
 	if (!a->enabled)
 		return -1;
-	v = lapic_highest(a, APIC_IRR);
-	if (v < 0 || (v & 0xf0) <= (lapic_ppr(a) & 0xf0))
+	irr = lapic_highest(a, APIC_IRR);
+	if (irr < 0)
 		return -1;
-	return v;
+	isr = lapic_highest(a, APIC_ISR);
+	/* PPR's class is the higher of TPR's and ISRV's (lapic_ppr()) */
+	if ((isr < 0 || (irr & 0xf0) > (isr & 0xf0)) && (irr & 0xf0) > tpr)
+		return irr;
+	if (tpr_threshold && (isr < 0 || (irr & 0xf0) > (isr & 0xf0)))
+		*tpr_threshold = irr >> 4;
+	return -1;
+}
+
+int hv_lapic_pending_vector(struct hv_lapic *a)
+{
+	return hv_lapic_pending(a, NULL);
 }
 
 /* The CPU took @vector: IRR -> ISR (SDM 11.8.4). */
@@ -471,27 +514,6 @@ void hv_lapic_ack(struct hv_lapic *a, int vector)
 {
 	lapic_set_vec(a, APIC_IRR, vector, false);
 	lapic_set_vec(a, APIC_ISR, vector, true);
-}
-
-/**
- * hv_lapic_tpr_threshold() - the priority class the TPR holds back.
- * @a: the APIC, synced.
- *
- * For a backend whose CPU lets the guest write the TPR without an exit
- * (VMX TPR shadow): the guest must exit when its TPR drops below this.
- *
- * Return: the class (IRR vector >> 4) of the highest requested interrupt
- * when the TPR, not an interrupt in service, keeps it waiting; else 0.
- */
-u8 hv_lapic_tpr_threshold(struct hv_lapic *a)
-{
-	int irr = lapic_highest(a, APIC_IRR), isr = lapic_highest(a, APIC_ISR);
-	u32 tpr = a->reg[R(APIC_TASKPRI)] & 0xf0;
-
-	if (!a->enabled || irr < 0 || (irr & 0xf0) > tpr ||
-	    (isr >= 0 && (irr & 0xf0) <= (isr & 0xf0)))
-		return 0;
-	return irr >> 4;
 }
 
 /**

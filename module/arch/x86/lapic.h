@@ -118,9 +118,9 @@ void hv_lapic_set_cr8(struct hv_lapic *a, u64 cr8);
 u64 hv_lapic_get_cr8(struct hv_lapic *a);
 
 void hv_lapic_sync(struct hv_lapic *a);
+int hv_lapic_pending(struct hv_lapic *a, u8 *tpr_threshold);
 int hv_lapic_pending_vector(struct hv_lapic *a);
 void hv_lapic_ack(struct hv_lapic *a, int vector);
-u8 hv_lapic_tpr_threshold(struct hv_lapic *a);
 bool hv_lapic_runnable(struct hv_lapic *a);
 
 /* Anything posted since the last hv_lapic_sync()? (with IRQs off) */

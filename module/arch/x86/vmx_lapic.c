@@ -220,13 +220,13 @@ void vmx_lapic_nmi_window(struct hv_vcpu *vcpu, bool on)
 /*
  * TPR shadow: a guest's MOV to CR8 that drops VTPR[7:4] below the TPR
  * threshold exits (trap-like, SDM 30.1.2), so the threshold is the class
- * of the interrupt the TPR holds back, 0 when none. VM entry requires it
- * not above VTPR[7:4] (SDM 26.2.1.1), which such a class never is.
+ * of the interrupt the TPR holds back, 0 when none (hv_lapic_pending()).
+ * VM entry requires it not above VTPR[7:4] (SDM 26.2.1.1), which such a
+ * class never is.
  */
-static void vmx_lapic_tpr_threshold(struct hv_vcpu *vcpu)
+static void vmx_lapic_tpr_threshold(struct hv_vcpu *vcpu, u8 th)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
-	u8 th = hv_lapic_tpr_threshold(&arch->lapic);
 
 	if (th != arch->tpr_threshold) {
 		arch->tpr_threshold = th;
@@ -252,13 +252,15 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 {
 	struct hv_lapic *a = &vcpu->arch.lapic;
 	u32 block;
+	u8 th;
 	int v;
 
 	hv_lapic_sync(a);
 	if (a->init_pending)
 		return -EAGAIN;
+	v = hv_lapic_pending(a, &th);
 	if (vcpu->arch.apicv)
-		vmx_lapic_tpr_threshold(vcpu);
+		vmx_lapic_tpr_threshold(vcpu, th);
 	if (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK)
 		return 1;
 	block = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
@@ -274,7 +276,6 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 		if (vmx_nmi_window)
 			vmx_lapic_nmi_window(vcpu, true);
 	}
-	v = hv_lapic_pending_vector(a);
 	if (v < 0)
 		return 0;
 	if ((vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&

@@ -43,6 +43,12 @@ cmd_loop:
 	je c_eoi
 	cmp $8, %eax
 	je c_wrmsr_rel
+	cmp $9, %eax
+	je c_ping
+	cmp $10, %eax
+	je c_pong
+	cmp $11, %eax
+	je c_timers
 	ud2
 
 c_r32:					/* addr -> value */
@@ -126,6 +132,72 @@ c_wait:					/* vector, n: halt until count >= n */
 	cli
 	jmp 1b
 2:	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+/*
+ * The wake-up stress commands: many rounds with no exit to user space,
+ * each ending in a halt until the round's interrupt came (EBX: the vector
+ * waited for, ESI: the rounds done; the handlers keep both).
+ */
+c_ping:					/* n, dest, vec out, vec in -> count */
+	call stress_args
+1:	cmp %edi, %esi
+	jae stress_done
+	inc %esi
+	mov %ebp, 0xfee00310		/* ICR2: the destination */
+	mov %edx, 0xfee00300		/* ICR: fixed, physical */
+	call wait_round
+	jmp 1b
+
+c_pong:					/* n, dest, vec out, vec in -> count */
+	call stress_args
+1:	cmp %edi, %esi
+	jae stress_done
+	inc %esi
+	call wait_round
+	mov %ebp, 0xfee00310
+	mov %edx, 0xfee00300
+	jmp 1b
+
+c_timers:				/* n, delta, -, vector -> count */
+	call stress_args
+1:	cmp %edi, %esi
+	jae stress_done
+	inc %esi
+	rdtsc				/* IA32_TSC_DEADLINE = TSC + delta */
+	add %ebp, %eax
+	adc $0, %edx
+	mov $0x6e0, %ecx
+	wrmsr
+	call wait_round
+	jmp 1b
+
+/* EDI = n, EBP = 2nd, EDX = 3rd, EBX = 4th argument; ESI = 0 */
+stress_args:
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %edi
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %ebp
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %edx
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %ebx
+	xor %esi, %esi
+	ret
+
+/* halt until the count of vector EBX reaches ESI (keeps EDX) */
+wait_round:
+	cmp %esi, APIC_COUNT(,%ebx,4)
+	jae 1f
+	sti
+	hlt
+	cli
+	jmp wait_round
+1:	ret
+
+stress_done:
+	mov APIC_COUNT(,%ebx,4), %eax
+	out %eax, $APIC_PORT_RES
 	jmp cmd_loop
 
 c_eoi:

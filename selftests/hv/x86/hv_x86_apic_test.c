@@ -12,6 +12,7 @@
  * loaded. Rates are from the host's TSC, which is the guest's.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <time.h>
 #include <x86intrin.h>
 
@@ -713,6 +714,212 @@ TEST_F(apic, ioapic_edge_pulse)
 	EXPECT_EQ(2, WAIT(v, 0x61, 2));
 	STI(v);
 	EXPECT_EQ(2, *count(&self->t, 0x61));
+}
+
+/*
+ * The wake-up stress: many rounds in which a vCPU halts until an
+ * interrupt another thread makes pending (an IPI from the other vCPU, a
+ * TSC-deadline hrtimer, a GSI pulsed by a host thread). A wake-up hv
+ * loses leaves a vCPU asleep for good; the test body is the watchdog and
+ * turns that into a failing line with the counts and the APIC states.
+ *
+ * The limit is guest time, which under Bochs follows the instructions
+ * run, not the machine's load: the whole case took 0.6 s of it on
+ * x86-vmx (0.4 s with apicv=0; 17 s and 12 s of wall time) and 3.1 s on
+ * x86-vmx-smp (114 s of wall time), so a run that makes progress never
+ * reaches STRESS_LIMIT_S. It is no higher because Bochs with two CPUs
+ * does not skip idle time: a hang there costs about 37 s of wall time
+ * per guest second before the watchdog fires, within the target's limit.
+ */
+#define STRESS_IPI_ROUNDS	20000
+#define STRESS_TIMER_ROUNDS	5000
+#define STRESS_GSI_ROUNDS	5000
+#define STRESS_LIMIT_S		20
+#define VEC_PING		0x70
+#define VEC_PONG		0x71
+#define VEC_STIMER		0x72
+#define VEC_SGSI		0x73
+#define STRESS_GSI		9
+
+struct stress_job {
+	struct vcpu *v;
+	__u32 op, args[4];
+	int nargs;
+	pthread_t th;
+};
+
+static volatile int stress_stop;
+
+static void stress_sig(int sig)
+{
+	(void)sig;
+}
+
+static void *stress_job_fn(void *arg)
+{
+	struct stress_job *j = arg;
+
+	j->v->err = cmd_v(j->v, j->op, j->nargs, j->args, 1);
+	return NULL;
+}
+
+static void stress_start(struct stress_job *j, struct vcpu *v, __u32 op,
+			 __u32 a0, __u32 a1, __u32 a2, __u32 a3)
+{
+	j->v = v;
+	j->op = op;
+	j->nargs = op == APIC_CMD_WAIT ? 2 : 4;
+	j->args[0] = a0;
+	j->args[1] = a1;
+	j->args[2] = a2;
+	j->args[3] = a3;
+	pthread_create(&j->th, NULL, stress_job_fn, j);
+}
+
+/* A host thread that pulses the GSI, each time after the last one came. */
+struct stress_gsi {
+	struct hv_test_vm *t;
+	__u32 rounds, done;
+	pthread_t th;
+};
+
+static void *stress_gsi_fn(void *arg)
+{
+	struct stress_gsi *g = arg;
+	volatile __u32 *cnt = (__u32 *)x86_gpa(g->t, APIC_COUNT) + VEC_SGSI;
+	struct hv_irq_level l = { .irq = STRESS_GSI };
+
+	for (g->done = 0; g->done < g->rounds && !stress_stop; g->done++) {
+		l.level = 1;
+		if (ioctl(g->t->vm_fd, HV_IRQ_LINE, &l))
+			break;
+		l.level = 0;
+		if (ioctl(g->t->vm_fd, HV_IRQ_LINE, &l))
+			break;
+		while (*cnt <= g->done && !stress_stop)
+			sched_yield();
+	}
+	return NULL;
+}
+
+static double stress_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Waits for @th until @deadline (CLOCK_REALTIME); on timeout stops every
+ * stress thread (a signal ends HV_RUN) and returns false.
+ */
+static bool stress_join(pthread_t th, const struct timespec *deadline,
+			pthread_t *all, int nall)
+{
+	int i;
+
+	if (!pthread_timedjoin_np(th, NULL, deadline))
+		return true;
+	stress_stop = 1;
+	for (i = 0; i < nall; i++)
+		while (pthread_tryjoin_np(all[i], NULL)) {
+			pthread_kill(all[i], SIGUSR1);
+			usleep(1000);
+		}
+	return false;
+}
+
+static void stress_dump(struct __test_metadata *_metadata, struct vcpu *v,
+			const char *what)
+{
+	struct hv_lapic_state st;
+	int i;
+
+	if (__hv_ioctl(v->fd, HV_GET_LAPIC, &st))
+		return;
+	TH_LOG("%s: mp_state %u", what, st.mp_state);
+	for (i = 0; i < 8; i++)
+		if (st.regs[0x10 + i] || st.regs[0x20 + i])
+			TH_LOG("  ISR[%d] %08x IRR[%d] %08x", i,
+			       st.regs[0x10 + i], i, st.regs[0x20 + i]);
+}
+
+TEST_F_TIMEOUT(apic, wakeup_stress, STRESS_LIMIT_S + 40)
+{
+	struct sigaction sa = { .sa_handler = stress_sig };
+	__u64 delta = 50000 * self->tsc_per_ns;		/* 50 us */
+	struct stress_job j0, j1;
+	struct stress_gsi g = { .t = &self->t, .rounds = STRESS_GSI_ROUNDS };
+	struct timespec deadline;
+	pthread_t all[3];
+	double start = stress_now();
+	bool ok;
+
+	/* no SA_RESTART: the watchdog's signal ends a sleeping HV_RUN */
+	sigaction(SIGUSR1, &sa, NULL);
+	stress_stop = 0;
+	add_vcpu1(_metadata, self, true);
+	apic_on(_metadata, &self->v0);
+	apic_on(_metadata, &self->v1);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += STRESS_LIMIT_S;
+
+	/* IPI ping-pong: vCPU 0 -> 1 -> 0, each halting in between */
+	stress_start(&j1, &self->v1, APIC_CMD_PONG, STRESS_IPI_ROUNDS, 0,
+		     VEC_PONG, VEC_PING);
+	stress_start(&j0, &self->v0, APIC_CMD_PING, STRESS_IPI_ROUNDS,
+		     1 << 24, VEC_PING, VEC_PONG);
+	all[0] = j0.th;
+	all[1] = j1.th;
+	ok = stress_join(j0.th, &deadline, all, 2) &&
+	     stress_join(j1.th, &deadline, all, 2);
+	if (!ok) {
+		stress_dump(_metadata, &self->v0, "vCPU 0");
+		stress_dump(_metadata, &self->v1, "vCPU 1");
+	}
+	ASSERT_TRUE(ok) TH_LOG("IPI ping-pong stuck after %.0f s: %u pings, %u pongs of %u",
+			       stress_now() - start,
+			       *count(&self->t, VEC_PING),
+			       *count(&self->t, VEC_PONG), STRESS_IPI_ROUNDS);
+	ASSERT_EQ(0, self->v0.err);
+	ASSERT_EQ(0, self->v1.err);
+	EXPECT_EQ(STRESS_IPI_ROUNDS, self->v0.res[0]);
+	EXPECT_EQ(STRESS_IPI_ROUNDS, self->v1.res[0]);
+	TH_LOG("%u IPI round trips: %.1f s", STRESS_IPI_ROUNDS,
+	       stress_now() - start);
+
+	/* TSC deadline 50 us ahead, vCPU 1 halted until its hrtimer fires */
+	W32(&self->v1, REG(APIC_LVTT), 0x40000 | VEC_STIMER);
+	stress_start(&j1, &self->v1, APIC_CMD_TIMERS, STRESS_TIMER_ROUNDS,
+		     (__u32)delta, 0, VEC_STIMER);
+	/* and a GSI from a host thread to vCPU 0, halted in between */
+	ioapic_pin(_metadata, &self->v0, STRESS_GSI, VEC_SGSI, 0);
+	stress_start(&j0, &self->v0, APIC_CMD_WAIT, VEC_SGSI,
+		     STRESS_GSI_ROUNDS, 0, 0);
+	pthread_create(&g.th, NULL, stress_gsi_fn, &g);
+	all[0] = j0.th;
+	all[1] = j1.th;
+	all[2] = g.th;
+	ok = stress_join(j1.th, &deadline, all, 3) &&
+	     stress_join(j0.th, &deadline, all, 3) &&
+	     stress_join(g.th, &deadline, all, 3);
+	if (!ok) {
+		stress_dump(_metadata, &self->v0, "vCPU 0");
+		stress_dump(_metadata, &self->v1, "vCPU 1");
+	}
+	ASSERT_TRUE(ok) TH_LOG("timer/GSI rounds stuck after %.0f s: %u timers of %u, %u GSIs of %u (%u pulsed)",
+			       stress_now() - start,
+			       *count(&self->t, VEC_STIMER),
+			       STRESS_TIMER_ROUNDS,
+			       *count(&self->t, VEC_SGSI), STRESS_GSI_ROUNDS,
+			       g.done);
+	ASSERT_EQ(0, self->v0.err);
+	ASSERT_EQ(0, self->v1.err);
+	EXPECT_EQ(STRESS_TIMER_ROUNDS, self->v1.res[0]);
+	EXPECT_EQ(STRESS_GSI_ROUNDS, self->v0.res[0]);
+	TH_LOG("all rounds: %.1f s (limit %d s)", stress_now() - start,
+	       STRESS_LIMIT_S);
 }
 
 TEST_F(apic, state_ioctls)
