@@ -4,7 +4,9 @@
  * flush (fdatasync), discard (a hole punched), write-zeroes (a zeroed
  * range, or a hole with the unmap flag) and GET_ID (the serial: the first
  * 20 bytes of the file's name). One queue, one I/O thread per device,
- * woken by an eventfd that the QueueNotify write signals.
+ * woken by an eventfd: hv's ioeventfd for QueueNotify signals it from the
+ * guest's write (bus.c), or the transport's queue_notify after an MMIO
+ * exit where hv has none.
  *
  * ,ro opens the file read-only, offers VIRTIO_BLK_F_RO and answers every
  * write, discard and write-zeroes with VIRTIO_BLK_S_IOERR. ,cache=none
@@ -48,7 +50,7 @@ struct hvctl_blk {
 	uint64_t sectors;
 	char serial[VIRTIO_BLK_ID_BYTES];
 	uint8_t config[VIRTIO_BLK_CFG_SIZE];
-	int kick;		/* eventfd: QueueNotify (ioeventfd later) */
+	int kick;		/* eventfd: QueueNotify (an ioeventfd) */
 	int stop;		/* atomic: the I/O thread ends */
 	pthread_t thread;
 	int thread_ok;
@@ -95,6 +97,14 @@ static void blk_queue_notify(struct virtio_mmio_dev *dev, unsigned int q)
 		dev->log(dev, "virtio-blk: cannot wake the I/O thread");
 }
 
+static int blk_queue_eventfd(struct virtio_mmio_dev *dev, unsigned int q)
+{
+	struct hvctl_blk *blk = dev->priv;
+
+	(void)q;
+	return blk->kick;
+}
+
 /* No reset op: a reset only forgets the queue, which the transport owns. */
 static const struct virtio_dev_ops blk_ops = {
 	.device_id = VIRTIO_ID_BLOCK,
@@ -102,6 +112,7 @@ static const struct virtio_dev_ops blk_ops = {
 	.features = blk_features,
 	.config_read = blk_config_read,
 	.queue_notify = blk_queue_notify,
+	.queue_eventfd = blk_queue_eventfd,
 };
 
 static void put_le(uint8_t *p, uint64_t v, unsigned int bytes)

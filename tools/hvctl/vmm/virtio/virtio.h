@@ -192,10 +192,30 @@ struct virtio_mmio_dev;
  * @config_read: @len bytes of its configuration space at @off, which the
  *		 transport has checked to lie in the first 0x100 bytes.
  * @config_write: a driver write there (NULL: ignored).
- * @queue_notify: the driver notified queue @q (from a vCPU thread: wake
- *		  the I/O thread, do not process here).
+ * @queue_notify: the driver notified queue @q: wake the device's I/O
+ *		  thread, do not process here. Called from a vCPU thread (an
+ *		  MMIO exit) or, when hv has ioeventfds and the device gives
+ *		  no @queue_eventfd, from the bus's thread (bus.c); never
+ *		  with a transport lock held. May be NULL with @queue_eventfd.
+ * @queue_eventfd: optional: the eventfd the device's I/O thread sleeps on
+ *		   for queue @q (a read of it is what a @queue_notify would
+ *		   have woken), or -1. Asked once, after the device is made
+ *		   and before the guest runs. The bus registers it with hv as
+ *		   the ioeventfd of QueueNotify for @q (HV_IOEVENTFD, data
+ *		   match @q): the guest's notify then wakes the thread with
+ *		   no exit to the VMM and no other thread in between. Where
+ *		   hv has no ioeventfd, QueueNotify exits and @queue_notify
+ *		   is called as before, so a device with @queue_eventfd
+ *		   keeps @queue_notify too (writing the same eventfd).
  * @reset: the driver reset the device; the transport holds the device's
  *	   I/O lock, so no request is in flight.
+ *
+ * Threads, whichever path notifies: the transport's register accesses run
+ * on vCPU threads; @queue_notify runs on a vCPU thread or the bus's
+ * thread; the device's requests run on its own I/O thread between
+ * virtio_mmio_io_begin() and virtio_mmio_io_end(). A device written for
+ * MMIO-exit notifies (only @queue_notify, which wakes its thread) works
+ * unchanged: it gets the fast path through the bus's thread.
  */
 struct virtio_dev_ops {
 	uint32_t device_id;
@@ -206,6 +226,7 @@ struct virtio_dev_ops {
 	void (*config_write)(struct virtio_mmio_dev *dev, uint32_t off,
 			     const void *data, uint32_t len);
 	void (*queue_notify)(struct virtio_mmio_dev *dev, unsigned int q);
+	int (*queue_eventfd)(struct virtio_mmio_dev *dev, unsigned int q);
 	void (*reset)(struct virtio_mmio_dev *dev);
 };
 
@@ -214,7 +235,10 @@ struct virtio_dev_ops {
  * @ops, @priv: the device model and its state.
  * @mem: guest RAM.
  * @irq: sets the device's interrupt line (level: 1 while InterruptStatus
- *	 is non-zero); from any thread, under @lock.
+ *	 is non-zero); from any thread, under @lock. With an irqfd (bus.c),
+ *	 1 signals it and 0 does nothing: hv lowers the line at the guest's
+ *	 end of interrupt and the bus raises it again while InterruptStatus
+ *	 is not 0.
  * @log: a message about the guest's misuse of the device (may be NULL).
  * @opaque: for @irq and @log.
  * @io_lock: held by the I/O thread while it processes queues and by the
@@ -366,6 +390,11 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm);
  * definition has no disks. 0, or -1 (logged).
  */
 int hvctl_virtio_setup(struct hvctl_vmm *vmm);
+/*
+ * (hvctl_virtio_setup() also sets up the notification fast path: each
+ * QueueNotify an ioeventfd, each interrupt a resampling irqfd, when hv has
+ * both; HVCTL_VIRTIO_NO_FASTPATH=1 in the VMM's environment turns it off.)
+ */
 /* Stops the devices' threads; before the guest's RAM is unmapped. */
 void hvctl_virtio_teardown(struct hvctl_vmm *vmm);
 /* An MMIO exit: 1 when it hit a virtio slot (handled), else 0. */
