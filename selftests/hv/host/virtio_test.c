@@ -27,6 +27,7 @@
 
 #include "kselftest_harness.h"
 #include "vmm.h"
+#include "ioquota.h"
 #include "virtio.h"
 
 #define RAM_GPA		0x40000000ULL
@@ -860,6 +861,17 @@ void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(vmm_log_last, sizeof(vmm_log_last), fmt, ap);
 	va_end(ap);
+}
+
+/* vmm/ioquota.c's side: bus.c registers each disk's quotas (none here). */
+int hvctl_ioquota_register(struct hvctl_vmm *vmm, enum hvctl_io_kind kind,
+			   const char *name, struct hvctl_iolimit *limit)
+{
+	(void)vmm;
+	(void)kind;
+	(void)name;
+	(void)limit;
+	return 0;
 }
 
 /* An MMIO exit of @vcpu: 1 when a virtio slot took it; *val for a read. */

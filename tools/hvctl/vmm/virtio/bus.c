@@ -44,6 +44,7 @@
 #include <sys/ioctl.h>
 
 #include "vmm.h"
+#include "ioquota.h"
 #include "virtio/virtio.h"
 
 struct hvctl_virtio_bus {
@@ -425,6 +426,8 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 		dev->log = hvctl_virtio_log;
 		pthread_mutex_unlock(&dev->lock);
 		bus->nr++;
+		hvctl_ioquota_register(vmm, HVCTL_IO_DISK, def->disks[i].path,
+				       hvctl_blk_iolimit(bus->blk[i]));
 		/* before the guest runs: no interrupt is raised yet */
 		hvctl_virtio_fast_setup(bus, i);
 		hvctl_vmm_log(vmm, "virtio slot %u: virtio-blk %s%s%s at 0x%llx, interrupt %u%s%s",

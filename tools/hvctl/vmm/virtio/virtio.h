@@ -125,6 +125,11 @@ void virtq_reset(struct virtq *vq);
  * queue, address outside RAM, overflowing length, nested indirect, ...).
  */
 int virtq_pop(struct virtq *vq, struct virtq_elem *e, const char **why);
+/*
+ * Puts back the chain the last virtq_pop() took, unserved: the next pop
+ * takes it again (a device over its I/O quota leaves it in the ring).
+ */
+void virtq_unpop(struct virtq *vq);
 /* Returns chain @head with @len bytes written to the used ring. */
 void virtq_push(struct virtq *vq, uint16_t head, uint32_t len);
 /*
@@ -336,6 +341,7 @@ int virtio_mmio_has_feature(struct virtio_mmio_dev *dev, unsigned int bit);
 
 struct hvctl_disk;	/* hvctl.h: a --disk of the definition */
 struct hvctl_blk;
+struct hvctl_iolimit;	/* ratelimit.h */
 
 /*
  * Opens the disk (@disk->path, flags), locks it against other VMs and
@@ -349,6 +355,12 @@ struct hvctl_blk *hvctl_blk_create(const struct hvctl_disk *disk,
 				   const struct hvctl_gmem *mem, char *err,
 				   size_t err_len);
 void hvctl_blk_destroy(struct hvctl_blk *blk);
+/*
+ * The disk's I/O quotas and statistics (ratelimit.h): every request is
+ * charged one operation and its data bytes (reads and writes; 0 for the
+ * others) before it is served; over quota, it waits in the ring.
+ */
+struct hvctl_iolimit *hvctl_blk_iolimit(struct hvctl_blk *blk);
 /*
  * The first half of hvctl_blk_create(), for the VMM to do before it
  * attaches to its VM: opens @disk and takes its lock. The descriptor, or
