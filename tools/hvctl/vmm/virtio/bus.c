@@ -21,16 +21,20 @@
  *   or, for a device that only has ops->queue_notify, one of the bus's,
  *   whose thread calls queue_notify. Any other value written to
  *   QueueNotify still exits and reaches the transport as before.
- * - The interrupt is an irqfd with a resample eventfd. The virtio-mmio
- *   line is level-triggered (high while InterruptStatus is not 0), so the
- *   device signals the irqfd when InterruptStatus becomes non-zero, hv
- *   keeps the line up until the guest ends the interrupt (EOI/deactivate),
- *   then lowers it and signals the resample eventfd; the bus's thread then
- *   signals the irqfd again if InterruptStatus is still not 0 (an
- *   interrupt that came between the driver's InterruptACK and its EOI). An
- *   edge (a pulse per signal) would lose such an interrupt on a line the
- *   guest set up as level, and the line's lowering at InterruptACK would
- *   need an ioctl from the vCPU thread: the resample makes both unneeded.
+ * - Where the platform announces the line edge-triggered (arm64: the
+ *   device tree's IRQ_EDGE_RISING, as on QEMU's virt board), the interrupt
+ *   is an irqfd without resample: a pulse each time InterruptStatus goes
+ *   from 0 to non-zero. Edge is right there: the vGIC latches each rising
+ *   edge, and Linux's virtio-mmio handler reads InterruptStatus and writes
+ *   InterruptACK before it walks the rings, so a request completed after
+ *   the ACK makes a new edge and one completed before it is found by that
+ *   walk; InterruptACK has no line to lower (the pulse did).
+ * - A level-triggered line (x86: the DSDT's level, active-high GSI) keeps
+ *   HV_IRQ_LINE: it needs a resampling irqfd (the line up until the
+ *   guest's EOI, then the resample eventfd), and hv's IOAPIC does not call
+ *   hv_irqfd_resample() yet, so such a line would stay up for good. A
+ *   pulse there would lose a completion that comes between the driver's
+ *   InterruptACK and its EOI (remote IRR still set).
  * Without the capabilities (or with HVCTL_VIRTIO_NO_FASTPATH set in the
  * VMM's environment, to compare) everything goes as before: QueueNotify
  * exits to the vCPU thread, the line is set with HV_IRQ_LINE.
@@ -58,8 +62,8 @@ struct hvctl_virtio_bus {
 	int irq_warned;
 	/* the fast path: hv has ioeventfds / irqfds for this VM */
 	int ioeventfd_ok, irqfd_ok;
-	/* per slot: the irqfd and its resample eventfd, or -1 */
-	int irqfd[HVCTL_VIRTIO_SLOTS], resamplefd[HVCTL_VIRTIO_SLOTS];
+	/* per slot: the irqfd (edge lines only), or -1 */
+	int irqfd[HVCTL_VIRTIO_SLOTS];
 	/* the bus's ioeventfds, for devices without their own, or -1 */
 	int notifyfd[HVCTL_VIRTIO_SLOTS][VIRTIO_MAX_QUEUES];
 	int stopfd;		/* ends the bus thread */
@@ -93,7 +97,7 @@ static void hvctl_virtio_irq(struct virtio_mmio_dev *dev, int level)
 		.level = level,
 	};
 
-	/* hv lowers a resampled line itself, at the guest's EOI */
+	/* an edge line: a pulse per rising edge, nothing to lower */
 	if (bus->irqfd[slot] >= 0) {
 		if (level)
 			hvctl_virtio_signal(bus->irqfd[slot]);
@@ -136,7 +140,7 @@ static struct hvctl_virtio_bus *hvctl_virtio_bus(struct hvctl_vmm *vmm)
 	}
 	bus->vmm = vmm;
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++) {
-		bus->fd[i] = bus->irqfd[i] = bus->resamplefd[i] = -1;
+		bus->fd[i] = bus->irqfd[i] = -1;
 		memset(bus->notifyfd[i], 0xff, sizeof(bus->notifyfd[i]));
 	}
 	bus->stopfd = -1;
@@ -164,35 +168,29 @@ static void hvctl_virtio_fast_caps(struct hvctl_virtio_bus *bus)
 	/* one per queue of every slot */
 	bus->ioeventfd_ok = hvctl_virtio_cap(vmm, HV_CAP_IOEVENTFD) >=
 			    HVCTL_VIRTIO_SLOTS * VIRTIO_MAX_QUEUES;
-	bus->irqfd_ok = vmm->irq_lines &&
+	bus->irqfd_ok = HVCTL_VIRTIO_IRQ_EDGE && vmm->irq_lines &&
 			hvctl_virtio_cap(vmm, HV_CAP_IRQFD) >= HVCTL_VIRTIO_SLOTS;
 }
 
-/* The device's interrupt as a resampling irqfd; -1 leaves HV_IRQ_LINE. */
+/* The device's (edge) interrupt as an irqfd; -1 leaves HV_IRQ_LINE. */
 static int hvctl_virtio_irqfd(struct hvctl_virtio_bus *bus, unsigned int slot)
 {
-	struct hv_irqfd req = { .irq = HVCTL_VIRTIO_IRQ0 + slot,
-				.flags = HV_IRQFD_RESAMPLE };
-	int fd, rfd;
+	struct hv_irqfd req = { .irq = HVCTL_VIRTIO_IRQ0 + slot };
+	int fd;
 
 	fd = eventfd(0, EFD_CLOEXEC);
-	rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (fd < 0 || rfd < 0)
+	if (fd < 0)
 		goto fail;
 	req.fd = fd;
-	req.resamplefd = rfd;
 	if (ioctl(bus->vmm->vm, HV_IRQFD, &req))
 		goto fail;
 	bus->irqfd[slot] = fd;
-	bus->resamplefd[slot] = rfd;
 	return 0;
 fail:
 	hvctl_vmm_log(bus->vmm, "virtio slot %u: no irqfd (%s): the interrupt goes through HV_IRQ_LINE",
 		      slot, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	if (rfd >= 0)
-		close(rfd);
 	return -1;
 }
 
@@ -253,30 +251,24 @@ static void hvctl_virtio_fast_setup(struct hvctl_virtio_bus *bus,
 }
 
 /*
- * The bus's thread: the resample eventfds (the guest ended a device's
- * interrupt: raise it again if InterruptStatus is still not 0) and the
- * ioeventfds of devices that take notifies through ops->queue_notify.
+ * The bus's thread: the ioeventfds of devices that take notifies through
+ * ops->queue_notify (they wake their own I/O thread from it).
  */
 static void *hvctl_virtio_thread(void *arg)
 {
-	struct pollfd pfd[1 + HVCTL_VIRTIO_SLOTS * (1 + VIRTIO_MAX_QUEUES)];
+	struct pollfd pfd[1 + HVCTL_VIRTIO_SLOTS * VIRTIO_MAX_QUEUES];
 	unsigned int who[sizeof(pfd) / sizeof(pfd[0])];
 	struct hvctl_virtio_bus *bus = arg;
 	struct virtio_mmio_dev *dev;
-	unsigned int i, q, n = 1, slot;
+	unsigned int i, q, n = 1;
 	uint64_t v;
 
 	pfd[0] = (struct pollfd){ .fd = bus->stopfd, .events = POLLIN };
 	for (i = 0; i < bus->nr; i++) {
-		if (bus->resamplefd[i] >= 0) {
-			who[n] = i * (1 + VIRTIO_MAX_QUEUES);
-			pfd[n++] = (struct pollfd){ .fd = bus->resamplefd[i],
-						    .events = POLLIN };
-		}
 		for (q = 0; q < VIRTIO_MAX_QUEUES; q++) {
 			if (bus->notifyfd[i][q] < 0)
 				continue;
-			who[n] = i * (1 + VIRTIO_MAX_QUEUES) + 1 + q;
+			who[n] = i * VIRTIO_MAX_QUEUES + q;
 			pfd[n++] = (struct pollfd){ .fd = bus->notifyfd[i][q],
 						    .events = POLLIN };
 		}
@@ -293,17 +285,8 @@ static void *hvctl_virtio_thread(void *arg)
 			if (!(pfd[i].revents & POLLIN) ||
 			    read(pfd[i].fd, &v, sizeof(v)) != sizeof(v))
 				continue;
-			slot = who[i] / (1 + VIRTIO_MAX_QUEUES);
-			q = who[i] % (1 + VIRTIO_MAX_QUEUES);
-			dev = &bus->dev[slot];
-			if (q) {
-				dev->ops->queue_notify(dev, q - 1);
-				continue;
-			}
-			pthread_mutex_lock(&dev->lock);
-			if (dev->int_status)
-				hvctl_virtio_signal(bus->irqfd[slot]);
-			pthread_mutex_unlock(&dev->lock);
+			dev = &bus->dev[who[i] / VIRTIO_MAX_QUEUES];
+			dev->ops->queue_notify(dev, who[i] % VIRTIO_MAX_QUEUES);
 		}
 	}
 	return NULL;
@@ -316,7 +299,6 @@ static int hvctl_virtio_fast_start(struct hvctl_virtio_bus *bus)
 	int need = 0, e;
 
 	for (i = 0; i < bus->nr; i++) {
-		need |= bus->resamplefd[i] >= 0;
 		for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
 			need |= bus->notifyfd[i][q] >= 0;
 	}
@@ -353,8 +335,6 @@ static void hvctl_virtio_fast_teardown(struct hvctl_virtio_bus *bus)
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++) {
 		if (bus->irqfd[i] >= 0)
 			close(bus->irqfd[i]);
-		if (bus->resamplefd[i] >= 0)
-			close(bus->resamplefd[i]);
 		for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
 			if (bus->notifyfd[i][q] >= 0)
 				close(bus->notifyfd[i][q]);

@@ -240,10 +240,8 @@ struct virtio_dev_ops {
  * @ops, @priv: the device model and its state.
  * @mem: guest RAM.
  * @irq: sets the device's interrupt line (level: 1 while InterruptStatus
- *	 is non-zero); from any thread, under @lock. With an irqfd (bus.c),
- *	 1 signals it and 0 does nothing: hv lowers the line at the guest's
- *	 end of interrupt and the bus raises it again while InterruptStatus
- *	 is not 0.
+ *	 is non-zero); from any thread, under @lock. With an irqfd on an
+ *	 edge line (bus.c), 1 sends a pulse and 0 does nothing.
  * @log: a message about the guest's misuse of the device (may be NULL).
  * @opaque: for @irq and @log.
  * @io_lock: held by the I/O thread while it processes queues and by the
@@ -378,15 +376,19 @@ struct hvctl_blk *hvctl_blk_create_fd(const struct hvctl_disk *disk, int fd,
 
 /*
  * Slot n of the virtio-mmio window, and its interrupt: x86 IOAPIC GSI
- * 16 + n; arm64 SPI 16 + n (INTID 48 + n), as on QEMU's virt board.
+ * 16 + n, level (the DSDT); arm64 SPI 16 + n (INTID 48 + n), edge (the
+ * device tree), as on QEMU's virt board. HVCTL_VIRTIO_IRQ_EDGE: the
+ * guest sees the line edge-triggered (bus.c then raises it with an irqfd).
  */
 #define HVCTL_VIRTIO_SLOTS		8
 #if defined(__aarch64__)
 #define HVCTL_VIRTIO_BASE		0x0a000000ULL
 #define HVCTL_VIRTIO_IRQ0		48
+#define HVCTL_VIRTIO_IRQ_EDGE		1
 #else
 #define HVCTL_VIRTIO_BASE		0xd0000000ULL
 #define HVCTL_VIRTIO_IRQ0		16
+#define HVCTL_VIRTIO_IRQ_EDGE		0
 #endif
 
 struct hvctl_vmm;
@@ -404,8 +406,9 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm);
 int hvctl_virtio_setup(struct hvctl_vmm *vmm);
 /*
  * (hvctl_virtio_setup() also sets up the notification fast path: each
- * QueueNotify an ioeventfd, each interrupt a resampling irqfd, when hv has
- * both; HVCTL_VIRTIO_NO_FASTPATH=1 in the VMM's environment turns it off.)
+ * QueueNotify an ioeventfd, each edge-triggered interrupt an irqfd, as far
+ * as hv has them; HVCTL_VIRTIO_NO_FASTPATH=1 in the VMM's environment
+ * turns it off.)
  */
 /* Stops the devices' threads; before the guest's RAM is unmapped. */
 void hvctl_virtio_teardown(struct hvctl_vmm *vmm);
