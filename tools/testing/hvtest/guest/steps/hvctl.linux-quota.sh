@@ -83,7 +83,7 @@ case $phases in *3*)
 esac
 # reads, writes, discards and flushes completed; sectors read and written
 set -- $(cat /sys/block/vda/stat)
-say "stat requests $(($1 + $5 + ${12:-0} + ${15:-0})) bytes $((($3 + $7) * 512))"
+say "stat requests $(($1 + $5 + ${12:-0} + ${16:-0})) bytes $((($3 + $7) * 512))"
 say "done"
 sleep 1
 poweroff -f
