@@ -29,6 +29,7 @@
 #include "kselftest_harness.h"
 #include "vmm.h"
 #include "ioquota.h"
+#include "ratelimit.h"
 #include "virtio.h"
 
 #define RAM_GPA		0x40000000ULL
@@ -437,6 +438,42 @@ TEST_F(vblk, read_write_cache_none)
 	ASSERT_EQ(VIRTIO_BLK_S_OK,
 		  blk_req(self, VIRTIO_BLK_T_IN, 0, DATA2, 4096, 0));
 	EXPECT_EQ(0, memcmp(gp(self, DATA), gp(self, DATA2 + 3 * 512), 512));
+}
+
+/*
+ * The I/O quota (ratelimit.h): at 2 requests per second (a burst of 0.2),
+ * the first request goes at once and the second waits in the ring for its
+ * turn, half a second later (never sooner: the bucket's own clock), then
+ * completes; the counters hold both, with their data bytes.
+ */
+TEST_F(vblk, quota_holds_request_in_ring)
+{
+	struct hvctl_iolimit *lim;
+	struct timespec t0, t1;
+	char err[256];
+	long ms;
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	lim = hvctl_blk_iolimit(self->blk);
+	hvctl_iolimit_set(lim, 2, 0, hvctl_iolimit_now());
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 0, DATA, 4096, 0));
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 8, DATA, 512, 0));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	EXPECT_LE(400, ms);	/* 500 ms, less the burst's 100 */
+	EXPECT_EQ(2, lim->nr_ops);
+	EXPECT_EQ(4096 + 512, lim->nr_bytes);
+	EXPECT_LE(1, lim->throttled);
+	/* no quota: no wait, still counted */
+	hvctl_iolimit_set(lim, 0, 0, hvctl_iolimit_now());
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_GET_ID, 0, DATA, 20, 0));
+	EXPECT_EQ(3, lim->nr_ops);
+	EXPECT_EQ(4096 + 512, lim->nr_bytes);	/* GET_ID moves no disk data */
 }
 
 TEST_F(vblk, out_of_range_is_ioerr)
