@@ -112,8 +112,9 @@ go() {
 
 # within WANT GOT WHAT: GOT within 20% of WANT (integers)
 within() {
-	[ "$2" -ge $(($1 * 8 / 10)) ] && [ "$2" -le $(($1 * 12 / 10)) ] ||
+	if [ "$2" -lt $(($1 * 8 / 10)) ] || [ "$2" -gt $(($1 * 12 / 10)) ]; then
 		fail "$3: $2, not within 20% of $1"
+	fi
 	echo "$3: $2 (limit $1, within 20%)"
 }
 
@@ -129,7 +130,8 @@ wait_line() {
 # exits KIND: the running VM's MMIO exits to the VMM (mmio) or all its
 # guest exits (guest_exits), from hvctl info
 exits() {
-	hvctl info --json "$name" | tr ',{' '\n\n' |
+	hvctl info --json "$name" | sed 's/[,{]/\
+/g' |
 		sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p"
 }
 
@@ -168,7 +170,7 @@ boot() {
 	log=$HVCTL_STATE_DIR/$name.log
 	hvctl create "$name" --vcpus 1 --memory 256M --kernel $L2_KERNEL \
 		--initrd /tmp/l2quota.cpio --disk $D --disk $G \
-		--cmdline "$(l2_cmdline panic=-1 loglevel=4 hvquota=$phases)" \
+		--cmdline "$(l2_cmdline panic=-1 loglevel=4 hvquota="$phases")" \
 		--on-reboot stop "$@" || fail "create $name"
 	hvctl start "$name" || fail "start $name: $(tail -n 5 "$log")"
 	pid=$(cat "$HVCTL_STATE_DIR/$name.pid")
@@ -187,8 +189,9 @@ finish() {
 	hvctl info "$name" | sed -n '/I\/O quotas/,$p'
 	# shellcheck disable=SC2046 # two numbers
 	set -- $(line "l2-quota: stat" | sed 's/.*requests \([0-9]*\) bytes \([0-9]*\).*/\1 \2/')
-	[ "$(io_field ops)" = "$1" ] && [ "$(io_field bytes)" = "$2" ] ||
+	if [ "$(io_field ops)" != "$1" ] || [ "$(io_field bytes)" != "$2" ]; then
 		fail "$name: the VMM counted $(io_field ops) requests, $(io_field bytes) bytes on vda; the guest $1, $2"
+	fi
 	echo "$name: hvctl info counted $1 requests, $2 bytes on vda, as the guest did"
 	hvctl destroy "$name" || fail "destroy $name"
 }
