@@ -201,6 +201,8 @@ boot quota 123 --disk-iops 200
 # interrupt an irqfd too (x86's level GSI keeps HV_IRQ_LINE: bus.c)
 fast="ioeventfd"
 [ "$(uname -m)" = aarch64 ] && fast="ioeventfd, irqfd"
+# (the VMM logs its slots after it attached, when start may have returned)
+wait_for 30 grep -q "virtio slot 1: " "$log" || fail "no virtio slots"
 grep -q "virtio slot 0: .*, $fast" "$log" ||
 	fail "no notification fast path ($fast): $(grep 'virtio slot 0' "$log")"
 wait_for 30 applied ops_limit 200 || fail "the VMM did not apply --disk-iops 200"
@@ -233,6 +235,7 @@ if [ "$(uname -m)" = aarch64 ]; then
 	export HVCTL_VIRTIO_NO_FASTPATH=1
 	boot slow 3
 	unset HVCTL_VIRTIO_NO_FASTPATH
+	wait_for 30 grep -q "virtio slot 1: " "$log" || fail "no virtio slots"
 	! grep -q "ioeventfd\|irqfd" "$log" ||
 		fail "HVCTL_VIRTIO_NO_FASTPATH=1: the VMM still set up the fast path"
 	wait_for 30 applied ops_limit 0 || fail "no NAME.io from the slow boot"
