@@ -35,9 +35,10 @@
  *   hv_irqfd_resample() yet, so such a line would stay up for good. A
  *   pulse there would lose a completion that comes between the driver's
  *   InterruptACK and its EOI (remote IRR still set).
- * Without the capabilities (or with HVCTL_VIRTIO_NO_FASTPATH set in the
- * VMM's environment, to compare) everything goes as before: QueueNotify
- * exits to the vCPU thread, the line is set with HV_IRQ_LINE.
+ * Without the capabilities (or with HVCTL_VIRTIO_NO_FASTPATH=1 in the
+ * VMM's environment, to compare; =ioeventfd or =irqfd turns off that half
+ * only) everything goes as before: QueueNotify exits to the vCPU thread,
+ * the line is set with HV_IRQ_LINE.
  */
 #include <errno.h>
 #include <poll.h>
@@ -162,13 +163,18 @@ static void hvctl_virtio_fast_caps(struct hvctl_virtio_bus *bus)
 {
 	struct hvctl_vmm *vmm = bus->vmm;
 	const char *off = getenv("HVCTL_VIRTIO_NO_FASTPATH");
+	int no_ioeventfd = 0, no_irqfd = 0;
 
-	if (off && *off)
-		return;
+	/* "ioeventfd" or "irqfd": that half off; any other word: both */
+	if (off && *off) {
+		no_ioeventfd = !strcmp(off, "ioeventfd") || strcmp(off, "irqfd");
+		no_irqfd = !strcmp(off, "irqfd") || strcmp(off, "ioeventfd");
+	}
 	/* one per queue of every slot */
-	bus->ioeventfd_ok = hvctl_virtio_cap(vmm, HV_CAP_IOEVENTFD) >=
+	bus->ioeventfd_ok = !no_ioeventfd &&
+			    hvctl_virtio_cap(vmm, HV_CAP_IOEVENTFD) >=
 			    HVCTL_VIRTIO_SLOTS * VIRTIO_MAX_QUEUES;
-	bus->irqfd_ok = HVCTL_VIRTIO_IRQ_EDGE && vmm->irq_lines &&
+	bus->irqfd_ok = !no_irqfd && HVCTL_VIRTIO_IRQ_EDGE && vmm->irq_lines &&
 			hvctl_virtio_cap(vmm, HV_CAP_IRQFD) >= HVCTL_VIRTIO_SLOTS;
 }
 

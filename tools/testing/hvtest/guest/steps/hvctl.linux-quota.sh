@@ -26,7 +26,9 @@
 #
 # On arm64 a second, shorter boot runs phase 3 alone with
 # HVCTL_VIRTIO_NO_FASTPATH=1 (QueueNotify exits, HV_IRQ_LINE): the
-# fallback keeps working, and its figures are the "before" to compare.
+# fallback keeps working, and its figures are the "before" to compare; a
+# third with HVCTL_VIRTIO_NO_FASTPATH=irqfd (the ioeventfd alone) tells
+# the two halves apart.
 # shellcheck source=hvctl.l2.lib.sh
 . /hvtest/steps/hvctl.l2.lib.sh
 export HVCTL_STATE_DIR=/tmp/hvctl-quota
@@ -240,6 +242,20 @@ if [ "$(uname -m)" = aarch64 ]; then
 		fail "HVCTL_VIRTIO_NO_FASTPATH=1: the VMM still set up the fast path"
 	wait_for 30 applied ops_limit 0 || fail "no NAME.io from the slow boot"
 	phase3 "no fast path (MMIO exits, HV_IRQ_LINE)"
+	finish
+	# the ioeventfd half alone: which half the figures owe to which
+	dd if=/dev/zero of=$G bs=4096 count=1 conv=notrunc 2>/dev/null ||
+		fail "cannot clear $G"
+	export HVCTL_VIRTIO_NO_FASTPATH=irqfd
+	boot half 3
+	unset HVCTL_VIRTIO_NO_FASTPATH
+	wait_for 30 grep -q "virtio slot 1: " "$log" || fail "no virtio slots"
+	if ! grep -q "virtio slot 0: .*, ioeventfd" "$log" ||
+		grep -q "irqfd" "$log"; then
+		fail "HVCTL_VIRTIO_NO_FASTPATH=irqfd: $(grep 'virtio slot 0' "$log")"
+	fi
+	wait_for 30 applied ops_limit 0 || fail "no NAME.io from the half boot"
+	phase3 "ioeventfd only (HV_IRQ_LINE)"
 	finish
 fi
 rm -f $D $G
