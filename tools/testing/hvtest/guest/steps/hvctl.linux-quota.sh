@@ -11,12 +11,14 @@
 #        shows it): no phase depends on how fast either side is.
 # Phases (hvtest-blkbench: 4 KiB random reads at queue depth 1 and 1 MiB
 # sequential reads, O_DIRECT, timed by the guest's own clock):
-#   1  --disk-iops 200 from `hvctl create`: 400 random reads, the rate
-#      within 20% of 200 IOPS.
-#   2  `hvctl set --disk-iops 0 --disk-bw 2M/s` while it runs: 1024 random
-#      reads at 2 MiB/s (512 IOPS) and the whole disk sequentially, both
-#      within 20% of 2 MiB/s.
-#   3  `hvctl set --disk-bw 0`: no quota, 2000 random reads: the figures
+#   1  --disk-iops 50 from `hvctl create`: 200 random reads, the rate
+#      within 20% of 50 IOPS (a limit well below what the disk does
+#      without one, about 200 IOPS on arm64 under QEMU: near it, the
+#      device's own time and the quota's add up).
+#   2  `hvctl set --disk-iops 0 --disk-bw 2M/s` while it runs: 200 random
+#      reads (below 2 MiB/s anyway), then the whole disk sequentially in
+#      1 MiB reads, within 20% of 2 MiB/s.
+#   3  `hvctl set --disk-bw 0`: no quota, 1000 random reads: the figures
 #      of the notification fast path (QueueNotify an ioeventfd; on arm64
 #      the interrupt an irqfd), and the VM's exits per I/O (exits to the
 #      VMM for MMIO, and all guest exits, from `hvctl info`).
@@ -68,19 +70,19 @@ phases=$(sed -n 's/.*hvquota=\([0-9]*\).*/\1/p' /proc/cmdline)
 case $phases in *1*)
 	go go1
 	say "phase 1"
-	hvtest-blkbench /dev/vda 400
+	hvtest-blkbench /dev/vda 200
 	say "phase 1 done"
 esac
 case $phases in *2*)
 	go go2
 	say "phase 2"
-	hvtest-blkbench /dev/vda 1024
+	hvtest-blkbench /dev/vda 200
 	say "phase 2 done"
 esac
 case $phases in *3*)
 	go go3
 	say "phase 3"
-	hvtest-blkbench /dev/vda 2000
+	hvtest-blkbench /dev/vda 1000
 	say "phase 3 done"
 esac
 # reads, writes, discards and flushes completed; sectors read and written
@@ -151,8 +153,8 @@ phase3() {
 	wait_line "l2-quota: phase 3 done"
 	mmio=$(($(exits mmio) - mmio0))
 	all=$(($(exits guest_exits) - all0))
-	# NAME.io is rewritten every 500 ms: wait for the phase's 2000 reads
-	wait_for 10 sh -c "[ \$(sed -n 's/^disk 0 .*ops=\([0-9]*\).*/\1/p' $HVCTL_STATE_DIR/$name.io) -ge $((ops0 + 2000)) ]" ||
+	# NAME.io is rewritten every 500 ms: wait for the phase's 1000 reads
+	wait_for 10 sh -c "[ \$(sed -n 's/^disk 0 .*ops=\([0-9]*\).*/\1/p' $HVCTL_STATE_DIR/$name.io) -ge $((ops0 + 1000)) ]" ||
 		fail "NAME.io did not count phase 3's reads"
 	ops=$(($(io_field ops) - ops0))
 	echo "$1: $(line 'blkbench rand4k' | sed 's/.*blkbench/blkbench/')"
@@ -198,7 +200,7 @@ finish() {
 	hvctl destroy "$name" || fail "destroy $name"
 }
 
-boot quota 123 --disk-iops 200
+boot quota 123 --disk-iops 50
 # the fast path: QueueNotify an ioeventfd; on arm64 (an edge SPI) the
 # interrupt an irqfd too (x86's level GSI keeps HV_IRQ_LINE: bus.c)
 fast="ioeventfd"
@@ -207,21 +209,19 @@ fast="ioeventfd"
 wait_for 30 grep -q "virtio slot 1: " "$log" || fail "no virtio slots"
 grep -q "virtio slot 0: .*, $fast" "$log" ||
 	fail "no notification fast path ($fast): $(grep 'virtio slot 0' "$log")"
-wait_for 30 applied ops_limit 200 || fail "the VMM did not apply --disk-iops 200"
-hvctl info quota | grep -A 3 "I/O quotas" | grep -q "disk 200/s, none" ||
+wait_for 30 applied ops_limit 50 || fail "the VMM did not apply --disk-iops 50"
+hvctl info quota | grep -A 3 "I/O quotas" | grep -q "disk 50/s, none" ||
 	fail "hvctl info: $(hvctl info quota | grep -A 3 'I/O quotas')"
 go go1
 wait_line "l2-quota: phase 1 done"
 iops=$(line "blkbench rand4k" | sed 's/.*: \([0-9]*\) iops.*/\1/')
-within 200 "$iops" "phase 1, --disk-iops 200: IOPS"
+within 50 "$iops" "phase 1, --disk-iops 50: IOPS"
 
 hvctl set quota --disk-iops 0 --disk-bw 2M/s || fail "set --disk-bw 2M/s"
 wait_for 30 applied bytes_limit 2097152 || fail "the VMM did not apply --disk-bw 2M/s"
 wait_for 30 applied ops_limit 0 || fail "the VMM did not lift --disk-iops"
 go go2
 wait_line "l2-quota: phase 2 done"
-iops=$(line "blkbench rand4k" | sed 's/.*: \([0-9]*\) iops.*/\1/')
-within 512 "$iops" "phase 2, --disk-bw 2M/s: 4 KiB reads per second"
 mbs=$(line "blkbench seq1m" | sed 's/.*: \([0-9.]*\) MB\/s.*/\1/' | tr -d .)
 # MB/s with one decimal, times 10: 2 MiB/s is 2.097 MB/s
 within 21 "$mbs" "phase 2, --disk-bw 2M/s: sequential MB/s x 10"
