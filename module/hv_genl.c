@@ -36,13 +36,38 @@ static struct netlink_range_validation hv_a_vm_mem_quota_range __ro_after_init =
 	.max	= HV_MEM_MAX,
 };
 
-/* HV_CMD_VM_CREATE - do */
-static const struct nla_policy hv_vm_create_nl_policy[HV_A_VM_CPU_QUOTA + 1] = {
+/* NLA_POLICY_MAX's bound is an s16 on 6.1: a range for the ops too */
+static struct netlink_range_validation hv_a_vm_io_ops_range __ro_after_init = {
+	.max	= HV_IO_OPS_MAX,
+};
+
+static struct netlink_range_validation hv_a_vm_io_bw_range __ro_after_init = {
+	.max	= HV_IO_BW_MAX,
+};
+
+/* The I/O quota attributes follow enum hv_io_quota. */
+static_assert(HV_A_VM_DISK_IOPS + HV_IO_DISK_IOPS == HV_A_VM_DISK_IOPS);
+static_assert(HV_A_VM_DISK_IOPS + HV_IO_DISK_BW == HV_A_VM_DISK_BW);
+static_assert(HV_A_VM_DISK_IOPS + HV_IO_NET_PPS == HV_A_VM_NET_PPS);
+static_assert(HV_A_VM_DISK_IOPS + HV_IO_NET_BW == HV_A_VM_NET_BW);
+
+#define HV_IO_QUOTA_POLICY \
+	[HV_A_VM_DISK_IOPS] = NLA_POLICY_FULL_RANGE(NLA_U32, &hv_a_vm_io_ops_range), \
+	[HV_A_VM_DISK_BW] = NLA_POLICY_FULL_RANGE(NLA_U64, &hv_a_vm_io_bw_range), \
+	[HV_A_VM_NET_PPS] = NLA_POLICY_FULL_RANGE(NLA_U32, &hv_a_vm_io_ops_range), \
+	[HV_A_VM_NET_BW] = NLA_POLICY_FULL_RANGE(NLA_U64, &hv_a_vm_io_bw_range)
+
+/*
+ * HV_CMD_VM_CREATE - do. The attributes between cpu-quota and disk-iops
+ * have no entry: NLA_UNSPEC, which strict validation refuses.
+ */
+static const struct nla_policy hv_vm_create_nl_policy[HV_A_VM_NET_BW + 1] = {
 	[HV_A_VM_NAME] = { .type = NLA_NUL_STRING, .len = HV_NAME_MAX, },
 	[HV_A_VM_VCPUS] = NLA_POLICY_RANGE(NLA_U32, 1, 64),
 	[HV_A_VM_MEM_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U64, &hv_a_vm_mem_size_range),
 	[HV_A_VM_MEM_QUOTA] = NLA_POLICY_FULL_RANGE(NLA_U64, &hv_a_vm_mem_quota_range),
 	[HV_A_VM_CPU_QUOTA] = NLA_POLICY_MAX(NLA_U32, HV_CPU_QUOTA_MAX),
+	HV_IO_QUOTA_POLICY,
 };
 
 /* HV_CMD_VM_GET, PAUSE, RESUME, DESTROY, STATS_GET - do */
@@ -51,10 +76,11 @@ static const struct nla_policy hv_vm_name_nl_policy[HV_A_VM_NAME + 1] = {
 };
 
 /* HV_CMD_VM_SET - do */
-static const struct nla_policy hv_vm_set_nl_policy[HV_A_VM_CPU_QUOTA + 1] = {
+static const struct nla_policy hv_vm_set_nl_policy[HV_A_VM_NET_BW + 1] = {
 	[HV_A_VM_NAME] = { .type = NLA_NUL_STRING, .len = HV_NAME_MAX, },
 	[HV_A_VM_MEM_QUOTA] = NLA_POLICY_FULL_RANGE(NLA_U64, &hv_a_vm_mem_quota_range),
 	[HV_A_VM_CPU_QUOTA] = NLA_POLICY_MAX(NLA_U32, HV_CPU_QUOTA_MAX),
+	HV_IO_QUOTA_POLICY,
 };
 
 /* HV_CMD_VM_STOP - do */
@@ -70,6 +96,7 @@ struct hv_genl_snap {
 	u32 state, stop_reason, vmm_pid;
 	u64 mem_quota;
 	u32 cpu_quota;
+	u64 io_quota[HV_NR_IO_QUOTAS];
 };
 
 static void hv_genl_snapshot(struct hv_reg_vm *reg, struct hv_genl_snap *s)
@@ -80,7 +107,49 @@ static void hv_genl_snapshot(struct hv_reg_vm *reg, struct hv_genl_snap *s)
 	s->vmm_pid = reg->vmm_pid ? pid_vnr(reg->vmm_pid) : 0;
 	s->mem_quota = reg->mem_quota;
 	s->cpu_quota = reg->cpu_quota;
+	memcpy(s->io_quota, reg->io_quota, sizeof(s->io_quota));
 	spin_unlock(&reg->lock);
+}
+
+/* The ops quotas are u32 attributes, the bandwidths u64. */
+static bool hv_genl_io_is_u32(int i)
+{
+	return i == HV_IO_DISK_IOPS || i == HV_IO_NET_PPS;
+}
+
+static int hv_genl_put_io(struct sk_buff *skb, const u64 *io_quota)
+{
+	int i, err;
+
+	for (i = 0; i < HV_NR_IO_QUOTAS; i++) {
+		if (hv_genl_io_is_u32(i))
+			err = nla_put_u32(skb, HV_A_VM_DISK_IOPS + i, io_quota[i]);
+		else
+			err = nla_put_u64_64bit(skb, HV_A_VM_DISK_IOPS + i,
+						io_quota[i], 0);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The I/O quotas a request gives, into @io_quota; the bits of those given. */
+static unsigned long hv_genl_get_io(struct nlattr **attrs, u64 *io_quota)
+{
+	unsigned long mask = 0;
+	struct nlattr *a;
+	int i;
+
+	for (i = 0; i < HV_NR_IO_QUOTAS; i++) {
+		a = attrs[HV_A_VM_DISK_IOPS + i];
+		io_quota[i] = 0;
+		if (!a)
+			continue;
+		io_quota[i] = hv_genl_io_is_u32(i) ? nla_get_u32(a) :
+						     nla_get_u64(a);
+		mask |= BIT(i);
+	}
+	return mask;
 }
 
 static u32 hv_genl_owner(const struct hv_reg_vm *reg)
@@ -103,7 +172,8 @@ static int hv_genl_put_vm(struct sk_buff *skb, struct hv_reg_vm *reg)
 	    nla_put_u32(skb, HV_A_VM_STOP_REASON, s.stop_reason) ||
 	    nla_put_u32(skb, HV_A_VM_OWNER, hv_genl_owner(reg)) ||
 	    nla_put_u32(skb, HV_A_VM_VMM_PID, s.vmm_pid) ||
-	    (reg->anonymous && nla_put_flag(skb, HV_A_VM_ANONYMOUS)))
+	    (reg->anonymous && nla_put_flag(skb, HV_A_VM_ANONYMOUS)) ||
+	    hv_genl_put_io(skb, s.io_quota))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -214,6 +284,7 @@ static int hv_genl_put_created(struct sk_buff *skb, struct hv_reg_vm *reg)
 static int hv_nl_vm_create_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
+	u64 io_quota[HV_NR_IO_QUOTAS];
 	struct hv_reg_vm *reg;
 	u64 mem_quota = 0;
 	u32 cpu_quota = 0;
@@ -237,11 +308,12 @@ static int hv_nl_vm_create_doit(struct sk_buff *skb, struct genl_info *info)
 		mem_quota = nla_get_u64(attrs[HV_A_VM_MEM_QUOTA]);
 	if (attrs[HV_A_VM_CPU_QUOTA])
 		cpu_quota = nla_get_u32(attrs[HV_A_VM_CPU_QUOTA]);
+	hv_genl_get_io(attrs, io_quota);
 
 	reg = hv_registry_create(nla_data(attrs[HV_A_VM_NAME]),
 				 nla_get_u32(attrs[HV_A_VM_VCPUS]),
 				 nla_get_u64(attrs[HV_A_VM_MEM_SIZE]),
-				 mem_quota, cpu_quota, info->extack);
+				 mem_quota, cpu_quota, io_quota, info->extack);
 	if (IS_ERR(reg))
 		return PTR_ERR(reg);
 	err = hv_genl_reply(info, reg, hv_genl_put_created);
@@ -301,13 +373,18 @@ static int hv_nl_vm_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 static int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
+	u64 io_quota[HV_NR_IO_QUOTAS];
+	unsigned long io_mask;
 	struct hv_reg_vm *reg;
 	u64 mem_quota = 0;
 	u32 cpu_quota = 0;
 	int err;
 
-	if (!attrs[HV_A_VM_MEM_QUOTA] && !attrs[HV_A_VM_CPU_QUOTA]) {
-		NL_SET_ERR_MSG(info->extack, "give mem-quota or cpu-quota");
+	io_mask = hv_genl_get_io(attrs, io_quota);
+	if (!attrs[HV_A_VM_MEM_QUOTA] && !attrs[HV_A_VM_CPU_QUOTA] &&
+	    !io_mask) {
+		NL_SET_ERR_MSG(info->extack,
+			       "give mem-quota, cpu-quota or an I/O quota");
 		return -EINVAL;
 	}
 	reg = hv_genl_lookup(skb, info);
@@ -320,6 +397,7 @@ static int hv_nl_vm_set_doit(struct sk_buff *skb, struct genl_info *info)
 	err = hv_registry_set_quota(reg,
 				    attrs[HV_A_VM_MEM_QUOTA] ? &mem_quota : NULL,
 				    attrs[HV_A_VM_CPU_QUOTA] ? &cpu_quota : NULL,
+				    io_quota, io_mask,
 				    netlink_capable(skb, CAP_SYS_ADMIN),
 				    info->extack);
 	hv_registry_put(reg);
@@ -392,7 +470,7 @@ static const struct genl_ops hv_nl_ops[] = {
 		.cmd		= HV_CMD_VM_CREATE,
 		.doit		= hv_nl_vm_create_doit,
 		.policy		= hv_vm_create_nl_policy,
-		.maxattr	= HV_A_VM_CPU_QUOTA,
+		.maxattr	= HV_A_VM_NET_BW,
 	},
 	{
 		.cmd		= HV_CMD_VM_GET,
@@ -405,7 +483,7 @@ static const struct genl_ops hv_nl_ops[] = {
 		.cmd		= HV_CMD_VM_SET,
 		.doit		= hv_nl_vm_set_doit,
 		.policy		= hv_vm_set_nl_policy,
-		.maxattr	= HV_A_VM_CPU_QUOTA,
+		.maxattr	= HV_A_VM_NET_BW,
 	},
 	{
 		.cmd		= HV_CMD_VM_STOP,

@@ -175,6 +175,7 @@ static int __hv_registry_insert(struct hv_reg_vm *reg,
  * @mem_size: RAM limit in bytes.
  * @mem_quota: allocated RAM limit in bytes, 0 for none.
  * @cpu_quota: percent of one CPU, 0 for none.
+ * @io_quota: the I/O quotas of each device (enum hv_io_quota), 0 for none.
  * @extack: for the reason of a failure.
  *
  * Return: the entry with a reference for the caller; ERR_PTR(-EEXIST)
@@ -184,6 +185,7 @@ static int __hv_registry_insert(struct hv_reg_vm *reg,
 struct hv_reg_vm *hv_registry_create(const char *name, u32 vcpus,
 				     u64 mem_size, u64 mem_quota,
 				     u32 cpu_quota,
+				     const u64 io_quota[HV_NR_IO_QUOTAS],
 				     struct netlink_ext_ack *extack)
 {
 	struct hv_reg_vm *reg;
@@ -195,6 +197,7 @@ struct hv_reg_vm *hv_registry_create(const char *name, u32 vcpus,
 	strscpy(reg->name, name, sizeof(reg->name));
 	reg->mem_quota = mem_quota;
 	reg->cpu_quota = cpu_quota;
+	memcpy(reg->io_quota, io_quota, sizeof(reg->io_quota));
 	reg->state = HV_VM_STATE_DEFINED;
 
 	mutex_lock(&hv_reg_mutex);
@@ -308,22 +311,36 @@ static bool hv_quota_above(u64 quota, u64 cap)
  * @reg: the entry.
  * @mem_quota: new memory quota in bytes, or NULL to keep it.
  * @cpu_quota: new CPU quota in percent, or NULL to keep it.
+ * @io_quota: new I/O quotas (enum hv_io_quota), those in @io_mask.
+ * @io_mask: which of @io_quota to set (bit n: @io_quota[n]).
  * @admin: the caller has CAP_SYS_ADMIN: its values become the ceiling for
  *	   the owner; anyone else may not go above the last an admin set.
  * @extack: for the reason of a failure.
  *
+ * The VMM, which enforces the I/O quotas, reads them back over vm-get
+ * (written and read under reg->lock); a quota-set event tells listeners
+ * of any change.
+ *
  * Return: 0; -EPERM when a non-admin asks for more than an admin allowed.
  */
 int hv_registry_set_quota(struct hv_reg_vm *reg, const u64 *mem_quota,
-			  const u32 *cpu_quota, bool admin,
+			  const u32 *cpu_quota,
+			  const u64 io_quota[HV_NR_IO_QUOTAS],
+			  unsigned long io_mask, bool admin,
 			  struct netlink_ext_ack *extack)
 {
+	bool above = false;
+	int i;
+
 	spin_lock(&reg->lock);
+	for (i = 0; i < HV_NR_IO_QUOTAS; i++)
+		above |= (io_mask & BIT(i)) && (reg->io_quota_capped & BIT(i)) &&
+			 hv_quota_above(io_quota[i], reg->io_quota_cap[i]);
 	if (!admin &&
 	    ((mem_quota && reg->mem_quota_capped &&
 	      hv_quota_above(*mem_quota, reg->mem_quota_cap)) ||
 	     (cpu_quota && reg->cpu_quota_capped &&
-	      hv_quota_above(*cpu_quota, reg->cpu_quota_cap)))) {
+	      hv_quota_above(*cpu_quota, reg->cpu_quota_cap)) || above)) {
 		spin_unlock(&reg->lock);
 		NL_SET_ERR_MSG(extack,
 			       "only an admin may raise a quota above what an admin set");
@@ -336,6 +353,15 @@ int hv_registry_set_quota(struct hv_reg_vm *reg, const u64 *mem_quota,
 	if (admin && cpu_quota) {
 		reg->cpu_quota_capped = true;
 		reg->cpu_quota_cap = *cpu_quota;
+	}
+	for (i = 0; i < HV_NR_IO_QUOTAS; i++) {
+		if (!(io_mask & BIT(i)))
+			continue;
+		if (admin) {
+			reg->io_quota_capped |= BIT(i);
+			reg->io_quota_cap[i] = io_quota[i];
+		}
+		reg->io_quota[i] = io_quota[i];
 	}
 	if (mem_quota) {
 		WRITE_ONCE(reg->mem_quota, *mem_quota);
@@ -354,6 +380,7 @@ int hv_registry_set_quota(struct hv_reg_vm *reg, const u64 *mem_quota,
 	/* throttled vCPUs recompute their wait */
 	atomic_inc(&reg->wake_gen);
 	wake_up_all(&reg->wq);
+	hv_registry_notify(reg, HV_EVENT_TYPE_QUOTA_SET, HV_QUOTA_NONE);
 	return 0;
 }
 

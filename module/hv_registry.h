@@ -26,6 +26,18 @@ struct pid;
 /* Exit reasons counted per VM: HV_EXIT_UNKNOWN .. HV_EXIT_MEM_QUOTA. */
 #define HV_NR_EXITS		(HV_EXIT_MEM_QUOTA + 1)
 
+/*
+ * The I/O quotas of each of a VM's devices (HV_A_VM_DISK_IOPS ..
+ * HV_A_VM_NET_BW, in that order): stored here, enforced by the VMM.
+ */
+enum hv_io_quota {
+	HV_IO_DISK_IOPS,
+	HV_IO_DISK_BW,
+	HV_IO_NET_PPS,
+	HV_IO_NET_BW,
+	HV_NR_IO_QUOTAS,
+};
+
 struct hv_reg_vm {
 	refcount_t refs;
 	u32 id;
@@ -56,6 +68,10 @@ struct hv_reg_vm {
 	bool cpu_quota_capped;
 	u64 mem_quota_cap;
 	u32 cpu_quota_cap;
+	/* the I/O quotas (0: none), and their caps as above (bit per quota) */
+	u64 io_quota[HV_NR_IO_QUOTAS];
+	u64 io_quota_cap[HV_NR_IO_QUOTAS];
+	unsigned long io_quota_capped;
 
 	/* CPU quota: debt in guest ns, paid back at cpu_quota % of time */
 	spinlock_t cpu_lock;
@@ -93,13 +109,16 @@ void hv_registry_exit(void);
 struct hv_reg_vm *hv_registry_create(const char *name, u32 vcpus,
 				     u64 mem_size, u64 mem_quota,
 				     u32 cpu_quota,
+				     const u64 io_quota[HV_NR_IO_QUOTAS],
 				     struct netlink_ext_ack *extack);
 struct hv_reg_vm *hv_registry_get(const char *name);
 struct hv_reg_vm *hv_registry_get_next(u32 *id);
 void hv_registry_put(struct hv_reg_vm *reg);
 int hv_registry_destroy(struct hv_reg_vm *reg, struct netlink_ext_ack *extack);
 int hv_registry_set_quota(struct hv_reg_vm *reg, const u64 *mem_quota,
-			  const u32 *cpu_quota, bool admin,
+			  const u32 *cpu_quota,
+			  const u64 io_quota[HV_NR_IO_QUOTAS],
+			  unsigned long io_mask, bool admin,
 			  struct netlink_ext_ack *extack);
 int hv_registry_stop(struct hv_reg_vm *reg, bool force,
 		     struct netlink_ext_ack *extack);

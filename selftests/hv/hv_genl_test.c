@@ -176,7 +176,7 @@ TEST_F(genl, policy_violations)
 	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
 	hv_nl_put_str(&m, HV_A_VM_NAME, "t-p");
 	EXPECT_EQ(-EINVAL, hv_nl_talk(nl, &m, NULL, NULL));
-	EXPECT_STREQ("give mem-quota or cpu-quota", nl->errmsg);
+	EXPECT_STREQ("give mem-quota, cpu-quota or an I/O quota", nl->errmsg);
 	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
 	hv_nl_put_str(&m, HV_A_VM_NAME, "t-p");
 	hv_nl_put_u32(&m, HV_A_VM_CPU_QUOTA, 25);
@@ -807,6 +807,143 @@ TEST_F(genl, owner_cannot_raise_quota_over_admin)
 	/* the admin may raise it */
 	EXPECT_EQ(0, vm_set_quota(nl, "t-quota", 1, 8 << 20, 1, 90));
 	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-quota", NULL, NULL));
+}
+
+/* --- I/O quotas: stored per VM, each a u32 (ops) or u64 (bytes) --------- */
+
+static const int io_attr[] = { HV_A_VM_DISK_IOPS, HV_A_VM_DISK_BW,
+			       HV_A_VM_NET_PPS, HV_A_VM_NET_BW };
+
+static int io_is_u32(int i)
+{
+	return io_attr[i] == HV_A_VM_DISK_IOPS || io_attr[i] == HV_A_VM_NET_PPS;
+}
+
+static void io_put(struct hv_nl_msg *m, int i, __u64 v)
+{
+	if (io_is_u32(i))
+		hv_nl_put_u32(m, io_attr[i], v);
+	else
+		hv_nl_put_u64(m, io_attr[i], v);
+}
+
+/* vm-set of I/O quota @i to @v (and nothing else) */
+static int io_set(struct hv_nl *nl, const char *name, int i, __u64 v)
+{
+	struct hv_nl_msg m;
+
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	hv_nl_put_str(&m, HV_A_VM_NAME, name);
+	io_put(&m, i, v);
+	return hv_nl_talk(nl, &m, NULL, NULL);
+}
+
+static __u64 io_got[4];
+
+static void io_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *a;
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 4; i++) {
+		a = hv_nl_attr(nlh, io_attr[i]);
+		if (!a)
+			io_got[i] = ~0ULL;
+		else if (io_is_u32(i))
+			io_got[i] = *(__u32 *)((char *)a + NLA_HDRLEN);
+		else
+			io_got[i] = *(__u64 *)((char *)a + NLA_HDRLEN);
+	}
+}
+
+static int nobody_creates_io_vm(void)
+{
+	struct hv_nl nl;
+
+	if (hv_nl_open(&nl, HV_NL_EXT_ACK) || hv_nl_resolve(&nl))
+		return 1;
+	return hv_nl_vm_create(&nl, "t-io", 1, 1 << 20) ? 2 : 0;
+}
+
+static int nobody_raises_io_quota(void)
+{
+	struct hv_nl nl;
+
+	if (hv_nl_open(&nl, HV_NL_EXT_ACK) || hv_nl_resolve(&nl))
+		return 1;
+	if (io_set(&nl, "t-io", 0, 300) != -EPERM)	/* above the admin's 200 */
+		return 2;
+	if (io_set(&nl, "t-io", 0, 0) != -EPERM)	/* no limit */
+		return 3;
+	if (io_set(&nl, "t-io", 0, 100))		/* lower: allowed */
+		return 4;
+	if (io_set(&nl, "t-io", 2, 12345))		/* never capped */
+		return 5;
+	return 0;
+}
+
+/*
+ * The I/O quotas (disk-iops, disk-bw, net-pps, net-bw): given at create,
+ * read back with vm-get, changed one at a time with vm-set, range-checked
+ * (ERANGE), of the right width (EINVAL), capped for the owner once an
+ * admin set them (EPERM), as the CPU and memory quotas are.
+ */
+TEST_F(genl, io_quotas)
+{
+	static const __u64 max[] = { HV_IO_OPS_MAX, HV_IO_BW_MAX,
+				     HV_IO_OPS_MAX, HV_IO_BW_MAX };
+	struct hv_nl *nl = &self->nl;
+	struct hv_nl_msg m;
+	int i;
+
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_CREATE);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-io");
+	hv_nl_put_u32(&m, HV_A_VM_VCPUS, 1);
+	hv_nl_put_u64(&m, HV_A_VM_MEM_SIZE, 1 << 20);
+	for (i = 0; i < 4; i++)
+		io_put(&m, i, 1000 + i);
+	ASSERT_EQ(0, hv_nl_talk(nl, &m, NULL, NULL));
+	ASSERT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-io", io_cb, NULL));
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(1000ULL + i, io_got[i]);
+
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(-ERANGE, io_set(nl, "t-io", i, max[i] + 1));
+		EXPECT_EQ(0, io_set(nl, "t-io", i, max[i]));
+	}
+	/* a u64 where a u32 goes, and the other way */
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-io");
+	hv_nl_put_u64(&m, HV_A_VM_DISK_IOPS, 5);
+	EXPECT_EQ(-EINVAL, hv_nl_talk(nl, &m, NULL, NULL));
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-io");
+	hv_nl_put_u32(&m, HV_A_VM_NET_BW, 5);
+	EXPECT_EQ(-EINVAL, hv_nl_talk(nl, &m, NULL, NULL));
+	/* an attribute vm-set does not take (between cpu-quota and disk-iops) */
+	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_SET);
+	hv_nl_put_str(&m, HV_A_VM_NAME, "t-io");
+	hv_nl_put_u32(&m, HV_A_VM_QUOTA, 1);
+	EXPECT_EQ(-EINVAL, hv_nl_talk(nl, &m, NULL, NULL));
+
+	/* one at a time: the others stay */
+	EXPECT_EQ(0, io_set(nl, "t-io", 1, 2 << 20));
+	ASSERT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-io", io_cb, NULL));
+	EXPECT_EQ((__u64)HV_IO_OPS_MAX, io_got[0]);
+	EXPECT_EQ(2ULL << 20, io_got[1]);
+	EXPECT_EQ((__u64)HV_IO_BW_MAX, io_got[3]);
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-io", NULL, NULL));
+
+	/* the owner below an admin's value */
+	ASSERT_EQ(0, as_nobody(nobody_creates_io_vm));
+	ASSERT_EQ(0, io_set(nl, "t-io", 0, 200));
+	EXPECT_EQ(0, as_nobody(nobody_raises_io_quota));
+	ASSERT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-io", io_cb, NULL));
+	EXPECT_EQ(100ULL, io_got[0]);
+	EXPECT_EQ(12345ULL, io_got[2]);
+	EXPECT_EQ(0, io_set(nl, "t-io", 0, 0));		/* the admin lifts it */
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_DESTROY, "t-io", NULL, NULL));
 }
 
 static __u64 vm_touched;

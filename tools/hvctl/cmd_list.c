@@ -134,7 +134,9 @@ int hvctl_cmd_info(int argc, char **argv)
 				printf("%s\"%s\": %llu", n++ ? ", " : "",
 				       hvctl_exit_names[i],
 				       (unsigned long long)vi.exits[i]);
-		printf("}}\n");
+		printf("}");
+		hvctl_io_info(name, &vi, 1);
+		printf("}\n");
 		return 0;
 	}
 	printf("name:          %s\n", vi.name);
@@ -160,6 +162,7 @@ int hvctl_cmd_info(int argc, char **argv)
 		if (vi.exits[i])
 			printf("  exits %-14s %llu\n", hvctl_exit_names[i],
 			       (unsigned long long)vi.exits[i]);
+	hvctl_io_info(name, &vi, 0);
 	return 0;
 }
 
@@ -172,6 +175,7 @@ static const char *const hvctl_event_names[] = {
 	[HV_EVENT_TYPE_DESTROYED] = "destroyed",
 	[HV_EVENT_TYPE_QUOTA_HIT] = "quota-hit",
 	[HV_EVENT_TYPE_STOP_REQUESTED] = "stop-requested",
+	[HV_EVENT_TYPE_QUOTA_SET] = "quota-set",
 };
 
 static int hvctl_event_cb(struct nl_msg *msg, void *arg)
@@ -184,7 +188,7 @@ static int hvctl_event_cb(struct nl_msg *msg, void *arg)
 	    !tb[HV_A_VM_EVENT] || !tb[HV_A_VM_NAME])
 		return NL_SKIP;
 	ev = nla_get_u32(tb[HV_A_VM_EVENT]);
-	printf("%s %s", ev <= HV_EVENT_TYPE_STOP_REQUESTED ?
+	printf("%s %s", ev <= HV_EVENT_TYPE_QUOTA_SET ?
 	       hvctl_event_names[ev] : "unknown",
 	       nla_get_string(tb[HV_A_VM_NAME]));
 	if (ev == HV_EVENT_TYPE_STOPPED && tb[HV_A_VM_STOP_REASON])

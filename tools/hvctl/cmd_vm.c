@@ -140,8 +140,15 @@ int hvctl_cmd_create(int argc, char **argv)
 		{ "on-reboot", required_argument, NULL, 'R' },
 		{ "display", optional_argument, NULL, 'V' },
 		{ "vnc", required_argument, NULL, 'N' },
+		/* I/O quotas (cmd_ioquota.c): val is 0x100 + HVCTL_IO_* */
+		{ "disk-iops", required_argument, NULL, 0x100 + HVCTL_IO_DISK_IOPS },
+		{ "disk-bw", required_argument, NULL, 0x100 + HVCTL_IO_DISK_BW },
+		{ "net-pps", required_argument, NULL, 0x100 + HVCTL_IO_NET_PPS },
+		{ "net-bw", required_argument, NULL, 0x100 + HVCTL_IO_NET_BW },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint64_t io[HVCTL_IO_NR_QUOTAS] = { 0 };
+	unsigned int io_mask = 0;
 	struct hvctl_def def = { .vcpus = 1 };
 	char why[256];
 	struct hvctl_fb fb;
@@ -240,6 +247,10 @@ int hvctl_cmd_create(int argc, char **argv)
 			if (hvctl_create_vnc(&def, optarg))
 				return 2;
 			break;
+		case 0x100 ... 0x100 + HVCTL_IO_NR_QUOTAS - 1:
+			if (hvctl_io_option(c - 0x100, optarg, io, &io_mask))
+				return 2;
+			break;
 		default:
 			return 2;
 		}
@@ -299,6 +310,8 @@ int hvctl_cmd_create(int argc, char **argv)
 		nla_put_u64(msg, HV_A_VM_MEM_SIZE, def.memory);
 		nla_put_u64(msg, HV_A_VM_MEM_QUOTA, def.mem_quota);
 		nla_put_u32(msg, HV_A_VM_CPU_QUOTA, def.cpu_quota);
+		/* a module without I/O quotas refuses them, unless none */
+		hvctl_io_put(msg, io, io_mask);
 	}
 	err = hvctl_nl_call(&nl, msg, NULL, NULL);
 	if (err) {
@@ -357,8 +370,14 @@ int hvctl_cmd_set(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "cpu-quota", required_argument, NULL, 'C' },
 		{ "mem-quota", required_argument, NULL, 'M' },
+		{ "disk-iops", required_argument, NULL, 0x100 + HVCTL_IO_DISK_IOPS },
+		{ "disk-bw", required_argument, NULL, 0x100 + HVCTL_IO_DISK_BW },
+		{ "net-pps", required_argument, NULL, 0x100 + HVCTL_IO_NET_PPS },
+		{ "net-bw", required_argument, NULL, 0x100 + HVCTL_IO_NET_BW },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint64_t io[HVCTL_IO_NR_QUOTAS] = { 0 };
+	unsigned int io_mask = 0;
 	int c, err, have_cpu = 0, have_mem = 0;
 	struct hvctl_nl nl;
 	struct hvctl_def def;
@@ -373,14 +392,15 @@ int hvctl_cmd_set(int argc, char **argv)
 		else if (c == 'M' &&
 			 !hvctl_parse_size(optarg, "memory quota", &mem_quota))
 			have_mem = 1;
-		else
+		else if (c < 0x100 || c >= 0x100 + HVCTL_IO_NR_QUOTAS ||
+			 hvctl_io_option(c - 0x100, optarg, io, &io_mask))
 			return 2;
 	}
 	name = hvctl_one_name(argc, argv, "set");
 	if (!name)
 		return 2;
-	if (!have_cpu && !have_mem) {
-		hvctl_err("set needs --cpu-quota or --mem-quota");
+	if (!have_cpu && !have_mem && !io_mask) {
+		hvctl_err("set needs --cpu-quota, --mem-quota, --disk-iops, --disk-bw, --net-pps or --net-bw");
 		return 2;
 	}
 	if (hvctl_nl_open(&nl))
@@ -390,6 +410,7 @@ int hvctl_cmd_set(int argc, char **argv)
 		nla_put_u32(msg, HV_A_VM_CPU_QUOTA, cpu_quota);
 	if (msg && have_mem)
 		nla_put_u64(msg, HV_A_VM_MEM_QUOTA, mem_quota);
+	hvctl_io_put(msg, io, io_mask);
 	err = hvctl_nl_call(&nl, msg, NULL, NULL);
 	hvctl_nl_close(&nl);
 	if (err) {

@@ -203,6 +203,14 @@ void hvctl_nl_parse_vm(struct nlattr **tb, struct hvctl_vminfo *vi)
 		vi->vmm_pid = nla_u32_or0(tb[HV_A_VM_VMM_PID]);
 		vi->anonymous = !!tb[HV_A_VM_ANONYMOUS];
 	}
+	/* the I/O quotas: u32 operations, u64 bandwidths */
+	if (tb[HV_A_VM_DISK_IOPS]) {
+		vi->has_io = 1;
+		vi->io_quota[HVCTL_IO_DISK_IOPS] = nla_u32_or0(tb[HV_A_VM_DISK_IOPS]);
+		vi->io_quota[HVCTL_IO_DISK_BW] = nla_u64_or0(tb[HV_A_VM_DISK_BW]);
+		vi->io_quota[HVCTL_IO_NET_PPS] = nla_u32_or0(tb[HV_A_VM_NET_PPS]);
+		vi->io_quota[HVCTL_IO_NET_BW] = nla_u64_or0(tb[HV_A_VM_NET_BW]);
+	}
 	if (tb[HV_A_VM_CPU_TIME]) {
 		vi->mem_touched = nla_u64_or0(tb[HV_A_VM_MEM_TOUCHED]);
 		vi->cpu_time = nla_u64_or0(tb[HV_A_VM_CPU_TIME]);

@@ -72,9 +72,18 @@ extern char hvctl_nl_errmsg[256];
 /* Prints "hvctl: <what> <name>: <reason>" for a failed request. */
 void hvctl_nl_perror(const char *what, const char *name, int err);
 
+/* The I/O quotas of each device, in the order of HV_A_VM_DISK_IOPS.. */
+#define HVCTL_IO_DISK_IOPS	0	/* op/s */
+#define HVCTL_IO_DISK_BW	1	/* bytes/s */
+#define HVCTL_IO_NET_PPS	2	/* packets/s */
+#define HVCTL_IO_NET_BW		3	/* bytes/s */
+#define HVCTL_IO_NR_QUOTAS	4
+
 struct hvctl_vminfo {
 	uint32_t id, vcpus, cpu_quota, state, stop_reason, owner, vmm_pid;
 	uint64_t mem_size, mem_quota;
+	uint64_t io_quota[HVCTL_IO_NR_QUOTAS];	/* 0: none */
+	int has_io;		/* the module reported them */
 	int anonymous;
 	char name[40];
 	/* statistics */
@@ -107,6 +116,18 @@ int hvctl_parse_disk(const char *s, struct hvctl_disk *d);
  * when one does not exist or a path has a comma itself.
  */
 int hvctl_realpath_list(const char *list, char *out, size_t len);
+
+/* --- cmd_ioquota.c: the I/O quota options and their statistics ---------- */
+/*
+ * Option @which (HVCTL_IO_*) with its argument: io[@which] set and its bit
+ * in *@mask; -1 (printed) on a bad value.
+ */
+int hvctl_io_option(unsigned int which, const char *arg, uint64_t *io,
+		    unsigned int *mask);
+/* The attributes of the quotas in @mask, into a create or set request. */
+void hvctl_io_put(struct nl_msg *msg, const uint64_t *io, unsigned int mask);
+/* `hvctl info`: the quotas and the devices' statistics (NAME.io). */
+void hvctl_io_info(const char *name, const struct hvctl_vminfo *vi, int json);
 
 /* --- state.c: definitions kept in the state directory -------------------- */
 #define HVCTL_MAX_DISKS		8	/* the VMM's virtio slots */

@@ -177,7 +177,7 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 
 void hvctl_def_remove(const char *name)
 {
-	static const char *const exts[] = { "conf", "sock", "pid", "display" };
+	static const char *const exts[] = { "conf", "sock", "pid", "display", "io" };
 	char path[PATH_MAX];
 	size_t i;
 

@@ -12,6 +12,8 @@
 #define HV_NAME_MAX		32
 #define HV_MEM_MAX		1099511627776
 #define HV_CPU_QUOTA_MAX	6400
+#define HV_IO_OPS_MAX		100000000
+#define HV_IO_BW_MAX		1099511627776
 
 /**
  * enum hv_vm_state - Life cycle of a VM.
@@ -53,6 +55,7 @@ enum hv_event_type {
 	HV_EVENT_TYPE_DESTROYED,
 	HV_EVENT_TYPE_QUOTA_HIT,
 	HV_EVENT_TYPE_STOP_REQUESTED,
+	HV_EVENT_TYPE_QUOTA_SET,
 };
 
 enum hv_quota {
@@ -89,6 +92,10 @@ enum {
 	HV_A_VM_EXITS,
 	HV_A_VM_EVENT,
 	HV_A_VM_QUOTA,
+	HV_A_VM_DISK_IOPS,
+	HV_A_VM_DISK_BW,
+	HV_A_VM_NET_PPS,
+	HV_A_VM_NET_BW,
 
 	__HV_A_VM_MAX,
 	HV_A_VM_MAX = (__HV_A_VM_MAX - 1)

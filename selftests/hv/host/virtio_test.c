@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,6 +28,8 @@
 
 #include "kselftest_harness.h"
 #include "vmm.h"
+#include "ioquota.h"
+#include "ratelimit.h"
 #include "virtio.h"
 
 #define RAM_GPA		0x40000000ULL
@@ -435,6 +438,42 @@ TEST_F(vblk, read_write_cache_none)
 	ASSERT_EQ(VIRTIO_BLK_S_OK,
 		  blk_req(self, VIRTIO_BLK_T_IN, 0, DATA2, 4096, 0));
 	EXPECT_EQ(0, memcmp(gp(self, DATA), gp(self, DATA2 + 3 * 512), 512));
+}
+
+/*
+ * The I/O quota (ratelimit.h): at 2 requests per second (a burst of 0.2),
+ * the first request goes at once and the second waits in the ring for its
+ * turn, half a second later (never sooner: the bucket's own clock), then
+ * completes; the counters hold both, with their data bytes.
+ */
+TEST_F(vblk, quota_holds_request_in_ring)
+{
+	struct hvctl_iolimit *lim;
+	struct timespec t0, t1;
+	char err[256];
+	long ms;
+
+	ASSERT_EQ(0, open_blk(self, 0, err, sizeof(err)));
+	ASSERT_LT(0, driver_up(self, ALL_FEATURES));
+	lim = hvctl_blk_iolimit(self->blk);
+	hvctl_iolimit_set(lim, 2, 0, hvctl_iolimit_now());
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 0, DATA, 4096, 0));
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_IN, 8, DATA, 512, 0));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	EXPECT_LE(400, ms);	/* 500 ms, less the burst's 100 */
+	EXPECT_EQ(2, lim->nr_ops);
+	EXPECT_EQ(4096 + 512, lim->nr_bytes);
+	EXPECT_LE(1, lim->throttled);
+	/* no quota: no wait, still counted */
+	hvctl_iolimit_set(lim, 0, 0, hvctl_iolimit_now());
+	ASSERT_EQ(VIRTIO_BLK_S_OK,
+		  blk_req(self, VIRTIO_BLK_T_GET_ID, 0, DATA, 20, 0));
+	EXPECT_EQ(3, lim->nr_ops);
+	EXPECT_EQ(4096 + 512, lim->nr_bytes);	/* GET_ID moves no disk data */
 }
 
 TEST_F(vblk, out_of_range_is_ioerr)
@@ -862,6 +901,17 @@ void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* vmm/ioquota.c's side: bus.c registers each disk's quotas (none here). */
+int hvctl_ioquota_register(struct hvctl_vmm *vmm, enum hvctl_io_kind kind,
+			   const char *name, struct hvctl_iolimit *limit)
+{
+	(void)vmm;
+	(void)kind;
+	(void)name;
+	(void)limit;
+	return 0;
+}
+
 /* An MMIO exit of @vcpu: 1 when a virtio slot took it; *val for a read. */
 static int mmio_exit(struct hvctl_vcpu *vcpu, uint64_t gpa, int write,
 		     uint32_t *val)
@@ -1083,6 +1133,195 @@ TEST(bus_locks_disks_before_attach)
 	hvctl_virtio_teardown(&vmm2);
 	unlink(def.disks[0].path);
 	munmap(vmm.mem, RAM_SIZE);
+}
+
+/* --- the notification fast path (bus.c) -------------------------------------- */
+
+/*
+ * hv's side, faked: the test links with -Wl,--wrap=ioctl, so that bus.c's
+ * HV_CHECK_CAP on FAKE_DEV and HV_IOEVENTFD / HV_IRQFD / HV_IRQ_LINE on
+ * FAKE_VM land here; every other ioctl goes to the real one.
+ */
+#define FAKE_DEV	9990
+#define FAKE_VM		9991
+
+int __real_ioctl(int fd, unsigned long req, void *arg);
+
+static struct {
+	int caps;		/* HV_CAP_IOEVENTFD / HV_CAP_IRQFD have values */
+	int refuse;		/* HV_IOEVENTFD fails with EEXIST */
+	int nr_ioeventfd, nr_irqfd, nr_irq_line;
+	struct hv_ioeventfd ioeventfd[8];
+} fake_hv;
+
+int __wrap_ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (fd == FAKE_DEV && req == HV_CHECK_CAP) {
+		__u32 cap = *(__u32 *)arg;
+
+		if (!fake_hv.caps)
+			return 0;
+		return cap == HV_CAP_IOEVENTFD ? HV_MAX_IOEVENTFDS :
+		       cap == HV_CAP_IRQFD ? HV_MAX_IRQFDS : 0;
+	}
+	if (fd == FAKE_VM && req == HV_IOEVENTFD) {
+		if (fake_hv.refuse) {
+			errno = EEXIST;
+			return -1;
+		}
+		if (fake_hv.nr_ioeventfd < 8)
+			fake_hv.ioeventfd[fake_hv.nr_ioeventfd] =
+				*(struct hv_ioeventfd *)arg;
+		fake_hv.nr_ioeventfd++;
+		return 0;
+	}
+	if (fd == FAKE_VM && req == HV_IRQFD) {
+		fake_hv.nr_irqfd++;
+		return 0;
+	}
+	if (fd == FAKE_VM && req == HV_IRQ_LINE) {
+		fake_hv.nr_irq_line++;
+		return 0;
+	}
+	return __real_ioctl(fd, req, arg);
+}
+
+/*
+ * One disk on a bus whose VM has (or not) hv's ioeventfd: set up, a
+ * driver brings the device up over MMIO exits and posts a GET_ID request,
+ * then kicks it by signalling the registered eventfd as hv would for the
+ * guest's QueueNotify write (@by_eventfd) or with that write as an MMIO
+ * exit. 1 when the request completed, 0 when not (within 2 s).
+ */
+static int fast_path_request(struct __test_metadata *_metadata,
+			     int by_eventfd)
+{
+	static struct hvctl_def def = { .name = "vm0", .vcpus = 1 };
+	static struct hvctl_vmm vmm;
+	static struct hv_run run;
+	struct hvctl_vcpu vcpu = { .vmm = &vmm, .run = &run };
+	uint64_t slot = HVCTL_VIRTIO_BASE, one = 1;
+	struct virtq_desc *d;
+	uint16_t *avail, *used;
+	uint8_t *ram;
+	uint32_t s;
+	int fd, i, done;
+
+	vmm = (struct hvctl_vmm){ .def = &def, .dev = FAKE_DEV, .vm = FAKE_VM,
+				  .irq_lines = 24 };
+	snprintf(def.disks[0].path, sizeof(def.disks[0].path),
+		 "/var/tmp/hv-virtio-fast-XXXXXX");
+	fd = mkstemp(def.disks[0].path);
+	if (fd < 0 || ftruncate(fd, 4096))
+		return -1;
+	close(fd);
+	def.nr_disks = 1;
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ram == MAP_FAILED)
+		return -1;
+	vmm.mem = ram;
+	vmm.ram_base = RAM_GPA;
+	def.memory = RAM_SIZE;
+	if (hvctl_virtio_setup(&vmm))
+		return -1;
+	s = VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER;
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
+	s |= VIRTIO_S_FEATURES_OK;
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_SEL, 0);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_NUM, NUM);
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DESC_LOW, G(DESC));
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DRIVER_LOW, G(AVAIL));
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DEVICE_LOW, G(USED));
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_READY, 1);
+	s |= VIRTIO_S_DRIVER_OK;
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
+	*(uint32_t *)(ram + HDR) = VIRTIO_BLK_T_GET_ID;
+	d = (struct virtq_desc *)(ram + DESC);
+	d[0] = (struct virtq_desc){ G(HDR), 16, VIRTQ_DESC_F_NEXT, 1 };
+	d[1] = (struct virtq_desc){ G(DATA), 20,
+				    VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
+	d[2] = (struct virtq_desc){ G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0 };
+	avail = (uint16_t *)(ram + AVAIL);
+	used = (uint16_t *)(ram + USED);
+	avail[2] = 0;
+	__atomic_store_n(&avail[1], 1, __ATOMIC_RELEASE);
+	if (by_eventfd) {
+		EXPECT_EQ(sizeof(one), write(fake_hv.ioeventfd[0].fd, &one,
+					     sizeof(one)));
+	} else {
+		bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	}
+	for (i = 0; i < 200; i++) {
+		if (__atomic_load_n(&used[1], __ATOMIC_ACQUIRE) == 1)
+			break;
+		usleep(10000);
+	}
+	done = __atomic_load_n(&used[1], __ATOMIC_ACQUIRE) == 1;
+	hvctl_virtio_teardown(&vmm);
+	unlink(def.disks[0].path);
+	munmap(ram, RAM_SIZE);
+	return done;
+}
+
+/*
+ * With hv's HV_CAP_IOEVENTFD, QueueNotify of the disk's queue 0 is an
+ * ioeventfd (4 bytes at the slot's 0x050, data match 0) on the eventfd its
+ * I/O thread sleeps on: signalling it serves the request with no MMIO
+ * exit. x86's level line gets no irqfd (hv's IOAPIC has no resample yet).
+ */
+TEST(bus_fast_path_ioeventfd)
+{
+	fake_hv = (typeof(fake_hv)){ .caps = 1 };
+	unsetenv("HVCTL_VIRTIO_NO_FASTPATH");
+	ASSERT_EQ(1, fast_path_request(_metadata, 1));
+	ASSERT_EQ(1, fake_hv.nr_ioeventfd);
+	EXPECT_EQ(HVCTL_VIRTIO_BASE + VIRTIO_MMIO_QUEUE_NOTIFY,
+		  fake_hv.ioeventfd[0].addr);
+	EXPECT_EQ(4, fake_hv.ioeventfd[0].len);
+	EXPECT_EQ(HV_IOEVENTFD_DATAMATCH, fake_hv.ioeventfd[0].flags);
+	EXPECT_EQ(0, fake_hv.ioeventfd[0].datamatch);
+	EXPECT_EQ(HVCTL_VIRTIO_IRQ_EDGE, fake_hv.nr_irqfd);
+	EXPECT_NE(NULL, strstr(vmm_log_last, ", ioeventfd")) {
+		TH_LOG("last log: %s", vmm_log_last);
+	}
+	/* a QueueNotify that exits anyway (another value) still works */
+	fake_hv = (typeof(fake_hv)){ .caps = 1 };
+	EXPECT_EQ(1, fast_path_request(_metadata, 0));
+}
+
+/*
+ * No fast path without the capabilities, with HVCTL_VIRTIO_NO_FASTPATH,
+ * or when hv refuses the registration: QueueNotify exits as before and
+ * the interrupt goes through HV_IRQ_LINE.
+ */
+TEST(bus_fast_path_fallback)
+{
+	fake_hv = (typeof(fake_hv)){ .caps = 0 };
+	EXPECT_EQ(1, fast_path_request(_metadata, 0));
+	EXPECT_EQ(0, fake_hv.nr_ioeventfd);
+	EXPECT_EQ(0, fake_hv.nr_irqfd);
+	EXPECT_LT(0, fake_hv.nr_irq_line);
+
+	fake_hv = (typeof(fake_hv)){ .caps = 1 };
+	setenv("HVCTL_VIRTIO_NO_FASTPATH", "1", 1);
+	EXPECT_EQ(1, fast_path_request(_metadata, 0));
+	unsetenv("HVCTL_VIRTIO_NO_FASTPATH");
+	EXPECT_EQ(0, fake_hv.nr_ioeventfd);
+	EXPECT_EQ(0, fake_hv.nr_irqfd);
+
+	fake_hv = (typeof(fake_hv)){ .caps = 1, .refuse = 1 };
+	EXPECT_EQ(1, fast_path_request(_metadata, 0));
+	EXPECT_EQ(0, fake_hv.nr_ioeventfd);
 }
 
 /* --- hostile drivers --------------------------------------------------------- */

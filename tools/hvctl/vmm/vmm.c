@@ -27,6 +27,7 @@
 
 #include "vmm.h"
 #include "virtio/virtio.h"
+#include "ioquota.h"
 #include "display/display.h"
 
 /* SIGTERM, SIGINT or SIGHUP arrived: the main thread ends the VM */
@@ -520,7 +521,7 @@ static int hvctl_vmm_setup(struct hvctl_vmm *vmm)
 	/* the disks' locks before the VM runs: a start on a busy image fails */
 	if (hvctl_virtio_lock_disks(vmm) || hvctl_vmm_attach(vmm) ||
 	    hvctl_display_setup(vmm) || hvctl_vmm_boot(vmm, &entry) ||
-	    hvctl_virtio_setup(vmm))
+	    hvctl_virtio_setup(vmm) || hvctl_ioquota_start(vmm))
 		return -1;
 	if (hvctl_vmm_listen(vmm) ||
 	    pipe2(vmm->wake, O_CLOEXEC | O_NONBLOCK) || hvctl_console_init(vmm))
@@ -544,6 +545,7 @@ static void hvctl_vmm_teardown(struct hvctl_vmm *vmm)
 		close(vmm->listen_fd);
 	}
 	/* the devices' I/O threads use the guest's RAM until here */
+	hvctl_ioquota_stop(vmm);
 	hvctl_virtio_teardown(vmm);
 	hvctl_display_teardown(vmm);
 	/* closing the VM's files tells the registry the VM stopped */

@@ -29,6 +29,7 @@
 struct hvctl_vmm;
 struct hvctl_virtio_bus;
 struct hvctl_display;
+struct hvctl_ioquota;
 
 /**
  * struct hvctl_vcpu - one vCPU and the thread that runs it.
@@ -87,6 +88,7 @@ struct hvctl_vmm {
 	struct hvctl_arch_vmm arch;	/* the arch's devices, under @lock */
 	struct hvctl_virtio_bus *virtio;	/* virtio/bus.c, NULL: no disks */
 	struct hvctl_display *display;	/* display/display.c, NULL: none */
+	struct hvctl_ioquota *ioquota;	/* ioquota.c, NULL: no device has one */
 };
 
 /* vmm.c, for the arch part */

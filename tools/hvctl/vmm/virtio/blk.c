@@ -4,7 +4,9 @@
  * flush (fdatasync), discard (a hole punched), write-zeroes (a zeroed
  * range, or a hole with the unmap flag) and GET_ID (the serial: the first
  * 20 bytes of the file's name). One queue, one I/O thread per device,
- * woken by an eventfd that the QueueNotify write signals.
+ * woken by an eventfd: hv's ioeventfd for QueueNotify signals it from the
+ * guest's write (bus.c), or the transport's queue_notify after an MMIO
+ * exit where hv has none.
  *
  * ,ro opens the file read-only, offers VIRTIO_BLK_F_RO and answers every
  * write, discard and write-zeroes with VIRTIO_BLK_S_IOERR. ,cache=none
@@ -25,12 +27,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
 #include <linux/fs.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "hvctl.h"
+#include "ratelimit.h"
 #include "virtio.h"
 
 #define BLK_SECTOR		512ULL
@@ -48,12 +52,14 @@ struct hvctl_blk {
 	uint64_t sectors;
 	char serial[VIRTIO_BLK_ID_BYTES];
 	uint8_t config[VIRTIO_BLK_CFG_SIZE];
-	int kick;		/* eventfd: QueueNotify (ioeventfd later) */
+	int kick;		/* eventfd: QueueNotify (an ioeventfd) */
 	int stop;		/* atomic: the I/O thread ends */
 	pthread_t thread;
 	int thread_ok;
 	int dev_ok;		/* virtio_mmio_init() done */
 	uint8_t *bounce;	/* BLK_BOUNCE bytes, BLK_DIRECT_ALIGN-aligned */
+	struct hvctl_iolimit limit;	/* the I/O quotas, the statistics */
+	uint64_t wait_ns;	/* over quota: try the ring again in this long */
 	struct virtq_elem elem;
 	struct iovec data[VIRTQ_NUM_MAX];
 };
@@ -95,6 +101,14 @@ static void blk_queue_notify(struct virtio_mmio_dev *dev, unsigned int q)
 		dev->log(dev, "virtio-blk: cannot wake the I/O thread");
 }
 
+static int blk_queue_eventfd(struct virtio_mmio_dev *dev, unsigned int q)
+{
+	struct hvctl_blk *blk = dev->priv;
+
+	(void)q;
+	return blk->kick;
+}
+
 /* No reset op: a reset only forgets the queue, which the transport owns. */
 static const struct virtio_dev_ops blk_ops = {
 	.device_id = VIRTIO_ID_BLOCK,
@@ -102,6 +116,7 @@ static const struct virtio_dev_ops blk_ops = {
 	.features = blk_features,
 	.config_read = blk_config_read,
 	.queue_notify = blk_queue_notify,
+	.queue_eventfd = blk_queue_eventfd,
 };
 
 static void put_le(uint8_t *p, uint64_t v, unsigned int bytes)
@@ -348,7 +363,30 @@ static int blk_request(struct hvctl_blk *blk, struct virtq_elem *e,
 	return 0;
 }
 
-/* Serves the queue until it is empty; the device may need a reset after. */
+/* The data bytes of request @e, for the bandwidth quota: 0 but for IN/OUT. */
+static uint64_t blk_cost(const struct virtq_elem *e)
+{
+	uint8_t hdr[BLK_HDR];
+	uint32_t type;
+
+	if (e->out_len < BLK_HDR || e->in_len < 1)
+		return 0;
+	hvctl_iov_to_buf(e->iov, e->nr_out, 0, hdr, BLK_HDR);
+	memcpy(&type, hdr, 4);
+	switch (le32toh(type)) {
+	case VIRTIO_BLK_T_IN:
+		return e->in_len - 1;
+	case VIRTIO_BLK_T_OUT:
+		return e->out_len - BLK_HDR;
+	}
+	return 0;
+}
+
+/*
+ * Serves the queue until it is empty or the I/O quota says wait (then
+ * blk->wait_ns is set and the request stays in the ring); the device may
+ * need a reset after.
+ */
 static void blk_process(struct hvctl_blk *blk)
 {
 	struct virtio_mmio_dev *dev = blk->dev;
@@ -357,6 +395,7 @@ static void blk_process(struct hvctl_blk *blk)
 	uint32_t used;
 	int r, done = 0;
 
+	blk->wait_ns = 0;
 	if (!vq)
 		return;
 	for (;;) {
@@ -368,6 +407,12 @@ static void blk_process(struct hvctl_blk *blk)
 		if (!r) {
 			if (virtq_enable_notify(vq))
 				continue;
+			break;
+		}
+		blk->wait_ns = hvctl_iolimit_take(&blk->limit, hvctl_iolimit_now(),
+						  blk_cost(&blk->elem));
+		if (blk->wait_ns) {
+			virtq_unpop(vq);
 			break;
 		}
 		if (blk_request(blk, &blk->elem, &used)) {
@@ -382,13 +427,33 @@ static void blk_process(struct hvctl_blk *blk)
 	virtio_mmio_io_end(dev);
 }
 
+/*
+ * Sleeps until a notify, or until the quota lets the request that waits
+ * go (whichever comes first). -1 when the eventfd fails.
+ */
+static int blk_sleep(struct hvctl_blk *blk)
+{
+	struct pollfd pfd = { .fd = blk->kick, .events = POLLIN };
+	uint64_t v;
+	int ms, r;
+
+	if (blk->wait_ns) {
+		ms = (int)((blk->wait_ns + 999999) / 1000000);
+		r = poll(&pfd, 1, ms);
+		if (r <= 0)
+			return r < 0 && errno != EINTR ? -1 : 0;
+	}
+	if (read(blk->kick, &v, sizeof(v)) < 0 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
 static void *blk_thread(void *arg)
 {
 	struct hvctl_blk *blk = arg;
-	uint64_t v;
 
 	while (!__atomic_load_n(&blk->stop, __ATOMIC_ACQUIRE)) {
-		if (read(blk->kick, &v, sizeof(v)) < 0 && errno != EINTR)
+		if (blk_sleep(blk))
 			break;
 		if (!__atomic_load_n(&blk->stop, __ATOMIC_ACQUIRE))
 			blk_process(blk);
@@ -501,6 +566,7 @@ struct hvctl_blk *hvctl_blk_create_fd(const struct hvctl_disk *disk, int fd,
 	blk->fd = blk->dfd = blk->kick = -1;
 	blk->flags = disk->flags;
 	blk->dev = dev;
+	hvctl_iolimit_init(&blk->limit);
 	if (blk_open(blk, disk, fd, err, err_len))
 		goto fail;
 	blk_serial(blk, disk->path);
@@ -555,6 +621,12 @@ void hvctl_blk_destroy(struct hvctl_blk *blk)
 		close(blk->fd);
 	if (blk->dev_ok)
 		virtio_mmio_destroy(blk->dev);
+	hvctl_iolimit_destroy(&blk->limit);
 	free(blk->bounce);
 	free(blk);
+}
+
+struct hvctl_iolimit *hvctl_blk_iolimit(struct hvctl_blk *blk)
+{
+	return &blk->limit;
 }

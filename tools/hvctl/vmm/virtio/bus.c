@@ -8,17 +8,48 @@
  * before, so a VM without disks is unchanged.
  *
  * Each device's interrupt is one line of the in-kernel interrupt
- * controller (HV_IRQ_LINE): x86 IOAPIC GSI 16 + slot, arm64 SPI INTID
- * 48 + slot. A VM without HV_VM_IRQCHIP refuses the ioctl; the VMM says so
- * once, and a driver that polls still works.
+ * controller: x86 IOAPIC GSI 16 + slot, arm64 SPI INTID 48 + slot. A VM
+ * without HV_VM_IRQCHIP refuses the ioctl; the VMM says so once, and a
+ * driver that polls still works.
+ *
+ * The notification fast path (hv's HV_IOEVENTFD and HV_IRQFD, when
+ * HV_CHECK_CAP has them):
+ * - QueueNotify of queue q is an ioeventfd (4-byte write at the slot's
+ *   0x050, data match q), so the driver's kick wakes the device's I/O
+ *   thread from inside hv, and the vCPU goes on in the guest without an
+ *   exit to the VMM. The eventfd is the device's own (ops->queue_eventfd)
+ *   or, for a device that only has ops->queue_notify, one of the bus's,
+ *   whose thread calls queue_notify. Any other value written to
+ *   QueueNotify still exits and reaches the transport as before.
+ * - Where the platform announces the line edge-triggered (arm64: the
+ *   device tree's IRQ_EDGE_RISING, as on QEMU's virt board), the interrupt
+ *   is an irqfd without resample: a pulse each time InterruptStatus goes
+ *   from 0 to non-zero. Edge is right there: the vGIC latches each rising
+ *   edge, and Linux's virtio-mmio handler reads InterruptStatus and writes
+ *   InterruptACK before it walks the rings, so a request completed after
+ *   the ACK makes a new edge and one completed before it is found by that
+ *   walk; InterruptACK has no line to lower (the pulse did).
+ * - A level-triggered line (x86: the DSDT's level, active-high GSI) keeps
+ *   HV_IRQ_LINE: it needs a resampling irqfd (the line up until the
+ *   guest's EOI, then the resample eventfd), and hv's IOAPIC does not call
+ *   hv_irqfd_resample() yet, so such a line would stay up for good. A
+ *   pulse there would lose a completion that comes between the driver's
+ *   InterruptACK and its EOI (remote IRR still set).
+ * Without the capabilities (or with HVCTL_VIRTIO_NO_FASTPATH=1 in the
+ * VMM's environment, to compare; =ioeventfd or =irqfd turns off that half
+ * only) everything goes as before: QueueNotify exits to the vCPU thread,
+ * the line is set with HV_IRQ_LINE.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 
 #include "vmm.h"
+#include "ioquota.h"
 #include "virtio/virtio.h"
 
 struct hvctl_virtio_bus {
@@ -30,6 +61,15 @@ struct hvctl_virtio_bus {
 	/* hvctl_virtio_lock_disks(): the disks, until their devices take them */
 	int fd[HVCTL_VIRTIO_SLOTS];
 	int irq_warned;
+	/* the fast path: hv has ioeventfds / irqfds for this VM */
+	int ioeventfd_ok, irqfd_ok;
+	/* per slot: the irqfd (edge lines only), or -1 */
+	int irqfd[HVCTL_VIRTIO_SLOTS];
+	/* the bus's ioeventfds, for devices without their own, or -1 */
+	int notifyfd[HVCTL_VIRTIO_SLOTS][VIRTIO_MAX_QUEUES];
+	int stopfd;		/* ends the bus thread */
+	pthread_t thread;
+	int thread_ok;
 };
 
 static unsigned int hvctl_virtio_slot(struct virtio_mmio_dev *dev)
@@ -39,14 +79,31 @@ static unsigned int hvctl_virtio_slot(struct virtio_mmio_dev *dev)
 	return dev - bus->dev;
 }
 
+/* An eventfd's counter + 1; an eventfd write fails only at 2^64 - 2. */
+static void hvctl_virtio_signal(int fd)
+{
+	uint64_t one = 1;
+
+	if (write(fd, &one, sizeof(one)) != sizeof(one))
+		abort();
+}
+
+/* Called with dev->lock held (mmio.c), from any thread. */
 static void hvctl_virtio_irq(struct virtio_mmio_dev *dev, int level)
 {
 	struct hvctl_virtio_bus *bus = dev->opaque;
+	unsigned int slot = hvctl_virtio_slot(dev);
 	struct hv_irq_level irq = {
-		.irq = HVCTL_VIRTIO_IRQ0 + hvctl_virtio_slot(dev),
+		.irq = HVCTL_VIRTIO_IRQ0 + slot,
 		.level = level,
 	};
 
+	/* an edge line: a pulse per rising edge, nothing to lower */
+	if (bus->irqfd[slot] >= 0) {
+		if (level)
+			hvctl_virtio_signal(bus->irqfd[slot]);
+		return;
+	}
 	if (!ioctl(bus->vmm->vm, HV_IRQ_LINE, &irq))
 		return;
 	if (!__atomic_exchange_n(&bus->irq_warned, 1, __ATOMIC_RELAXED))
@@ -83,10 +140,211 @@ static struct hvctl_virtio_bus *hvctl_virtio_bus(struct hvctl_vmm *vmm)
 		return NULL;
 	}
 	bus->vmm = vmm;
-	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)
-		bus->fd[i] = -1;
+	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++) {
+		bus->fd[i] = bus->irqfd[i] = -1;
+		memset(bus->notifyfd[i], 0xff, sizeof(bus->notifyfd[i]));
+	}
+	bus->stopfd = -1;
 	vmm->virtio = bus;
 	return bus;
+}
+
+/* --- the fast path: ioeventfd and irqfd --------------------------------------- */
+
+static int hvctl_virtio_cap(struct hvctl_vmm *vmm, __u32 cap)
+{
+	int r = ioctl(vmm->dev, HV_CHECK_CAP, &cap);
+
+	return r > 0 ? r : 0;
+}
+
+/* Which halves of the fast path hv gives this VM. */
+static void hvctl_virtio_fast_caps(struct hvctl_virtio_bus *bus)
+{
+	struct hvctl_vmm *vmm = bus->vmm;
+	const char *off = getenv("HVCTL_VIRTIO_NO_FASTPATH");
+	int no_ioeventfd = 0, no_irqfd = 0;
+
+	/* "ioeventfd" or "irqfd": that half off; any other word: both */
+	if (off && *off) {
+		no_ioeventfd = !strcmp(off, "ioeventfd") || strcmp(off, "irqfd");
+		no_irqfd = !strcmp(off, "irqfd") || strcmp(off, "ioeventfd");
+	}
+	/* one per queue of every slot */
+	bus->ioeventfd_ok = !no_ioeventfd &&
+			    hvctl_virtio_cap(vmm, HV_CAP_IOEVENTFD) >=
+			    HVCTL_VIRTIO_SLOTS * VIRTIO_MAX_QUEUES;
+	bus->irqfd_ok = !no_irqfd && HVCTL_VIRTIO_IRQ_EDGE && vmm->irq_lines &&
+			hvctl_virtio_cap(vmm, HV_CAP_IRQFD) >= HVCTL_VIRTIO_SLOTS;
+}
+
+/* The device's (edge) interrupt as an irqfd; -1 leaves HV_IRQ_LINE. */
+static int hvctl_virtio_irqfd(struct hvctl_virtio_bus *bus, unsigned int slot)
+{
+	struct hv_irqfd req = { .irq = HVCTL_VIRTIO_IRQ0 + slot };
+	int fd;
+
+	fd = eventfd(0, EFD_CLOEXEC);
+	if (fd < 0)
+		goto fail;
+	req.fd = fd;
+	if (ioctl(bus->vmm->vm, HV_IRQFD, &req))
+		goto fail;
+	bus->irqfd[slot] = fd;
+	return 0;
+fail:
+	hvctl_vmm_log(bus->vmm, "virtio slot %u: no irqfd (%s): the interrupt goes through HV_IRQ_LINE",
+		      slot, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/*
+ * QueueNotify of queue @q as an ioeventfd on @fd. 0, or -1 (logged): the
+ * write then exits as before.
+ */
+static int hvctl_virtio_ioeventfd(struct hvctl_virtio_bus *bus,
+				  unsigned int slot, unsigned int q, int fd)
+{
+	struct hv_ioeventfd req = {
+		.addr = HVCTL_VIRTIO_BASE + slot * VIRTIO_MMIO_SIZE +
+			VIRTIO_MMIO_QUEUE_NOTIFY,
+		.len = 4,
+		.fd = fd,
+		.flags = HV_IOEVENTFD_DATAMATCH,
+		.datamatch = q,
+	};
+
+	if (!ioctl(bus->vmm->vm, HV_IOEVENTFD, &req))
+		return 0;
+	hvctl_vmm_log(bus->vmm, "virtio slot %u queue %u: no ioeventfd (%s): QueueNotify exits",
+		      slot, q, strerror(errno));
+	return -1;
+}
+
+/* The fast path for slot @slot, as far as hv and the device allow. */
+static void hvctl_virtio_fast_setup(struct hvctl_virtio_bus *bus,
+				    unsigned int slot)
+{
+	struct virtio_mmio_dev *dev = &bus->dev[slot];
+	const struct virtio_dev_ops *ops = dev->ops;
+	unsigned int q;
+	int fd;
+
+	if (bus->irqfd_ok)
+		hvctl_virtio_irqfd(bus, slot);
+	if (!bus->ioeventfd_ok)
+		return;
+	for (q = 0; q < ops->nr_queues && q < VIRTIO_MAX_QUEUES; q++) {
+		if (ops->queue_eventfd) {
+			fd = ops->queue_eventfd(dev, q);
+			if (fd >= 0)
+				hvctl_virtio_ioeventfd(bus, slot, q, fd);
+			continue;
+		}
+		if (!ops->queue_notify)
+			continue;
+		fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (fd < 0)
+			continue;
+		if (hvctl_virtio_ioeventfd(bus, slot, q, fd)) {
+			close(fd);
+			continue;
+		}
+		bus->notifyfd[slot][q] = fd;
+	}
+}
+
+/*
+ * The bus's thread: the ioeventfds of devices that take notifies through
+ * ops->queue_notify (they wake their own I/O thread from it).
+ */
+static void *hvctl_virtio_thread(void *arg)
+{
+	struct pollfd pfd[1 + HVCTL_VIRTIO_SLOTS * VIRTIO_MAX_QUEUES];
+	unsigned int who[sizeof(pfd) / sizeof(pfd[0])];
+	struct hvctl_virtio_bus *bus = arg;
+	struct virtio_mmio_dev *dev;
+	unsigned int i, q, n = 1;
+	uint64_t v;
+
+	pfd[0] = (struct pollfd){ .fd = bus->stopfd, .events = POLLIN };
+	for (i = 0; i < bus->nr; i++) {
+		for (q = 0; q < VIRTIO_MAX_QUEUES; q++) {
+			if (bus->notifyfd[i][q] < 0)
+				continue;
+			who[n] = i * VIRTIO_MAX_QUEUES + q;
+			pfd[n++] = (struct pollfd){ .fd = bus->notifyfd[i][q],
+						    .events = POLLIN };
+		}
+	}
+	for (;;) {
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[0].revents)
+			break;
+		for (i = 1; i < n; i++) {
+			if (!(pfd[i].revents & POLLIN) ||
+			    read(pfd[i].fd, &v, sizeof(v)) != sizeof(v))
+				continue;
+			dev = &bus->dev[who[i] / VIRTIO_MAX_QUEUES];
+			dev->ops->queue_notify(dev, who[i] % VIRTIO_MAX_QUEUES);
+		}
+	}
+	return NULL;
+}
+
+/* Starts the bus's thread when a slot needs it. 0, or -1 (logged). */
+static int hvctl_virtio_fast_start(struct hvctl_virtio_bus *bus)
+{
+	unsigned int i, q;
+	int need = 0, e;
+
+	for (i = 0; i < bus->nr; i++) {
+		for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
+			need |= bus->notifyfd[i][q] >= 0;
+	}
+	if (!need)
+		return 0;
+	bus->stopfd = eventfd(0, EFD_CLOEXEC);
+	if (bus->stopfd < 0) {
+		hvctl_vmm_log(bus->vmm, "virtio: eventfd: %s", strerror(errno));
+		return -1;
+	}
+	e = pthread_create(&bus->thread, NULL, hvctl_virtio_thread, bus);
+	if (e) {
+		hvctl_vmm_log(bus->vmm, "virtio: cannot start the bus thread: %s",
+			      strerror(e));
+		return -1;
+	}
+	bus->thread_ok = 1;
+	return 0;
+}
+
+/* Stops the bus's thread and closes the fast path's eventfds. */
+static void hvctl_virtio_fast_teardown(struct hvctl_virtio_bus *bus)
+{
+	unsigned int i, q;
+
+	if (bus->thread_ok) {
+		hvctl_virtio_signal(bus->stopfd);
+		pthread_join(bus->thread, NULL);
+		bus->thread_ok = 0;
+	}
+	if (bus->stopfd >= 0)
+		close(bus->stopfd);
+	/* hv keeps its references until the VM goes: nothing fires after */
+	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++) {
+		if (bus->irqfd[i] >= 0)
+			close(bus->irqfd[i]);
+		for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
+			if (bus->notifyfd[i][q] >= 0)
+				close(bus->notifyfd[i][q]);
+	}
 }
 
 int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm)
@@ -136,6 +394,7 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 	bus->mem = (struct hvctl_gmem){ .base = vmm->mem,
 					.gpa = vmm->ram_base,
 					.size = def->memory };
+	hvctl_virtio_fast_caps(bus);
 	for (i = 0; i < def->nr_disks; i++) {
 		dev = &bus->dev[i];
 		/* the device owns the descriptor from here, even if it fails */
@@ -153,15 +412,21 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 		dev->log = hvctl_virtio_log;
 		pthread_mutex_unlock(&dev->lock);
 		bus->nr++;
-		hvctl_vmm_log(vmm, "virtio slot %u: virtio-blk %s%s%s at 0x%llx, interrupt %u",
+		hvctl_ioquota_register(vmm, HVCTL_IO_DISK, def->disks[i].path,
+				       hvctl_blk_iolimit(bus->blk[i]));
+		/* before the guest runs: no interrupt is raised yet */
+		hvctl_virtio_fast_setup(bus, i);
+		hvctl_vmm_log(vmm, "virtio slot %u: virtio-blk %s%s%s at 0x%llx, interrupt %u%s%s",
 			      i, def->disks[i].path,
 			      def->disks[i].flags & HVCTL_DISK_RO ? ", ro" : "",
 			      def->disks[i].flags & HVCTL_DISK_DIRECT ?
 			      ", cache=none" : "",
 			      HVCTL_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE,
-			      HVCTL_VIRTIO_IRQ0 + i);
+			      HVCTL_VIRTIO_IRQ0 + i,
+			      bus->ioeventfd_ok ? ", ioeventfd" : "",
+			      bus->irqfd[i] >= 0 ? ", irqfd" : "");
 	}
-	return 0;
+	return hvctl_virtio_fast_start(bus);
 }
 
 void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
@@ -171,6 +436,8 @@ void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 
 	if (!bus)
 		return;
+	/* the thread calls into the devices: it ends first */
+	hvctl_virtio_fast_teardown(bus);
 	for (i = 0; i < bus->nr; i++)
 		hvctl_blk_destroy(bus->blk[i]);
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)

@@ -125,6 +125,11 @@ void virtq_reset(struct virtq *vq);
  * queue, address outside RAM, overflowing length, nested indirect, ...).
  */
 int virtq_pop(struct virtq *vq, struct virtq_elem *e, const char **why);
+/*
+ * Puts back the chain the last virtq_pop() took, unserved: the next pop
+ * takes it again (a device over its I/O quota leaves it in the ring).
+ */
+void virtq_unpop(struct virtq *vq);
 /* Returns chain @head with @len bytes written to the used ring. */
 void virtq_push(struct virtq *vq, uint16_t head, uint32_t len);
 /*
@@ -192,10 +197,30 @@ struct virtio_mmio_dev;
  * @config_read: @len bytes of its configuration space at @off, which the
  *		 transport has checked to lie in the first 0x100 bytes.
  * @config_write: a driver write there (NULL: ignored).
- * @queue_notify: the driver notified queue @q (from a vCPU thread: wake
- *		  the I/O thread, do not process here).
+ * @queue_notify: the driver notified queue @q: wake the device's I/O
+ *		  thread, do not process here. Called from a vCPU thread (an
+ *		  MMIO exit) or, when hv has ioeventfds and the device gives
+ *		  no @queue_eventfd, from the bus's thread (bus.c); never
+ *		  with a transport lock held. May be NULL with @queue_eventfd.
+ * @queue_eventfd: optional: the eventfd the device's I/O thread sleeps on
+ *		   for queue @q (a read of it is what a @queue_notify would
+ *		   have woken), or -1. Asked once, after the device is made
+ *		   and before the guest runs. The bus registers it with hv as
+ *		   the ioeventfd of QueueNotify for @q (HV_IOEVENTFD, data
+ *		   match @q): the guest's notify then wakes the thread with
+ *		   no exit to the VMM and no other thread in between. Where
+ *		   hv has no ioeventfd, QueueNotify exits and @queue_notify
+ *		   is called as before, so a device with @queue_eventfd
+ *		   keeps @queue_notify too (writing the same eventfd).
  * @reset: the driver reset the device; the transport holds the device's
  *	   I/O lock, so no request is in flight.
+ *
+ * Threads, whichever path notifies: the transport's register accesses run
+ * on vCPU threads; @queue_notify runs on a vCPU thread or the bus's
+ * thread; the device's requests run on its own I/O thread between
+ * virtio_mmio_io_begin() and virtio_mmio_io_end(). A device written for
+ * MMIO-exit notifies (only @queue_notify, which wakes its thread) works
+ * unchanged: it gets the fast path through the bus's thread.
  */
 struct virtio_dev_ops {
 	uint32_t device_id;
@@ -206,6 +231,7 @@ struct virtio_dev_ops {
 	void (*config_write)(struct virtio_mmio_dev *dev, uint32_t off,
 			     const void *data, uint32_t len);
 	void (*queue_notify)(struct virtio_mmio_dev *dev, unsigned int q);
+	int (*queue_eventfd)(struct virtio_mmio_dev *dev, unsigned int q);
 	void (*reset)(struct virtio_mmio_dev *dev);
 };
 
@@ -214,7 +240,8 @@ struct virtio_dev_ops {
  * @ops, @priv: the device model and its state.
  * @mem: guest RAM.
  * @irq: sets the device's interrupt line (level: 1 while InterruptStatus
- *	 is non-zero); from any thread, under @lock.
+ *	 is non-zero); from any thread, under @lock. With an irqfd on an
+ *	 edge line (bus.c), 1 sends a pulse and 0 does nothing.
  * @log: a message about the guest's misuse of the device (may be NULL).
  * @opaque: for @irq and @log.
  * @io_lock: held by the I/O thread while it processes queues and by the
@@ -312,6 +339,7 @@ int virtio_mmio_has_feature(struct virtio_mmio_dev *dev, unsigned int bit);
 
 struct hvctl_disk;	/* hvctl.h: a --disk of the definition */
 struct hvctl_blk;
+struct hvctl_iolimit;	/* ratelimit.h */
 
 /*
  * Opens the disk (@disk->path, flags), locks it against other VMs and
@@ -325,6 +353,12 @@ struct hvctl_blk *hvctl_blk_create(const struct hvctl_disk *disk,
 				   const struct hvctl_gmem *mem, char *err,
 				   size_t err_len);
 void hvctl_blk_destroy(struct hvctl_blk *blk);
+/*
+ * The disk's I/O quotas and statistics (ratelimit.h): every request is
+ * charged one operation and its data bytes (reads and writes; 0 for the
+ * others) before it is served; over quota, it waits in the ring.
+ */
+struct hvctl_iolimit *hvctl_blk_iolimit(struct hvctl_blk *blk);
 /*
  * The first half of hvctl_blk_create(), for the VMM to do before it
  * attaches to its VM: opens @disk and takes its lock. The descriptor, or
@@ -342,15 +376,19 @@ struct hvctl_blk *hvctl_blk_create_fd(const struct hvctl_disk *disk, int fd,
 
 /*
  * Slot n of the virtio-mmio window, and its interrupt: x86 IOAPIC GSI
- * 16 + n; arm64 SPI 16 + n (INTID 48 + n), as on QEMU's virt board.
+ * 16 + n, level (the DSDT); arm64 SPI 16 + n (INTID 48 + n), edge (the
+ * device tree), as on QEMU's virt board. HVCTL_VIRTIO_IRQ_EDGE: the
+ * guest sees the line edge-triggered (bus.c then raises it with an irqfd).
  */
 #define HVCTL_VIRTIO_SLOTS		8
 #if defined(__aarch64__)
 #define HVCTL_VIRTIO_BASE		0x0a000000ULL
 #define HVCTL_VIRTIO_IRQ0		48
+#define HVCTL_VIRTIO_IRQ_EDGE		1
 #else
 #define HVCTL_VIRTIO_BASE		0xd0000000ULL
 #define HVCTL_VIRTIO_IRQ0		16
+#define HVCTL_VIRTIO_IRQ_EDGE		0
 #endif
 
 struct hvctl_vmm;
@@ -366,6 +404,12 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm);
  * definition has no disks. 0, or -1 (logged).
  */
 int hvctl_virtio_setup(struct hvctl_vmm *vmm);
+/*
+ * (hvctl_virtio_setup() also sets up the notification fast path: each
+ * QueueNotify an ioeventfd, each edge-triggered interrupt an irqfd, as far
+ * as hv has them; HVCTL_VIRTIO_NO_FASTPATH=1 in the VMM's environment
+ * turns it off.)
+ */
 /* Stops the devices' threads; before the guest's RAM is unmapped. */
 void hvctl_virtio_teardown(struct hvctl_vmm *vmm);
 /* An MMIO exit: 1 when it hit a virtio slot (handled), else 0. */

@@ -197,6 +197,11 @@ int virtq_pop(struct virtq *vq, struct virtq_elem *e, const char **why)
 	return 1;
 }
 
+void virtq_unpop(struct virtq *vq)
+{
+	vq->last_avail--;
+}
+
 void virtq_push(struct virtq *vq, uint16_t head, uint32_t len)
 {
 	uint8_t *elem = VIRTQ_USED_ELEM(vq, vq->used_idx % vq->num);
