@@ -20,6 +20,7 @@
 
 #include "vmm.h"
 #include "virtio/virtio.h"
+#include "virtio/net.h"
 
 struct hvctl_virtio_bus {
 	struct hvctl_vmm *vmm;
@@ -27,6 +28,9 @@ struct hvctl_virtio_bus {
 	unsigned int nr;
 	struct virtio_mmio_dev dev[HVCTL_VIRTIO_SLOTS];
 	struct hvctl_blk *blk[HVCTL_VIRTIO_SLOTS];
+	/* --net n is slot nr_disks + n */
+	unsigned int nr_net;
+	struct hvctl_net *net[HVCTL_VIRTIO_SLOTS];
 	/* hvctl_virtio_lock_disks(): the disks, until their devices take them */
 	int fd[HVCTL_VIRTIO_SLOTS];
 	int irq_warned;
@@ -58,9 +62,11 @@ static void hvctl_virtio_log(struct virtio_mmio_dev *dev, const char *msg)
 {
 	struct hvctl_virtio_bus *bus = dev->opaque;
 	unsigned int slot = hvctl_virtio_slot(dev);
+	const struct hvctl_def *def = bus->vmm->def;
 
 	hvctl_vmm_log(bus->vmm, "virtio slot %u (%s): %s", slot,
-		      bus->vmm->def->disks[slot].path, msg);
+		      slot < def->nr_disks ? def->disks[slot].path :
+		      def->nics[slot - def->nr_disks].tap, msg);
 }
 
 /* The VMM's bus, made by the first of the two calls below. */
@@ -72,9 +78,10 @@ static struct hvctl_virtio_bus *hvctl_virtio_bus(struct hvctl_vmm *vmm)
 
 	if (bus)
 		return bus;
-	if (def->nr_disks > HVCTL_VIRTIO_SLOTS) {
-		hvctl_err("start %s: %u disks: hvctl has %d virtio slots",
-			  def->name, def->nr_disks, HVCTL_VIRTIO_SLOTS);
+	if (def->nr_disks + def->nr_nics > HVCTL_VIRTIO_SLOTS) {
+		hvctl_err("start %s: %u disks and %u NICs: hvctl has %d virtio slots",
+			  def->name, def->nr_disks, def->nr_nics,
+			  HVCTL_VIRTIO_SLOTS);
 		return NULL;
 	}
 	bus = calloc(1, sizeof(*bus));
@@ -111,6 +118,41 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm)
 	return 0;
 }
 
+/* A virtio-net device per --net, in the slots after the disks. */
+static int hvctl_virtio_setup_nets(struct hvctl_vmm *vmm,
+				   struct hvctl_virtio_bus *bus)
+{
+	const struct hvctl_def *def = vmm->def;
+	unsigned int i, slot = def->nr_disks;
+	struct virtio_mmio_dev *dev;
+	char err[256];
+	const uint8_t *m;
+
+	for (i = 0; i < def->nr_nics; i++, slot++) {
+		dev = &bus->dev[slot];
+		bus->net[slot] = hvctl_net_create(&def->nics[i], def->name, i,
+						  dev, &bus->mem, err,
+						  sizeof(err));
+		if (!bus->net[slot]) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+		pthread_mutex_lock(&dev->lock);
+		dev->opaque = bus;
+		dev->irq = hvctl_virtio_irq;
+		dev->log = hvctl_virtio_log;
+		pthread_mutex_unlock(&dev->lock);
+		bus->nr_net++;
+		m = hvctl_net_mac(bus->net[slot]);
+		hvctl_vmm_log(vmm, "virtio slot %u: virtio-net on tap %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, tap offloads 0x%x, at 0x%llx, interrupt %u",
+			      slot, def->nics[i].tap, m[0], m[1], m[2], m[3],
+			      m[4], m[5], hvctl_net_tap_offloads(bus->net[slot]),
+			      HVCTL_VIRTIO_BASE + slot * VIRTIO_MMIO_SIZE,
+			      HVCTL_VIRTIO_IRQ0 + slot);
+	}
+	return 0;
+}
+
 int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 {
 	const struct hvctl_def *def = vmm->def;
@@ -120,7 +162,7 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 	unsigned int i;
 	int fd;
 
-	if (!def->nr_disks)
+	if (!def->nr_disks && !def->nr_nics)
 		return 0;
 	/* RAM is [ram_base, ram_base + memory): at 0x40000000 on arm64 */
 	if (vmm->ram_base < HVCTL_VIRTIO_BASE + HVCTL_VIRTIO_SLOTS * VIRTIO_MMIO_SIZE &&
@@ -161,7 +203,7 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 			      HVCTL_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE,
 			      HVCTL_VIRTIO_IRQ0 + i);
 	}
-	return 0;
+	return hvctl_virtio_setup_nets(vmm, bus);
 }
 
 void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
@@ -173,6 +215,8 @@ void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 		return;
 	for (i = 0; i < bus->nr; i++)
 		hvctl_blk_destroy(bus->blk[i]);
+	for (i = 0; i < bus->nr_net; i++)
+		hvctl_net_destroy(bus->net[bus->nr + i]);
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)
 		if (bus->fd[i] >= 0)
 			close(bus->fd[i]);
@@ -188,7 +232,7 @@ int hvctl_virtio_exit(struct hvctl_vcpu *vcpu)
 	struct virtio_mmio_dev *dev;
 
 	if (!bus || mmio->phys_addr < HVCTL_VIRTIO_BASE ||
-	    off >= (uint64_t)bus->nr * VIRTIO_MMIO_SIZE ||
+	    off >= (uint64_t)(bus->nr + bus->nr_net) * VIRTIO_MMIO_SIZE ||
 	    !mmio->len || mmio->len > sizeof(mmio->data))
 		return 0;
 	dev = &bus->dev[off / VIRTIO_MMIO_SIZE];
