@@ -640,8 +640,19 @@ TEST_F(vnet, no_buffers_no_loss)
 		ASSERT_EQ(0, wait_used(self, RXQ, 1));
 		EXPECT_EQ(0, check_rx(self, 200 + i, 40 + i, &buf));
 	}
+	/* a buffer while the tap is empty: taken, given back, used later */
+	post_rx(self, 5, 0x1000);
+	/* two passes: the second starts after the first's receive half */
+	guest_send(self, 60, 4);
+	ASSERT_EQ(0, wait_used(self, TXQ, 1));
+	guest_send(self, 60, 5);
+	ASSERT_EQ(0, wait_used(self, TXQ, 1));
+	ASSERT_EQ(0, host_send(self, 300, 45));
+	ASSERT_EQ(0, wait_used(self, RXQ, 1));
+	EXPECT_EQ(0, check_rx(self, 300, 45, &buf));
+	EXPECT_EQ(5, buf);
 	hvctl_net_get_stats(self->net, &st);
-	EXPECT_EQ(5, st.rx_packets);
+	EXPECT_EQ(6, st.rx_packets);
 	EXPECT_EQ(0, st.rx_dropped);
 }
 
@@ -722,7 +733,9 @@ TEST_F(vnet, hostile_short_transmit_chain)
 TEST_F(vnet, hostile_readable_receive_buffer)
 {
 	ASSERT_EQ(0x0f, driver_up(self, 0) & 0xcf);
-	set_desc(self, RXQ, 0, RXBUF(0), 0x1000, 0, 0);
+	/* room enough behind it: only the readable buffer is wrong */
+	set_desc(self, RXQ, 0, RXBUF(0), 0x100, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(self, RXQ, 1, RXBUF(1), 0x1000, VIRTQ_DESC_F_WRITE, 0);
 	submit(self, RXQ, 0);
 	ASSERT_EQ(1, wait_used(self, RXQ, 1));
 	EXPECT_NE(NULL, strstr(self->why, "device-readable buffer in a receive chain"));
