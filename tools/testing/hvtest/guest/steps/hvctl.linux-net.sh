@@ -70,11 +70,12 @@ while [ ! -e /sys/class/net/eth1 ] && [ \$n -lt 300 ]; do
 	sleep 0.1
 	n=\$((n + 1))
 done
+# (carrier reads only on an interface that is up)
+ip link set lo up
 for i in eth0 eth1; do
+	ip link set \$i up
 	echo "l2-net: \$i address \$(cat /sys/class/net/\$i/address 2>/dev/null) link \$(cat /sys/class/net/\$i/carrier 2>/dev/null)"
 done
-ip link set lo up
-ip link set eth0 up
 ip addr add $GUEST_ADDR/24 dev eth0
 # the host side is configured while the guest boots: retry until it answers
 n=0
