@@ -103,8 +103,9 @@ struct hvctl_net;
  * struct hvctl_net_stats - what went through a NIC.
  * @rx_*: frames given to the guest; @rx_dropped: frames read from the tap
  *	  that the guest could not take (buffer too small, offload missing).
- * @tx_*: frames the guest sent to the tap; @tx_dropped: frames the header
- *	  rules or the tap refused.
+ * @tx_*: frames the guest sent that passed the header rules (counted
+ *	  before the tap sees them); @tx_dropped: frames the header rules or
+ *	  the tap refused.
  */
 struct hvctl_net_stats {
 	uint64_t rx_packets, rx_bytes, rx_dropped;
