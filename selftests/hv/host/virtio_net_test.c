@@ -694,6 +694,18 @@ TEST_F(vnet, transmit_header_refused)
 	EXPECT_NE(NULL, strstr(self->why, "checksum field outside the frame"));
 }
 
+/* A name that is not a tap is refused with the reason; a second opener too. */
+TEST_F(vnet, open_refusals)
+{
+	struct hvctl_nic lo = { .tap = "lo" }, same = { .tap = TAP };
+	char err[256];
+
+	EXPECT_EQ(-1, hvctl_net_open(&lo, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "tap lo: TUNSETIFF")) TH_LOG("%s", err);
+	EXPECT_EQ(-1, hvctl_net_open(&same, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "tap " TAP ": TUNSETIFF")) TH_LOG("%s", err);
+}
+
 /* --- hostile chains: the device needs a reset, and works after one ----------- */
 
 static void reset_and_retry(struct __test_metadata *_metadata,

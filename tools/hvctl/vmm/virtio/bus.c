@@ -31,6 +31,8 @@ struct hvctl_virtio_bus {
 	/* --net n is slot nr_disks + n */
 	unsigned int nr_net;
 	struct hvctl_net *net[HVCTL_VIRTIO_SLOTS];
+	/* hvctl_virtio_lock_disks(): the taps, until their devices take them */
+	int tap[HVCTL_MAX_NICS];
 	/* hvctl_virtio_lock_disks(): the disks, until their devices take them */
 	int fd[HVCTL_VIRTIO_SLOTS];
 	int irq_warned;
@@ -92,6 +94,8 @@ static struct hvctl_virtio_bus *hvctl_virtio_bus(struct hvctl_vmm *vmm)
 	bus->vmm = vmm;
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)
 		bus->fd[i] = -1;
+	for (i = 0; i < HVCTL_MAX_NICS; i++)
+		bus->tap[i] = -1;
 	vmm->virtio = bus;
 	return bus;
 }
@@ -103,7 +107,7 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm)
 	char err[PATH_MAX + 128];
 	unsigned int i;
 
-	if (!def->nr_disks)
+	if (!def->nr_disks && !def->nr_nics)
 		return 0;
 	bus = hvctl_virtio_bus(vmm);
 	if (!bus)
@@ -111,6 +115,14 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm)
 	for (i = 0; i < def->nr_disks; i++) {
 		bus->fd[i] = hvctl_blk_open(&def->disks[i], err, sizeof(err));
 		if (bus->fd[i] < 0) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+	}
+	/* the taps too: a start on a tap it cannot have fails with the reason */
+	for (i = 0; i < def->nr_nics; i++) {
+		bus->tap[i] = hvctl_net_open(&def->nics[i], err, sizeof(err));
+		if (bus->tap[i] < 0) {
 			hvctl_err("start %s: %s", def->name, err);
 			return -1;
 		}
@@ -128,11 +140,17 @@ static int hvctl_virtio_setup_nets(struct hvctl_vmm *vmm,
 	char err[256];
 	const uint8_t *m;
 
+	int fd;
+
 	for (i = 0; i < def->nr_nics; i++, slot++) {
 		dev = &bus->dev[slot];
-		bus->net[slot] = hvctl_net_create(&def->nics[i], def->name, i,
-						  dev, &bus->mem, err,
-						  sizeof(err));
+		/* the device owns the tap from here, even if it fails */
+		fd = bus->tap[i];
+		bus->tap[i] = -1;
+		bus->net[slot] = hvctl_net_create_fd(&def->nics[i], fd,
+						     def->name, i, dev,
+						     &bus->mem, err,
+						     sizeof(err));
 		if (!bus->net[slot]) {
 			hvctl_err("start %s: %s", def->name, err);
 			return -1;
@@ -220,6 +238,9 @@ void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)
 		if (bus->fd[i] >= 0)
 			close(bus->fd[i]);
+	for (i = 0; i < HVCTL_MAX_NICS; i++)
+		if (bus->tap[i] >= 0)
+			close(bus->tap[i]);
 	free(bus);
 	vmm->virtio = NULL;
 }

@@ -79,7 +79,6 @@ enum {
 struct hvctl_net {
 	struct virtio_mmio_dev *dev;
 	int tap;
-	char ifname[IFNAMSIZ];
 	uint8_t mac[6];
 	uint8_t config[VIRTIO_NET_CFG_SIZE];
 	unsigned int tun_ok;		/* TUN_F_* the tap accepted */
@@ -639,40 +638,40 @@ static void *net_thread(void *arg)
 /* --- set-up ---------------------------------------------------------------------- */
 
 /*
- * The tap @name, created when missing (TUNSETIFF), with a 12-byte vnet
- * header and no packet information; non-blocking, for the I/O thread.
+ * The tap, created when missing (TUNSETIFF), with a 12-byte vnet header
+ * and no packet information; non-blocking, for the I/O thread.
  */
-static int net_open_tap(struct hvctl_net *net, const char *name, char *err,
-			size_t err_len)
+int hvctl_net_open(const struct hvctl_nic *nic, char *err, size_t err_len)
 {
 	struct ifreq ifr = { 0 };
-	int hdr = VIRTIO_NET_HDR_LEN;
+	int hdr = VIRTIO_NET_HDR_LEN, fd;
 
-	net->tap = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (net->tap < 0) {
-		snprintf(err, err_len, "tap %s: /dev/net/tun: %s%s", name,
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, err_len, "tap %s: /dev/net/tun: %s%s", nic->tap,
 			 strerror(errno),
 			 errno == ENOENT || errno == ENODEV ?
 			 " (is tun.ko loaded?)" : "");
 		return -1;
 	}
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", nic->tap);
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-	if (ioctl(net->tap, TUNSETIFF, &ifr)) {
-		snprintf(err, err_len, "tap %s: TUNSETIFF: %s%s", name,
+	if (ioctl(fd, TUNSETIFF, &ifr)) {
+		snprintf(err, err_len, "tap %s: TUNSETIFF: %s%s", nic->tap,
 			 strerror(errno),
 			 errno == EINVAL ? " (a device of that name that is not a tap?)" :
 			 errno == EBUSY ? " (in use by another process?)" :
 			 errno == EPERM ? " (CAP_NET_ADMIN needed)" : "");
+		close(fd);
 		return -1;
 	}
-	snprintf(net->ifname, sizeof(net->ifname), "%s", ifr.ifr_name);
-	if (ioctl(net->tap, TUNSETVNETHDRSZ, &hdr)) {
-		snprintf(err, err_len, "tap %s: TUNSETVNETHDRSZ: %s", name,
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr)) {
+		snprintf(err, err_len, "tap %s: TUNSETVNETHDRSZ: %s", nic->tap,
 			 strerror(errno));
+		close(fd);
 		return -1;
 	}
-	return 0;
+	return fd;
 }
 
 /*
@@ -707,11 +706,11 @@ static void net_make_config(struct hvctl_net *net)
 	c[VIRTIO_NET_CFG_MAX_VQ_PAIRS] = 1;
 }
 
-struct hvctl_net *hvctl_net_create(const struct hvctl_nic *nic,
-				   const char *vm, unsigned int index,
-				   struct virtio_mmio_dev *dev,
-				   const struct hvctl_gmem *mem, char *err,
-				   size_t err_len)
+struct hvctl_net *hvctl_net_create_fd(const struct hvctl_nic *nic, int fd,
+				      const char *vm, unsigned int index,
+				      struct virtio_mmio_dev *dev,
+				      const struct hvctl_gmem *mem, char *err,
+				      size_t err_len)
 {
 	struct hvctl_net *net = calloc(1, sizeof(*net));
 	unsigned int i;
@@ -719,15 +718,18 @@ struct hvctl_net *hvctl_net_create(const struct hvctl_nic *nic,
 
 	if (!net) {
 		snprintf(err, err_len, "tap %s: out of memory", nic->tap);
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
-	net->tap = net->kick[0] = net->kick[1] = -1;
+	net->kick[0] = net->kick[1] = -1;
 	net->dev = dev;
 	if (nic->flags & HVCTL_NIC_MAC)
 		memcpy(net->mac, nic->mac, 6);
 	else
 		hvctl_net_default_mac(vm, index, net->mac);
-	if (net_open_tap(net, nic->tap, err, err_len))
+	net->tap = fd >= 0 ? fd : hvctl_net_open(nic, err, err_len);
+	if (net->tap < 0)
 		goto fail;
 	net_probe_offloads(net);
 	net_make_config(net);
@@ -752,6 +754,15 @@ struct hvctl_net *hvctl_net_create(const struct hvctl_nic *nic,
 fail:
 	hvctl_net_destroy(net);
 	return NULL;
+}
+
+struct hvctl_net *hvctl_net_create(const struct hvctl_nic *nic,
+				   const char *vm, unsigned int index,
+				   struct virtio_mmio_dev *dev,
+				   const struct hvctl_gmem *mem, char *err,
+				   size_t err_len)
+{
+	return hvctl_net_create_fd(nic, -1, vm, index, dev, mem, err, err_len);
 }
 
 void hvctl_net_destroy(struct hvctl_net *net)

@@ -126,6 +126,19 @@ struct hvctl_net *hvctl_net_create(const struct hvctl_nic *nic,
 				   struct virtio_mmio_dev *dev,
 				   const struct hvctl_gmem *mem, char *err,
 				   size_t err_len);
+/*
+ * The first half of hvctl_net_create(), for the VMM to do before it
+ * attaches to its VM (so that `hvctl start` fails on a bad tap): opens
+ * the tap. Its descriptor, or -1 with the reason in @err.
+ * hvctl_net_create_fd() then makes the device on it (and owns it, even
+ * when it fails).
+ */
+int hvctl_net_open(const struct hvctl_nic *nic, char *err, size_t err_len);
+struct hvctl_net *hvctl_net_create_fd(const struct hvctl_nic *nic, int fd,
+				      const char *vm, unsigned int index,
+				      struct virtio_mmio_dev *dev,
+				      const struct hvctl_gmem *mem, char *err,
+				      size_t err_len);
 void hvctl_net_destroy(struct hvctl_net *net);
 void hvctl_net_get_stats(struct hvctl_net *net, struct hvctl_net_stats *st);
 /* The MAC the guest sees, and TUN_F_* the tap accepted (for the log). */
