@@ -151,11 +151,12 @@ t0=$(date +%s)
 hvctl start net1 || { cleanup; fail "start net1: $(tail -n 5 "$log")"; }
 pid=$(cat "$HVCTL_STATE_DIR/net1.pid")
 progress "HVTEST-RUN: hvctl.linux-net boot"
-# start returns once the VM runs; the VMM opens the taps right after
+# the VMM opened the taps before start returned; its line about the
+# devices (with hvnet1's MAC) comes once they are made
 if ! l2_says "$log" "$pid" "virtio slot 1: virtio-net on tap hvnet1" 120; then
 	tail -n 20 "$log"
 	cleanup
-	fail "the VMM did not open its taps: $(grep -m1 -E 'tap|error' "$log")"
+	fail "the VMM did not make its NICs: $(grep -m1 -E 'tap|error' "$log")"
 fi
 # the VMM made both taps in L1's namespace; hvnet0 goes into the test's
 ip link set hvnet0 netns $nspid || { cleanup; fail "cannot move hvnet0 into the namespace"; }
