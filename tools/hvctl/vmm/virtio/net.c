@@ -438,6 +438,7 @@ static void net_tx_one(struct hvctl_net *net, struct virtq_elem *e)
 		/* the tap refused it (down, gone, no memory): a lost frame */
 		net_count(&net->stats.tx_dropped, 1);
 		net_log_once(net, NET_LOG_TX_ERR, "virtio-net: the tap refused a frame: %s",
+			     errno == EIO ? "EIO: the tap is down on the host" :
 			     strerror(errno));
 	}
 }
