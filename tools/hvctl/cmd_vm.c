@@ -15,6 +15,7 @@
 
 #include "hvctl.h"
 #include "vmm/display/display.h"
+#include "vmm/virtio/net.h"
 
 /*
  * @path made absolute (the VMM may run from another directory) in @buf;
@@ -122,6 +123,28 @@ static int hvctl_create_disk(struct hvctl_def *def, const char *arg)
 	return 0;
 }
 
+/* --net: one more virtio-net device, each tap once. */
+static int hvctl_create_net(struct hvctl_def *def, const char *arg)
+{
+	struct hvctl_nic *n = &def->nics[def->nr_nics];
+	unsigned int i;
+
+	if (def->nr_nics == HVCTL_MAX_NICS) {
+		hvctl_err("too many --net: at most %d", HVCTL_MAX_NICS);
+		return -1;
+	}
+	if (hvctl_parse_net(arg, n))
+		return -1;
+	for (i = 0; i < def->nr_nics; i++) {
+		if (!strcmp(def->nics[i].tap, n->tap)) {
+			hvctl_err("tap %s is given twice", n->tap);
+			return -1;
+		}
+	}
+	def->nr_nics++;
+	return 0;
+}
+
 int hvctl_cmd_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -133,6 +156,7 @@ int hvctl_cmd_create(int argc, char **argv)
 		{ "entry", required_argument, NULL, 'e' },
 		{ "load", required_argument, NULL, 'l' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "net", required_argument, NULL, 'n' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "initrd", required_argument, NULL, 'r' },
 		{ "cmdline", required_argument, NULL, 'a' },
@@ -237,6 +261,10 @@ int hvctl_cmd_create(int argc, char **argv)
 			break;
 		case 'd':
 			if (hvctl_create_disk(&def, optarg))
+				return 2;
+			break;
+		case 'n':
+			if (hvctl_create_net(&def, optarg))
 				return 2;
 			break;
 		case 'V':

@@ -140,6 +140,16 @@ struct hvctl_disk {
 	uint32_t flags;		/* HVCTL_DISK_* */
 };
 
+#define HVCTL_MAX_NICS		8	/* --net: the same virtio slots */
+#define HVCTL_NIC_MAC		0x1	/* ,mac= given; else derived from the name */
+
+/* One --net tap=IFNAME[,mac=MAC]: a virtio-net device (vmm/virtio/net.c). */
+struct hvctl_nic {
+	char tap[16];		/* IFNAMSIZ */
+	uint8_t mac[6];
+	uint32_t flags;		/* HVCTL_NIC_* */
+};
+
 /* The longest --cmdline hvctl keeps; the kernel's own limit is checked at boot. */
 #define HVCTL_CMDLINE_MAX	4095
 
@@ -170,6 +180,8 @@ struct hvctl_def {
 	uint32_t cpu_quota;
 	unsigned int nr_disks;
 	struct hvctl_disk disks[HVCTL_MAX_DISKS];
+	unsigned int nr_nics;
+	struct hvctl_nic nics[HVCTL_MAX_NICS];
 	/* --display: the framebuffer's size in pixels; 0: no display */
 	uint32_t display_width, display_height;
 	char vnc[64];		/* --vnc: "ADDR:PORT" of the VNC server, or "" */

@@ -71,6 +71,17 @@ int hvctl_def_save(const struct hvctl_def *def)
 	for (i = 0; i < def->nr_disks && i < HVCTL_MAX_DISKS; i++)
 		fprintf(f, "disk=0x%x %s\n", def->disks[i].flags,
 			def->disks[i].path);
+	/* net=TAP [MAC]: no MAC, the one derived from the name */
+	for (i = 0; i < def->nr_nics && i < HVCTL_MAX_NICS; i++) {
+		const uint8_t *m = def->nics[i].mac;
+
+		if (def->nics[i].flags & HVCTL_NIC_MAC)
+			fprintf(f, "net=%s %02x:%02x:%02x:%02x:%02x:%02x\n",
+				def->nics[i].tap, m[0], m[1], m[2], m[3], m[4],
+				m[5]);
+		else
+			fprintf(f, "net=%s\n", def->nics[i].tap);
+	}
 	fprintf(f, "kernel=%s\ninitrd=%s\ncmdline=%s\non_reboot=%s\n",
 		def->kernel, def->initrd, def->cmdline,
 		def->on_reboot == HVCTL_ON_REBOOT_STOP ? "stop" : "restart");
@@ -102,6 +113,28 @@ static void hvctl_def_disk(struct hvctl_def *def, const char *val)
 		return;
 	snprintf(d->path, sizeof(d->path), "%s", path);
 	def->nr_disks++;
+}
+
+/* A "net=TAP [MAC]" line; more than HVCTL_MAX_NICS are dropped. */
+static void hvctl_def_net(struct hvctl_def *def, const char *val)
+{
+	struct hvctl_nic *n = &def->nics[def->nr_nics];
+	unsigned int m[6], i;
+	char tap[16];
+	int k;
+
+	if (def->nr_nics == HVCTL_MAX_NICS)
+		return;
+	k = sscanf(val, "%15s %2x:%2x:%2x:%2x:%2x:%2x", tap, &m[0], &m[1],
+		   &m[2], &m[3], &m[4], &m[5]);
+	if (k != 1 && k != 7)
+		return;
+	memset(n, 0, sizeof(*n));
+	snprintf(n->tap, sizeof(n->tap), "%s", tap);
+	for (i = 0; k == 7 && i < 6; i++)
+		n->mac[i] = m[i];
+	n->flags = k == 7 ? HVCTL_NIC_MAC : 0;
+	def->nr_nics++;
 }
 
 /* A "display=WxH" line; the VMM checks the size again when it starts. */
@@ -149,6 +182,8 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			def->cpu_quota = strtoul(val, NULL, 0);
 		else if (!strcmp(line, "disk"))
 			hvctl_def_disk(def, val);
+		else if (!strcmp(line, "net"))
+			hvctl_def_net(def, val);
 		else if (!strcmp(line, "kernel"))
 			snprintf(def->kernel, sizeof(def->kernel), "%s", val);
 		else if (!strcmp(line, "initrd"))

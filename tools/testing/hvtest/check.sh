@@ -106,6 +106,9 @@ scan_log_allowlist() {
 # arm64 guest's device tree (with dtc); display_test, vnc_test: the
 # framebuffer, its PNG and VNC views; console_test: the VMM's console.
 HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test display_test vnc_test console_test"
+# virtio_net_test: virtio-net's rules, and the device on a tap (in a
+# network namespace of its own)
+HOST_TESTS+=" virtio_net_test"
 
 run_host_test() {
 	local out=$REPO/build/host

@@ -44,8 +44,8 @@ int hvctl_arch_prepare(struct hvctl_vmm *vmm)
 		return 0;
 	}
 	vmm->ram_base = HVCTL_VIRT_RAM_BASE;
-	/* the device tree's virtio,mmio nodes: bus.c's slots, one per disk */
-	vmm->arch.nr_virtio = def->nr_disks;
+	/* the device tree's virtio,mmio nodes: bus.c's slots, disks then NICs */
+	vmm->arch.nr_virtio = def->nr_disks + def->nr_nics;
 	if (def->memory > HVCTL_VIRT_RAM_MAX) {
 		hvctl_err("start %s: at most %llu GiB of RAM on the virt map",
 			  def->name, HVCTL_VIRT_RAM_MAX >> 30);

@@ -51,6 +51,7 @@
 #include "vmm.h"
 #include "ioquota.h"
 #include "virtio/virtio.h"
+#include "virtio/net.h"
 
 struct hvctl_virtio_bus {
 	struct hvctl_vmm *vmm;
@@ -58,6 +59,11 @@ struct hvctl_virtio_bus {
 	unsigned int nr;
 	struct virtio_mmio_dev dev[HVCTL_VIRTIO_SLOTS];
 	struct hvctl_blk *blk[HVCTL_VIRTIO_SLOTS];
+	/* --net n is slot nr_disks + n */
+	unsigned int nr_net;
+	struct hvctl_net *net[HVCTL_VIRTIO_SLOTS];
+	/* hvctl_virtio_lock_disks(): the taps, until their devices take them */
+	int tap[HVCTL_MAX_NICS];
 	/* hvctl_virtio_lock_disks(): the disks, until their devices take them */
 	int fd[HVCTL_VIRTIO_SLOTS];
 	int irq_warned;
@@ -115,9 +121,11 @@ static void hvctl_virtio_log(struct virtio_mmio_dev *dev, const char *msg)
 {
 	struct hvctl_virtio_bus *bus = dev->opaque;
 	unsigned int slot = hvctl_virtio_slot(dev);
+	const struct hvctl_def *def = bus->vmm->def;
 
 	hvctl_vmm_log(bus->vmm, "virtio slot %u (%s): %s", slot,
-		      bus->vmm->def->disks[slot].path, msg);
+		      slot < def->nr_disks ? def->disks[slot].path :
+		      def->nics[slot - def->nr_disks].tap, msg);
 }
 
 /* The VMM's bus, made by the first of the two calls below. */
@@ -129,9 +137,10 @@ static struct hvctl_virtio_bus *hvctl_virtio_bus(struct hvctl_vmm *vmm)
 
 	if (bus)
 		return bus;
-	if (def->nr_disks > HVCTL_VIRTIO_SLOTS) {
-		hvctl_err("start %s: %u disks: hvctl has %d virtio slots",
-			  def->name, def->nr_disks, HVCTL_VIRTIO_SLOTS);
+	if (def->nr_disks + def->nr_nics > HVCTL_VIRTIO_SLOTS) {
+		hvctl_err("start %s: %u disks and %u NICs: hvctl has %d virtio slots",
+			  def->name, def->nr_disks, def->nr_nics,
+			  HVCTL_VIRTIO_SLOTS);
 		return NULL;
 	}
 	bus = calloc(1, sizeof(*bus));
@@ -144,6 +153,8 @@ static struct hvctl_virtio_bus *hvctl_virtio_bus(struct hvctl_vmm *vmm)
 		bus->fd[i] = bus->irqfd[i] = -1;
 		memset(bus->notifyfd[i], 0xff, sizeof(bus->notifyfd[i]));
 	}
+	for (i = 0; i < HVCTL_MAX_NICS; i++)
+		bus->tap[i] = -1;
 	bus->stopfd = -1;
 	vmm->virtio = bus;
 	return bus;
@@ -270,7 +281,7 @@ static void *hvctl_virtio_thread(void *arg)
 	uint64_t v;
 
 	pfd[0] = (struct pollfd){ .fd = bus->stopfd, .events = POLLIN };
-	for (i = 0; i < bus->nr; i++) {
+	for (i = 0; i < bus->nr + bus->nr_net; i++) {
 		for (q = 0; q < VIRTIO_MAX_QUEUES; q++) {
 			if (bus->notifyfd[i][q] < 0)
 				continue;
@@ -304,7 +315,7 @@ static int hvctl_virtio_fast_start(struct hvctl_virtio_bus *bus)
 	unsigned int i, q;
 	int need = 0, e;
 
-	for (i = 0; i < bus->nr; i++) {
+	for (i = 0; i < bus->nr + bus->nr_net; i++) {
 		for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
 			need |= bus->notifyfd[i][q] >= 0;
 	}
@@ -354,7 +365,7 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm)
 	char err[PATH_MAX + 128];
 	unsigned int i;
 
-	if (!def->nr_disks)
+	if (!def->nr_disks && !def->nr_nics)
 		return 0;
 	bus = hvctl_virtio_bus(vmm);
 	if (!bus)
@@ -365,6 +376,59 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm)
 			hvctl_err("start %s: %s", def->name, err);
 			return -1;
 		}
+	}
+	/* the taps too: a start on a tap it cannot have fails with the reason */
+	for (i = 0; i < def->nr_nics; i++) {
+		bus->tap[i] = hvctl_net_open(&def->nics[i], err, sizeof(err));
+		if (bus->tap[i] < 0) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A virtio-net device per --net, in the slots after the disks. */
+static int hvctl_virtio_setup_nets(struct hvctl_vmm *vmm,
+				   struct hvctl_virtio_bus *bus)
+{
+	const struct hvctl_def *def = vmm->def;
+	unsigned int i, slot = def->nr_disks;
+	struct virtio_mmio_dev *dev;
+	char err[256];
+	const uint8_t *m;
+
+	int fd;
+
+	for (i = 0; i < def->nr_nics; i++, slot++) {
+		dev = &bus->dev[slot];
+		/* the device owns the tap from here, even if it fails */
+		fd = bus->tap[i];
+		bus->tap[i] = -1;
+		bus->net[slot] = hvctl_net_create_fd(&def->nics[i], fd,
+						     def->name, i, dev,
+						     &bus->mem, err,
+						     sizeof(err));
+		if (!bus->net[slot]) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+		pthread_mutex_lock(&dev->lock);
+		dev->opaque = bus;
+		dev->irq = hvctl_virtio_irq;
+		dev->log = hvctl_virtio_log;
+		pthread_mutex_unlock(&dev->lock);
+		bus->nr_net++;
+		/* before the guest runs: no interrupt is raised yet */
+		hvctl_virtio_fast_setup(bus, slot);
+		m = hvctl_net_mac(bus->net[slot]);
+		hvctl_vmm_log(vmm, "virtio slot %u: virtio-net on tap %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, tap offloads 0x%x, at 0x%llx, interrupt %u%s%s",
+			      slot, def->nics[i].tap, m[0], m[1], m[2], m[3],
+			      m[4], m[5], hvctl_net_tap_offloads(bus->net[slot]),
+			      HVCTL_VIRTIO_BASE + slot * VIRTIO_MMIO_SIZE,
+			      HVCTL_VIRTIO_IRQ0 + slot,
+			      bus->ioeventfd_ok ? ", ioeventfd" : "",
+			      bus->irqfd[slot] >= 0 ? ", irqfd" : "");
 	}
 	return 0;
 }
@@ -378,7 +442,7 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 	unsigned int i;
 	int fd;
 
-	if (!def->nr_disks)
+	if (!def->nr_disks && !def->nr_nics)
 		return 0;
 	/* RAM is [ram_base, ram_base + memory): at 0x40000000 on arm64 */
 	if (vmm->ram_base < HVCTL_VIRTIO_BASE + HVCTL_VIRTIO_SLOTS * VIRTIO_MMIO_SIZE &&
@@ -426,6 +490,8 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 			      bus->ioeventfd_ok ? ", ioeventfd" : "",
 			      bus->irqfd[i] >= 0 ? ", irqfd" : "");
 	}
+	if (hvctl_virtio_setup_nets(vmm, bus))
+		return -1;
 	return hvctl_virtio_fast_start(bus);
 }
 
@@ -440,9 +506,14 @@ void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 	hvctl_virtio_fast_teardown(bus);
 	for (i = 0; i < bus->nr; i++)
 		hvctl_blk_destroy(bus->blk[i]);
+	for (i = 0; i < bus->nr_net; i++)
+		hvctl_net_destroy(bus->net[bus->nr + i]);
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)
 		if (bus->fd[i] >= 0)
 			close(bus->fd[i]);
+	for (i = 0; i < HVCTL_MAX_NICS; i++)
+		if (bus->tap[i] >= 0)
+			close(bus->tap[i]);
 	free(bus);
 	vmm->virtio = NULL;
 }
@@ -455,7 +526,7 @@ int hvctl_virtio_exit(struct hvctl_vcpu *vcpu)
 	struct virtio_mmio_dev *dev;
 
 	if (!bus || mmio->phys_addr < HVCTL_VIRTIO_BASE ||
-	    off >= (uint64_t)bus->nr * VIRTIO_MMIO_SIZE ||
+	    off >= (uint64_t)(bus->nr + bus->nr_net) * VIRTIO_MMIO_SIZE ||
 	    !mmio->len || mmio->len > sizeof(mmio->data))
 		return 0;
 	dev = &bus->dev[off / VIRTIO_MMIO_SIZE];

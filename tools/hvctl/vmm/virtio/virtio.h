@@ -396,7 +396,8 @@ struct hvctl_vcpu;
 /*
  * Before the VM is attached (so before `hvctl start` reports it running):
  * opens and locks every --disk, so that an image in use by another VM
- * fails the start with that reason. 0, or -1 (said).
+ * fails the start with that reason, and opens every --net's tap
+ * (hvctl_net_open()). 0, or -1 (said).
  */
 int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm);
 /*

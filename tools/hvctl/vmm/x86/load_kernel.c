@@ -78,7 +78,7 @@ static int hvctl_x86_map_modules(struct hvctl_vmm *vmm,
  * only when hv has the in-kernel local APICs and IOAPIC that the MADT
  * announces. e820 keeps the whole BIOS area reserved (hvctl_x86_e820()).
  * The virtio slots are bus.c's: slot n at HVCTL_VIRTIO_BASE + 0x200 * n,
- * GSI HVCTL_VIRTIO_IRQ0 + n, one per disk.
+ * GSI HVCTL_VIRTIO_IRQ0 + n, one per disk, then one per NIC.
  */
 static int hvctl_x86_acpi(struct hvctl_vmm *vmm, struct hvctl_x86_load *l)
 {
@@ -89,7 +89,8 @@ static int hvctl_x86_acpi(struct hvctl_vmm *vmm, struct hvctl_x86_load *l)
 	if (!vmm->irq_lines)
 		return 0;
 	hvctl_acpi_default_config(&cfg, vmm->nr_vcpus);
-	for (i = 0; i < vmm->def->nr_disks && i < HVCTL_VIRTIO_SLOTS; i++)
+	for (i = 0; i < vmm->def->nr_disks + vmm->def->nr_nics &&
+		    i < HVCTL_VIRTIO_SLOTS; i++)
 		cfg.virtio[cfg.nr_virtio++] = (struct hvctl_acpi_virtio){
 			.base = HVCTL_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE,
 			.size = VIRTIO_MMIO_SIZE,
