@@ -20,6 +20,8 @@
 
 #include "vmm.h"
 #include "virtio/virtio.h"
+#include "virtio/vsock.h"
+#include "virtio/console.h"
 
 struct hvctl_virtio_bus {
 	struct hvctl_vmm *vmm;
@@ -30,6 +32,9 @@ struct hvctl_virtio_bus {
 	/* hvctl_virtio_lock_disks(): the disks, until their devices take them */
 	int fd[HVCTL_VIRTIO_SLOTS];
 	int irq_warned;
+	/* --vsock and the virtio console, in the slots after the disks */
+	struct hvctl_vsock *vsock;
+	struct hvctl_vcon *vcon;
 };
 
 static unsigned int hvctl_virtio_slot(struct virtio_mmio_dev *dev)
@@ -60,7 +65,10 @@ static void hvctl_virtio_log(struct virtio_mmio_dev *dev, const char *msg)
 	unsigned int slot = hvctl_virtio_slot(dev);
 
 	hvctl_vmm_log(bus->vmm, "virtio slot %u (%s): %s", slot,
-		      bus->vmm->def->disks[slot].path, msg);
+		      slot < bus->vmm->def->nr_disks ?
+		      bus->vmm->def->disks[slot].path :
+		      bus->vsock && dev == bus->vsock->dev ? "vsock" :
+		      "console", msg);
 }
 
 /* The VMM's bus, made by the first of the two calls below. */
@@ -72,9 +80,10 @@ static struct hvctl_virtio_bus *hvctl_virtio_bus(struct hvctl_vmm *vmm)
 
 	if (bus)
 		return bus;
-	if (def->nr_disks > HVCTL_VIRTIO_SLOTS) {
-		hvctl_err("start %s: %u disks: hvctl has %d virtio slots",
-			  def->name, def->nr_disks, HVCTL_VIRTIO_SLOTS);
+	if (hvctl_virtio_nr_slots(def) > HVCTL_VIRTIO_SLOTS) {
+		hvctl_err("start %s: %u virtio devices: hvctl has %d virtio slots",
+			  def->name, hvctl_virtio_nr_slots(def),
+			  HVCTL_VIRTIO_SLOTS);
 		return NULL;
 	}
 	bus = calloc(1, sizeof(*bus));
@@ -111,6 +120,76 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm)
 	return 0;
 }
 
+unsigned int hvctl_virtio_nr_slots(const struct hvctl_def *def)
+{
+	return def->nr_disks + !!def->vsock_cid + !!hvctl_virtio_hvc(def);
+}
+
+int hvctl_virtio_hvc(const struct hvctl_def *def)
+{
+	const char *p = def->cmdline;
+
+	if (def->console)
+		return def->console == HVCTL_CONSOLE_HVC;
+	/* a word of the command line, not a part of one */
+	while ((p = strstr(p, "console=hvc"))) {
+		if (p == def->cmdline || p[-1] == ' ')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* The slot's device is made: its interrupt and log are the bus's. */
+static void hvctl_virtio_attach(struct hvctl_virtio_bus *bus,
+				struct virtio_mmio_dev *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+	dev->opaque = bus;
+	dev->irq = hvctl_virtio_irq;
+	dev->log = hvctl_virtio_log;
+	pthread_mutex_unlock(&dev->lock);
+	bus->nr++;
+}
+
+/* --vsock and the virtio console, after the disks. 0, or -1 (said). */
+static int hvctl_virtio_setup_more(struct hvctl_vmm *vmm,
+				   struct hvctl_virtio_bus *bus)
+{
+	const struct hvctl_def *def = vmm->def;
+	char err[PATH_MAX + 128], path[PATH_MAX];
+	unsigned int i;
+
+	if (def->vsock_cid) {
+		i = bus->nr;
+		hvctl_state_path(def->name, "vsock", path, sizeof(path));
+		bus->vsock = hvctl_vsock_create(def->vsock_cid, path,
+						&bus->dev[i], &bus->mem, err,
+						sizeof(err));
+		if (!bus->vsock) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+		hvctl_virtio_attach(bus, &bus->dev[i]);
+		hvctl_vmm_log(vmm, "virtio slot %u: virtio-vsock, guest CID %llu, host sockets %s and %s_PORT, interrupt %u",
+			      i, (unsigned long long)def->vsock_cid, path, path,
+			      HVCTL_VIRTIO_IRQ0 + i);
+	}
+	if (hvctl_virtio_hvc(def)) {
+		i = bus->nr;
+		bus->vcon = hvctl_vcon_create(vmm, &bus->dev[i], &bus->mem,
+					      err, sizeof(err));
+		if (!bus->vcon) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+		hvctl_virtio_attach(bus, &bus->dev[i]);
+		hvctl_vmm_log(vmm, "virtio slot %u: virtio-console (hvc0), the console's input goes there, interrupt %u",
+			      i, HVCTL_VIRTIO_IRQ0 + i);
+	}
+	return 0;
+}
+
 int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 {
 	const struct hvctl_def *def = vmm->def;
@@ -120,7 +199,7 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 	unsigned int i;
 	int fd;
 
-	if (!def->nr_disks)
+	if (!hvctl_virtio_nr_slots(def))
 		return 0;
 	/* RAM is [ram_base, ram_base + memory): at 0x40000000 on arm64 */
 	if (vmm->ram_base < HVCTL_VIRTIO_BASE + HVCTL_VIRTIO_SLOTS * VIRTIO_MMIO_SIZE &&
@@ -161,7 +240,7 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 			      HVCTL_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE,
 			      HVCTL_VIRTIO_IRQ0 + i);
 	}
-	return 0;
+	return hvctl_virtio_setup_more(vmm, bus);
 }
 
 void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
@@ -173,6 +252,8 @@ void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 		return;
 	for (i = 0; i < bus->nr; i++)
 		hvctl_blk_destroy(bus->blk[i]);
+	hvctl_vsock_destroy(bus->vsock);
+	hvctl_vcon_destroy(bus->vcon);
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)
 		if (bus->fd[i] >= 0)
 			close(bus->fd[i]);
