@@ -266,13 +266,22 @@ static int vsock_tx_packet(struct hvctl_vsock *vs, const struct virtq_elem *e)
 	hvctl_iov_to_buf(e->iov, e->nr_out, 0, &h, VSOCK_HDR_SIZE);
 	vsock_hdr_to_cpu(&h);
 	VSOCK_STAT(vs, tx_pkts, 1);
-	if (h.len > e->out_len - VSOCK_HDR_SIZE ||
-	    h.type != VIRTIO_VSOCK_TYPE_STREAM || h.src_cid != vs->cid ||
+	if (h.type != VIRTIO_VSOCK_TYPE_STREAM || h.src_cid != vs->cid ||
 	    h.dst_cid != VSOCK_HOST_CID) {
 		vsock_rst_reply(vs, &h);
 		return 0;
 	}
 	c = vsock_conn_find(vs, h.dst_port, h.src_port);
+	if (h.len > e->out_len - VSOCK_HDR_SIZE) {
+		/* a length beyond the buffer: its connection is broken */
+		if (c && c->state != VSOCK_CLOSING && !(c->pending & VSOCK_P_RST)) {
+			VSOCK_STAT(vs, bad_pkts, 1);
+			vsock_conn_reset(vs, c);
+		} else if (!c) {
+			vsock_rst_reply(vs, &h);
+		}
+		return 0;
+	}
 	if (!c || c->state == VSOCK_CLOSING) {
 		if (h.op == VIRTIO_VSOCK_OP_REQUEST && !c)
 			vsock_guest_connect(vs, &h);
