@@ -62,7 +62,9 @@ poweroff -f
 EOF
 
 pid=
+epid=
 bail() {
+	[ -n "$epid" ] && kill "$epid" 2>/dev/null
 	echo "--- hvc0 through hvctl console"
 	tr -d '\r' <$out 2>/dev/null | l2_filter | tail -n 60
 	echo "--- the VMM's log"
