@@ -105,8 +105,9 @@ scan_log_allowlist() {
 # stock kernel too); uart16550_test: the 16550's interrupts; fdt_test: the
 # arm64 guest's device tree (with dtc); display_test, vnc_test: the
 # framebuffer, its PNG and VNC views; console_test: the VMM's console;
-# vsock_test: virtio-vsock (packets, credit, hostile guests).
-HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test display_test vnc_test console_test vsock_test"
+# vsock_test: virtio-vsock (packets, credit, hostile guests); hvc_test:
+# the virtio console.
+HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test display_test vnc_test console_test vsock_test hvc_test"
 
 run_host_test() {
 	local out=$REPO/build/host
