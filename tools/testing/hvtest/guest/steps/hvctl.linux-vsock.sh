@@ -81,6 +81,19 @@ says() {
 	l2_says $out "$pid" "$1" "${2:-300}" || bail "hvc0 did not show '$1'"
 }
 
+# the options' errors: one line each, nothing created
+for bad in "--kernel $L2_KERNEL --vsock=2" \
+	"--kernel $L2_KERNEL --vsock=4294967295" \
+	"--kernel $L2_KERNEL --console serial" "--image $L2_KERNEL --console hvc"; do
+	# shellcheck disable=SC2086 # options and their values, one per word
+	if e=$(hvctl create bad --vcpus 1 --memory 64M $bad 2>&1); then
+		hvctl destroy bad
+		fail "create $bad succeeded"
+	fi
+	echo "create $bad: $e"
+	[ "$(echo "$e" | wc -l)" = 1 ] || fail "create $bad: not one line: $e"
+done
+
 hvctl create vx --vcpus 1 --memory 256M --kernel $L2_KERNEL \
 	--initrd /tmp/l2vsock.cpio --cmdline "$(l2_cmdline quiet panic=-1)" \
 	--vsock=7 --console hvc --on-reboot stop || fail "create"
