@@ -160,12 +160,17 @@ void vsock_conn_update(struct hvctl_vsock *vs, struct vsock_conn *c)
 		c->pending |= VSOCK_P_CREDIT_UPDATE;
 }
 
-/* An RST for a packet that has no connection (queued, bounded). */
-static void vsock_rst_reply(struct hvctl_vsock *vs, const struct vsock_hdr *h)
+/*
+ * An RST for a packet that has no connection (queued, bounded); @bad: the
+ * guest's mistake, not a refusal.
+ */
+static void vsock_rst_reply(struct hvctl_vsock *vs, const struct vsock_hdr *h,
+			    int bad)
 {
 	struct vsock_hdr *r;
 
-	VSOCK_STAT(vs, bad_pkts, 1);
+	if (bad)
+		VSOCK_STAT(vs, bad_pkts, 1);
 	if (h->op == VIRTIO_VSOCK_OP_RST)
 		return;		/* never answer an RST */
 	if (vs->rst_n == VSOCK_RST_QUEUE)
@@ -189,13 +194,13 @@ static void vsock_guest_connect(struct hvctl_vsock *vs,
 
 	fd = vsock_host_connect(vs, h->dst_port);
 	if (fd < 0) {
-		vsock_rst_reply(vs, h);
+		vsock_rst_reply(vs, h, 0);	/* nobody listens */
 		return;
 	}
 	c = vsock_conn_new(vs, fd, h->dst_port, h->src_port);
 	if (!c) {
 		close(fd);
-		vsock_rst_reply(vs, h);
+		vsock_rst_reply(vs, h, 0);	/* VSOCK_MAX_CONNS */
 		return;
 	}
 	c->state = VSOCK_ESTABLISHED;
@@ -268,7 +273,7 @@ static int vsock_tx_packet(struct hvctl_vsock *vs, const struct virtq_elem *e)
 	VSOCK_STAT(vs, tx_pkts, 1);
 	if (h.type != VIRTIO_VSOCK_TYPE_STREAM || h.src_cid != vs->cid ||
 	    h.dst_cid != VSOCK_HOST_CID) {
-		vsock_rst_reply(vs, &h);
+		vsock_rst_reply(vs, &h, 1);
 		return 0;
 	}
 	c = vsock_conn_find(vs, h.dst_port, h.src_port);
@@ -278,7 +283,7 @@ static int vsock_tx_packet(struct hvctl_vsock *vs, const struct virtq_elem *e)
 			VSOCK_STAT(vs, bad_pkts, 1);
 			vsock_conn_reset(vs, c);
 		} else if (!c) {
-			vsock_rst_reply(vs, &h);
+			vsock_rst_reply(vs, &h, 1);
 		}
 		return 0;
 	}
@@ -286,7 +291,7 @@ static int vsock_tx_packet(struct hvctl_vsock *vs, const struct virtq_elem *e)
 		if (h.op == VIRTIO_VSOCK_OP_REQUEST && !c)
 			vsock_guest_connect(vs, &h);
 		else
-			vsock_rst_reply(vs, &h);
+			vsock_rst_reply(vs, &h, 1);
 		return 0;
 	}
 	if (c->pending & VSOCK_P_RST)
