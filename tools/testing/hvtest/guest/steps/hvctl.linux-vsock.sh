@@ -110,9 +110,11 @@ epid=$!
 progress "HVTEST-RUN: hvctl.linux-vsock: starting the L2 guest"
 hvctl start vx || fail "start: $(cat "$log")"
 pid=$(cat $HVCTL_STATE_DIR/vx.pid)
+# (the VMM logs its set-up while `hvctl start` returns)
+l2_says "$log" "$pid" "virtio-console (hvc0)" 120 ||
+	bail "no virtio console in the VMM's log"
 grep "virtio slot" "$log"
 grep -q "virtio-vsock, guest CID 7" "$log" || bail "no vsock device in the VMM's log"
-grep -q "virtio-console (hvc0)" "$log" || bail "no virtio console in the VMM's log"
 l2_says "$log" "$pid" "l2-vsock: ready" 600 || bail "the guest's /init did not get ready"
 grep "l2-vsock: FAIL" "$log" && bail "the guest's set-up failed"
 progress "HVTEST-RUN: hvctl.linux-vsock: the L2 /init runs"
