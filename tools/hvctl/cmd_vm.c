@@ -16,6 +16,7 @@
 #include "hvctl.h"
 #include "vmm/display/display.h"
 #include "vmm/virtio/net.h"
+#include "vmm/virtio/virtio.h"
 
 /*
  * @path made absolute (the VMM may run from another directory) in @buf;
@@ -145,6 +146,36 @@ static int hvctl_create_net(struct hvctl_def *def, const char *arg)
 	return 0;
 }
 
+/* --vsock[=CID]: a virtio-vsock device, the guest's CID 3 by default */
+static int hvctl_create_vsock(struct hvctl_def *def, const char *arg)
+{
+	uint64_t cid = 3;
+
+	if (arg && hvctl_parse_u64(arg, "vsock CID", &cid))
+		return -1;
+	/* 0-2: the hypervisor, local and the host; 2^32 - 1: "any" */
+	if (cid < 3 || cid >= 0xffffffffULL) {
+		hvctl_err("bad --vsock CID '%s': 3 to 4294967294", arg);
+		return -1;
+	}
+	def->vsock_cid = cid;
+	return 0;
+}
+
+/* --console uart|hvc */
+static int hvctl_create_console(struct hvctl_def *def, const char *arg)
+{
+	if (!strcmp(arg, "uart")) {
+		def->console = HVCTL_CONSOLE_UART;
+	} else if (!strcmp(arg, "hvc")) {
+		def->console = HVCTL_CONSOLE_HVC;
+	} else {
+		hvctl_err("bad --console '%s': uart or hvc", arg);
+		return -1;
+	}
+	return 0;
+}
+
 int hvctl_cmd_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -169,6 +200,8 @@ int hvctl_cmd_create(int argc, char **argv)
 		{ "disk-bw", required_argument, NULL, 0x100 + HVCTL_IO_DISK_BW },
 		{ "net-pps", required_argument, NULL, 0x100 + HVCTL_IO_NET_PPS },
 		{ "net-bw", required_argument, NULL, 0x100 + HVCTL_IO_NET_BW },
+		{ "vsock", optional_argument, NULL, 'S' },
+		{ "console", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t io[HVCTL_IO_NR_QUOTAS] = { 0 };
@@ -279,6 +312,14 @@ int hvctl_cmd_create(int argc, char **argv)
 			if (hvctl_io_option(c - 0x100, optarg, io, &io_mask))
 				return 2;
 			break;
+		case 'S':
+			if (hvctl_create_vsock(&def, optarg))
+				return 2;
+			break;
+		case 'O':
+			if (hvctl_create_console(&def, optarg))
+				return 2;
+			break;
 		default:
 			return 2;
 		}
@@ -322,6 +363,15 @@ int hvctl_cmd_create(int argc, char **argv)
 	    hvctl_display_layout(&fb, def.display_width, def.display_height,
 				 0, def.memory, why, sizeof(why))) {
 		hvctl_err("%s", why);
+		return 2;
+	}
+	if (hvctl_virtio_hvc(&def) && !def.kernel[0]) {
+		hvctl_err("--console hvc goes with --kernel: only a kernel finds the virtio console");
+		return 2;
+	}
+	if (hvctl_virtio_nr_slots(&def) > HVCTL_VIRTIO_SLOTS) {
+		hvctl_err("too many virtio devices (disks, NICs, --vsock, --console hvc): hvctl has %d slots",
+			  HVCTL_VIRTIO_SLOTS);
 		return 2;
 	}
 	if (def.kernel[0] && have_addr) {

@@ -185,7 +185,15 @@ struct hvctl_def {
 	/* --display: the framebuffer's size in pixels; 0: no display */
 	uint32_t display_width, display_height;
 	char vnc[64];		/* --vnc: "ADDR:PORT" of the VNC server, or "" */
+	/* --vsock[=CID]: a virtio-vsock device with guest CID @vsock_cid; 0: none */
+	uint64_t vsock_cid;
+	uint32_t console;	/* --console: HVCTL_CONSOLE_* */
 };
+
+/* def.console: which device is the guest's console (input goes there) */
+#define HVCTL_CONSOLE_AUTO	0	/* hvc when --cmdline has console=hvc0 */
+#define HVCTL_CONSOLE_UART	1	/* the arch's UART */
+#define HVCTL_CONSOLE_HVC	2	/* a virtio-console: the guest's hvc0 */
 
 const char *hvctl_state_dir(void);
 /* NAME.<ext> in the state directory. */
@@ -219,5 +227,6 @@ int hvctl_cmd_run(int argc, char **argv);
 int hvctl_cmd_console(int argc, char **argv);
 int hvctl_cmd_events(int argc, char **argv);
 int hvctl_cmd_screenshot(int argc, char **argv);
+int hvctl_cmd_vsock(int argc, char **argv);
 
 #endif /* HVCTL_H */

@@ -13,7 +13,7 @@ static int hvctl_cmd_help(int argc, char **argv);
 
 /* The verbs, in the order --help lists them. */
 static const struct hvctl_cmd hvctl_cmds[] = {
-	{ "create", "NAME --vcpus N --memory SIZE {--image FILE [--load ADDR] [--entry ADDR] | --kernel FILE [--initrd FILE] [--cmdline STR] [--dtb FILE]} [--on-reboot=restart|stop] [--cpu-quota P%] [--mem-quota SIZE] [--disk FILE[,ro][,cache=none|writeback]]... [--net tap=IFNAME[,mac=MAC]]... [--disk-iops N] [--disk-bw SIZE/s] [--net-pps N] [--net-bw SIZE/s] [--display[=WIDTHxHEIGHT] [--vnc [ADDR:]PORT]]",
+	{ "create", "NAME --vcpus N --memory SIZE {--image FILE [--load ADDR] [--entry ADDR] | --kernel FILE [--initrd FILE] [--cmdline STR] [--dtb FILE]} [--on-reboot=restart|stop] [--cpu-quota P%] [--mem-quota SIZE] [--disk FILE[,ro][,cache=none|writeback]]... [--net tap=IFNAME[,mac=MAC]]... [--disk-iops N] [--disk-bw SIZE/s] [--net-pps N] [--net-bw SIZE/s] [--display[=WIDTHxHEIGHT] [--vnc [ADDR:]PORT]] [--vsock[=CID]] [--console uart|hvc]",
 	  "define a VM", hvctl_cmd_create },
 	{ "start", "NAME", "run a defined VM in a background VMM", hvctl_cmd_start },
 	{ "run", "NAME <create options>", "create, start and attach the console; the VM goes when it stops",
@@ -28,6 +28,8 @@ static const struct hvctl_cmd hvctl_cmds[] = {
 	{ "set", "NAME [--cpu-quota P%] [--mem-quota SIZE] [--disk-iops N] [--disk-bw SIZE/s] [--net-pps N] [--net-bw SIZE/s]", "change quotas, also of a running VM",
 	  hvctl_cmd_set },
 	{ "console", "NAME", "attach to a running VM's console (Ctrl-] leaves)", hvctl_cmd_console },
+	{ "vsock", "NAME PORT", "join stdin/stdout to the guest's vsock port PORT (--vsock)",
+	  hvctl_cmd_vsock },
 	{ "events", "", "follow VM events (needs CAP_SYS_ADMIN)", hvctl_cmd_events },
 	{ "screenshot", "NAME FILE.png", "save a running VM's display as a PNG",
 	  hvctl_cmd_screenshot },

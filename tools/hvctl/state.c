@@ -92,6 +92,11 @@ int hvctl_def_save(const struct hvctl_def *def)
 			def->display_height);
 	if (def->vnc[0])
 		fprintf(f, "vnc=%s\n", def->vnc);
+	if (def->vsock_cid)
+		fprintf(f, "vsock=%llu\n", (unsigned long long)def->vsock_cid);
+	if (def->console)
+		fprintf(f, "console=%s\n",
+			def->console == HVCTL_CONSOLE_HVC ? "hvc" : "uart");
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -200,6 +205,11 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			hvctl_def_display(def, val);
 		else if (!strcmp(line, "vnc"))
 			snprintf(def->vnc, sizeof(def->vnc), "%s", val);
+		else if (!strcmp(line, "vsock"))
+			def->vsock_cid = strtoull(val, NULL, 0);
+		else if (!strcmp(line, "console"))
+			def->console = !strcmp(val, "hvc") ? HVCTL_CONSOLE_HVC :
+				       HVCTL_CONSOLE_UART;
 	}
 	fclose(f);
 	if (strcmp(def->name, name) || !def->vcpus || !def->memory) {

@@ -115,12 +115,16 @@ void hvctl_console_in(struct hvctl_vmm *vmm, const uint8_t *buf, long n)
 	pthread_mutex_lock(&vmm->lock);
 	for (; n > 0 && __hvctl_console_rx_room(vmm); n--, buf++)
 		vmm->rx[vmm->rx_tail++ % HVCTL_VMM_RX] = *buf;
-	if (vmm->rx_notify)
+	/* the virtio console takes the input when it is the guest's */
+	if (vmm->hvc_rx)
+		vmm->hvc_rx(vmm);
+	else if (vmm->rx_notify)
 		vmm->rx_notify(vmm);
 	pthread_mutex_unlock(&vmm->lock);
 }
 
-int __hvctl_console_getc(struct hvctl_vmm *vmm)
+/* The next input byte for whichever device owns the input. */
+static int __hvctl_console_take(struct hvctl_vmm *vmm)
 {
 	int c;
 
@@ -135,9 +139,37 @@ int __hvctl_console_getc(struct hvctl_vmm *vmm)
 	return c;
 }
 
+int __hvctl_console_getc(struct hvctl_vmm *vmm)
+{
+	/* with the virtio console as the guest's, the UART gets no input */
+	return vmm->hvc_rx ? -1 : __hvctl_console_take(vmm);
+}
+
 int __hvctl_console_rx_ready(struct hvctl_vmm *vmm)
 {
-	return vmm->rx_head != vmm->rx_tail;
+	return !vmm->hvc_rx && vmm->rx_head != vmm->rx_tail;
+}
+
+size_t hvctl_console_hvc_read(struct hvctl_vmm *vmm, uint8_t *buf, size_t n)
+{
+	size_t done = 0;
+	int c;
+
+	pthread_mutex_lock(&vmm->lock);
+	while (done < n && (c = __hvctl_console_take(vmm)) >= 0)
+		buf[done++] = c;
+	pthread_mutex_unlock(&vmm->lock);
+	return done;
+}
+
+int hvctl_console_hvc_pending(struct hvctl_vmm *vmm)
+{
+	int r;
+
+	pthread_mutex_lock(&vmm->lock);
+	r = vmm->rx_head != vmm->rx_tail;
+	pthread_mutex_unlock(&vmm->lock);
+	return r;
 }
 
 int hvctl_console_init(struct hvctl_vmm *vmm)

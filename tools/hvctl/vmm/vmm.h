@@ -85,6 +85,12 @@ struct hvctl_vmm {
 	unsigned int irq_lines;
 	/* new console input waits: a device's interrupt (vmm->lock held), or NULL */
 	void (*rx_notify)(struct hvctl_vmm *vmm);
+	/*
+	 * The virtio console owns the input (virtio/console.c): called
+	 * instead of @rx_notify (vmm->lock held), and the UART gets none.
+	 */
+	void (*hvc_rx)(struct hvctl_vmm *vmm);
+	void *hvc;
 	struct hvctl_arch_vmm arch;	/* the arch's devices, under @lock */
 	struct hvctl_virtio_bus *virtio;	/* virtio/bus.c, NULL: no disks */
 	struct hvctl_display *display;	/* display/display.c, NULL: none */
@@ -140,6 +146,12 @@ int hvctl_console_poll(struct hvctl_vmm *vmm, const struct pollfd *pfd);
 int __hvctl_console_getc(struct hvctl_vmm *vmm);
 /* Whether input waits. Called with vmm->lock held. */
 int __hvctl_console_rx_ready(struct hvctl_vmm *vmm);
+/*
+ * For the virtio console while it owns the input (vmm->hvc_rx): up to @n
+ * bytes of it, and whether any waits. Take vmm->lock themselves.
+ */
+size_t hvctl_console_hvc_read(struct hvctl_vmm *vmm, uint8_t *buf, size_t n);
+int hvctl_console_hvc_pending(struct hvctl_vmm *vmm);
 
 /*
  * vmm_<arch>.c: the contract between vmm.c and an arch.

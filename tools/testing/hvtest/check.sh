@@ -104,11 +104,15 @@ scan_log_allowlist() {
 # acpiexec); x86_boot_test: the bzImage and multiboot loaders (with the
 # stock kernel too); uart16550_test: the 16550's interrupts; fdt_test: the
 # arm64 guest's device tree (with dtc); display_test, vnc_test: the
-# framebuffer, its PNG and VNC views; console_test: the VMM's console.
-HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test display_test vnc_test console_test"
+# framebuffer, its PNG and VNC views; console_test: the VMM's console;
+# vsock_test: virtio-vsock (packets, credit, hostile guests); hvc_test:
+# the virtio console.
+HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test display_test vnc_test console_test vsock_test hvc_test"
 # virtio_net_test: virtio-net's rules, and the device on a tap (in a
 # network namespace of its own)
 HOST_TESTS+=" virtio_net_test"
+# ratelimit_test: the I/O quotas' token buckets, on a clock of its own
+HOST_TESTS+=" ratelimit_test"
 
 run_host_test() {
 	local out=$REPO/build/host

@@ -142,6 +142,9 @@ copy_artifacts() {
 		fi
 		build_guest_tool hvtest-blkbench
 		cp "$TOOL" "$root/hv/images/hvtest-blkbench"
+		# both ends of hvctl.linux-vsock (L1 and the L2 guest)
+		build_guest_tool hvtest-vsock
+		cp "$TOOL" "$root/hv/images/hvtest-vsock"
 	fi
 	# HVT_GUEST_MODULES: modules of that kernel's package for the L2
 	# guest's initramfs, decompressed into /hv/images/modules/
@@ -197,7 +200,8 @@ warn_if_dynamic() {
 # $HVT_ARCH program (built here, not by "make artifacts": it belongs to the
 # harness, not to hv), linked with LIBS, rebuilt when its source changes.
 # Sets TOOL. hvtest-drain (every guest), hvtest-png (the display step's
-# PNG checker, with libpng) and hvtest-blkbench (the disk step).
+# PNG checker, with libpng), hvtest-blkbench (the disk step) and
+# hvtest-vsock (the vsock step).
 build_guest_tool() {
 	local name=$1 src=$HVTEST_DIR/guest/tools/$1.c cc=x86_64-linux-gnu-gcc
 	shift

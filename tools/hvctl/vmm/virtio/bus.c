@@ -52,6 +52,8 @@
 #include "ioquota.h"
 #include "virtio/virtio.h"
 #include "virtio/net.h"
+#include "virtio/vsock.h"
+#include "virtio/console.h"
 
 struct hvctl_virtio_bus {
 	struct hvctl_vmm *vmm;
@@ -59,8 +61,7 @@ struct hvctl_virtio_bus {
 	unsigned int nr;
 	struct virtio_mmio_dev dev[HVCTL_VIRTIO_SLOTS];
 	struct hvctl_blk *blk[HVCTL_VIRTIO_SLOTS];
-	/* --net n is slot nr_disks + n */
-	unsigned int nr_net;
+	/* --net n is slot nr_disks + n; NULL in the other slots */
 	struct hvctl_net *net[HVCTL_VIRTIO_SLOTS];
 	/* hvctl_virtio_lock_disks(): the taps, until their devices take them */
 	int tap[HVCTL_MAX_NICS];
@@ -76,6 +77,9 @@ struct hvctl_virtio_bus {
 	int stopfd;		/* ends the bus thread */
 	pthread_t thread;
 	int thread_ok;
+	/* --vsock and the virtio console, in the slots after the disks */
+	struct hvctl_vsock *vsock;
+	struct hvctl_vcon *vcon;
 };
 
 static unsigned int hvctl_virtio_slot(struct virtio_mmio_dev *dev)
@@ -125,7 +129,10 @@ static void hvctl_virtio_log(struct virtio_mmio_dev *dev, const char *msg)
 
 	hvctl_vmm_log(bus->vmm, "virtio slot %u (%s): %s", slot,
 		      slot < def->nr_disks ? def->disks[slot].path :
-		      def->nics[slot - def->nr_disks].tap, msg);
+		      slot < def->nr_disks + def->nr_nics ?
+		      def->nics[slot - def->nr_disks].tap :
+		      bus->vsock && dev == bus->vsock->dev ? "vsock" :
+		      "console", msg);
 }
 
 /* The VMM's bus, made by the first of the two calls below. */
@@ -137,9 +144,9 @@ static struct hvctl_virtio_bus *hvctl_virtio_bus(struct hvctl_vmm *vmm)
 
 	if (bus)
 		return bus;
-	if (def->nr_disks + def->nr_nics > HVCTL_VIRTIO_SLOTS) {
-		hvctl_err("start %s: %u disks and %u NICs: hvctl has %d virtio slots",
-			  def->name, def->nr_disks, def->nr_nics,
+	if (hvctl_virtio_nr_slots(def) > HVCTL_VIRTIO_SLOTS) {
+		hvctl_err("start %s: %u virtio devices: hvctl has %d virtio slots",
+			  def->name, hvctl_virtio_nr_slots(def),
 			  HVCTL_VIRTIO_SLOTS);
 		return NULL;
 	}
@@ -281,7 +288,7 @@ static void *hvctl_virtio_thread(void *arg)
 	uint64_t v;
 
 	pfd[0] = (struct pollfd){ .fd = bus->stopfd, .events = POLLIN };
-	for (i = 0; i < bus->nr + bus->nr_net; i++) {
+	for (i = 0; i < bus->nr; i++) {
 		for (q = 0; q < VIRTIO_MAX_QUEUES; q++) {
 			if (bus->notifyfd[i][q] < 0)
 				continue;
@@ -315,7 +322,7 @@ static int hvctl_virtio_fast_start(struct hvctl_virtio_bus *bus)
 	unsigned int i, q;
 	int need = 0, e;
 
-	for (i = 0; i < bus->nr + bus->nr_net; i++) {
+	for (i = 0; i < bus->nr; i++) {
 		for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
 			need |= bus->notifyfd[i][q] >= 0;
 	}
@@ -388,6 +395,18 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm)
 	return 0;
 }
 
+/* The slot's device is made: its interrupt and log are the bus's. */
+static void hvctl_virtio_attach(struct hvctl_virtio_bus *bus,
+				struct virtio_mmio_dev *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+	dev->opaque = bus;
+	dev->irq = hvctl_virtio_irq;
+	dev->log = hvctl_virtio_log;
+	pthread_mutex_unlock(&dev->lock);
+	bus->nr++;
+}
+
 /* A virtio-net device per --net, in the slots after the disks. */
 static int hvctl_virtio_setup_nets(struct hvctl_vmm *vmm,
 				   struct hvctl_virtio_bus *bus)
@@ -413,12 +432,7 @@ static int hvctl_virtio_setup_nets(struct hvctl_vmm *vmm,
 			hvctl_err("start %s: %s", def->name, err);
 			return -1;
 		}
-		pthread_mutex_lock(&dev->lock);
-		dev->opaque = bus;
-		dev->irq = hvctl_virtio_irq;
-		dev->log = hvctl_virtio_log;
-		pthread_mutex_unlock(&dev->lock);
-		bus->nr_net++;
+		hvctl_virtio_attach(bus, dev);
 		/* before the guest runs: no interrupt is raised yet */
 		hvctl_virtio_fast_setup(bus, slot);
 		m = hvctl_net_mac(bus->net[slot]);
@@ -433,6 +447,67 @@ static int hvctl_virtio_setup_nets(struct hvctl_vmm *vmm,
 	return 0;
 }
 
+unsigned int hvctl_virtio_nr_slots(const struct hvctl_def *def)
+{
+	return def->nr_disks + def->nr_nics + !!def->vsock_cid +
+	       !!hvctl_virtio_hvc(def);
+}
+
+int hvctl_virtio_hvc(const struct hvctl_def *def)
+{
+	const char *p = def->cmdline;
+
+	if (def->console)
+		return def->console == HVCTL_CONSOLE_HVC;
+	/* a word of the command line, not a part of one */
+	while ((p = strstr(p, "console=hvc"))) {
+		if (p == def->cmdline || p[-1] == ' ')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* --vsock and the virtio console, after the disks and NICs. 0, or -1 (said). */
+static int hvctl_virtio_setup_more(struct hvctl_vmm *vmm,
+				   struct hvctl_virtio_bus *bus)
+{
+	const struct hvctl_def *def = vmm->def;
+	char err[PATH_MAX + 128], path[PATH_MAX];
+	unsigned int i;
+
+	if (def->vsock_cid) {
+		i = bus->nr;
+		hvctl_state_path(def->name, "vsock", path, sizeof(path));
+		bus->vsock = hvctl_vsock_create(def->vsock_cid, path,
+						&bus->dev[i], &bus->mem, err,
+						sizeof(err));
+		if (!bus->vsock) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+		hvctl_virtio_attach(bus, &bus->dev[i]);
+		hvctl_virtio_fast_setup(bus, i);
+		hvctl_vmm_log(vmm, "virtio slot %u: virtio-vsock, guest CID %llu, host sockets %s and %s_PORT, interrupt %u",
+			      i, (unsigned long long)def->vsock_cid, path, path,
+			      HVCTL_VIRTIO_IRQ0 + i);
+	}
+	if (hvctl_virtio_hvc(def)) {
+		i = bus->nr;
+		bus->vcon = hvctl_vcon_create(vmm, &bus->dev[i], &bus->mem,
+					      err, sizeof(err));
+		if (!bus->vcon) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+		hvctl_virtio_attach(bus, &bus->dev[i]);
+		hvctl_virtio_fast_setup(bus, i);
+		hvctl_vmm_log(vmm, "virtio slot %u: virtio-console (hvc0), the console's input goes there, interrupt %u",
+			      i, HVCTL_VIRTIO_IRQ0 + i);
+	}
+	return 0;
+}
+
 int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 {
 	const struct hvctl_def *def = vmm->def;
@@ -442,7 +517,7 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 	unsigned int i;
 	int fd;
 
-	if (!def->nr_disks && !def->nr_nics)
+	if (!hvctl_virtio_nr_slots(def))
 		return 0;
 	/* RAM is [ram_base, ram_base + memory): at 0x40000000 on arm64 */
 	if (vmm->ram_base < HVCTL_VIRTIO_BASE + HVCTL_VIRTIO_SLOTS * VIRTIO_MMIO_SIZE &&
@@ -490,7 +565,8 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 			      bus->ioeventfd_ok ? ", ioeventfd" : "",
 			      bus->irqfd[i] >= 0 ? ", irqfd" : "");
 	}
-	if (hvctl_virtio_setup_nets(vmm, bus))
+	if (hvctl_virtio_setup_nets(vmm, bus) ||
+	    hvctl_virtio_setup_more(vmm, bus))
 		return -1;
 	return hvctl_virtio_fast_start(bus);
 }
@@ -506,8 +582,10 @@ void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 	hvctl_virtio_fast_teardown(bus);
 	for (i = 0; i < bus->nr; i++)
 		hvctl_blk_destroy(bus->blk[i]);
-	for (i = 0; i < bus->nr_net; i++)
-		hvctl_net_destroy(bus->net[bus->nr + i]);
+	for (i = 0; i < bus->nr; i++)
+		hvctl_net_destroy(bus->net[i]);
+	hvctl_vsock_destroy(bus->vsock);
+	hvctl_vcon_destroy(bus->vcon);
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)
 		if (bus->fd[i] >= 0)
 			close(bus->fd[i]);
@@ -526,7 +604,7 @@ int hvctl_virtio_exit(struct hvctl_vcpu *vcpu)
 	struct virtio_mmio_dev *dev;
 
 	if (!bus || mmio->phys_addr < HVCTL_VIRTIO_BASE ||
-	    off >= (uint64_t)(bus->nr + bus->nr_net) * VIRTIO_MMIO_SIZE ||
+	    off >= (uint64_t)bus->nr * VIRTIO_MMIO_SIZE ||
 	    !mmio->len || mmio->len > sizeof(mmio->data))
 		return 0;
 	dev = &bus->dev[off / VIRTIO_MMIO_SIZE];

@@ -393,6 +393,18 @@ struct hvctl_blk *hvctl_blk_create_fd(const struct hvctl_disk *disk, int fd,
 
 struct hvctl_vmm;
 struct hvctl_vcpu;
+struct hvctl_def;
+/*
+ * The slots a definition uses: its disks first (slot n: --disk n), then
+ * the vsock device (--vsock), then the virtio console (hvctl_virtio_hvc()).
+ */
+unsigned int hvctl_virtio_nr_slots(const struct hvctl_def *def);
+/*
+ * Whether the guest gets a virtio console, which then owns the console's
+ * input: --console hvc, or no --console and a "console=hvc..." word in
+ * --cmdline.
+ */
+int hvctl_virtio_hvc(const struct hvctl_def *def);
 /*
  * Before the VM is attached (so before `hvctl start` reports it running):
  * opens and locks every --disk, so that an image in use by another VM

@@ -89,8 +89,7 @@ static int hvctl_x86_acpi(struct hvctl_vmm *vmm, struct hvctl_x86_load *l)
 	if (!vmm->irq_lines)
 		return 0;
 	hvctl_acpi_default_config(&cfg, vmm->nr_vcpus);
-	for (i = 0; i < vmm->def->nr_disks + vmm->def->nr_nics &&
-		    i < HVCTL_VIRTIO_SLOTS; i++)
+	for (i = 0; i < hvctl_virtio_nr_slots(vmm->def) && i < HVCTL_VIRTIO_SLOTS; i++)
 		cfg.virtio[cfg.nr_virtio++] = (struct hvctl_acpi_virtio){
 			.base = HVCTL_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE,
 			.size = VIRTIO_MMIO_SIZE,
