@@ -47,9 +47,9 @@ void vgic_vcpu_init(struct hv_vcpu *vcpu);
 void vgic_start(struct hv_vm *vm);
 struct vgic_irq *vgic_get_irq(struct hv_vm *vm, struct hv_vcpu *vcpu,
 			      u32 intid);
-void vgic_changed_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
-			 u32 old_target);
-void vgic_kick_target(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid);
+u32 vgic_changed_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid);
+void vgic_kick_id(struct hv_vm *vm, u32 id);
+void vgic_kick_owner(struct hv_vm *vm, u32 intid);
 void vgic_set_line_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 			  bool level);
 void vgic_flush(struct hv_vcpu *vcpu);

@@ -1152,7 +1152,7 @@ static int gic_run_for(struct gic_t *g, int id, __u64 nr, int ms)
 	return 0;
 }
 
-/* The distributor's state, one SPI changed by @fn, set again. */
+/* Get the distributor's state, change CTLR and one SPI, set it again. */
 static int gic_dist_edit(struct gic_t *g, __u32 intid, __u32 ctlr,
 			 __u8 set_flags, __u8 clear_flags, __u64 irouter)
 {
