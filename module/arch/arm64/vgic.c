@@ -39,7 +39,9 @@
  */
 #include <linux/bitmap.h>
 #include <linux/irqchip/arm-gic-v3.h>
+#include <linux/nospec.h>
 #include <linux/rcupdate.h>
+#include <asm/arch_timer.h>
 #include <asm/sysreg.h>
 
 #include "hv_arch.h"
@@ -168,17 +170,26 @@ void vgic_set_line_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 int hv_arch_irq_line(struct hv_vm *vm, u32 intid, bool level)
 {
 	struct vgic_vm *d = &vm->arch.vgic;
+	struct vgic_irq *irq;
 	unsigned long flags;
-	bool changed;
+	bool was;
 
 	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
 		return -EINVAL;
+	irq = &d->spi[array_index_nospec(intid - VGIC_NR_PRIVATE,
+					 VGIC_NR_SPIS)];
 	raw_spin_lock_irqsave(&d->lock, flags);
-	changed = d->spi[intid - VGIC_NR_PRIVATE].line != level;
+	was = vgic_pending(irq);
 	vgic_set_line_locked(vm, NULL, intid, level);
+	was ^= vgic_pending(irq);
 	raw_spin_unlock_irqrestore(&d->lock, flags);
-	/* a lowered line must leave a running guest's list registers too */
-	if (changed)
+	/*
+	 * Only a change of the pending state concerns the vCPU: a new
+	 * interrupt, or a level one that must leave a running guest's list
+	 * registers. The falling edge of an edge-triggered SPI (half of
+	 * every pulse) kicks nobody.
+	 */
+	if (was)
 		vgic_kick_owner(vm, intid);
 	return 0;
 }
@@ -229,6 +240,54 @@ static u64 vgic_make_lr(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 	return lr;
 }
 
+/* Kick the vCPU ids in @kick (a bit each). Any context. */
+static void vgic_kick_mask(struct hv_vm *vm, u64 kick)
+{
+	unsigned long id;
+
+	for_each_set_bit(id, (unsigned long *)&kick, HV_MAX_VCPUS)
+		vgic_kick_id(vm, id);
+}
+
+/*
+ * vgic_sync()'s work, the vgic lock held. Return: the vCPU ids (bits) an
+ * SPI moved to, to be kicked once the lock is dropped.
+ */
+static u64 vgic_sync_locked(struct hv_vcpu *vcpu)
+{
+	struct vgic_cpu *c = &vcpu->arch.vgic;
+	struct hv_vm *vm = vcpu->vm;
+	unsigned int i;
+	u64 kick = 0;
+	u32 to;
+
+	for (i = 0; i < c->nr_lr; i++) {
+		u32 intid = c->lr[i] & 0xff;
+		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
+		u64 state = c->lr_out[i] & ICH_LR_STATE;
+
+		/* the guest's deactivation reached the host's PPI too */
+		if ((c->lr[i] & ICH_LR_HW) && !state)
+			c->phys_active = false;
+		irq->active = state & ICH_LR_ACTIVE_BIT;
+		if (irq->edge) {
+			if (state & ICH_LR_PENDING_BIT)
+				irq->latch = true;
+		} else if ((c->lr[i] & ICH_LR_PENDING_BIT) &&
+			   !(state & ICH_LR_PENDING_BIT)) {
+			irq->latch = false;
+		}
+		if (intid >= VGIC_NR_PRIVATE)
+			irq->in_lr = false;
+		/* an SPI deactivated here may move to its new target */
+		to = vgic_changed_locked(vm, vcpu, intid);
+		if (to != VGIC_NO_TARGET && to != vcpu->id)
+			kick |= BIT_ULL(to);
+	}
+	c->nr_lr = 0;
+	return kick;
+}
+
 /**
  * vgic_flush() - fill the list registers for the coming entry.
  * @vcpu: the vCPU, loaded on this CPU (vgic_load()); interrupts off,
@@ -241,12 +300,16 @@ void vgic_flush(struct hv_vcpu *vcpu)
 	struct hv_vm *vm = vcpu->vm;
 	unsigned int nr_lrs = vgic_hw_nr_lrs(), n = 0, total = 0, i, j;
 	u32 cand[VGIC_MAX_LRS];
-	bool level = vtimer_level(vcpu), timer = false;
-	bool plevel = ptimer_level(vcpu);
-	u64 hcr = ICH_HCR_EN;
+	u64 now = arch_timer_read_counter();
+	bool level = vtimer_level(vcpu, now), timer = false;
+	bool plevel = ptimer_level(vcpu, now);
+	u64 hcr = ICH_HCR_EN, kick = 0;
 	unsigned long intid;
 
 	raw_spin_lock(&vm->arch.vgic.lock);
+	/* the list registers of an exit vgic_sync() left to us */
+	if (c->nr_lr)
+		kick = vgic_sync_locked(vcpu);
 	vgic_set_line_locked(vm, vcpu, VGIC_VTIMER_INTID, level);
 	vgic_set_line_locked(vm, vcpu, VGIC_PTIMER_INTID, plevel);
 	for_each_set_bit(intid, vgic_ap(vm, vcpu->id), VGIC_NR_IRQS) {
@@ -270,6 +333,8 @@ void vgic_flush(struct hv_vcpu *vcpu)
 	}
 	c->nr_lr = n;
 	raw_spin_unlock(&vm->arch.vgic.lock);
+	if (unlikely(kick))
+		vgic_kick_mask(vm, kick);
 
 	/* mask the host's vtimer PPI while the guest has the interrupt */
 	if (level || timer) {
@@ -307,47 +372,21 @@ void vgic_save(struct hv_vcpu *vcpu)
  * vgic_sync() - fold what the guest did with its list registers into the
  * model: an acknowledged interrupt is no longer pending (the latch of a
  * level one is consumed, its line stays), a deactivated one not active.
- * @vcpu: the vCPU, after vgic_save().
+ * @vcpu: the vCPU, after vgic_save(); nothing to do when the next
+ * vgic_flush() or an earlier call did it.
  */
 void vgic_sync(struct hv_vcpu *vcpu)
 {
-	struct vgic_cpu *c = &vcpu->arch.vgic;
 	struct hv_vm *vm = vcpu->vm;
-	unsigned long flags, id;
-	unsigned int i;
-	u64 kick = 0;
-	u32 to;
+	unsigned long flags;
+	u64 kick;
 
-	if (!c->nr_lr)
+	if (!vcpu->arch.vgic.nr_lr)
 		return;
 	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
-	for (i = 0; i < c->nr_lr; i++) {
-		u32 intid = c->lr[i] & 0xff;
-		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
-		u64 state = c->lr_out[i] & ICH_LR_STATE;
-
-		/* the guest's deactivation reached the host's PPI too */
-		if ((c->lr[i] & ICH_LR_HW) && !state)
-			c->phys_active = false;
-		irq->active = state & ICH_LR_ACTIVE_BIT;
-		if (irq->edge) {
-			if (state & ICH_LR_PENDING_BIT)
-				irq->latch = true;
-		} else if ((c->lr[i] & ICH_LR_PENDING_BIT) &&
-			   !(state & ICH_LR_PENDING_BIT)) {
-			irq->latch = false;
-		}
-		if (intid >= VGIC_NR_PRIVATE)
-			irq->in_lr = false;
-		/* an SPI deactivated here may move to its new target */
-		to = vgic_changed_locked(vm, vcpu, intid);
-		if (to != VGIC_NO_TARGET && to != vcpu->id)
-			kick |= BIT_ULL(to);
-	}
-	c->nr_lr = 0;
+	kick = vgic_sync_locked(vcpu);
 	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
-	for_each_set_bit(id, (unsigned long *)&kick, HV_MAX_VCPUS)
-		vgic_kick_id(vm, id);
+	vgic_kick_mask(vm, kick);
 }
 
 /* Make SGI @intid pending in @v unless its group forbids it. */
@@ -412,11 +451,13 @@ bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
 	u32 pmr = (c->vmcr >> VGIC_VMCR_PMR_SHIFT) & 0xff;
 	bool level, plevel, ret = false;
 	unsigned long flags, intid;
+	u64 now;
 
 	if (!vm->irqchip)
 		return false;
-	level = vtimer_level(vcpu);
-	plevel = ptimer_level(vcpu);
+	now = arch_timer_read_counter();
+	level = vtimer_level(vcpu, now);
+	plevel = ptimer_level(vcpu, now);
 	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
 	vgic_set_line_locked(vm, vcpu, VGIC_VTIMER_INTID, level);
 	vgic_set_line_locked(vm, vcpu, VGIC_PTIMER_INTID, plevel);

@@ -72,14 +72,14 @@ long vgic_ioctl_set_cpu(struct file *filp, void *arg);
 /* vtimer.c: the virtual timer */
 void vtimer_vcpu_init(struct hv_vcpu *vcpu);
 void vtimer_vcpu_destroy(struct hv_vcpu *vcpu);
-bool vtimer_level(struct hv_vcpu *vcpu);
+bool vtimer_level(struct hv_vcpu *vcpu, u64 now);
 int vtimer_halt(struct hv_vcpu *vcpu);
 u64 vtimer_ns_until(u64 now, u64 cval);
 
 /* ptimer.c: the physical timer */
 void ptimer_vcpu_init(struct hv_vcpu *vcpu);
 void ptimer_vcpu_destroy(struct hv_vcpu *vcpu);
-bool ptimer_level(struct hv_vcpu *vcpu);
+bool ptimer_level(struct hv_vcpu *vcpu, u64 now);
 void ptimer_set(struct hv_vcpu *vcpu, u64 ctl, u64 cval);
 bool ptimer_access(struct hv_vcpu *vcpu, u32 enc, bool read, u64 *val);
 
