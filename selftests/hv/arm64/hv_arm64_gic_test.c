@@ -1190,8 +1190,9 @@ struct create_race {
 
 /*
  * Per round: lower and raise SPI 40 until the main thread's
- * HV_CREATE_VCPU returned, then leave it high. The last raise lands
- * anywhere in or just after the creation.
+ * HV_CREATE_VCPU returned, then leave it high. The main thread starts
+ * the creation once this loop runs, so the last raise lands anywhere in
+ * or just after the creation.
  */
 static void *create_race_thread(void *arg)
 {
@@ -1205,7 +1206,7 @@ static void *create_race_thread(void *arg)
 		do {
 			gic_line(cr->g, 40, 0);
 			gic_line(cr->g, 40, 1);
-			cr->toggles++;
+			__atomic_add_fetch(&cr->toggles, 1, __ATOMIC_SEQ_CST);
 		} while (!__atomic_load_n(&cr->created, __ATOMIC_SEQ_CST));
 		__atomic_store_n(&cr->done, 1, __ATOMIC_SEQ_CST);
 	}
@@ -1228,6 +1229,7 @@ TEST_F(gic, spi_raised_while_vcpu_created)
 	pthread_t th;
 	sigset_t set, old;
 	int round, fd, ret;
+	long t0;
 
 	/* SPI 40: level, enabled, group 1, routed to vCPU 1 */
 	ASSERT_EQ(0, gic_dist_edit(g, 40, 3, HV_ARM64_VGIC_IRQ_ENABLED |
@@ -1245,7 +1247,11 @@ TEST_F(gic, spi_raised_while_vcpu_created)
 		log[0] = 0;
 		__atomic_store_n(&cr.created, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&cr.done, 0, __ATOMIC_SEQ_CST);
+		t0 = __atomic_load_n(&cr.toggles, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&cr.go, 1, __ATOMIC_SEQ_CST);
+		/* the other thread toggles while the creation runs */
+		while (__atomic_load_n(&cr.toggles, __ATOMIC_SEQ_CST) < t0 + 1)
+			;
 		fd = hv_create_vcpu(g->vm, 1);
 		__atomic_store_n(&cr.created, 1, __ATOMIC_SEQ_CST);
 		while (!__atomic_load_n(&cr.done, __ATOMIC_SEQ_CST))
