@@ -1184,30 +1184,34 @@ static __u8 gic_spi_flags(struct gic_t *g, __u32 intid)
 
 struct create_race {
 	struct gic_t *g;
-	int go, created, done, stop;
-	long toggles;
+	int go, done, stop, round;
+	long toggles, last;
 };
 
 /*
- * Per round: lower and raise SPI 40 until the main thread's
- * HV_CREATE_VCPU returned, then leave it high. The main thread starts
- * the creation once this loop runs, so the last raise lands anywhere in
- * or just after the creation.
+ * Per round: lower and raise SPI 40 a number of times that changes from
+ * round to round, then leave it high. The main thread starts the
+ * creation once this loop runs; the number of toggles that creation
+ * lasts (cr->last, measured) is the scale, so that over the rounds the
+ * last raise lands before, all through and after it.
  */
 static void *create_race_thread(void *arg)
 {
 	struct create_race *cr = arg;
+	long i, n, span;
 
 	for (;;) {
 		while (!__atomic_load_n(&cr->go, __ATOMIC_SEQ_CST))
 			if (__atomic_load_n(&cr->stop, __ATOMIC_SEQ_CST))
 				return NULL;
 		__atomic_store_n(&cr->go, 0, __ATOMIC_SEQ_CST);
-		do {
+		span = __atomic_load_n(&cr->last, __ATOMIC_SEQ_CST) + 2;
+		n = 1 + (cr->round * 7919L) % (span + span / 2);
+		for (i = 0; i < n; i++) {
 			gic_line(cr->g, 40, 0);
 			gic_line(cr->g, 40, 1);
 			__atomic_add_fetch(&cr->toggles, 1, __ATOMIC_SEQ_CST);
-		} while (!__atomic_load_n(&cr->created, __ATOMIC_SEQ_CST));
+		}
 		__atomic_store_n(&cr->done, 1, __ATOMIC_SEQ_CST);
 	}
 }
@@ -1223,7 +1227,7 @@ static void *create_race_thread(void *arg)
 TEST_F(gic, spi_raised_while_vcpu_created)
 {
 	struct gic_t *g = &self->g;
-	struct create_race cr = { .g = g };
+	struct create_race cr = { .g = g, .last = 100 };
 	__u64 *log = (__u64 *)((char *)g->ram + A64_DATA);
 	struct hv_regs regs;
 	pthread_t th;
@@ -1245,15 +1249,22 @@ TEST_F(gic, spi_raised_while_vcpu_created)
 	for (round = 0; round < CREATE_RACE_ROUNDS; round++) {
 		ASSERT_EQ(0, gic_line(g, 40, 0));
 		log[0] = 0;
-		__atomic_store_n(&cr.created, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&cr.done, 0, __ATOMIC_SEQ_CST);
+		cr.round = round;
 		t0 = __atomic_load_n(&cr.toggles, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&cr.go, 1, __ATOMIC_SEQ_CST);
 		/* the other thread toggles while the creation runs */
-		while (__atomic_load_n(&cr.toggles, __ATOMIC_SEQ_CST) < t0 + 1)
+		while (__atomic_load_n(&cr.toggles, __ATOMIC_SEQ_CST) < t0 + 1 &&
+		       !__atomic_load_n(&cr.done, __ATOMIC_SEQ_CST))
 			;
+		t0 = __atomic_load_n(&cr.toggles, __ATOMIC_SEQ_CST);
 		fd = hv_create_vcpu(g->vm, 1);
-		__atomic_store_n(&cr.created, 1, __ATOMIC_SEQ_CST);
+		/* how many toggles a creation lasts: the next rounds' scale */
+		if (!__atomic_load_n(&cr.done, __ATOMIC_SEQ_CST))
+			__atomic_store_n(&cr.last,
+					 __atomic_load_n(&cr.toggles,
+							 __ATOMIC_SEQ_CST) - t0,
+					 __ATOMIC_SEQ_CST);
 		while (!__atomic_load_n(&cr.done, __ATOMIC_SEQ_CST))
 			;
 		ASSERT_LE(0, fd);
