@@ -305,7 +305,10 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 /*
  * One entry of an irqchip VM: in guest mode, with IRQs off, from the
  * last look at pending interrupts (vgic_flush()) to the exit; then what
- * the guest did with its list registers goes back into the model.
+ * the guest did with its list registers goes back into the model. After
+ * a host interrupt (the vtimer's PPI, the maintenance interrupt: no exit
+ * handler looks at the GIC) the next vgic_flush() does that in its own
+ * lock round; el2_run_inner() does it when it leaves instead.
  */
 static void el2_enter_exit_irqchip(struct hv_vcpu *vcpu)
 {
@@ -315,7 +318,8 @@ static void el2_enter_exit_irqchip(struct hv_vcpu *vcpu)
 	el2_enter_exit(vcpu);
 	hv_vcpu_guest_mode_exit(vcpu);
 	local_irq_enable();
-	vgic_sync(vcpu);
+	if (vcpu->arch.exit.code != EL2_EXIT_IRQ)
+		vgic_sync(vcpu);
 }
 
 /* Enter until an exit needs user space, sleeping work, or the host. */
@@ -344,6 +348,8 @@ static int el2_run_inner(struct hv_vcpu *vcpu)
 			     !(read_sysreg_s(SYS_PSTATE_PAN) & PSR_PAN_BIT));
 	} while (ret > 0 && !leave && !need_resched() &&
 		 !signal_pending(current) && !local_softirq_pending());
+	if (vcpu->vm->irqchip)
+		vgic_sync(vcpu);
 	return ret;
 }
 

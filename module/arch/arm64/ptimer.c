@@ -52,14 +52,15 @@ static bool ptimer_met(const struct el2_sysregs *s, u64 now)
 /**
  * ptimer_level() - the physical timer's output: condition met, not masked.
  * @vcpu: the vCPU (its own thread, or with its mutex held).
+ * @now: the host's counter, the guest's physical count.
  *
  * Return: the level of INTID 30.
  */
-bool ptimer_level(struct hv_vcpu *vcpu)
+bool ptimer_level(struct hv_vcpu *vcpu, u64 now)
 {
 	const struct el2_sysregs *s = &vcpu->arch.sys;
 
-	return !(s->cntp_ctl & PTIMER_IMASK) && ptimer_met(s, ptimer_count());
+	return !(s->cntp_ctl & PTIMER_IMASK) && ptimer_met(s, now);
 }
 
 /*

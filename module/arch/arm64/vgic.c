@@ -6,10 +6,17 @@
  * specification", chapter 6, "Virtual interrupt handling").
  *
  * The distributor's and redistributors' state is struct vgic_irq, one per
- * INTID, under the VM's vgic lock. Each vCPU keeps a bitmap of the INTIDs
- * that are pending or active for it (ap), so that an entry with nothing
- * to deliver costs a bitmap test. Before every entry (interrupts off,
- * after hv_vcpu_guest_mode_enter()) vgic_flush() writes the best
+ * INTID, under the VM's vgic lock. The VM keeps, per vCPU id, a bitmap of
+ * the INTIDs that are pending or active for it (ap), so that an entry with
+ * nothing to deliver costs a bitmap test. The bitmaps are the VM's, not
+ * the vCPUs', so that an SPI raised for a vCPU id before that vCPU is
+ * visible (HV_CREATE_VCPU in progress) waits there for it. An SPI is in
+ * the bitmap of its owner: its target (IROUTER), except while it is
+ * active or in a list register. Then it stays with the vCPU that has it,
+ * because only that vCPU's CPU interface can deactivate it (the guest's
+ * EOI finds no list register elsewhere); a route changed meanwhile takes
+ * effect at the deactivation, as in KVM. Before every entry (interrupts
+ * off, after hv_vcpu_guest_mode_enter()) vgic_flush() writes the best
  * candidates into the list registers: active interrupts first, then
  * pending ones by priority and INTID; the state of an edge-triggered
  * interrupt moves into its list register. When more are deliverable than
@@ -32,7 +39,9 @@
  */
 #include <linux/bitmap.h>
 #include <linux/irqchip/arm-gic-v3.h>
+#include <linux/nospec.h>
 #include <linux/rcupdate.h>
+#include <asm/arch_timer.h>
 #include <asm/sysreg.h>
 
 #include "hv_arch.h"
@@ -84,60 +93,64 @@ u32 vgic_spi_target(u64 irouter)
 	return irouter & 0xff;
 }
 
-/* The vCPU @intid is for (@vcpu owns private ones); RCU read side. */
-static struct hv_vcpu *vgic_irq_vcpu(struct hv_vm *vm, struct hv_vcpu *vcpu,
-				     u32 intid, u32 target)
+/* The pending-or-active bitmap of vCPU id @id. */
+static unsigned long *vgic_ap(struct hv_vm *vm, u32 id)
 {
-	if (intid < VGIC_NR_PRIVATE)
-		return vcpu;
-	if (target == VGIC_NO_TARGET)
-		return NULL;
-	return hv_vm_vcpu_rcu(vm, target);
+	return vm->arch.vgic.ap[id];
 }
 
 /**
  * vgic_changed_locked() - keep the ap bitmaps right after a change of
  * @intid's state or route.
  * @vm: the VM; its vgic lock held.
- * @vcpu: the owner of a private @intid (else unused).
+ * @vcpu: the vCPU of a private @intid (else unused).
  * @intid: the interrupt.
- * @old_target: an SPI's target before the change.
+ *
+ * Return: the vCPU id an SPI just moved to (it must be kicked once the
+ * lock is dropped: vgic_kick_id()), else VGIC_NO_TARGET.
  */
-void vgic_changed_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
-			 u32 old_target)
+u32 vgic_changed_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid)
 {
 	struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
 	bool busy = vgic_pending(irq) || irq->active;
-	struct hv_vcpu *v;
+	u32 old, owner;
 
 	lockdep_assert_held(&vm->arch.vgic.lock);
-	rcu_read_lock();
-	if (intid >= VGIC_NR_PRIVATE && old_target != irq->target) {
-		v = vgic_irq_vcpu(vm, vcpu, intid, old_target);
-		if (v)
-			__clear_bit(intid, v->arch.vgic.ap);
+	if (intid < VGIC_NR_PRIVATE) {
+		__assign_bit(intid, vgic_ap(vm, vcpu->id), busy);
+		return VGIC_NO_TARGET;
 	}
-	v = vgic_irq_vcpu(vm, vcpu, intid, irq->target);
-	if (v) {
-		if (busy)
-			__set_bit(intid, v->arch.vgic.ap);
-		else
-			__clear_bit(intid, v->arch.vgic.ap);
-	}
-	rcu_read_unlock();
+	old = irq->owner;
+	if (old != VGIC_NO_TARGET && (irq->active || irq->in_lr))
+		owner = old;
+	else
+		owner = busy ? irq->target : VGIC_NO_TARGET;
+	if (old != owner && old != VGIC_NO_TARGET)
+		__clear_bit(intid, vgic_ap(vm, old));
+	if (owner != VGIC_NO_TARGET)
+		__assign_bit(intid, vgic_ap(vm, owner), busy);
+	WRITE_ONCE(irq->owner, owner);
+	return owner != old ? owner : VGIC_NO_TARGET;
 }
 
-/* Make the vCPU @intid is for look at its interrupts. Any context. */
-void vgic_kick_target(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid)
+/* Kick vCPU id @id if it exists (VGIC_NO_TARGET: nobody). Any context. */
+void vgic_kick_id(struct hv_vm *vm, u32 id)
 {
 	struct hv_vcpu *v;
 
+	if (id == VGIC_NO_TARGET)
+		return;
 	rcu_read_lock();
-	v = vgic_irq_vcpu(vm, vcpu, intid,
-			  READ_ONCE(vgic_get_irq(vm, vcpu, intid)->target));
+	v = hv_vm_vcpu_rcu(vm, id);
 	if (v)
 		hv_vcpu_kick(v);
 	rcu_read_unlock();
+}
+
+/* Make the vCPU that has SPI @intid look at its interrupts. Any context. */
+void vgic_kick_owner(struct hv_vm *vm, u32 intid)
+{
+	vgic_kick_id(vm, READ_ONCE(vgic_get_irq(vm, NULL, intid)->owner));
 }
 
 /* Set an input's level; a rising edge latches an edge-triggered one. */
@@ -151,24 +164,33 @@ void vgic_set_line_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 	irq->line = level;
 	if (irq->edge && level)
 		irq->latch = true;
-	vgic_changed_locked(vm, vcpu, intid, irq->target);
+	vgic_changed_locked(vm, vcpu, intid);
 }
 
 int hv_arch_irq_line(struct hv_vm *vm, u32 intid, bool level)
 {
 	struct vgic_vm *d = &vm->arch.vgic;
+	struct vgic_irq *irq;
 	unsigned long flags;
-	bool changed;
+	bool was;
 
 	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
 		return -EINVAL;
+	irq = &d->spi[array_index_nospec(intid - VGIC_NR_PRIVATE,
+					 VGIC_NR_SPIS)];
 	raw_spin_lock_irqsave(&d->lock, flags);
-	changed = d->spi[intid - VGIC_NR_PRIVATE].line != level;
+	was = vgic_pending(irq);
 	vgic_set_line_locked(vm, NULL, intid, level);
+	was ^= vgic_pending(irq);
 	raw_spin_unlock_irqrestore(&d->lock, flags);
-	/* a lowered line must leave a running guest's list registers too */
-	if (changed)
-		vgic_kick_target(vm, NULL, intid);
+	/*
+	 * Only a change of the pending state concerns the vCPU: a new
+	 * interrupt, or a level one that must leave a running guest's list
+	 * registers. The falling edge of an edge-triggered SPI (half of
+	 * every pulse) kicks nobody.
+	 */
+	if (was)
+		vgic_kick_owner(vm, intid);
 	return 0;
 }
 
@@ -190,6 +212,16 @@ static u64 vgic_make_lr(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 		lr |= ICH_LR_GROUP;
 	if (irq->active)
 		lr |= ICH_LR_ACTIVE_BIT;
+	if (intid >= VGIC_NR_PRIVATE) {
+		irq->in_lr = true;
+		/*
+		 * Active here but routed elsewhere since: no pending state
+		 * here; its deactivation exits (EOI), and the next pending
+		 * state goes to the new target.
+		 */
+		if (irq->target != vcpu->id)
+			return lr | ICH_LR_EOI;
+	}
 	if (intid == VGIC_VTIMER_INTID) {
 		/* a hardware entry may not be pending and active at once */
 		lr |= ICH_LR_HW | (u64)intid << ICH_LR_PHYS_ID_SHIFT;
@@ -208,6 +240,54 @@ static u64 vgic_make_lr(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 	return lr;
 }
 
+/* Kick the vCPU ids in @kick (a bit each). Any context. */
+static void vgic_kick_mask(struct hv_vm *vm, u64 kick)
+{
+	unsigned long id;
+
+	for_each_set_bit(id, (unsigned long *)&kick, HV_MAX_VCPUS)
+		vgic_kick_id(vm, id);
+}
+
+/*
+ * vgic_sync()'s work, the vgic lock held. Return: the vCPU ids (bits) an
+ * SPI moved to, to be kicked once the lock is dropped.
+ */
+static u64 vgic_sync_locked(struct hv_vcpu *vcpu)
+{
+	struct vgic_cpu *c = &vcpu->arch.vgic;
+	struct hv_vm *vm = vcpu->vm;
+	unsigned int i;
+	u64 kick = 0;
+	u32 to;
+
+	for (i = 0; i < c->nr_lr; i++) {
+		u32 intid = c->lr[i] & 0xff;
+		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
+		u64 state = c->lr_out[i] & ICH_LR_STATE;
+
+		/* the guest's deactivation reached the host's PPI too */
+		if ((c->lr[i] & ICH_LR_HW) && !state)
+			c->phys_active = false;
+		irq->active = state & ICH_LR_ACTIVE_BIT;
+		if (irq->edge) {
+			if (state & ICH_LR_PENDING_BIT)
+				irq->latch = true;
+		} else if ((c->lr[i] & ICH_LR_PENDING_BIT) &&
+			   !(state & ICH_LR_PENDING_BIT)) {
+			irq->latch = false;
+		}
+		if (intid >= VGIC_NR_PRIVATE)
+			irq->in_lr = false;
+		/* an SPI deactivated here may move to its new target */
+		to = vgic_changed_locked(vm, vcpu, intid);
+		if (to != VGIC_NO_TARGET && to != vcpu->id)
+			kick |= BIT_ULL(to);
+	}
+	c->nr_lr = 0;
+	return kick;
+}
+
 /**
  * vgic_flush() - fill the list registers for the coming entry.
  * @vcpu: the vCPU, loaded on this CPU (vgic_load()); interrupts off,
@@ -220,15 +300,19 @@ void vgic_flush(struct hv_vcpu *vcpu)
 	struct hv_vm *vm = vcpu->vm;
 	unsigned int nr_lrs = vgic_hw_nr_lrs(), n = 0, total = 0, i, j;
 	u32 cand[VGIC_MAX_LRS];
-	bool level = vtimer_level(vcpu), timer = false;
-	bool plevel = ptimer_level(vcpu);
-	u64 hcr = ICH_HCR_EN;
+	u64 now = arch_timer_read_counter();
+	bool level = vtimer_level(vcpu, now), timer = false;
+	bool plevel = ptimer_level(vcpu, now);
+	u64 hcr = ICH_HCR_EN, kick = 0;
 	unsigned long intid;
 
 	raw_spin_lock(&vm->arch.vgic.lock);
+	/* the list registers of an exit vgic_sync() left to us */
+	if (c->nr_lr)
+		kick = vgic_sync_locked(vcpu);
 	vgic_set_line_locked(vm, vcpu, VGIC_VTIMER_INTID, level);
 	vgic_set_line_locked(vm, vcpu, VGIC_PTIMER_INTID, plevel);
-	for_each_set_bit(intid, c->ap, VGIC_NR_IRQS) {
+	for_each_set_bit(intid, vgic_ap(vm, vcpu->id), VGIC_NR_IRQS) {
 		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
 		u32 key;
 
@@ -249,6 +333,8 @@ void vgic_flush(struct hv_vcpu *vcpu)
 	}
 	c->nr_lr = n;
 	raw_spin_unlock(&vm->arch.vgic.lock);
+	if (unlikely(kick))
+		vgic_kick_mask(vm, kick);
 
 	/* mask the host's vtimer PPI while the guest has the interrupt */
 	if (level || timer) {
@@ -286,38 +372,21 @@ void vgic_save(struct hv_vcpu *vcpu)
  * vgic_sync() - fold what the guest did with its list registers into the
  * model: an acknowledged interrupt is no longer pending (the latch of a
  * level one is consumed, its line stays), a deactivated one not active.
- * @vcpu: the vCPU, after vgic_save().
+ * @vcpu: the vCPU, after vgic_save(); nothing to do when the next
+ * vgic_flush() or an earlier call did it.
  */
 void vgic_sync(struct hv_vcpu *vcpu)
 {
-	struct vgic_cpu *c = &vcpu->arch.vgic;
 	struct hv_vm *vm = vcpu->vm;
 	unsigned long flags;
-	unsigned int i;
+	u64 kick;
 
-	if (!c->nr_lr)
+	if (!vcpu->arch.vgic.nr_lr)
 		return;
 	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
-	for (i = 0; i < c->nr_lr; i++) {
-		u32 intid = c->lr[i] & 0xff;
-		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
-		u64 state = c->lr_out[i] & ICH_LR_STATE;
-
-		/* the guest's deactivation reached the host's PPI too */
-		if ((c->lr[i] & ICH_LR_HW) && !state)
-			c->phys_active = false;
-		irq->active = state & ICH_LR_ACTIVE_BIT;
-		if (irq->edge) {
-			if (state & ICH_LR_PENDING_BIT)
-				irq->latch = true;
-		} else if ((c->lr[i] & ICH_LR_PENDING_BIT) &&
-			   !(state & ICH_LR_PENDING_BIT)) {
-			irq->latch = false;
-		}
-		vgic_changed_locked(vm, vcpu, intid, irq->target);
-	}
-	c->nr_lr = 0;
+	kick = vgic_sync_locked(vcpu);
 	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
+	vgic_kick_mask(vm, kick);
 }
 
 /* Make SGI @intid pending in @v unless its group forbids it. */
@@ -331,7 +400,7 @@ static void vgic_sgi_one(struct hv_vm *vm, struct hv_vcpu *v, u32 intid,
 	/* ICC_SGI0R_EL1 and ICC_ASGI1R_EL1 raise Group 0 SGIs only */
 	if (group1 || !irq->group1) {
 		irq->latch = true;
-		vgic_changed_locked(vm, v, intid, irq->target);
+		vgic_changed_locked(vm, v, intid);
 	}
 	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
 	hv_vcpu_kick(v);
@@ -382,19 +451,26 @@ bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
 	u32 pmr = (c->vmcr >> VGIC_VMCR_PMR_SHIFT) & 0xff;
 	bool level, plevel, ret = false;
 	unsigned long flags, intid;
+	u64 now;
 
 	if (!vm->irqchip)
 		return false;
-	level = vtimer_level(vcpu);
-	plevel = ptimer_level(vcpu);
+	now = arch_timer_read_counter();
+	level = vtimer_level(vcpu, now);
+	plevel = ptimer_level(vcpu, now);
 	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
 	vgic_set_line_locked(vm, vcpu, VGIC_VTIMER_INTID, level);
 	vgic_set_line_locked(vm, vcpu, VGIC_PTIMER_INTID, plevel);
-	/* what the CPU interface would signal: group on, above the mask */
-	for_each_set_bit(intid, c->ap, VGIC_NR_IRQS) {
+	/*
+	 * What the CPU interface would signal: group on, above the mask;
+	 * not an SPI that stays here only until its deactivation.
+	 */
+	for_each_set_bit(intid, vgic_ap(vm, vcpu->id), VGIC_NR_IRQS) {
 		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
 		u64 eng = irq->group1 ? VGIC_VMCR_ENG1 : VGIC_VMCR_ENG0;
 
+		if (intid >= VGIC_NR_PRIVATE && irq->target != vcpu->id)
+			continue;
 		if (vgic_deliverable(vm, irq) && (c->vmcr & eng) &&
 		    irq->priority < pmr) {
 			ret = true;
@@ -411,6 +487,7 @@ static void vgic_irq_reset(struct vgic_irq *irq, bool edge)
 	memset(irq, 0, sizeof(*irq));
 	irq->edge = edge;
 	irq->group1 = true;	/* as Linux programs them, and KVM resets */
+	irq->owner = VGIC_NO_TARGET;
 }
 
 /**
@@ -440,8 +517,9 @@ void vgic_vm_destroy(struct hv_vm *vm)
 
 /**
  * vgic_vcpu_init() - a new vCPU's redistributor: SGIs edge, PPIs level,
- * all disabled, asleep (GICR_WAKER.ProcessorSleep); SPIs already routed
- * to its id and pending become its.
+ * all disabled, asleep (GICR_WAKER.ProcessorSleep). The SPIs pending for
+ * its id are in the VM's bitmap for that id already (raised before or
+ * while it is created): it finds them at its first entry.
  * @vcpu: the vCPU, not yet visible in vm->vcpus; vm->lock held.
  */
 void vgic_vcpu_init(struct hv_vcpu *vcpu)
@@ -451,17 +529,16 @@ void vgic_vcpu_init(struct hv_vcpu *vcpu)
 	unsigned long flags;
 	int i;
 
+	c->waker = GICR_WAKER_ProcessorSleep;
+	/*
+	 * Under the lock: whoever finds the vCPU in vm->vcpus and takes
+	 * the lock sees this reset state. The private INTIDs of a vCPU
+	 * that had this id before leave the bitmap.
+	 */
+	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
 	for (i = 0; i < VGIC_NR_PRIVATE; i++)
 		vgic_irq_reset(&c->priv[i], i < 16);
-	c->waker = GICR_WAKER_ProcessorSleep;
-	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
-	for (i = 0; i < VGIC_NR_SPIS; i++) {
-		struct vgic_irq *irq = &vm->arch.vgic.spi[i];
-
-		if (irq->target == vcpu->id &&
-		    (vgic_pending(irq) || irq->active))
-			__set_bit(i + VGIC_NR_PRIVATE, c->ap);
-	}
+	bitmap_clear(vgic_ap(vm, vcpu->id), 0, VGIC_NR_PRIVATE);
 	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
 	vtimer_vcpu_init(vcpu);
 }

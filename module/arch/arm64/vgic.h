@@ -47,9 +47,9 @@ void vgic_vcpu_init(struct hv_vcpu *vcpu);
 void vgic_start(struct hv_vm *vm);
 struct vgic_irq *vgic_get_irq(struct hv_vm *vm, struct hv_vcpu *vcpu,
 			      u32 intid);
-void vgic_changed_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
-			 u32 old_target);
-void vgic_kick_target(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid);
+u32 vgic_changed_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid);
+void vgic_kick_id(struct hv_vm *vm, u32 id);
+void vgic_kick_owner(struct hv_vm *vm, u32 intid);
 void vgic_set_line_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 			  bool level);
 void vgic_flush(struct hv_vcpu *vcpu);
@@ -72,14 +72,14 @@ long vgic_ioctl_set_cpu(struct file *filp, void *arg);
 /* vtimer.c: the virtual timer */
 void vtimer_vcpu_init(struct hv_vcpu *vcpu);
 void vtimer_vcpu_destroy(struct hv_vcpu *vcpu);
-bool vtimer_level(struct hv_vcpu *vcpu);
+bool vtimer_level(struct hv_vcpu *vcpu, u64 now);
 int vtimer_halt(struct hv_vcpu *vcpu);
 u64 vtimer_ns_until(u64 now, u64 cval);
 
 /* ptimer.c: the physical timer */
 void ptimer_vcpu_init(struct hv_vcpu *vcpu);
 void ptimer_vcpu_destroy(struct hv_vcpu *vcpu);
-bool ptimer_level(struct hv_vcpu *vcpu);
+bool ptimer_level(struct hv_vcpu *vcpu, u64 now);
 void ptimer_set(struct hv_vcpu *vcpu, u64 ctl, u64 cval);
 bool ptimer_access(struct hv_vcpu *vcpu, u32 enc, bool read, u64 *val);
 

@@ -116,9 +116,11 @@ static u32 vgic_bank_access(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 base,
 		if (bank != VGIC_GROUP && !bit)
 			continue;
 		vgic_bank_set(irq, bank, bit);
-		vgic_changed_locked(vm, vcpu, base + i, irq->target);
+		vgic_changed_locked(vm, vcpu, base + i);
 		if (base + i < VGIC_NR_PRIVATE)
 			kick |= BIT_ULL(vcpu->id);
+		else if (irq->owner != VGIC_NO_TARGET)
+			kick |= BIT_ULL(irq->owner);
 		else if (irq->target != VGIC_NO_TARGET)
 			kick |= BIT_ULL(irq->target);
 	}
@@ -174,7 +176,7 @@ static u32 vgic_cfg_access(struct hv_vm *vm, u32 intid, bool write, u32 val)
 			continue;
 		}
 		irq->edge = val & BIT(2 * i + 1);
-		vgic_changed_locked(vm, NULL, intid + i, irq->target);
+		vgic_changed_locked(vm, NULL, intid + i);
 	}
 	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
 	return ret;
@@ -190,21 +192,23 @@ static u64 vgic_irouter_access(struct hv_vm *vm, u32 intid, u32 off,
 	unsigned int shift = (off & 4) * 8;
 	unsigned long flags;
 	u64 v, ret;
-	u32 old;
 
 	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
 	ret = irq->irouter >> shift;
 	if (write) {
 		v = len == 8 ? val : (irq->irouter & ~(0xffffffffULL << shift)) |
 				     (val & 0xffffffff) << shift;
-		old = irq->target;
 		irq->irouter = v & mask;
 		irq->target = vgic_spi_target(irq->irouter);
-		vgic_changed_locked(vm, NULL, intid, old);
+		vgic_changed_locked(vm, NULL, intid);
 	}
 	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
+	/*
+	 * The new target, or the old one that still has it in a list
+	 * register (it ends it there, then hands it on: vgic_sync())
+	 */
 	if (write)
-		vgic_kick_target(vm, NULL, intid);
+		vgic_kick_owner(vm, intid);
 	return len == 8 ? ret : (u32)ret;
 }
 

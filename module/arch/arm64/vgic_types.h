@@ -2,8 +2,8 @@
 /*
  * The state of the in-kernel GICv3 and virtual timer (HV_VM_IRQCHIP),
  * embedded in struct hv_arch_vm and struct hv_arch_vcpu (arch_types.h).
- * Every field of struct vgic_irq and the vCPUs' ap bitmaps are under the
- * VM's vgic lock.
+ * Every field of struct vgic_irq and the ap bitmaps are under the VM's
+ * vgic lock.
  */
 #ifndef HV_ARM64_VGIC_TYPES_H
 #define HV_ARM64_VGIC_TYPES_H
@@ -11,6 +11,7 @@
 #include <linux/hrtimer.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <uapi/linux/hv.h>
 
 #define VGIC_NR_PRIVATE		32	/* SGIs 0-15, PPIs 16-31 */
 #define VGIC_NR_SPIS		96	/* SPIs 32-127 */
@@ -27,7 +28,14 @@ struct vgic_irq {
 	bool active;
 	bool edge;		/* ICFGR: edge-triggered */
 	bool group1;
+	bool in_lr;		/* SPI: in a list register of owner */
 	u32 target;		/* SPI: the vCPU id IROUTER names */
+	/*
+	 * SPI: the vCPU id whose ap bitmap has it (VGIC_NO_TARGET: none).
+	 * It follows target except while the SPI is active or in a list
+	 * register: only that vCPU's CPU interface can end it then.
+	 */
+	u32 owner;
 	u64 irouter;		/* SPI: IROUTER as the guest wrote it */
 };
 
@@ -38,12 +46,17 @@ struct vgic_vm {
 	u64 redist_base;	/* one 128 KiB frame per vCPU id */
 	bool started;		/* a vCPU ran: the addresses are fixed */
 	struct vgic_irq spi[VGIC_NR_SPIS];
+	/*
+	 * Per vCPU id, the INTIDs that are pending or active for it. Kept
+	 * by id, not in the vCPU, so that an SPI raised for a vCPU that is
+	 * being created (not yet visible to HV_IRQ_LINE) is not lost: the
+	 * new vCPU finds it here at its first entry.
+	 */
+	unsigned long ap[HV_MAX_VCPUS][BITS_TO_LONGS(VGIC_NR_IRQS)];
 };
 
 struct vgic_cpu {
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
-	/* interrupts for this vCPU that are pending or active */
-	DECLARE_BITMAP(ap, VGIC_NR_IRQS);
 	u32 waker;		/* GICR_WAKER.ProcessorSleep */
 	/* the guest's CPU interface while it is not loaded */
 	u64 vmcr;

@@ -152,10 +152,8 @@ static long vgic_ioctl_dist(struct file *filp, void *arg, bool set)
 		raw_spin_lock_irqsave(&d->lock, flags);
 		d->ctlr = st->ctlr;
 		for (i = 0; i < VGIC_NR_SPIS; i++) {
-			u32 old = d->spi[i].target;
-
 			vgic_irq_set(&d->spi[i], &st->spi[i], true);
-			vgic_changed_locked(vm, NULL, i + VGIC_NR_PRIVATE, old);
+			vgic_changed_locked(vm, NULL, i + VGIC_NR_PRIVATE);
 		}
 		raw_spin_unlock_irqrestore(&d->lock, flags);
 		hv_vm_kick_all(vm);
@@ -249,7 +247,7 @@ static long vgic_cpu_set(struct hv_vcpu *vcpu, void __user *uaddr)
 	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
 	for (i = 0; i < VGIC_NR_PRIVATE; i++) {
 		vgic_irq_set(&c->priv[i], &st->priv[i], false);
-		vgic_changed_locked(vm, vcpu, i, 0);
+		vgic_changed_locked(vm, vcpu, i);
 	}
 	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
 	kfree(st);

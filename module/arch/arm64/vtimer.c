@@ -37,16 +37,18 @@ static u64 vtimer_count(const struct hv_vcpu *vcpu)
  * vtimer_level() - the timer's output: enabled, not masked, condition met
  * (CNTVCT_EL0 >= CNTV_CVAL_EL0, an unsigned comparison).
  * @vcpu: the vCPU, not in the guest (its CNTV_* saved in arch.sys).
+ * @now: the host's counter (arch_timer_read_counter()), read once for
+ * both timers.
  *
  * Return: the level of INTID 27.
  */
-bool vtimer_level(struct hv_vcpu *vcpu)
+bool vtimer_level(struct hv_vcpu *vcpu, u64 now)
 {
 	const struct el2_sysregs *s = &vcpu->arch.sys;
 
 	if ((s->cntv_ctl & (VTIMER_ENABLE | VTIMER_IMASK)) != VTIMER_ENABLE)
 		return false;
-	return vtimer_count(vcpu) >= s->cntv_cval;
+	return now - s->cntvoff >= s->cntv_cval;
 }
 
 /**

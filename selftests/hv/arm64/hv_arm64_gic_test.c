@@ -1127,6 +1127,271 @@ TEST_F(gic, state_get_set)
 	gic_quiet(_metadata, g, 0, 50);
 }
 
+/*
+ * Run vCPU @id until the guest's hypercall @nr, for at most @ms (the
+ * thread must take SIGALRM): 0; -ETIME when the time ran out (an interrupt
+ * that never came); -EPROTO for another exit.
+ */
+static int gic_run_for(struct gic_t *g, int id, __u64 nr, int ms)
+{
+	struct itimerval it = { .it_value.tv_sec = ms / 1000,
+				.it_value.tv_usec = ms % 1000 * 1000 };
+	struct itimerval off = { 0 };
+	struct hv_run *run = g->run[id];
+	int ret;
+
+	setitimer(ITIMER_REAL, &it, NULL);
+	ret = __hv_ioctl(g->vcpu[id], HV_RUN, NULL);
+	setitimer(ITIMER_REAL, &off, NULL);
+	if (ret == -EINTR)
+		return -ETIME;
+	if (ret || run->exit_reason != HV_EXIT_HYPERCALL ||
+	    run->hypercall.nr != nr)
+		return -EPROTO;
+	run->hypercall.ret = 0;
+	return 0;
+}
+
+/* Get the distributor's state, change CTLR and one SPI, set it again. */
+static int gic_dist_edit(struct gic_t *g, __u32 intid, __u32 ctlr,
+			 __u8 set_flags, __u8 clear_flags, __u64 irouter)
+{
+	struct hv_arm64_vgic_dist_state d;
+	struct hv_arm64_state_buf b = { .addr = (uintptr_t)&d,
+					.size = sizeof(d) };
+	struct hv_arm64_vgic_irq *irq = &d.spi[intid - 32];
+
+	if (__hv_ioctl(g->vm, HV_ARM64_GET_VGIC_DIST, &b))
+		return -1;
+	d.ctlr = ctlr;
+	irq->flags = (irq->flags | set_flags) & ~clear_flags;
+	irq->irouter = irouter;
+	return __hv_ioctl(g->vm, HV_ARM64_SET_VGIC_DIST, &b);
+}
+
+static __u8 gic_spi_flags(struct gic_t *g, __u32 intid)
+{
+	struct hv_arm64_vgic_dist_state d;
+	struct hv_arm64_state_buf b = { .addr = (uintptr_t)&d,
+					.size = sizeof(d) };
+
+	if (__hv_ioctl(g->vm, HV_ARM64_GET_VGIC_DIST, &b))
+		return 0xff;
+	return d.spi[intid - 32].flags;
+}
+
+#define CREATE_RACE_ROUNDS	300
+
+struct create_race {
+	struct gic_t *g;
+	int go, done, stop, round;
+	long toggles, last;
+};
+
+/*
+ * Per round: lower and raise SPI 40 a number of times that changes from
+ * round to round, then leave it high. The main thread starts the
+ * creation once this loop runs; the number of toggles that creation
+ * lasts (cr->last, measured) is the scale, so that over the rounds the
+ * last raise lands before, all through and after it.
+ */
+static void *create_race_thread(void *arg)
+{
+	struct create_race *cr = arg;
+	long i, n, span;
+
+	for (;;) {
+		while (!__atomic_load_n(&cr->go, __ATOMIC_SEQ_CST))
+			if (__atomic_load_n(&cr->stop, __ATOMIC_SEQ_CST))
+				return NULL;
+		__atomic_store_n(&cr->go, 0, __ATOMIC_SEQ_CST);
+		span = __atomic_load_n(&cr->last, __ATOMIC_SEQ_CST) + 2;
+		n = 1 + (cr->round * 7919L) % (span + span / 2);
+		for (i = 0; i < n; i++) {
+			gic_line(cr->g, 40, 0);
+			gic_line(cr->g, 40, 1);
+			__atomic_add_fetch(&cr->toggles, 1, __ATOMIC_SEQ_CST);
+		}
+		__atomic_store_n(&cr->done, 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+/*
+ * A level SPI routed to vCPU 1 is raised (lowered and raised in a loop)
+ * by another thread while vCPU 1 is created: once the line stays high,
+ * the new vCPU must take it. HV_CREATE_VCPU used to collect the pending
+ * SPIs routed to the new vCPU before HV_IRQ_LINE could see that vCPU: a
+ * raise in between reached neither, and the SPI stayed pending for
+ * nobody. Many rounds, each bounded: a lost SPI fails the round.
+ */
+TEST_F(gic, spi_raised_while_vcpu_created)
+{
+	struct gic_t *g = &self->g;
+	struct create_race cr = { .g = g, .last = 100 };
+	__u64 *log = (__u64 *)((char *)g->ram + A64_DATA);
+	struct hv_regs regs;
+	pthread_t th;
+	sigset_t set, old;
+	int round, fd, ret;
+	long t0;
+
+	/* SPI 40: level, enabled, group 1, routed to vCPU 1 */
+	ASSERT_EQ(0, gic_dist_edit(g, 40, 3, HV_ARM64_VGIC_IRQ_ENABLED |
+				   HV_ARM64_VGIC_IRQ_GROUP1,
+				   HV_ARM64_VGIC_IRQ_EDGE, 1));
+	gic_op(g, 1, GICR(1) + GICR_WAKER, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	ret = pthread_create(&th, NULL, create_race_thread, &cr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	ASSERT_EQ(0, ret);
+	for (round = 0; round < CREATE_RACE_ROUNDS; round++) {
+		ASSERT_EQ(0, gic_line(g, 40, 0));
+		log[0] = 0;
+		__atomic_store_n(&cr.done, 0, __ATOMIC_SEQ_CST);
+		cr.round = round;
+		t0 = __atomic_load_n(&cr.toggles, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&cr.go, 1, __ATOMIC_SEQ_CST);
+		/* the other thread toggles while the creation runs */
+		while (__atomic_load_n(&cr.toggles, __ATOMIC_SEQ_CST) < t0 + 1 &&
+		       !__atomic_load_n(&cr.done, __ATOMIC_SEQ_CST))
+			;
+		t0 = __atomic_load_n(&cr.toggles, __ATOMIC_SEQ_CST);
+		fd = hv_create_vcpu(g->vm, 1);
+		/* how many toggles a creation lasts: the next rounds' scale */
+		if (!__atomic_load_n(&cr.done, __ATOMIC_SEQ_CST))
+			__atomic_store_n(&cr.last,
+					 __atomic_load_n(&cr.toggles,
+							 __ATOMIC_SEQ_CST) - t0,
+					 __ATOMIC_SEQ_CST);
+		while (!__atomic_load_n(&cr.done, __ATOMIC_SEQ_CST))
+			;
+		ASSERT_LE(0, fd);
+		g->vcpu[1] = fd;
+		g->run[1] = hv_map_run(fd);
+		ASSERT_NE(NULL, g->run[1]);
+		ASSERT_EQ(0, ioctl(fd, HV_GET_REGS, &regs));
+		regs.pc = A64_CODE;
+		regs.sp_el1 = A64_STACK_TOP;
+		/* log mode: one interrupt, EOId, then A64_HC_DONE */
+		regs.x[21] = 1;
+		regs.x[22] = A64_DATA;
+		ASSERT_EQ(0, ioctl(fd, HV_SET_REGS, &regs));
+		ASSERT_EQ(0, gic_run_for(g, 1, A64_HC_READY, 2000));
+		ret = gic_run_for(g, 1, A64_HC_DONE, 2000);
+		if (ret == -ETIME)
+			gic_console("%s: round %d: SPI 40 lost\n",
+				    _metadata->name, round);
+		ASSERT_EQ(0, ret) TH_LOG("round %d of %d: SPI 40, high and routed to the new vCPU 1, never came",
+					 round, CREATE_RACE_ROUNDS);
+		ASSERT_EQ(40, log[0]);
+		munmap(g->run[1], HV_RUN_MMAP_SIZE);
+		close(fd);
+		g->vcpu[1] = -1;
+	}
+	__atomic_store_n(&cr.stop, 1, __ATOMIC_SEQ_CST);
+	pthread_join(th, NULL);
+	TH_LOG("%d rounds, %ld toggles", round, cr.toggles);
+}
+
+/*
+ * vCPU 0 has level SPI 40 active (acknowledged, not yet EOId) when vCPU 1
+ * routes it to itself (GICD_IROUTER). The active interrupt stays with
+ * vCPU 0 until it is deactivated there: vCPU 0's EOI must end it, and the
+ * next assertion must reach vCPU 1. The route used to move the active
+ * state to vCPU 1's list registers: vCPU 0's EOI found no list register
+ * to deactivate, and SPI 40 stayed active for good.
+ */
+TEST_F(gic, spi_rerouted_while_active)
+{
+	struct gic_t *g = &self->g;
+
+	ASSERT_EQ(0, gic_add_vcpu(g, 1));
+	gic_std_init(g, 0);
+	gic_op(g, 1, GICR(1) + GICR_WAKER, 0);
+	gic_op(g, 1, (GICD + GICD_IROUTER + 8 * 40) | A64_GIC_W64, 1);
+	gic_ready(_metadata, g, 0);
+	ASSERT_EQ(0, gic_line(g, 40, 1));
+	ASSERT_EQ(40, gic_irq(_metadata, g, 0));
+	/* vCPU 1 routes the active SPI to itself */
+	ASSERT_EQ(0, gic_run_for(g, 1, A64_HC_READY, 2000));
+	ASSERT_EQ(0, gic_line(g, 40, 0));
+	/* vCPU 0 EOIs it and idles */
+	gic_quiet(_metadata, g, 0, 50);
+	EXPECT_EQ(0, gic_spi_flags(g, 40) & HV_ARM64_VGIC_IRQ_ACTIVE)
+		TH_LOG("SPI 40 still active after vCPU 0's EOI");
+	ASSERT_EQ(0, gic_line(g, 40, 1));
+	ASSERT_EQ(0, gic_run_for(g, 1, A64_HC_IRQ, 2000))
+		TH_LOG("SPI 40 did not reach its new target vCPU 1");
+	EXPECT_EQ(40, g->run[1]->hypercall.args[0]);
+	EXPECT_EQ(1, g->run[1]->hypercall.args[1]);
+	ASSERT_EQ(0, gic_line(g, 40, 0));
+}
+
+struct wfi_thread {
+	struct gic_t *g;
+	int done, err;
+	__u64 intid, cpu;
+};
+
+static void *wfi_vcpu1(void *arg)
+{
+	struct wfi_thread *w = arg;
+	struct hv_run *run = w->g->run[1];
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (ioctl(w->g->vcpu[1], HV_RUN, NULL))
+		w->err = errno;
+	else if (run->exit_reason != HV_EXIT_HYPERCALL ||
+		 run->hypercall.nr != A64_HC_IRQ)
+		w->err = -1;
+	w->intid = run->hypercall.args[0];
+	w->cpu = run->hypercall.args[1];
+	__atomic_store_n(&w->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/*
+ * Level SPI 40 is active in vCPU 0, its line still high, when the VMM
+ * routes it to vCPU 1, asleep in WFI in another thread. At vCPU 0's EOI
+ * it is pending again: it must go to vCPU 1 (woken for it), not to
+ * vCPU 0 again.
+ */
+TEST_F(gic, spi_rerouted_to_vcpu_in_wfi)
+{
+	struct gic_t *g = &self->g;
+	struct wfi_thread w = { .g = g };
+	pthread_t th;
+	int i;
+
+	ASSERT_EQ(0, gic_add_vcpu(g, 1));
+	gic_std_init(g, 0);
+	gic_op(g, 1, GICR(1) + GICR_WAKER, 0);
+	gic_ready(_metadata, g, 0);
+	ASSERT_EQ(0, gic_run_for(g, 1, A64_HC_READY, 2000));
+	ASSERT_EQ(0, gic_line(g, 40, 1));
+	ASSERT_EQ(40, gic_irq(_metadata, g, 0));
+	ASSERT_EQ(0, pthread_create(&th, NULL, wfi_vcpu1, &w));
+	ASSERT_EQ(0, gic_dist_edit(g, 40, 3, 0, 0, 1));
+	/* vCPU 0 EOIs SPI 40 and must not see it again */
+	gic_quiet(_metadata, g, 0, 100);
+	for (i = 0; i < 2000 && !__atomic_load_n(&w.done, __ATOMIC_SEQ_CST);
+	     i++)
+		usleep(1000);
+	if (!__atomic_load_n(&w.done, __ATOMIC_SEQ_CST))
+		pthread_kill(th, SIGUSR1);
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, w.err) TH_LOG("vCPU 1 got no interrupt (errno %d)",
+				   w.err);
+	EXPECT_EQ(40, w.intid);
+	EXPECT_EQ(1, w.cpu);
+	ASSERT_EQ(0, gic_line(g, 40, 0));
+}
+
 TEST(gic_without_irqchip)
 {
 	int dev = hv_open_dev();
