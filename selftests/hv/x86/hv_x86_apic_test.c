@@ -11,8 +11,10 @@
  * CLOCK_MONOTONIC); lateness is not checked, since the machine may be
  * loaded. Rates are from the host's TSC, which is the guest's.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <x86intrin.h>
 
@@ -714,6 +716,55 @@ TEST_F(apic, ioapic_edge_pulse)
 	EXPECT_EQ(2, WAIT(v, 0x61, 2));
 	STI(v);
 	EXPECT_EQ(2, *count(&self->t, 0x61));
+}
+
+/*
+ * A level pin driven by a resampling irqfd (HV_IRQFD_RESAMPLE, the way a
+ * VMM's level-triggered device uses it): the guest's EOI reaches the
+ * IOAPIC, which must deassert the line and signal the resample eventfd
+ * (Documentation/api.rst), so that the interrupt is taken once per signal,
+ * not again and again while nobody lowers the line. The waits are bounded
+ * (10 s for a work item hv queues) so that a missing signal fails.
+ */
+TEST_F(apic, ioapic_level_irqfd_resample)
+{
+	struct vcpu *v = &self->v0;
+	struct hv_irqfd fd = { .irq = 5, .flags = HV_IRQFD_RESAMPLE };
+	struct hv_ioapic_state io;
+	struct pollfd p;
+	__u64 one = 1, got = 0;
+
+	apic_on(_metadata, v);
+	ioapic_pin(_metadata, v, 5, 0x8060, 0);		/* level, vector 0x60 */
+	set_flags(&self->t, 2);				/* EOI by hand */
+	fd.fd = eventfd(0, EFD_CLOEXEC);
+	fd.resamplefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, fd.fd);
+	ASSERT_LE(0, fd.resamplefd);
+	hv_ioctl(self->t.vm_fd, HV_IRQFD, &fd);
+
+	ASSERT_EQ(sizeof(one), write(fd.fd, &one, sizeof(one)));
+	EXPECT_EQ(1, WAIT(v, 0x60, 1));
+	hv_ioctl(self->t.vm_fd, HV_GET_IOAPIC, &io);
+	EXPECT_EQ(1 << 5, io.lines);			/* held up by the irqfd */
+	EOI(v);
+	p = (struct pollfd){ .fd = fd.resamplefd, .events = POLLIN };
+	EXPECT_EQ(1, poll(&p, 1, 10000)) TH_LOG("no resample signal after the EOI");
+	EXPECT_EQ(sizeof(got), read(fd.resamplefd, &got, sizeof(got)));
+	EXPECT_EQ(1, got);
+	hv_ioctl(self->t.vm_fd, HV_GET_IOAPIC, &io);
+	EXPECT_EQ(0, io.lines & (1 << 5));
+	EXPECT_EQ(0x8060, io.redirtbl[5]);		/* remote IRR clear */
+	STI(v);
+	EXPECT_EQ(1, *count(&self->t, 0x60)) TH_LOG("taken again after its EOI");
+
+	/* the VMM's device still wants it: the next signal sends it again */
+	ASSERT_EQ(sizeof(one), write(fd.fd, &one, sizeof(one)));
+	EXPECT_EQ(2, WAIT(v, 0x60, 2));
+	EOI(v);
+	EXPECT_EQ(1, poll(&p, 1, 10000));
+	close(fd.fd);
+	close(fd.resamplefd);
 }
 
 /*
