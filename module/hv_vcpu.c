@@ -174,7 +174,12 @@ long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args)
 		err = fd;
 		goto err_put_vm;
 	}
-	vm->vcpus[id] = vcpu;
+	/*
+	 * Published last, with release order: hv_vm_vcpu_rcu() readers
+	 * (interrupt controllers, kicks, from any thread) must see the vCPU
+	 * initialised, its wait queue included, on weakly ordered CPUs too.
+	 */
+	smp_store_release(&vm->vcpus[id], vcpu);
 	mutex_unlock(&vm->lock);
 	return fd;
 

@@ -279,6 +279,14 @@ static u64 vgic_sync_locked(struct hv_vcpu *vcpu)
 		}
 		if (intid >= VGIC_NR_PRIVATE)
 			irq->in_lr = false;
+		/*
+		 * A level SPI the guest deactivated: a resampling irqfd's
+		 * line goes down until the VMM signals it again.
+		 */
+		if (intid >= VGIC_NR_PRIVATE && !irq->edge &&
+		    (c->lr[i] & ICH_LR_STATE) && !state &&
+		    hv_irqfd_resample(vm, intid))
+			vgic_set_line_locked(vm, NULL, intid, false);
 		/* an SPI deactivated here may move to its new target */
 		to = vgic_changed_locked(vm, vcpu, intid);
 		if (to != VGIC_NO_TARGET && to != vcpu->id)

@@ -10,6 +10,7 @@
  */
 #include <linux/slab.h>
 
+#include "hv_arch.h"
 #include "hv_core.h"
 #include "hv_ioctl.h"
 #include "lapic.h"
@@ -135,6 +136,9 @@ void hv_ioapic_eoi(struct hv_ioapic *io, u8 vector)
 		if ((e & REDIR_VECTOR) != vector || !(e & REDIR_REMOTE_IRR))
 			continue;
 		io->redir[pin] &= ~REDIR_REMOTE_IRR;
+		/* a resampling irqfd's line: down until the VMM says again */
+		if (hv_irqfd_resample(io->vm, pin))
+			io->lines &= ~BIT(pin);
 		ioapic_service(io, pin);
 	}
 	spin_unlock_irqrestore(&io->lock, flags);
