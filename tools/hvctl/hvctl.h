@@ -152,6 +152,8 @@ struct hvctl_def {
 	/* --display: the framebuffer's size in pixels; 0: no display */
 	uint32_t display_width, display_height;
 	char vnc[64];		/* --vnc: "ADDR:PORT" of the VNC server, or "" */
+	/* --vnc ...,password-file=FILE: its absolute path, or "": no password */
+	char vnc_password_file[PATH_MAX];
 };
 
 const char *hvctl_state_dir(void);

@@ -81,6 +81,9 @@ int hvctl_def_save(const struct hvctl_def *def)
 			def->display_height);
 	if (def->vnc[0])
 		fprintf(f, "vnc=%s\n", def->vnc);
+	/* the file's name only: the VMM reads the password when it starts */
+	if (def->vnc_password_file[0])
+		fprintf(f, "vnc_password_file=%s\n", def->vnc_password_file);
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -165,6 +168,9 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			hvctl_def_display(def, val);
 		else if (!strcmp(line, "vnc"))
 			snprintf(def->vnc, sizeof(def->vnc), "%s", val);
+		else if (!strcmp(line, "vnc_password_file"))
+			snprintf(def->vnc_password_file,
+				 sizeof(def->vnc_password_file), "%s", val);
 	}
 	fclose(f);
 	if (strcmp(def->name, name) || !def->vcpus || !def->memory) {

@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 
 #include "vmm.h"
+#include "virtio/input.h"
 
 #define HVCTL_IMAGE_SP		0x8000	/* an --image guest's first stack */
 
@@ -46,6 +47,8 @@ int hvctl_arch_prepare(struct hvctl_vmm *vmm)
 	vmm->ram_base = HVCTL_VIRT_RAM_BASE;
 	/* the device tree's virtio,mmio nodes: bus.c's slots, one per disk */
 	vmm->arch.nr_virtio = def->nr_disks;
+	/* --vnc: virtio-input's keyboard and tablet after the disks */
+	vmm->arch.nr_virtio += hvctl_virtio_input_slots(def);
 	if (def->memory > HVCTL_VIRT_RAM_MAX) {
 		hvctl_err("start %s: at most %llu GiB of RAM on the virt map",
 			  def->name, HVCTL_VIRT_RAM_MAX >> 30);

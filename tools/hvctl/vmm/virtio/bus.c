@@ -20,6 +20,7 @@
 
 #include "vmm.h"
 #include "virtio/virtio.h"
+#include "virtio/input.h"
 
 struct hvctl_virtio_bus {
 	struct hvctl_vmm *vmm;
@@ -27,6 +28,8 @@ struct hvctl_virtio_bus {
 	unsigned int nr;
 	struct virtio_mmio_dev dev[HVCTL_VIRTIO_SLOTS];
 	struct hvctl_blk *blk[HVCTL_VIRTIO_SLOTS];
+	/* --vnc: the keyboard and the tablet, in the slots after the disks */
+	struct hvctl_input *input[2];
 	/* hvctl_virtio_lock_disks(): the disks, until their devices take them */
 	int fd[HVCTL_VIRTIO_SLOTS];
 	int irq_warned;
@@ -60,7 +63,8 @@ static void hvctl_virtio_log(struct virtio_mmio_dev *dev, const char *msg)
 	unsigned int slot = hvctl_virtio_slot(dev);
 
 	hvctl_vmm_log(bus->vmm, "virtio slot %u (%s): %s", slot,
-		      bus->vmm->def->disks[slot].path, msg);
+		      slot < bus->vmm->def->nr_disks ?
+		      bus->vmm->def->disks[slot].path : "virtio-input", msg);
 }
 
 /* The VMM's bus, made by the first of the two calls below. */
@@ -111,6 +115,53 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm)
 	return 0;
 }
 
+unsigned int hvctl_virtio_input_slots(const struct hvctl_def *def)
+{
+	return def->vnc[0] ? 2 : 0;
+}
+
+/* The keyboard and the tablet of --vnc, in the slots after the disks. */
+static int hvctl_virtio_setup_input(struct hvctl_vmm *vmm,
+				    struct hvctl_virtio_bus *bus)
+{
+	static const char *const what[2] = { "keyboard", "tablet" };
+	const struct hvctl_def *def = vmm->def;
+	struct virtio_mmio_dev *dev;
+	unsigned int i, slot;
+	char err[128];
+
+	if (!hvctl_virtio_input_slots(def))
+		return 0;
+	if (bus->nr + 2 > HVCTL_VIRTIO_SLOTS) {
+		hvctl_err("start %s: no virtio slots left for the keyboard and the tablet",
+			  def->name);
+		return -1;
+	}
+	for (i = 0; i < 2; i++) {
+		slot = bus->nr;
+		dev = &bus->dev[slot];
+		bus->input[i] = hvctl_input_create(i ? HVCTL_INPUT_TABLET :
+						   HVCTL_INPUT_KEYBOARD, dev,
+						   &bus->mem, err, sizeof(err));
+		if (!bus->input[i]) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+		pthread_mutex_lock(&dev->lock);
+		dev->opaque = bus;
+		dev->irq = hvctl_virtio_irq;
+		dev->log = hvctl_virtio_log;
+		pthread_mutex_unlock(&dev->lock);
+		bus->nr++;
+		hvctl_vmm_log(vmm, "virtio slot %u: virtio-input %s at 0x%llx, interrupt %u",
+			      slot, what[i],
+			      HVCTL_VIRTIO_BASE + slot * VIRTIO_MMIO_SIZE,
+			      HVCTL_VIRTIO_IRQ0 + slot);
+	}
+	hvctl_input_register(bus->input[0], bus->input[1]);
+	return 0;
+}
+
 int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 {
 	const struct hvctl_def *def = vmm->def;
@@ -120,7 +171,7 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 	unsigned int i;
 	int fd;
 
-	if (!def->nr_disks)
+	if (!def->nr_disks && !hvctl_virtio_input_slots(def))
 		return 0;
 	/* RAM is [ram_base, ram_base + memory): at 0x40000000 on arm64 */
 	if (vmm->ram_base < HVCTL_VIRTIO_BASE + HVCTL_VIRTIO_SLOTS * VIRTIO_MMIO_SIZE &&
@@ -161,7 +212,7 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 			      HVCTL_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE,
 			      HVCTL_VIRTIO_IRQ0 + i);
 	}
-	return 0;
+	return hvctl_virtio_setup_input(vmm, bus);
 }
 
 void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
@@ -171,6 +222,8 @@ void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 
 	if (!bus)
 		return;
+	for (i = 0; i < 2; i++)
+		hvctl_input_destroy(bus->input[i]);
 	for (i = 0; i < bus->nr; i++)
 		hvctl_blk_destroy(bus->blk[i]);
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++)

@@ -15,6 +15,7 @@
 
 #include "vmm.h"
 #include "virtio/virtio.h"
+#include "virtio/input.h"
 #include "x86/acpi/acpi.h"
 #include "display/display.h"
 
@@ -89,7 +90,8 @@ static int hvctl_x86_acpi(struct hvctl_vmm *vmm, struct hvctl_x86_load *l)
 	if (!vmm->irq_lines)
 		return 0;
 	hvctl_acpi_default_config(&cfg, vmm->nr_vcpus);
-	for (i = 0; i < vmm->def->nr_disks && i < HVCTL_VIRTIO_SLOTS; i++)
+	for (i = 0; i < vmm->def->nr_disks +
+	     hvctl_virtio_input_slots(vmm->def) && i < HVCTL_VIRTIO_SLOTS; i++)
 		cfg.virtio[cfg.nr_virtio++] = (struct hvctl_acpi_virtio){
 			.base = HVCTL_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE,
 			.size = VIRTIO_MMIO_SIZE,
