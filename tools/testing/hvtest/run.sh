@@ -189,7 +189,7 @@ build_vnc_client() {
 		cc=aarch64-linux-gnu-gcc
 		flags=(-I"$VNC_ARM64_ROOT/usr/include")
 		for d in "$VNC_ARM64_ROOT"/{usr/lib,lib}/aarch64-linux-gnu; do
-			flags+=(-L"$d" -Wl,-rpath-link,"$d")
+			flags+=(-L"$d" "-Wl,-rpath-link,$d")
 		done
 	fi
 	[[ -x $TOOL && $TOOL -nt $src ]] && return 0
@@ -208,14 +208,15 @@ build_vnc_client() {
 # from the build host, arm64 from VNC_ARM64_ROOT (setup.sh). +5 MB.
 copy_vnc() {
 	local root=$1 triplet=x86_64-linux-gnu dirs f so d interp seen=" "
-	local todo
+	local todo CROSS_COMPILE_GUEST=
+	[[ $HVT_ARCH == arm64 ]] && CROSS_COMPILE_GUEST=aarch64-linux-gnu-
 	if [[ ! -f $ART/vnc/hvctl ]]; then
 		say "warning: $ART/vnc/hvctl missing (make artifacts ARCH=$HVT_ARCH)"
 		return 0
 	fi
 	build_vnc_client
 	mkdir -p "$root/hv/vnc"
-	cp "$ART/vnc/hvctl" "$root/hv/vnc/hvctl"
+	"${CROSS_COMPILE_GUEST}strip" --strip-debug -o "$root/hv/vnc/hvctl" "$ART/vnc/hvctl"
 	cp "$TOOL" "$root/hv/vnc/hvtest-vncclient"
 	if [[ $HVT_ARCH == arm64 ]]; then
 		triplet=aarch64-linux-gnu

@@ -220,7 +220,7 @@ ensure_libfdt_arm64() {
 ensure_vnc_arm64() {
 	local p pkgs deb
 	[[ -e $VNC_ARM64_ROOT/.unpacked ]] && return
-	# shellcheck disable=SC2086 # one package per word
+	# shellcheck disable=SC2046,SC2086 # one package per word
 	pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests \
 		--no-conflicts --no-breaks --no-replaces --no-enhances \
 		$(printf '%s:arm64 ' $VNC_ARM64_PKGS) 2>/dev/null |

@@ -23,7 +23,7 @@
 #     pixels of `hvctl screenshot`'s PNG; it types "h", "v", Return and
 #     clicks at (320, 240): the guest must log KEY_H (35), KEY_V (47),
 #     KEY_ENTER (28) down and up, BTN_LEFT (272), and ABS_X/ABS_Y scaled
-#     to 0..32767 (16408, 16417);
+#     to 0..32767 (16409, 16417);
 #   - the VMM is alive and a second screenshot works.
 # Last, a VM with --vnc 0.0.0.0:5901 (asked for) listens on every
 # address, and only while it runs.
@@ -49,6 +49,8 @@ H=480
 PW=/tmp/vnc-password
 SECRET=hv-s3cret
 echo $SECRET >$PW
+# grep -f: the password on no command line, not even grep's
+echo $SECRET >/tmp/vnc-secret-pattern
 echo wrong-pw >/tmp/vnc-wrong
 : >/tmp/vnc-empty
 case $(uname -m) in
@@ -121,7 +123,7 @@ hvctl create $name --vcpus 1 --memory 256M --kernel $L2_KERNEL \
 conf=$HVCTL_STATE_DIR/$name.conf
 grep -q "^vnc=127.0.0.1:5900\$" $conf || fail "$name.conf: no vnc=127.0.0.1:5900"
 grep -q "^vnc_password_file=$PW\$" $conf || fail "$name.conf: no vnc_password_file=$PW"
-grep -q "$SECRET" $conf && fail "the password is in $name.conf"
+grep -q -f /tmp/vnc-secret-pattern $conf && fail "the password is in $name.conf"
 t0=$(date +%s)
 progress "HVTEST-RUN: hvctl.linux-vnc: booting the guest"
 hvctl start $name || fail "start: $(cat "$log")"
@@ -148,20 +150,20 @@ listening() {
 		awk -v p=":$_p" '$4 == "0A" && substr($2, length($2) - 4) == p { print $2 }'
 }
 
-# nobody's command line holds the password
+guest "l2-vnc: keyboard '/dev/input/event[0-9]*' tablet '/dev/input/event[0-9]*'"
+guest "l2-vnc: ready"
+# nobody's command line holds the password, nor the VMM's log
 for c in /proc/[0-9]*/cmdline; do
-	tr '\0' ' ' <"$c" 2>/dev/null | grep -q "$SECRET" &&
-		finish "the password is on a command line: $c"
+	tr '\0' ' ' <"$c" 2>/dev/null | grep -q -f /tmp/vnc-secret-pattern &&
+		finish "the password is on a command line: $c ($(tr '\0' ' ' <"$c"))"
 done
+grep -q -f /tmp/vnc-secret-pattern "$log" && finish "the password is in the VMM's log"
 l=$(listening 5900)
 echo "listening on 5900: $l"
 [ "$l" = "0100007F:170C" ] || finish "--vnc 5900 listens on '$l', not 127.0.0.1 only"
 grep "VNC server\|virtio-input" "$log"
 grep -q "VNC server on 127.0.0.1:5900, VNC authentication" "$log" ||
 	finish "the VMM did not say it serves VNC with authentication"
-
-guest "l2-vnc: keyboard '/dev/input/event[0-9]*' tablet '/dev/input/event[0-9]*'"
-guest "l2-vnc: ready"
 hvctl screenshot $name /tmp/vnc-a.png || finish "screenshot failed"
 
 # bad clients: none may take the VMM down or hang the guest
@@ -180,7 +182,7 @@ $CLIENT -p $PW -s /tmp/vnc-a.png -k h,v,0xff0d -m 320,240 127.0.0.1:5900 ||
 	finish "the viewer's frame or input failed"
 for e in "kbd event 1 35 1" "kbd event 1 35 0" "kbd event 1 47 1" \
 	"kbd event 1 47 0" "kbd event 1 28 1" "kbd event 1 28 0" \
-	"tablet event 3 0 16408" "tablet event 3 1 16417" \
+	"tablet event 3 0 16409" "tablet event 3 1 16417" \
 	"tablet event 1 272 1" "tablet event 1 272 0"; do
 	guest "l2-vnc: $e"
 done
@@ -195,6 +197,12 @@ hvctl create wide --vcpus 1 --memory 64M --kernel $L2_KERNEL \
 	--cmdline "console=$serial panic=-1" --display 640x480 \
 	--vnc 0.0.0.0:5901 --on-reboot stop || fail "create --vnc 0.0.0.0:5901"
 hvctl start wide || fail "start wide: $(cat $HVCTL_STATE_DIR/wide.log)"
+# the VMM listens before start returns; this bounds a slow one
+n=0
+while [ -z "$(listening 5901)" ] && [ $n -lt 150 ]; do
+	sleep 0.2
+	n=$((n + 1))
+done
 l=$(listening 5901)
 hvctl stop wide --force >/dev/null 2>&1
 wait_for 30 hvctl destroy wide

@@ -31,6 +31,8 @@
 
 static char password[128];
 static int frame_done;
+/* the bounding box of the rectangles received */
+static int box_x1 = 1 << 30, box_y1 = 1 << 30, box_x2, box_y2;
 
 static char *get_password(rfbClient *c)
 {
@@ -38,10 +40,27 @@ static char *get_password(rfbClient *c)
 	return strdup(password);
 }
 
-static void finished_update(rfbClient *c)
+static void got_update(rfbClient *c, int x, int y, int w, int h)
 {
 	(void)c;
-	frame_done = 1;
+	if (x < box_x1)
+		box_x1 = x;
+	if (y < box_y1)
+		box_y1 = y;
+	if (x + w > box_x2)
+		box_x2 = x + w;
+	if (y + h > box_y2)
+		box_y2 = y + h;
+}
+
+/*
+ * An update message ended: the frame is whole once its rectangles covered
+ * the screen (a first message may hold only the cursor's shape).
+ */
+static void finished_update(rfbClient *c)
+{
+	if (!box_x1 && !box_y1 && box_x2 == c->width && box_y2 == c->height)
+		frame_done = 1;
 }
 
 static int connect_raw(const char *host, int port)
@@ -107,6 +126,7 @@ static rfbClient *viewer(const char *host, int port)
 	c->serverHost = strdup(host);
 	c->serverPort = port;
 	c->GetPassword = get_password;
+	c->GotFrameBufferUpdate = got_update;
 	c->FinishedFrameBufferUpdate = finished_update;
 	/* raw only: the frame must be exact, and raw is the simplest path */
 	c->appData.encodingsString = "raw";
@@ -248,7 +268,8 @@ int main(int argc, char **argv)
 	c = viewer(host, port);
 	if (mode && !strcmp(mode, "midframe")) {
 		/* rfbInitClient asked for the whole screen: read 16 bytes */
-		ret = read(c->sock, buf, 16) < 0;
+		ret = WaitForMessage(c, 10000000) <= 0 ||
+		      read(c->sock, buf, 16) <= 0;
 		printf("vncclient: read a few bytes of the frame, reset the connection\n");
 		reset_close(c->sock);
 		return ret;
