@@ -79,7 +79,10 @@ static int hvctl_create_display(struct hvctl_def *def, int argc, char **argv)
 	return 0;
 }
 
-/* --vnc [ADDR:]PORT, with a VNC build of hvctl (make VNC=1 STATIC=0) */
+/*
+ * --vnc [ADDR:]PORT[,password-file=FILE], with a VNC build of hvctl
+ * (make VNC=1 STATIC=0)
+ */
 static int hvctl_create_vnc(struct hvctl_def *def, const char *arg)
 {
 	char err[256];

@@ -209,7 +209,8 @@ static void input_reset(struct virtio_mmio_dev *dev)
 {
 	struct hvctl_input *in = dev->priv;
 
-	in->select = in->subsel = 0;
+	in->select = 0;
+	in->subsel = 0;
 	pthread_mutex_lock(&in->lock);
 	in->count = 0;
 	pthread_mutex_unlock(&in->lock);

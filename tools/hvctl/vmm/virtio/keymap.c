@@ -12,6 +12,8 @@
 
 #include "input.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 static const struct {
 	uint32_t keysym;
 	uint16_t key;
@@ -85,7 +87,7 @@ uint16_t hvctl_keysym_to_key(uint32_t keysym)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(hvctl_keymap) / sizeof(hvctl_keymap[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(hvctl_keymap); i++)
 		if (hvctl_keymap[i].keysym == keysym)
 			return hvctl_keymap[i].key;
 	return 0;
@@ -95,6 +97,6 @@ void hvctl_keymap_for_each(void (*fn)(uint16_t key, void *arg), void *arg)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(hvctl_keymap) / sizeof(hvctl_keymap[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(hvctl_keymap); i++)
 		fn(hvctl_keymap[i].key, arg);
 }
