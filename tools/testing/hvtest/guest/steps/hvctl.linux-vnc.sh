@@ -24,7 +24,10 @@
 #     clicks at (320, 240): the guest must log KEY_H (35), KEY_V (47),
 #     KEY_ENTER (28) down and up, BTN_LEFT (272), and ABS_X/ABS_Y scaled
 #     to 0..32767 (16409, 16417);
-#   - the VMM is alive and a second screenshot works.
+#   - the guest scribbles over its framebuffer (/dev/urandom into
+#     /dev/fb0, on "go" from hvctl console): a viewer's frame must equal
+#     the screenshot taken after it, every byte value included;
+#   - the VMM is alive and no virtio device needed a reset.
 # Last, a VM with --vnc 0.0.0.0:5901 (asked for) listens on every
 # address, and only while it runs.
 # Every wait ends on a line of the guest or the VMM's exit.
@@ -113,6 +116,9 @@ reader() {
 echo "HV-VNC-BANNER: hv's display over VNC" >/dev/tty0
 echo "l2-vnc: ready"
 read go
+dd if=/dev/urandom of=/dev/fb0 bs=4096 2>/dev/null
+echo "l2-vnc: scribbled"
+read go
 EOF2
 
 cmdline="console=tty0 console=$serial loglevel=4 vt.global_cursor_default=0 panic=-1"
@@ -187,7 +193,21 @@ for e in "kbd event 1 35 1" "kbd event 1 35 0" "kbd event 1 47 1" \
 	guest "l2-vnc: $e"
 done
 kill -0 "$pid" || finish "the VMM died"
-hvctl screenshot $name /tmp/vnc-b.png || finish "the second screenshot failed"
+
+# the guest scribbles over its framebuffer; "go" on its console
+echo go | hvctl console $name >/dev/null 2>&1 &
+cpid=$!
+l2_says "$log" "$pid" "l2-vnc: scribbled" 600
+said=$?
+kill $cpid 2>/dev/null
+wait $cpid 2>/dev/null
+[ $said = 0 ] || finish "the guest did not print 'l2-vnc: scribbled'"
+hvctl screenshot $name /tmp/vnc-b.png || finish "the screenshot after the scribble failed"
+r=$(/hv/hvtest-png /tmp/vnc-b.png 16) || finish "the screenshot after the scribble is no PNG"
+echo "after the scribble: $r"
+$CLIENT -p $PW -s /tmp/vnc-b.png 127.0.0.1:5900 ||
+	finish "after the scribble the viewer's frame differs from the screenshot"
+kill -0 "$pid" || finish "the VMM died"
 grep -q "needs a reset" "$log" && finish "a virtio device needed a reset"
 finish
 [ -z "$(listening 5900)" ] || fail "port 5900 still listens after the VM stopped"
