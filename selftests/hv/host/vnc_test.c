@@ -24,6 +24,7 @@
 #include "vmm.h"
 #include "display.h"
 #include "hvctl_stubs.h"
+#include "input.h"
 
 #define MiB	(1ULL << 20)
 #define RAM	(8 * MiB)
@@ -345,6 +346,55 @@ TEST_F(vnc, reset_mid_frame)
 		rfbClientCleanup(c);
 	}
 	EXPECT_EQ(1, viewer_in(self->port, ""));
+}
+
+/* Waits (5 s at most) until @in holds @n events. */
+static int pending(struct hvctl_input *in, unsigned int n)
+{
+	int i;
+
+	for (i = 0; i < 500 && hvctl_input_pending(in) < n; i++)
+		usleep(10000);
+	return hvctl_input_pending(in);
+}
+
+/*
+ * A viewer's keys and pointer reach the registered virtio-input devices
+ * (no driver here: the events wait in them).
+ */
+TEST_F(vnc, input_to_devices)
+{
+	struct virtio_mmio_dev kdev, tdev;
+	struct hvctl_gmem mem = { 0 };
+	struct hvctl_input *kbd, *tab;
+	char err[128];
+	rfbClient *c;
+
+	rfbEnableClientLogging = FALSE;
+	kbd = hvctl_input_create(HVCTL_INPUT_KEYBOARD, &kdev, &mem, err,
+				 sizeof(err));
+	tab = hvctl_input_create(HVCTL_INPUT_TABLET, &tdev, &mem, err,
+				 sizeof(err));
+	ASSERT_NE(NULL, kbd);
+	ASSERT_NE(NULL, tab);
+	hvctl_input_register(kbd, tab);
+	c = rfbGetClient(8, 3, 4);
+	c->serverHost = strdup("127.0.0.1");
+	c->serverPort = self->port;
+	ASSERT_TRUE(rfbInitClient(c, NULL, NULL));
+	/* 'a' down and up: EV_KEY and EV_SYN each; a keysym with no key */
+	ASSERT_TRUE(SendKeyEvent(c, 'a', TRUE));
+	ASSERT_TRUE(SendKeyEvent(c, 'a', FALSE));
+	ASSERT_TRUE(SendKeyEvent(c, 0x20ac, TRUE));
+	EXPECT_EQ(4, pending(kbd, 4));
+	/* a move with the left button: ABS_X, ABS_Y, BTN_LEFT, EV_SYN */
+	ASSERT_TRUE(SendPointerEvent(c, W - 1, H - 1, rfbButton1Mask));
+	EXPECT_EQ(4, pending(tab, 4));
+	free(c->frameBuffer);
+	rfbClientCleanup(c);
+	EXPECT_EQ(4, hvctl_input_pending(kbd));
+	hvctl_input_destroy(kbd);
+	hvctl_input_destroy(tab);
 }
 
 /* The smallest display and the most oblong ones serve whole frames. */

@@ -253,6 +253,16 @@ void hvctl_input_event(struct hvctl_input *in, uint16_t type, uint16_t code,
 	input_wake(in);
 }
 
+unsigned int hvctl_input_pending(struct hvctl_input *in)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&in->lock);
+	n = in->count;
+	pthread_mutex_unlock(&in->lock);
+	return n;
+}
+
 /* statusq: the driver's events to the device, taken and dropped. */
 static void input_drain_status(struct hvctl_input *in)
 {

@@ -60,6 +60,8 @@ void hvctl_input_destroy(struct hvctl_input *in);
  */
 void hvctl_input_event(struct hvctl_input *in, uint16_t type, uint16_t code,
 		       int32_t value, int sync);
+/* How many events wait in @in for the driver's buffers. */
+unsigned int hvctl_input_pending(struct hvctl_input *in);
 
 /*
  * What the VNC server calls: a key (X keysym) pressed or released, and the
