@@ -106,6 +106,8 @@ scan_log_allowlist() {
 # arm64 guest's device tree (with dtc); display_test, vnc_test: the
 # framebuffer, its PNG and VNC views; console_test: the VMM's console.
 HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test fdt_test display_test vnc_test console_test"
+# virtio_input_test: the virtio-input keyboard and tablet of --vnc
+HOST_TESTS+=" virtio_input_test"
 
 run_host_test() {
 	local out=$REPO/build/host
