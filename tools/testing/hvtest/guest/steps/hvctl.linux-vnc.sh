@@ -41,6 +41,9 @@ CLIENT=/hv/vnc/hvtest-vncclient
 hvctl() { $VHVCTL "$@"; }
 out=$(hvctl version 2>&1) || fail "the VNC build of hvctl does not run: $out"
 l2_kernel
+# the viewers reach the server over loopback, which the initramfs leaves down
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up ||
+	fail "cannot bring up the loopback interface"
 mods=/hv/images/modules
 for m in virtio_mmio evdev virtio_input; do
 	[ -f $mods/$m.ko ] || skip "no $mods/$m.ko (HVT_GUEST_MODULES)"
