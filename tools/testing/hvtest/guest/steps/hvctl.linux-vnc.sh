@@ -227,8 +227,15 @@ while [ -z "$(listening 5901)" ] && [ $n -lt 150 ]; do
 	n=$((n + 1))
 done
 l=$(listening 5901)
+wpid=$(cat $HVCTL_STATE_DIR/wide.pid)
 hvctl stop wide --force >/dev/null 2>&1
 wait_for 30 hvctl destroy wide
+# the socket goes with the VMM process
+n=0
+while kill -0 "$wpid" 2>/dev/null && [ $n -lt 150 ]; do
+	sleep 0.2
+	n=$((n + 1))
+done
 echo "listening on 5901: $l"
 [ "$l" = "00000000:170D" ] || fail "--vnc 0.0.0.0:5901 listens on '$l'"
 [ -z "$(listening 5901)" ] || fail "port 5901 still listens after the VM stopped"
