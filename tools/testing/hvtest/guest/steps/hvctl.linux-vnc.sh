@@ -141,6 +141,12 @@ pid=$(cat $HVCTL_STATE_DIR/$name.pid)
 finish() {
 	hvctl stop $name --force >/dev/null 2>&1
 	wait_for 30 hvctl destroy $name
+	# the VMM's sockets go with its process
+	_n=0
+	while kill -0 "$pid" 2>/dev/null && [ $_n -lt 150 ]; do
+		sleep 0.2
+		_n=$((_n + 1))
+	done
 	echo "--- the guest's console"
 	l2_filter <"$log" | grep -v "^L2| *$" | tail -n 40
 	[ -z "$1" ] || fail "$1"
