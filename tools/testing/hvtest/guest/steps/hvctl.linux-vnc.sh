@@ -28,6 +28,9 @@
 #     /dev/fb0, on "go" from hvctl console): a viewer's frame must equal
 #     the screenshot taken after it, every byte value included;
 #   - the VMM is alive and no virtio device needed a reset.
+# Where VNC authentication's DES fails its known answer (libgcrypt under
+# Bochs) the start with a password must be refused; the rest then runs
+# without one.
 # Last, a VM with --vnc 0.0.0.0:5901 (asked for) listens on every
 # address, and only while it runs.
 # Every wait ends on a line of the guest or the VMM's exit.
@@ -125,17 +128,33 @@ read go
 EOF2
 
 cmdline="console=tty0 console=$serial loglevel=4 vt.global_cursor_default=0 panic=-1"
-hvctl create $name --vcpus 1 --memory 256M --kernel $L2_KERNEL \
-	--initrd /tmp/l2-vnc.cpio --cmdline "$cmdline" --display ${W}x$H \
-	--vnc 5900,password-file=$PW --on-reboot stop ||
-	fail "create --vnc 5900,password-file=$PW"
+create() {
+	hvctl create $name --vcpus 1 --memory 256M --kernel $L2_KERNEL \
+		--initrd /tmp/l2-vnc.cpio --cmdline "$cmdline" --display ${W}x$H \
+		--vnc "$1" --on-reboot stop || fail "create --vnc $1"
+}
+create 5900,password-file=$PW
 conf=$HVCTL_STATE_DIR/$name.conf
 grep -q "^vnc=127.0.0.1:5900\$" $conf || fail "$name.conf: no vnc=127.0.0.1:5900"
 grep -q "^vnc_password_file=$PW\$" $conf || fail "$name.conf: no vnc_password_file=$PW"
 grep -q -f /tmp/vnc-secret-pattern $conf && fail "the password is in $name.conf"
 t0=$(date +%s)
 progress "HVTEST-RUN: hvctl.linux-vnc: booting the guest"
-hvctl start $name || fail "start: $(cat "$log")"
+# With a DES that fails its known answer (libgcrypt under Bochs: "weak key
+# table defect") the VMM must refuse a password, not take any: then the
+# rest runs without one.
+auth=yes
+PWOPT="-p $PW"
+if ! hvctl start $name 2>/tmp/vnc-start.err; then
+	grep -q "known-answer test" /tmp/vnc-start.err "$log" ||
+		fail "start: $(cat /tmp/vnc-start.err "$log")"
+	echo "refused (fails closed): $(cat /tmp/vnc-start.err)"
+	auth=no
+	PWOPT=
+	wait_for 30 hvctl destroy $name || fail "cannot destroy $name"
+	create 5900
+	hvctl start $name || fail "start: $(cat "$log")"
+fi
 pid=$(cat $HVCTL_STATE_DIR/$name.pid)
 
 finish() {
@@ -177,23 +196,28 @@ l=$(listening 5900)
 echo "listening on 5900: $l"
 [ "$l" = "0100007F:170C" ] || finish "--vnc 5900 listens on '$l', not 127.0.0.1 only"
 grep "VNC server\|virtio-input" "$log"
-grep -q "VNC server on 127.0.0.1:5900, VNC authentication" "$log" ||
+[ $auth = no ] || grep -q "VNC server on 127.0.0.1:5900, VNC authentication" "$log" ||
 	finish "the VMM did not say it serves VNC with authentication"
 hvctl screenshot $name /tmp/vnc-a.png || finish "screenshot failed"
 
 # bad clients: none may take the VMM down or hang the guest
 $CLIENT -g garbage 127.0.0.1:5900
 $CLIENT -g version 127.0.0.1:5900
-$CLIENT -p $PW -g messages 127.0.0.1:5900 || finish "a viewer with the password could not connect"
-$CLIENT -p $PW -g midframe 127.0.0.1:5900 || finish "the mid-frame client failed"
-$CLIENT -p /tmp/vnc-wrong 127.0.0.1:5900
-[ $? = 2 ] || finish "a wrong password was taken"
-$CLIENT 127.0.0.1:5900
-[ $? = 2 ] || finish "a viewer without the password was taken"
+# shellcheck disable=SC2086 # PWOPT: two words or none
+$CLIENT $PWOPT -g messages 127.0.0.1:5900 || finish "a viewer with the password could not connect"
+# shellcheck disable=SC2086
+$CLIENT $PWOPT -g midframe 127.0.0.1:5900 || finish "the mid-frame client failed"
+if [ $auth = yes ]; then
+	$CLIENT -p /tmp/vnc-wrong 127.0.0.1:5900
+	[ $? = 2 ] || finish "a wrong password was taken"
+	$CLIENT 127.0.0.1:5900
+	[ $? = 2 ] || finish "a viewer without the password was taken"
+fi
 kill -0 "$pid" || finish "the VMM died of a bad client"
 
 # the viewer: the frame, keys and a click
-$CLIENT -p $PW -s /tmp/vnc-a.png -k h,v,0xff0d -m 320,240 127.0.0.1:5900 ||
+# shellcheck disable=SC2086
+$CLIENT $PWOPT -s /tmp/vnc-a.png -k h,v,0xff0d -m 320,240 127.0.0.1:5900 ||
 	finish "the viewer's frame or input failed"
 for e in "kbd event 1 35 1" "kbd event 1 35 0" "kbd event 1 47 1" \
 	"kbd event 1 47 0" "kbd event 1 28 1" "kbd event 1 28 0" \
@@ -214,7 +238,8 @@ wait $cpid 2>/dev/null
 hvctl screenshot $name /tmp/vnc-b.png || finish "the screenshot after the scribble failed"
 r=$(/hv/hvtest-png /tmp/vnc-b.png 16) || finish "the screenshot after the scribble is no PNG"
 echo "after the scribble: $r"
-$CLIENT -p $PW -s /tmp/vnc-b.png 127.0.0.1:5900 ||
+# shellcheck disable=SC2086
+$CLIENT $PWOPT -s /tmp/vnc-b.png 127.0.0.1:5900 ||
 	finish "after the scribble the viewer's frame differs from the screenshot"
 kill -0 "$pid" || finish "the VMM died"
 grep -q "needs a reset" "$log" && finish "a virtio device needed a reset"
