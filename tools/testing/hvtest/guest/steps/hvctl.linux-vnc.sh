@@ -247,7 +247,7 @@ finish
 [ -z "$(listening 5900)" ] || fail "port 5900 still listens after the VM stopped"
 
 # --- listening beyond loopback only when asked -------------------------------
-hvctl create wide --vcpus 1 --memory 64M --kernel $L2_KERNEL \
+hvctl create wide --vcpus 1 --memory 128M --kernel $L2_KERNEL \
 	--cmdline "console=$serial panic=-1" --display 640x480 \
 	--vnc 0.0.0.0:5901 --on-reboot stop || fail "create --vnc 0.0.0.0:5901"
 hvctl start wide || fail "start wide: $(cat $HVCTL_STATE_DIR/wide.log)"
