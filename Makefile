@@ -57,6 +57,7 @@ define kbuild
 	$(MAKE) -C $(1) M=$(2) $(KMAKE_ARCH) $(3) modules
 endef
 
+.PHONY: hvctl-vnc
 .PHONY: all help setup module hvctl hvbench selftests artifacts compile-check \
 	sparse checkpatch check bench bench-x86-vmx bench-arm64-el2 demo clean
 
@@ -92,13 +93,18 @@ selftests:
 	$(MAKE) -C $(TOP)/selftests/hv OUTPUT=$(BUILD)/$(HV_ARCH)/selftests CC=$(UCC) \
 		HV_UAPI=$(TOP)/uapi KSFT_DIR=$(KSFT_DIR)
 
+# hvctl with --vnc (LibVNCServer, dynamically linked: Debian has no static
+# one) for the emulators' step hvctl.linux-vnc; run.sh adds its libraries
+hvctl-vnc:
+	$(MAKE) -C $(TOP)/tools/hvctl O=$(BUILD)/$(HV_ARCH)/vnc CC=$(UCC) VNC=1 STATIC=0
+
 hvbench:
 	$(MAKE) -C $(TOP)/tools/hvbench O=$(BUILD)/$(HV_ARCH) CC=$(UCC)
 
 # What the emulator targets boot with: the module for the pinned kernel,
 # static hvctl and static selftests.
 artifacts: KDIR := $(PINNED_KDIR)
-artifacts: hvctl selftests hvbench
+artifacts: hvctl hvctl-vnc selftests hvbench
 	$(MAKE) -C $(HVTEST)/guest/images O=$(BUILD)/$(HV_ARCH)/images \
 		IMAGE_ARCH=$(HV_ARCH) CC=$(UCC)
 	$(call kbuild,$(KDIR),$(call kmod_dir,$(KDIR)))

@@ -81,7 +81,10 @@ static int hvctl_create_display(struct hvctl_def *def, int argc, char **argv)
 	return 0;
 }
 
-/* --vnc [ADDR:]PORT, with a VNC build of hvctl (make VNC=1 STATIC=0) */
+/*
+ * --vnc [ADDR:]PORT[,password-file=FILE], with a VNC build of hvctl
+ * (make VNC=1 STATIC=0)
+ */
 static int hvctl_create_vnc(struct hvctl_def *def, const char *arg)
 {
 	char err[256];
@@ -93,8 +96,10 @@ static int hvctl_create_vnc(struct hvctl_def *def, const char *arg)
 	hvctl_err("--vnc: this hvctl is built without VNC (make VNC=1 STATIC=0)");
 	return -1;
 #else
-	if (hvctl_vnc_parse(arg, def->vnc, sizeof(def->vnc), err,
-			    sizeof(err))) {
+	if (hvctl_vnc_parse_opts(arg, def->vnc, sizeof(def->vnc),
+				 def->vnc_password_file,
+				 sizeof(def->vnc_password_file), err,
+				 sizeof(err))) {
 		hvctl_err("%s", err);
 		return -1;
 	}

@@ -188,6 +188,8 @@ struct hvctl_def {
 	/* --vsock[=CID]: a virtio-vsock device with guest CID @vsock_cid; 0: none */
 	uint64_t vsock_cid;
 	uint32_t console;	/* --console: HVCTL_CONSOLE_* */
+	/* --vnc ...,password-file=FILE: its absolute path, or "": no password */
+	char vnc_password_file[PATH_MAX];
 };
 
 /* def.console: which device is the guest's console (input goes there) */

@@ -13,7 +13,7 @@ static int hvctl_cmd_help(int argc, char **argv);
 
 /* The verbs, in the order --help lists them. */
 static const struct hvctl_cmd hvctl_cmds[] = {
-	{ "create", "NAME --vcpus N --memory SIZE {--image FILE [--load ADDR] [--entry ADDR] | --kernel FILE [--initrd FILE] [--cmdline STR] [--dtb FILE]} [--on-reboot=restart|stop] [--cpu-quota P%] [--mem-quota SIZE] [--disk FILE[,ro][,cache=none|writeback]]... [--net tap=IFNAME[,mac=MAC]]... [--disk-iops N] [--disk-bw SIZE/s] [--net-pps N] [--net-bw SIZE/s] [--display[=WIDTHxHEIGHT] [--vnc [ADDR:]PORT]] [--vsock[=CID]] [--console uart|hvc]",
+	{ "create", "NAME --vcpus N --memory SIZE {--image FILE [--load ADDR] [--entry ADDR] | --kernel FILE [--initrd FILE] [--cmdline STR] [--dtb FILE]} [--on-reboot=restart|stop] [--cpu-quota P%] [--mem-quota SIZE] [--disk FILE[,ro][,cache=none|writeback]]... [--net tap=IFNAME[,mac=MAC]]... [--disk-iops N] [--disk-bw SIZE/s] [--net-pps N] [--net-bw SIZE/s] [--display[=WIDTHxHEIGHT] [--vnc [ADDR:]PORT[,password-file=FILE]]] [--vsock[=CID]] [--console uart|hvc]",
 	  "define a VM", hvctl_cmd_create },
 	{ "start", "NAME", "run a defined VM in a background VMM", hvctl_cmd_start },
 	{ "run", "NAME <create options>", "create, start and attach the console; the VM goes when it stops",

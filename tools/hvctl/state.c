@@ -97,6 +97,9 @@ int hvctl_def_save(const struct hvctl_def *def)
 	if (def->console)
 		fprintf(f, "console=%s\n",
 			def->console == HVCTL_CONSOLE_HVC ? "hvc" : "uart");
+	/* the file's name only: the VMM reads the password when it starts */
+	if (def->vnc_password_file[0])
+		fprintf(f, "vnc_password_file=%s\n", def->vnc_password_file);
 	if (fclose(f) || rename(tmp, path)) {
 		hvctl_err("cannot write %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -210,6 +213,9 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 		else if (!strcmp(line, "console"))
 			def->console = !strcmp(val, "hvc") ? HVCTL_CONSOLE_HVC :
 				       HVCTL_CONSOLE_UART;
+		else if (!strcmp(line, "vnc_password_file"))
+			snprintf(def->vnc_password_file,
+				 sizeof(def->vnc_password_file), "%s", val);
 	}
 	fclose(f);
 	if (strcmp(def->name, name) || !def->vcpus || !def->memory) {

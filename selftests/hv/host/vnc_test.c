@@ -8,7 +8,9 @@
  * change of a small area must arrive as updates within its bounding box
  * (damage tracking), and an idle screen must send nothing more. Also:
  * --vnc parsing (mode.c) and a garbage client that leaves the server
- * serving.
+ * serving; a client that resets its connection mid-frame; VNC
+ * authentication with ,password-file= (the right password in, a wrong
+ * one and none out); the smallest and the most oblong display sizes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "vmm.h"
 #include "display.h"
 #include "hvctl_stubs.h"
+#include "input.h"
 
 #define MiB	(1ULL << 20)
 #define RAM	(8 * MiB)
@@ -228,6 +231,219 @@ TEST_F(vnc, garbage_client)
 	EXPECT_EQ(W, c->width);
 	free(c->frameBuffer);
 	rfbClientCleanup(c);
+}
+
+TEST(parse_opts)
+{
+	char out[64], pw[PATH_MAX], err[PATH_MAX + 128];
+	char file[] = "/tmp/hv-vnc-pw.XXXXXX";
+	char arg[PATH_MAX + 64];
+	int fd = mkstemp(file);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, hvctl_vnc_parse_opts("5901", out, sizeof(out), pw,
+					  sizeof(pw), err, sizeof(err)));
+	EXPECT_STREQ("", pw);
+	/* an empty file holds no password */
+	snprintf(arg, sizeof(arg), "5901,password-file=%s", file);
+	EXPECT_EQ(-1, hvctl_vnc_parse_opts(arg, out, sizeof(out), pw,
+					   sizeof(pw), err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "no password"));
+	ASSERT_EQ(7, write(fd, "secret\n", 7));
+	close(fd);
+	ASSERT_EQ(0, hvctl_vnc_parse_opts(arg, out, sizeof(out), pw,
+					  sizeof(pw), err, sizeof(err)));
+	EXPECT_STREQ("127.0.0.1:5901", out);
+	EXPECT_STREQ(file, pw);
+	EXPECT_EQ(-1, hvctl_vnc_parse_opts("5901,password=secret", out,
+					   sizeof(out), pw, sizeof(pw), err,
+					   sizeof(err)));
+	EXPECT_EQ(-1, hvctl_vnc_parse_opts("5901,password-file=", out,
+					   sizeof(out), pw, sizeof(pw), err,
+					   sizeof(err)));
+	EXPECT_EQ(-1, hvctl_vnc_parse_opts("5901,password-file=/no/such", out,
+					   sizeof(out), pw, sizeof(pw), err,
+					   sizeof(err)));
+	EXPECT_EQ(-1, hvctl_vnc_parse_opts("x,password-file=/etc/hostname",
+					   out, sizeof(out), pw, sizeof(pw),
+					   err, sizeof(err)));
+	unlink(file);
+}
+
+static char client_password[32];
+
+static char *get_password(rfbClient *c)
+{
+	(void)c;
+	return strdup(client_password);
+}
+
+/* A viewer with @password: 1 when it got in. */
+static int viewer_in(int port, const char *password)
+{
+	rfbClient *c = rfbGetClient(8, 3, 4);
+	int in;
+
+	snprintf(client_password, sizeof(client_password), "%s", password);
+	c->serverHost = strdup("127.0.0.1");
+	c->serverPort = port;
+	c->GetPassword = get_password;
+	in = rfbInitClient(c, NULL, NULL);
+	/* rfbInitClient frees the client when it fails; TRUE is -1 */
+	if (in) {
+		free(c->frameBuffer);
+		rfbClientCleanup(c);
+	}
+	return in != 0;
+}
+
+TEST_F(vnc, password)
+{
+	char file[] = "/tmp/hv-vnc-pw.XXXXXX";
+	int fd = mkstemp(file);
+
+	rfbEnableClientLogging = FALSE;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(9, write(fd, "hvsecret\n", 9));
+	close(fd);
+	/* the server again, with the password file */
+	hvctl_vnc_stop();
+	snprintf(self->def.vnc_password_file,
+		 sizeof(self->def.vnc_password_file), "%s", file);
+	ASSERT_EQ(0, hvctl_vnc_start(&self->vmm, hvctl_display_fb(&self->vmm)));
+	EXPECT_EQ(0, viewer_in(self->port, "wrong"));
+	EXPECT_EQ(0, viewer_in(self->port, ""));
+	EXPECT_EQ(1, viewer_in(self->port, "hvsecret"));
+	/* the file is read when the server starts: gone, no server */
+	hvctl_vnc_stop();
+	unlink(file);
+	EXPECT_EQ(-1, hvctl_vnc_start(&self->vmm,
+				      hvctl_display_fb(&self->vmm)));
+	self->def.vnc_password_file[0] = 0;
+}
+
+TEST_F(vnc, reset_mid_frame)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	char buf[16];
+	rfbClient *c;
+	int i;
+
+	rfbEnableClientLogging = FALSE;
+	/* rfbInitClient asks for the whole screen; a few bytes, then RST */
+	for (i = 0; i < 4; i++) {
+		c = rfbGetClient(8, 3, 4);
+		c->serverHost = strdup("127.0.0.1");
+		c->serverPort = self->port;
+		ASSERT_TRUE(rfbInitClient(c, NULL, NULL));
+		/* the socket is non-blocking: wait for the frame's start */
+		ASSERT_LT(0, WaitForMessage(c, 5000000));
+		ASSERT_LT(0, read(c->sock, buf, sizeof(buf)));
+		setsockopt(c->sock, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+		close(c->sock);
+		c->sock = -1;
+		free(c->frameBuffer);
+		rfbClientCleanup(c);
+	}
+	EXPECT_EQ(1, viewer_in(self->port, ""));
+}
+
+/* Waits (5 s at most) until @in holds @n events. */
+static int pending(struct hvctl_input *in, unsigned int n)
+{
+	int i;
+
+	for (i = 0; i < 500 && hvctl_input_pending(in) < n; i++)
+		usleep(10000);
+	return hvctl_input_pending(in);
+}
+
+/*
+ * A viewer's keys and pointer reach the registered virtio-input devices
+ * (no driver here: the events wait in them).
+ */
+TEST_F(vnc, input_to_devices)
+{
+	struct virtio_mmio_dev kdev, tdev;
+	struct hvctl_gmem mem = { 0 };
+	struct hvctl_input *kbd, *tab;
+	char err[128];
+	rfbClient *c;
+
+	rfbEnableClientLogging = FALSE;
+	kbd = hvctl_input_create(HVCTL_INPUT_KEYBOARD, &kdev, &mem, err,
+				 sizeof(err));
+	tab = hvctl_input_create(HVCTL_INPUT_TABLET, &tdev, &mem, err,
+				 sizeof(err));
+	ASSERT_NE(NULL, kbd);
+	ASSERT_NE(NULL, tab);
+	hvctl_input_register(kbd, tab);
+	c = rfbGetClient(8, 3, 4);
+	c->serverHost = strdup("127.0.0.1");
+	c->serverPort = self->port;
+	ASSERT_TRUE(rfbInitClient(c, NULL, NULL));
+	/* 'a' down and up: EV_KEY and EV_SYN each; a keysym with no key */
+	ASSERT_TRUE(SendKeyEvent(c, 'a', TRUE));
+	ASSERT_TRUE(SendKeyEvent(c, 'a', FALSE));
+	ASSERT_TRUE(SendKeyEvent(c, 0x20ac, TRUE));
+	EXPECT_EQ(4, pending(kbd, 4));
+	/* a move with the left button: ABS_X, ABS_Y, BTN_LEFT, EV_SYN */
+	ASSERT_TRUE(SendPointerEvent(c, W - 1, H - 1, rfbButton1Mask));
+	EXPECT_EQ(4, pending(tab, 4));
+	free(c->frameBuffer);
+	rfbClientCleanup(c);
+	EXPECT_EQ(4, hvctl_input_pending(kbd));
+	hvctl_input_destroy(kbd);
+	hvctl_input_destroy(tab);
+}
+
+/* The smallest display and the most oblong ones serve whole frames. */
+TEST(odd_sizes)
+{
+	static const uint32_t sizes[][2] = { { 64, 64 }, { 4096, 64 },
+					     { 64, 4096 } };
+	struct hvctl_def def = { .memory = RAM };
+	struct hvctl_vmm vmm = { .def = &def, .ram_base = 0x40000000 };
+	char dir[64] = "/tmp/hv-vnc-test.XXXXXX", path[128];
+	unsigned int i;
+	rfbClient *c;
+	int port = 20000 + (getpid() + 7) % 20000;
+
+	rfbEnableClientLogging = FALSE;
+	ASSERT_NE(NULL, mkdtemp(dir));
+	setenv("HVCTL_STATE_DIR", dir, 1);
+	snprintf(def.name, sizeof(def.name), "odd");
+	snprintf(def.vnc, sizeof(def.vnc), "127.0.0.1:%d", port);
+	vmm.mem = calloc(1, RAM);
+	ASSERT_NE(NULL, vmm.mem);
+	memset(vmm.mem, 0x5a, RAM);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		def.display_width = sizes[i][0];
+		def.display_height = sizes[i][1];
+		ASSERT_EQ(0, hvctl_display_setup(&vmm));
+		c = rfbGetClient(8, 3, 4);
+		c->serverHost = strdup("127.0.0.1");
+		c->serverPort = port;
+		c->appData.encodingsString = "raw";
+		c->GotFrameBufferUpdate = got_update;
+		upd_n = upd_x2 = upd_y2 = 0;
+		ASSERT_TRUE(rfbInitClient(c, NULL, NULL));
+		EXPECT_EQ((int)sizes[i][0], c->width);
+		EXPECT_EQ((int)sizes[i][1], c->height);
+		for (int j = 0; j < 100 && !(upd_x2 == c->width &&
+					     upd_y2 == c->height); j++)
+			ASSERT_LE(0, pump(c, 50));
+		EXPECT_EQ(c->width, upd_x2);
+		EXPECT_EQ(c->height, upd_y2);
+		EXPECT_EQ(0x5a, c->frameBuffer[(c->width * c->height - 1) * 4]);
+		free(c->frameBuffer);
+		rfbClientCleanup(c);
+		hvctl_display_teardown(&vmm);
+	}
+	snprintf(path, sizeof(path), "%s/odd.display", dir);
+	unlink(path);
+	rmdir(dir);
+	free(vmm.mem);
 }
 
 TEST_HARNESS_MAIN

@@ -113,6 +113,8 @@ HOST_TESTS="insn_decode_test virtio_test acpi_test x86_boot_test uart16550_test 
 HOST_TESTS+=" virtio_net_test"
 # ratelimit_test: the I/O quotas' token buckets, on a clock of its own
 HOST_TESTS+=" ratelimit_test"
+# virtio_input_test: the virtio-input keyboard and tablet of --vnc
+HOST_TESTS+=" virtio_input_test"
 
 run_host_test() {
 	local out=$REPO/build/host

@@ -149,6 +149,8 @@ copy_artifacts() {
 	# HVT_GUEST_MODULES: modules of that kernel's package for the L2
 	# guest's initramfs, decompressed into /hv/images/modules/
 	[[ ${HVT_GUEST_KERNEL:-} == yes ]] && copy_guest_modules "$root"
+	# HVT_VNC=yes: the VNC build of hvctl and its viewer, with libraries
+	[[ ${HVT_VNC:-} == yes ]] && copy_vnc "$root"
 	# tools that steps call by name (hv-soak: "make soak" builds it)
 	for f in hvbench hv-soak; do
 		[[ -f $ART/$f ]] || continue
@@ -176,6 +178,76 @@ copy_guest_modules() {
 		[[ -f $src ]] || fatal "HVT_GUEST_MODULES: $src missing"
 		xz -dc "$src" >"$dir/${m##*/}.ko" || fatal "cannot unpack $src"
 	done
+}
+
+# build_vnc_client: guest/tools/hvtest-vncclient.c, linked dynamically
+# with LibVNCClient and libpng (no static LibVNCClient exists): x86 with
+# the build host's libraries, arm64 with setup.sh's VNC_ARM64_ROOT. Sets
+# TOOL.
+build_vnc_client() {
+	local src=$HVTEST_DIR/guest/tools/hvtest-vncclient.c cc=x86_64-linux-gnu-gcc
+	local flags=() d
+	TOOL=$REPO/build/hvtest/tools/$HVT_ARCH/hvtest-vncclient
+	if [[ $HVT_ARCH == arm64 ]]; then
+		cc=aarch64-linux-gnu-gcc
+		flags=(-I"$VNC_ARM64_ROOT/usr/include")
+		for d in "$VNC_ARM64_ROOT"/{usr/lib,lib}/aarch64-linux-gnu; do
+			flags+=(-L"$d" "-Wl,-rpath-link,$d")
+		done
+	fi
+	[[ -x $TOOL && $TOOL -nt $src ]] && return 0
+	mkdir -p "${TOOL%/*}"
+	"$cc" -O2 -Wall -Wextra -Werror "${flags[@]}" -o "$TOOL.$$" "$src" \
+		-lvncclient -lpng16 ||
+		fatal "building ${src#"$REPO"/} with $cc failed (LibVNCClient for $HVT_ARCH: setup.sh)"
+	mv "$TOOL.$$" "$TOOL"
+}
+
+# copy_vnc ROOT: for hvctl.linux-vnc, the VNC build of hvctl (make
+# artifacts: ART/vnc/hvctl, dynamically linked: Debian's LibVNCServer has
+# no static library) as /hv/vnc/hvctl and hvtest-vncclient next to it,
+# with the program interpreter and the closure of their DT_NEEDED
+# libraries in ROOT/lib/TRIPLET (a directory the loader searches): x86
+# from the build host, arm64 from VNC_ARM64_ROOT (setup.sh). +5 MB.
+copy_vnc() {
+	local root=$1 triplet=x86_64-linux-gnu dirs f so d interp seen=" "
+	local todo CROSS_COMPILE_GUEST=
+	[[ $HVT_ARCH == arm64 ]] && CROSS_COMPILE_GUEST=aarch64-linux-gnu-
+	if [[ ! -f $ART/vnc/hvctl ]]; then
+		say "warning: $ART/vnc/hvctl missing (make artifacts ARCH=$HVT_ARCH)"
+		return 0
+	fi
+	build_vnc_client
+	mkdir -p "$root/hv/vnc"
+	"${CROSS_COMPILE_GUEST}strip" --strip-debug -o "$root/hv/vnc/hvctl" "$ART/vnc/hvctl"
+	cp "$TOOL" "$root/hv/vnc/hvtest-vncclient"
+	if [[ $HVT_ARCH == arm64 ]]; then
+		triplet=aarch64-linux-gnu
+		dirs=("$VNC_ARM64_ROOT/lib/$triplet" "$VNC_ARM64_ROOT/usr/lib/$triplet")
+	else
+		dirs=("/lib/$triplet" "/usr/lib/$triplet")
+	fi
+	mkdir -p "$root/lib/$triplet"
+	todo=("$root/hv/vnc/hvctl" "$root/hv/vnc/hvtest-vncclient")
+	while ((${#todo[@]})); do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for so in $(LC_ALL=C readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[[ $seen == *" $so "* ]] && continue
+			seen+="$so "
+			for d in "${dirs[@]}" ""; do
+				[[ -n $d && -e $d/$so ]] && break
+			done
+			[[ -n $d ]] || fatal "copy_vnc: no $so for $HVT_ARCH in ${dirs[*]} (setup.sh)"
+			cp -L "$d/$so" "$root/lib/$triplet/$so"
+			todo+=("$root/lib/$triplet/$so")
+		done
+	done
+	interp=$(LC_ALL=C readelf -l "$root/hv/vnc/hvctl" |
+		sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+	[[ -e ${dirs[0]}/${interp##*/} ]] || fatal "copy_vnc: no ${interp##*/} in ${dirs[0]}"
+	mkdir -p "$root${interp%/*}"
+	cp -L "${dirs[0]}/${interp##*/}" "$root$interp"
 }
 
 # A target may name the only kselftest binaries it runs (HVT_KSELFTESTS)

@@ -53,6 +53,12 @@ IMAGE_ARM64=linux-image-${KVER_612}-arm64-unsigned:arm64
 HEADERS_ARM64=linux-headers-${KVER_612}-arm64:arm64
 BUSYBOX_ARM64_PKG=busybox-static:arm64
 LIBFDT_ARM64_PKG=libfdt-dev:arm64
+# The VNC build of hvctl and hvtest-vncclient for the arm64 emulator
+# (hvctl.linux-vnc): LibVNCServer/LibVNCClient are shared libraries only,
+# so their arm64 packages and everything they depend on (apt resolves the
+# closure) are unpacked into VNC_ARM64_ROOT, a sysroot the binaries link
+# against and whose libraries run.sh copies into the initramfs.
+VNC_ARM64_PKGS="libvncserver1 libvncclient1 libnl-genl-3-200 libpng16-16 libfdt1"
 
 APT_UPDATED=no
 
@@ -208,6 +214,31 @@ ensure_libfdt_arm64() {
 		|| die "libfdt.a missing from $LIBFDT_ARM64_PKG"
 }
 
+# VNC_ARM64_ROOT: the arm64 packages of VNC_ARM64_PKGS and their
+# dependency closure (Depends and Pre-Depends, as apt-cache resolves it),
+# plus libvncserver-dev:arm64 for the headers and the link-time names.
+ensure_vnc_arm64() {
+	local p pkgs deb
+	[[ -e $VNC_ARM64_ROOT/.unpacked ]] && return
+	# shellcheck disable=SC2046,SC2086 # one package per word
+	pkgs=$(apt-cache depends --recurse --no-recommends --no-suggests \
+		--no-conflicts --no-breaks --no-replaces --no-enhances \
+		$(printf '%s:arm64 ' $VNC_ARM64_PKGS) 2>/dev/null |
+		grep -E '^[a-z0-9][^ ]*:arm64$' | sort -u) || true
+	[[ -n $pkgs ]] || die "apt-cache depends found no closure of $VNC_ARM64_PKGS (arm64)"
+	rm -rf "$VNC_ARM64_ROOT.tmp"
+	mkdir -p "$VNC_ARM64_ROOT.tmp"
+	for p in $pkgs libvncserver-dev:arm64; do
+		deb=$(deb_file "$p")
+		dpkg -x "$deb" "$VNC_ARM64_ROOT.tmp" || die "dpkg -x $deb failed"
+	done
+	[[ -f $VNC_ARM64_ROOT.tmp/usr/include/rfb/rfb.h ]] \
+		|| die "rfb/rfb.h missing from libvncserver-dev:arm64"
+	touch "$VNC_ARM64_ROOT.tmp/.unpacked"
+	rm -rf "$VNC_ARM64_ROOT"
+	mv "$VNC_ARM64_ROOT.tmp" "$VNC_ARM64_ROOT"
+}
+
 # Only a few files of the 150 MB source tarball are needed.
 ensure_linux_source_files() {
 	local top want
@@ -234,6 +265,7 @@ print_env() {
 	for v in REPO KVER_612 KVER_61 LINUX_SOURCE_VER KDIR_X86 KDIR_ARM64 \
 		KDIR_X86_61 CACHE_DIR RESULTS_DIR DEB_DIR VMLINUZ_X86 VMLINUZ_ARM64 \
 		KVM_KO_DIR_X86 BUSYBOX_X86 BUSYBOX_ARM64 LIBFDT_ARM64_ROOT \
+		VNC_ARM64_ROOT \
 		LINUX_SOURCE_DIR KSFT_DIR \
 		CHECKPATCH; do
 		printf '%s=%s\n' "$v" "${!v}"
@@ -247,6 +279,7 @@ all_present() {
 	[[ -e $KERNEL_X86_ROOT/.unpacked && -e $KERNEL_ARM64_ROOT/.unpacked \
 		&& -f $KVM_KO_DIR_X86/kvm-intel.ko && -f $KDIR_ARM64/Makefile \
 		&& -x $BUSYBOX_ARM64 && -e $LIBFDT_ARM64_ROOT/.unpacked \
+		&& -e $VNC_ARM64_ROOT/.unpacked \
 		&& -f $KSFT_DIR/kselftest_harness.h \
 		&& -f $CHECKPATCH ]]
 }
@@ -266,6 +299,7 @@ main() {
 	ensure_arm64_headers
 	ensure_busybox_arm64
 	ensure_libfdt_arm64
+	ensure_vnc_arm64
 	ensure_linux_source_files
 	say "ready ($((SECONDS - t0)) s): kernels in ${CACHE_DIR#"$REPO"/}/kernels, kselftest headers in ${KSFT_DIR#"$REPO"/}"
 }

@@ -22,6 +22,7 @@
 
 #include "vmm.h"
 #include "virtio/virtio.h"
+#include "virtio/input.h"
 
 #define HVCTL_IMAGE_SP		0x8000	/* an --image guest's first stack */
 

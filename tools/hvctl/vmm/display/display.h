@@ -104,5 +104,20 @@ void hvctl_vnc_stop(void);
  */
 int hvctl_vnc_parse(const char *s, char *out, size_t len, char *err,
 		    size_t errlen);
+/*
+ * mode.c: the whole --vnc argument, "[ADDR:]PORT[,password-file=FILE]":
+ * the address into @out as hvctl_vnc_parse() does, FILE's absolute path
+ * into @pw ("" without one). FILE must be readable and hold a password
+ * (its first line); the password itself stays in the file, so that no
+ * command line (ps) nor the VM's definition shows it. 0, or -1 with @err.
+ */
+int hvctl_vnc_parse_opts(const char *s, char *out, size_t len, char *pw,
+			 size_t pwlen, char *err, size_t errlen);
+/*
+ * mode.c: the password of @path (its first line, without the newline)
+ * into @out (@len bytes). 0, or -1 with @err: unreadable, or empty.
+ */
+int hvctl_vnc_read_password(const char *path, char *out, size_t len,
+			    char *err, size_t errlen);
 
 #endif /* HVCTL_DISPLAY_H */

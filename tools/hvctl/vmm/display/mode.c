@@ -4,6 +4,7 @@
  * framebuffer goes in the VM's RAM region (display.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,4 +105,66 @@ bad:
 	snprintf(err, errlen, "bad --vnc '%s': [ADDR:]PORT, an IPv4 address (127.0.0.1 when left out) and a port 1-65535",
 		 s);
 	return -1;
+}
+
+int hvctl_vnc_read_password(const char *path, char *out, size_t len,
+			    char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	int ok;
+
+	if (!f) {
+		snprintf(err, errlen, "--vnc password-file %s: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	ok = fgets(out, len, f) != NULL;
+	fclose(f);
+	if (ok)
+		out[strcspn(out, "\r\n")] = 0;
+	if (!ok || !out[0]) {
+		snprintf(err, errlen, "--vnc password-file %s: no password in its first line",
+			 path);
+		return -1;
+	}
+	return 0;
+}
+
+int hvctl_vnc_parse_opts(const char *s, char *out, size_t len, char *pw,
+			 size_t pwlen, char *err, size_t errlen)
+{
+	static const char opt[] = "password-file=";
+	const char *comma = strchr(s, ',');
+	char addr[64], secret[128];
+
+	pw[0] = 0;
+	if (!comma)
+		return hvctl_vnc_parse(s, out, len, err, errlen);
+	if (comma - s >= (long)sizeof(addr)) {
+		snprintf(err, errlen, "bad --vnc '%s': [ADDR:]PORT[,password-file=FILE]",
+			 s);
+		return -1;
+	}
+	memcpy(addr, s, comma - s);
+	addr[comma - s] = 0;
+	if (hvctl_vnc_parse(addr, out, len, err, errlen))
+		return -1;
+	if (strncmp(comma + 1, opt, sizeof(opt) - 1) ||
+	    !comma[sizeof(opt)]) {
+		snprintf(err, errlen, "bad --vnc '%s': the only option is password-file=FILE",
+			 s);
+		return -1;
+	}
+	if (!realpath(comma + sizeof(opt), pw) || strlen(pw) >= pwlen) {
+		snprintf(err, errlen, "--vnc password-file %s: %s",
+			 comma + sizeof(opt), strerror(errno));
+		pw[0] = 0;
+		return -1;
+	}
+	if (hvctl_vnc_read_password(pw, secret, sizeof(secret), err, errlen)) {
+		pw[0] = 0;
+		return -1;
+	}
+	memset(secret, 0, sizeof(secret));
+	return 0;
 }

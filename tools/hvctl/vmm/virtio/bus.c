@@ -54,6 +54,7 @@
 #include "virtio/net.h"
 #include "virtio/vsock.h"
 #include "virtio/console.h"
+#include "virtio/input.h"
 
 struct hvctl_virtio_bus {
 	struct hvctl_vmm *vmm;
@@ -65,6 +66,8 @@ struct hvctl_virtio_bus {
 	struct hvctl_net *net[HVCTL_VIRTIO_SLOTS];
 	/* hvctl_virtio_lock_disks(): the taps, until their devices take them */
 	int tap[HVCTL_MAX_NICS];
+	/* --vnc: the keyboard and the tablet, in the slots after the disks */
+	struct hvctl_input *input[2];
 	/* hvctl_virtio_lock_disks(): the disks, until their devices take them */
 	int fd[HVCTL_VIRTIO_SLOTS];
 	int irq_warned;
@@ -132,7 +135,9 @@ static void hvctl_virtio_log(struct virtio_mmio_dev *dev, const char *msg)
 		      slot < def->nr_disks + def->nr_nics ?
 		      def->nics[slot - def->nr_disks].tap :
 		      bus->vsock && dev == bus->vsock->dev ? "vsock" :
-		      "console", msg);
+		      slot + hvctl_virtio_input_slots(def) <
+		      hvctl_virtio_nr_slots(def) ? "console" :
+		      "virtio-input", msg);
 }
 
 /* The VMM's bus, made by the first of the two calls below. */
@@ -450,7 +455,7 @@ static int hvctl_virtio_setup_nets(struct hvctl_vmm *vmm,
 unsigned int hvctl_virtio_nr_slots(const struct hvctl_def *def)
 {
 	return def->nr_disks + def->nr_nics + !!def->vsock_cid +
-	       !!hvctl_virtio_hvc(def);
+	       !!hvctl_virtio_hvc(def) + hvctl_virtio_input_slots(def);
 }
 
 int hvctl_virtio_hvc(const struct hvctl_def *def)
@@ -508,6 +513,49 @@ static int hvctl_virtio_setup_more(struct hvctl_vmm *vmm,
 	return 0;
 }
 
+unsigned int hvctl_virtio_input_slots(const struct hvctl_def *def)
+{
+	return def->vnc[0] ? 2 : 0;
+}
+
+/* The keyboard and the tablet of --vnc, in the last slots. */
+static int hvctl_virtio_setup_input(struct hvctl_vmm *vmm,
+				    struct hvctl_virtio_bus *bus)
+{
+	static const char *const what[2] = { "keyboard", "tablet" };
+	const struct hvctl_def *def = vmm->def;
+	struct virtio_mmio_dev *dev;
+	unsigned int i, slot;
+	char err[128];
+
+	if (!hvctl_virtio_input_slots(def))
+		return 0;
+	if (bus->nr + 2 > HVCTL_VIRTIO_SLOTS) {
+		hvctl_err("start %s: no virtio slots left for the keyboard and the tablet",
+			  def->name);
+		return -1;
+	}
+	for (i = 0; i < 2; i++) {
+		slot = bus->nr;
+		dev = &bus->dev[slot];
+		bus->input[i] = hvctl_input_create(i ? HVCTL_INPUT_TABLET :
+						   HVCTL_INPUT_KEYBOARD, dev,
+						   &bus->mem, err, sizeof(err));
+		if (!bus->input[i]) {
+			hvctl_err("start %s: %s", def->name, err);
+			return -1;
+		}
+		hvctl_virtio_attach(bus, dev);
+		hvctl_virtio_fast_setup(bus, slot);
+		hvctl_vmm_log(vmm, "virtio slot %u: virtio-input %s at 0x%llx, interrupt %u",
+			      slot, what[i],
+			      HVCTL_VIRTIO_BASE + slot * VIRTIO_MMIO_SIZE,
+			      HVCTL_VIRTIO_IRQ0 + slot);
+	}
+	hvctl_input_register(bus->input[0], bus->input[1]);
+	return 0;
+}
+
 int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 {
 	const struct hvctl_def *def = vmm->def;
@@ -545,12 +593,7 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 			hvctl_err("start %s: %s", def->name, err);
 			return -1;
 		}
-		pthread_mutex_lock(&dev->lock);
-		dev->opaque = bus;
-		dev->irq = hvctl_virtio_irq;
-		dev->log = hvctl_virtio_log;
-		pthread_mutex_unlock(&dev->lock);
-		bus->nr++;
+		hvctl_virtio_attach(bus, dev);
 		hvctl_ioquota_register(vmm, HVCTL_IO_DISK, def->disks[i].path,
 				       hvctl_blk_iolimit(bus->blk[i]));
 		/* before the guest runs: no interrupt is raised yet */
@@ -566,7 +609,8 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 			      bus->irqfd[i] >= 0 ? ", irqfd" : "");
 	}
 	if (hvctl_virtio_setup_nets(vmm, bus) ||
-	    hvctl_virtio_setup_more(vmm, bus))
+	    hvctl_virtio_setup_more(vmm, bus) ||
+	    hvctl_virtio_setup_input(vmm, bus))
 		return -1;
 	return hvctl_virtio_fast_start(bus);
 }
@@ -580,6 +624,8 @@ void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 		return;
 	/* the thread calls into the devices: it ends first */
 	hvctl_virtio_fast_teardown(bus);
+	for (i = 0; i < 2; i++)
+		hvctl_input_destroy(bus->input[i]);
 	for (i = 0; i < bus->nr; i++)
 		hvctl_blk_destroy(bus->blk[i]);
 	for (i = 0; i < bus->nr; i++)

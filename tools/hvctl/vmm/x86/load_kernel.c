@@ -15,6 +15,7 @@
 
 #include "vmm.h"
 #include "virtio/virtio.h"
+#include "virtio/input.h"
 #include "x86/acpi/acpi.h"
 #include "display/display.h"
 
