@@ -216,6 +216,7 @@ int soak_guest_step(const struct soak *s, struct soak_vm *vm, int i)
 	struct hv_run *run = vm->run[i];
 	int ret;
 
+	soak_note(vm->vcpu_fd[i], HV_RUN, 0, -1, -1, NULL);
 	ret = ioctl(vm->vcpu_fd[i], HV_RUN, NULL);
 	if (ret < 0) {
 		switch (errno) {
@@ -278,6 +279,12 @@ int soak_thread_timer(long usec)
 		.sigev_signo = SIGUSR1,
 	};
 
+	if (usec < 0) {
+		if (soak_timer_made && timer_delete(soak_timer))
+			return -1;
+		soak_timer_made = 0;
+		return 0;
+	}
 	if (!soak_timer_made) {
 		/* sigev_notify_thread_id: glibc 2.36 has no name for it */
 		sev._sigev_un._tid = gettid();
