@@ -181,9 +181,11 @@ static int soak_handle_exit(struct hv_run *run)
 {
 	switch (run->exit_reason) {
 	case HV_EXIT_IO:
+		/* no sum that could wrap: the page is shared with hv */
 		if (run->io.direction == HV_IO_IN &&
-		    run->io.data_offset + (uint64_t)run->io.size * run->io.count <=
-		    HV_RUN_MMAP_SIZE)
+		    run->io.data_offset <= HV_RUN_MMAP_SIZE &&
+		    (uint64_t)run->io.size * run->io.count <=
+		    HV_RUN_MMAP_SIZE - run->io.data_offset)
 			memset((char *)run + run->io.data_offset, 0x5a,
 			       run->io.size * run->io.count);
 		return 0;
