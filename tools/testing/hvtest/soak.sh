@@ -5,7 +5,10 @@
 #   2. the target's artifacts: for arm64-el2-soak (the default) the debug
 #      kernel (debug-kernel.sh arm64, cached) and build/arm64-debug, as
 #      check-debug.sh makes them; for x86-vmx-soak build/x86_64
-#   3. hv-soak (tools/testing/hvtest/soak/) built into those artifacts
+#   3. hv-soak (tools/testing/hvtest/soak/) built into those artifacts,
+#      and for the host, where "hv-soak -C" checks a million generated
+#      ioctl arguments: no user pointer in them may reach the fuzzer's
+#      own memory (a kernel write through it would kill the worker)
 #   4. the target with run.sh: hv-soak for SOAK_MINUTES minutes
 #      (environment; the target's default otherwise), the final unload
 #      and, on the debug kernel, the kmemleak scan
@@ -32,6 +35,14 @@ build_soak() {
 	make -C "$HVTEST_DIR/soak" O="$2" CC="$cc"
 }
 
+# host_args_check: hv-soak for the host checks its generated arguments.
+host_args_check() {
+	local dir=$REPO/build/hvtest/soak-host
+
+	make -C "$HVTEST_DIR/soak" O="$dir" CC=gcc
+	"$dir/hv-soak" -C 1000000
+}
+
 main() {
 	local target=${1:-arm64-el2-soak} t0=$SECONDS art arch ok=1 passed failed
 	case $target in
@@ -51,6 +62,7 @@ main() {
 		host_step artifacts.x86_64 make -C "$REPO" artifacts ARCH=x86_64 || ok=0
 	fi
 	[[ $ok == 1 ]] && { host_step build.hv-soak build_soak "$arch" "$art" || ok=0; }
+	host_step args.pointers_confined host_args_check || ok=0
 	tap_close
 	if [[ $ok == 1 ]]; then
 		rm -f "$RESULTS_DIR/$target.tap"

@@ -510,3 +510,63 @@ unsigned long soak_fuzz_arg(struct soak_fuzz *f, int fd, unsigned long *cmd,
 	confine(f, *cmd, buf);
 	return (unsigned long)buf;
 }
+
+/*
+ * hv-soak -C N (soak.sh runs it on the host): N arguments for random
+ * commands in random shapes, built as the fuzz builds them but never
+ * issued (the well-formed ones' GET_x calls go to fd -1). Every user
+ * pointer the kernel would get must be in the scratch mapping, in the
+ * guard page or where nothing of the process is: the scalar arguments
+ * themselves, and the pointer inside each struct that has one. Prints the
+ * figures and returns 1 when one is elsewhere.
+ */
+int soak_args_check(uint64_t n, uint64_t seed)
+{
+	static int no_evfd[SOAK_EVENTFDS] = { -1, -1, -1, -1 };
+	struct soak_fuzz f = { .rnd = seed, .evfd = no_evfd };
+	uint64_t i, ptrs = 0, in = 0, guard = 0, none = 0, bad = 0;
+	const struct soak_cmd *c;
+	enum soak_shape shape;
+	unsigned long cmd, arg;
+	uintptr_t g, v;
+
+	if (soak_fuzz_buffers(&f))
+		return 2;
+	g = (uintptr_t)f.guard;
+	for (i = 0; i < n; i++) {
+		c = &soak_cmds[soak_rnd(&f.rnd) % soak_ncmds];
+		cmd = c->cmd;
+		shape = soak_rnd(&f.rnd) % SHAPE_NR;
+		arg = soak_fuzz_arg(&f, -1, &cmd, c, shape);
+		c = soak_cmd_find(cmd);
+		if (shape == SHAPE_SCALAR) {
+			v = arg;
+		} else if (arg == (uintptr_t)f.buf && c && c->ptr) {
+			memcpy(&v, f.buf + c->ptr - 1, sizeof(v));
+		} else {
+			continue;
+		}
+		ptrs++;
+		if (v >= (uintptr_t)f.aux && v < (uintptr_t)f.aux + SOAK_SCRATCH) {
+			in++;
+		} else if (v >= g && v < g + 4096) {
+			guard++;
+		} else if (nothing_there(v)) {
+			none++;
+		} else {
+			if (++bad <= 5)
+				printf("soak: argument check: %s %s pointer 0x%lx "
+				       "outside scratch 0x%lx\n",
+				       c ? c->name : "?",
+				       shape == SHAPE_SCALAR ? "scalar" : "struct",
+				       (unsigned long)v, (unsigned long)f.aux);
+		}
+	}
+	printf("soak: argument check: %llu arguments, %llu pointers: %llu in "
+	       "scratch, %llu in the guard page (%llu moved there), %llu where "
+	       "nothing is, %llu elsewhere\n", (unsigned long long)n,
+	       (unsigned long long)ptrs, (unsigned long long)in,
+	       (unsigned long long)guard, (unsigned long long)f.confined,
+	       (unsigned long long)none, (unsigned long long)bad);
+	return bad ? 1 : 0;
+}

@@ -47,5 +47,9 @@ unsigned long soak_fuzz_arg(struct soak_fuzz *f, int fd, unsigned long *cmd,
 			    const struct soak_cmd *c, enum soak_shape shape);
 /* the table's entry of @cmd, NULL: not an hv command */
 const struct soak_cmd *soak_cmd_find(unsigned long cmd);
+/* the thread's argument, guard and scratch mappings (soak_ioctl.c) */
+int soak_fuzz_buffers(struct soak_fuzz *f);
+/* hv-soak -C N: check N generated arguments' pointers, no hv needed */
+int soak_args_check(uint64_t n, uint64_t seed);
 
 #endif /* HV_SOAK_FUZZ_H */

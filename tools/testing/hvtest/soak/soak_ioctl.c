@@ -352,7 +352,7 @@ static void *fuzz_thread(void *arg)
  * then the 64 KiB aligned scratch mapping user pointers point into,
  * followed by another PROT_NONE page (soak_fuzz.h).
  */
-static int fuzz_buffers(struct soak_fuzz *f)
+int soak_fuzz_buffers(struct soak_fuzz *f)
 {
 	size_t page = sysconf(_SC_PAGESIZE), lead, size;
 	unsigned char *p, *scratch;
@@ -433,7 +433,7 @@ int soak_ioctl_main(struct soak *s, int nr_fuzz, int vcpu_vms)
 		f->dev = dev;
 		f->evfd = evfd;
 		f->rnd = s->seed + 0x1000 * (i + 1);
-		if (fuzz_buffers(f)) {
+		if (soak_fuzz_buffers(f)) {
 			soak_fail(s, "ioctl: no memory for buffers");
 			return 1;
 		}

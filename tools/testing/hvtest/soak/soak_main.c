@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hv-soak [-m MINUTES] [-S SCALE] [-s SEED] [-p SECONDS]: the controller.
+ * hv-soak -C N: only check N generated ioctl arguments (soak_args.c).
  * MINUTES bounds the run; the counts' targets are SCALE times those of
  * issue 13 (default MINUTES / SOAK_FULL_MINUTES: the issue's at 40
  * minutes), and the run ends early once all are reached. A slow emulator
@@ -572,7 +573,9 @@ int main(int argc, char **argv)
 	__u32 cap = HV_CAP_IRQCHIP;
 	void *shared;
 
-	while ((opt = getopt(argc, argv, "m:S:s:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:S:s:p:C:")) != -1) {
+		if (opt == 'C')
+			return soak_args_check(strtoull(optarg, NULL, 0), s.seed);
 		if (opt == 'm')
 			minutes = atof(optarg);
 		else if (opt == 'S')
