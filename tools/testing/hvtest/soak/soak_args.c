@@ -12,8 +12,9 @@
  * pointer ends up in the thread's scratch mapping or where this process
  * has nothing (confine()): hv writing through a mutated pointer that
  * happened to land on the fuzzer's own stack or another thread's data is
- * what the API says it must do, and it killed the worker once (SIGSEGV in
- * a 30-minute soak, no kernel report).
+ * what the API says it must do, and would make the worker die of its own
+ * fuzz (the suspected cause of a SIGSEGV of the worker in a 30-minute
+ * soak with no kernel report; not reproduced, reliability.rst).
  */
 #include <stddef.h>
 #include <string.h>
