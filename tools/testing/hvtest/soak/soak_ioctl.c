@@ -259,7 +259,9 @@ static void fuzz_sigbus(int sig, siginfo_t *si, void *uc)
 /* Now and then map a file (guest RAM or a run page), write, unmap. */
 static void fuzz_mmap(struct soak_fuzz *f)
 {
-	size_t size = (soak_rnd(&f->rnd) % 2) ? HV_RUN_MMAP_SIZE : 0x10000;
+	/* volatile: read after a siglongjmp() back into this frame */
+	volatile size_t size = (soak_rnd(&f->rnd) % 2) ? HV_RUN_MMAP_SIZE :
+			       0x10000;
 	void *p;
 
 	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
