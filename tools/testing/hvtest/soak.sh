@@ -5,7 +5,12 @@
 #   2. the target's artifacts: for arm64-el2-soak (the default) the debug
 #      kernel (debug-kernel.sh arm64, cached) and build/arm64-debug, as
 #      check-debug.sh makes them; for x86-vmx-soak build/x86_64
-#   3. hv-soak (tools/testing/hvtest/soak/) built into those artifacts
+#   3. hv-soak (tools/testing/hvtest/soak/) built into those artifacts,
+#      and for the host, where "hv-soak -C" checks a million generated
+#      ioctl arguments: no user pointer in them may reach the fuzzer's
+#      own memory (a kernel write through it would kill the worker),
+#      and death-check (soak/death_check.c): a worker that faults must be
+#      reported with its signal, fault address and last call
 #   4. the target with run.sh: hv-soak for SOAK_MINUTES minutes
 #      (environment; the target's default otherwise), the final unload
 #      and, on the debug kernel, the kmemleak scan
@@ -32,6 +37,31 @@ build_soak() {
 	make -C "$HVTEST_DIR/soak" O="$2" CC="$cc"
 }
 
+# host_args_check: hv-soak for the host checks its generated arguments.
+host_args_check() {
+	local dir=$REPO/build/hvtest/soak-host
+
+	make -C "$HVTEST_DIR/soak" O="$dir" CC=gcc
+	"$dir/hv-soak" -C 1000000
+}
+
+# host_death_report: a worker that faults is reported with the signal, the
+# fault address and its last call, and fails soak.workers_alive.
+host_death_report() {
+	local dir=$REPO/build/hvtest/soak-host out s=$HVTEST_DIR/soak
+
+	mkdir -p "$dir"
+	gcc -O2 -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -I"$REPO/uapi" \
+		-I"$REPO/selftests/hv" -pthread -o "$dir/death-check" \
+		"$s/death_check.c" "$s/soak_args.c" "$s/soak_guest.c" \
+		"$s/soak_genl.c" "$s/soak_vmm.c" "$s/guest_x86_64.S"
+	out=$("$dir/death-check")
+	echo "$out"
+	grep -q '^soak: ioctl_fuzz: signal 11 (si_code [0-9]*) at address 0x1234 ' <<<"$out" &&
+		grep -q 'the one signalled): ioctl(14, HV_GET_FPU ' <<<"$out" &&
+		grep -q '^SOAK-RESULT: not ok workers_alive # ioctl_fuzz killed by signal 11 .*fault address 0x1234' <<<"$out"
+}
+
 main() {
 	local target=${1:-arm64-el2-soak} t0=$SECONDS art arch ok=1 passed failed
 	case $target in
@@ -51,6 +81,8 @@ main() {
 		host_step artifacts.x86_64 make -C "$REPO" artifacts ARCH=x86_64 || ok=0
 	fi
 	[[ $ok == 1 ]] && { host_step build.hv-soak build_soak "$arch" "$art" || ok=0; }
+	host_step args.pointers_confined host_args_check || ok=0
+	host_step death_report host_death_report || ok=0
 	tap_close
 	if [[ $ok == 1 ]]; then
 		rm -f "$RESULTS_DIR/$target.tap"

@@ -25,11 +25,37 @@
 #include <sys/ioctl.h>
 #include <linux/hv.h>
 
+/*
+ * The last hv call of one thread of the ioctl worker, written before the
+ * call, so that the controller can name it when the worker dies of a
+ * signal (soak_main.c), even one no handler saw (SIGKILL).
+ */
+#define SOAK_LAST_SLOTS	8	/* 3 fuzz threads, 4 vCPU threads */
+#define SOAK_LAST_HEAD	32	/* bytes of the argument struct kept */
+
+struct soak_last {
+	int tid;		/* 0: slot unused */
+	int fd;
+	int shape;		/* enum soak_shape, -1: a vCPU thread's HV_RUN */
+	int ptr_off;		/* offset of the struct's user pointer, -1: none */
+	uint64_t seq;		/* calls the thread made so far */
+	uint64_t cmd, arg;
+	unsigned char head[SOAK_LAST_HEAD];	/* the struct at @arg */
+};
+
+/* The first fatal signal of the ioctl worker, from its handler. */
+struct soak_fatal {
+	int sig, code, tid, slot;	/* slot: -1 when not a known thread */
+	uint64_t addr;			/* si_addr */
+};
+
 /* Counters, all updated with __atomic builtins (soak_add()). */
 struct soak_stats {
 	/* ioctl fuzz */
 	uint64_t ioctls, ioctls_ok, ioctl_shape[8], fuzz_made, fuzz_mmaps;
 	uint64_t fuzz_sigbus;	/* documented SIGBUS of a mapping (api.rst) */
+	/* user pointers inside structs moved off the process's memory */
+	uint64_t fuzz_ptr_confined;
 	/* vCPU threads: exits by hv_run.exit_reason, EINTR, resets */
 	uint64_t exits[16], run_eintr, run_errors, guest_resets, guest_vms;
 	/* netlink */
@@ -47,6 +73,9 @@ struct soak_stats {
 	double worker_end[8];
 	/* failures (each also printed with its reason) */
 	uint64_t failures;
+	/* what each thread of the ioctl worker did last, and its fatal signal */
+	struct soak_last last[SOAK_LAST_SLOTS];
+	struct soak_fatal fatal;
 	/* set by the controller: workers stop */
 	int stop;
 };
@@ -123,8 +152,16 @@ void soak_vm_destroy(struct soak_vm *vm);
 int soak_guest_reset(struct soak_vm *vm, int i);
 /* one HV_RUN and the answer to its exit; -1 on an unexpected error */
 int soak_guest_step(const struct soak *s, struct soak_vm *vm, int i);
-/* a per-thread timer that sends SIGUSR1 every @usec (0: off) */
+/* a per-thread timer that sends SIGUSR1 every @usec (0: off, -1: gone) */
 int soak_thread_timer(long usec);
 void soak_thread_timer_init(void);
+
+/*
+ * The ioctl worker's record of its threads' calls (soak_ioctl.c): a
+ * thread with a slot notes each call there before making it.
+ */
+extern __thread struct soak_last *soak_my_last;
+void soak_note(int fd, unsigned long cmd, unsigned long arg, int shape,
+	       int ptr_off, const void *head);
 
 #endif /* HV_SOAK_H */

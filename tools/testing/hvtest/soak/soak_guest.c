@@ -181,9 +181,11 @@ static int soak_handle_exit(struct hv_run *run)
 {
 	switch (run->exit_reason) {
 	case HV_EXIT_IO:
+		/* no sum that could wrap: the page is shared with hv */
 		if (run->io.direction == HV_IO_IN &&
-		    run->io.data_offset + (uint64_t)run->io.size * run->io.count <=
-		    HV_RUN_MMAP_SIZE)
+		    run->io.data_offset <= HV_RUN_MMAP_SIZE &&
+		    (uint64_t)run->io.size * run->io.count <=
+		    HV_RUN_MMAP_SIZE - run->io.data_offset)
 			memset((char *)run + run->io.data_offset, 0x5a,
 			       run->io.size * run->io.count);
 		return 0;
@@ -216,6 +218,7 @@ int soak_guest_step(const struct soak *s, struct soak_vm *vm, int i)
 	struct hv_run *run = vm->run[i];
 	int ret;
 
+	soak_note(vm->vcpu_fd[i], HV_RUN, 0, -1, -1, NULL);
 	ret = ioctl(vm->vcpu_fd[i], HV_RUN, NULL);
 	if (ret < 0) {
 		switch (errno) {
@@ -278,6 +281,12 @@ int soak_thread_timer(long usec)
 		.sigev_signo = SIGUSR1,
 	};
 
+	if (usec < 0) {
+		if (soak_timer_made && timer_delete(soak_timer))
+			return -1;
+		soak_timer_made = 0;
+		return 0;
+	}
 	if (!soak_timer_made) {
 		/* sigev_notify_thread_id: glibc 2.36 has no name for it */
 		sev._sigev_un._tid = gettid();

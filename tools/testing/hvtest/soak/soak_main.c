@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hv-soak [-m MINUTES] [-S SCALE] [-s SEED] [-p SECONDS]: the controller.
+ * hv-soak -C N: only check N generated ioctl arguments (soak_args.c).
  * MINUTES bounds the run; the counts' targets are SCALE times those of
  * issue 13 (default MINUTES / SOAK_FULL_MINUTES: the issue's at 40
  * minutes), and the run ends early once all are reached. A slow emulator
@@ -25,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "soak.h"
+#include "soak_fuzz.h"
 
 enum { W_IOCTL, W_GENL0, W_GENL1, W_NOBODY, W_KILL9, W_CYCLES, W_CYCLES2,
        W_NR };
@@ -38,6 +39,9 @@ static const char *const worker_name[W_NR] = {
 /* Failures per workload, in the shared page after struct soak_stats. */
 static uint64_t *fail_by_worker;
 static int my_worker = -1;
+/* the signal each worker died of (0: none), and when (s from the start) */
+static int worker_sig[W_NR];
+static double worker_sig_at[W_NR];
 
 double soak_now(void)
 {
@@ -252,6 +256,72 @@ static int all_reached(const struct soak *s)
 	       soak_get(st->cycles) >= soak_target(s, SOAK_FULL_CYCLES);
 }
 
+static const char *const shape_name[SHAPE_NR] = {
+	"valid", "nearly-valid", "random", "scalar", "page-edge", "bad-cmd",
+};
+
+/* One thread's last call (struct soak_last) as text. */
+static void last_call(const struct soak_last *l, char *out, size_t size)
+{
+	const struct soak_cmd *c = soak_cmd_find(l->cmd);
+	uint64_t ptr;
+	int n, i;
+
+	if (l->shape < 0) {
+		snprintf(out, size, "HV_RUN on fd %d (call %llu)", l->fd,
+			 (unsigned long long)l->seq);
+		return;
+	}
+	n = snprintf(out, size, "ioctl(%d, %s 0x%llx, 0x%llx) %s (call %llu)",
+		     l->fd, c ? c->name : "unknown command",
+		     (unsigned long long)l->cmd, (unsigned long long)l->arg,
+		     l->shape < SHAPE_NR ? shape_name[l->shape] : "?",
+		     (unsigned long long)l->seq);
+	if (l->ptr_off >= 0 && l->ptr_off + 8 <= SOAK_LAST_HEAD) {
+		memcpy(&ptr, l->head + l->ptr_off, sizeof(ptr));
+		n += snprintf(out + n, size - n, ", struct's user pointer 0x%llx",
+			      (unsigned long long)ptr);
+	}
+	if (n < (int)size - 9)
+		n += snprintf(out + n, size - n, ", struct:");
+	for (i = 0; i < SOAK_LAST_HEAD && n < (int)size - 4; i++)
+		n += snprintf(out + n, size - n, " %02x", l->head[i]);
+}
+
+/*
+ * A worker died of a signal. The ioctl worker's handler noted the signal,
+ * the address and the thread (if it ran: not for SIGKILL), and every
+ * thread of it its last call: print them all.
+ */
+static void worker_died(struct soak *s, int w)
+{
+	struct soak_stats *st = s->st;
+	const struct soak_last *l;
+	char line[300];
+	int i;
+
+	printf("soak: %s worker died of signal %d (%s) after %.0f s\n",
+	       worker_name[w], worker_sig[w], strsignal(worker_sig[w]),
+	       worker_sig_at[w]);
+	if (w != W_IOCTL)
+		return;
+	if (st->fatal.sig)
+		printf("soak: ioctl_fuzz: signal %d (si_code %d) at address "
+		       "0x%llx in thread %d (slot %d)\n", st->fatal.sig,
+		       st->fatal.code, (unsigned long long)st->fatal.addr,
+		       st->fatal.tid, st->fatal.slot);
+	for (i = 0; i < SOAK_LAST_SLOTS; i++) {
+		l = &st->last[i];
+		if (!l->tid || !l->seq)
+			continue;
+		last_call(l, line, sizeof(line));
+		printf("soak: ioctl_fuzz: last call of thread %d%s: %s\n",
+		       l->tid, l->tid == st->fatal.tid ? " (the one signalled)"
+		       : "", line);
+	}
+	fflush(stdout);
+}
+
 /*
  * Runs the workers to their end (the deadline, or every target reached),
  * meanwhile unload attempts every 0.5 s and a CPU 1 offline/online every
@@ -303,6 +373,11 @@ static void run_workers(struct soak *s, int hotplug)
 			pid[w] = 0;
 			alive--;
 			s->st->worker_end[w] = soak_now() - t0;
+			if (WIFSIGNALED(st) && !stuck) {
+				worker_sig[w] = WTERMSIG(st);
+				worker_sig_at[w] = soak_now() - t0;
+				worker_died(s, w);
+			}
 			if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 				soak_fail(s, "%s worker: %s %d", worker_name[w],
 					  WIFSIGNALED(st) ? "killed by signal" :
@@ -416,22 +491,36 @@ static void report(struct soak *s, int hotplug, long mem_before,
 {
 	struct soak_stats *st = s->st;
 	uint64_t *fw = fail_by_worker;
-	const char *sh[SHAPE_NR] = { "valid", "nearly-valid", "random",
-				     "scalar", "page-edge", "bad-cmd" };
-	char shapes[300];
+	char shapes[300], died[400];
 	int i, n = 0;
 
 	for (i = 0; i < SHAPE_NR; i++)
 		n += snprintf(shapes + n, sizeof(shapes) - n, "%s%s %llu",
-			      i ? ", " : "", sh[i], U(st->ioctl_shape[i]));
-	printf("soak: ioctl argument shapes: %s; files made %llu, mmaps %llu "
-	       "(SIGBUS %llu)\n", shapes, U(st->fuzz_made), U(st->fuzz_mmaps),
-	       U(st->fuzz_sigbus));
+			      i ? ", " : "", shape_name[i],
+			      U(st->ioctl_shape[i]));
+	printf("soak: ioctl argument shapes: %s; struct pointers kept off "
+	       "live memory %llu; files made %llu, mmaps %llu (SIGBUS %llu)\n",
+	       shapes, U(st->fuzz_ptr_confined), U(st->fuzz_made),
+	       U(st->fuzz_mmaps), U(st->fuzz_sigbus));
 	report_exits(s);
 	printf("soak: workers done after (s):");
 	for (i = 0; i < W_NR; i++)
 		printf(" %s %.0f", worker_name[i], st->worker_end[i]);
 	printf("\n");
+	/* a worker that dies of a signal fails the soak, named */
+	for (i = 0, n = 0, died[0] = 0; i < W_NR; i++)
+		if (worker_sig[i] && n < (int)sizeof(died))
+			n += snprintf(died + n, sizeof(died) - n,
+				      "%s%s killed by signal %d (%s) at %.0f s",
+				      n ? "; " : "", worker_name[i],
+				      worker_sig[i], strsignal(worker_sig[i]),
+				      worker_sig_at[i]);
+	if (worker_sig[W_IOCTL] && st->fatal.sig && n < (int)sizeof(died))
+		snprintf(died + n, sizeof(died) - n,
+			 ", fault address 0x%llx (last calls above)",
+			 U(st->fatal.addr));
+	result(!n, "workers_alive", "%s", n ? died :
+	       "no worker died of a signal");
 	result(!fw[W_IOCTL] && st->ioctls, "ioctl_fuzz",
 	       "%llu ioctls (target %llu %s), %llu succeeded, 3 threads",
 	       U(st->ioctls), U(soak_target(s, SOAK_FULL_IOCTLS)),
@@ -484,7 +573,9 @@ int main(int argc, char **argv)
 	__u32 cap = HV_CAP_IRQCHIP;
 	void *shared;
 
-	while ((opt = getopt(argc, argv, "m:S:s:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "m:S:s:p:C:")) != -1) {
+		if (opt == 'C')
+			return soak_args_check(strtoull(optarg, NULL, 0), s.seed);
 		if (opt == 'm')
 			minutes = atof(optarg);
 		else if (opt == 'S')
@@ -499,8 +590,8 @@ int main(int argc, char **argv)
 	if (minutes <= 0 || scale < 0 || progress_every <= 0)
 		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared = mmap(NULL, sizeof(*s.st) + W_NR * sizeof(*fail_by_worker),
+		      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED)
 		return 1;
 	s.st = shared;
