@@ -230,6 +230,15 @@ static u64 vgic_make_lr(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 		*timer = true;
 		return lr;
 	}
+	/*
+	 * A level interrupt still asserted while active: not pending in the
+	 * list register, or its deactivation would make it pending at once,
+	 * unseen by hv. The deactivation exits instead (EOI), vgic_sync()
+	 * samples the line (a resampling irqfd lowers it there) and the next
+	 * entry makes it pending again if it is still up.
+	 */
+	if (pend && !irq->edge && irq->active)
+		return lr | ICH_LR_EOI;
 	if (pend) {
 		lr |= ICH_LR_PENDING_BIT;
 		if (irq->edge)
