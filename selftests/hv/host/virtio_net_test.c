@@ -40,6 +40,7 @@
 
 #include "kselftest_harness.h"
 #include "net.h"
+#include "ratelimit.h"
 
 #define RAM_GPA		0x40000000ULL
 #define RAM_SIZE	0x100000ULL
@@ -654,6 +655,63 @@ TEST_F(vnet, no_buffers_no_loss)
 	hvctl_net_get_stats(self->net, &st);
 	EXPECT_EQ(6, st.rx_packets);
 	EXPECT_EQ(0, st.rx_dropped);
+}
+
+/* Seconds since @t0 on CLOCK_MONOTONIC. */
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * The NIC's packet quota (net-pps) holds both ways and loses nothing: at
+ * 10 packets/s (GCRA, a burst of 100 ms: two at once) six frames take at
+ * least 0.4 s. Only the lower bound is checked: a loaded machine can make
+ * the frames later, never earlier.
+ */
+TEST_F(vnet, packet_quota_both_ways)
+{
+	struct hvctl_iolimit *lim = hvctl_net_iolimit(self->net);
+	struct hvctl_net_stats st;
+	struct timespec t0;
+	unsigned int i, buf;
+	uint8_t got[2048];
+	uint64_t ops, bytes;
+
+	ASSERT_EQ(0x0f, driver_up(self, 0) & 0xcf);
+	hvctl_iolimit_set(lim, 10, 0, hvctl_iolimit_now());
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 6; i++) {
+		guest_send(self, 100, 60 + i);
+		ASSERT_EQ(0, wait_used(self, TXQ, 1));
+		ASSERT_EQ(100, recv(self->rx_sock, got, sizeof(got), 0));
+	}
+	EXPECT_LE(0.35, since(&t0)) TH_LOG("6 frames out in %.3f s at 10/s",
+					   since(&t0));
+	hvctl_iolimit_set(lim, 10, 0, hvctl_iolimit_now());
+	for (i = 0; i < 6; i++)
+		post_rx(self, i, 0x1000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 6; i++)
+		ASSERT_EQ(0, host_send(self, 200, 70 + i));
+	for (i = 0; i < 6; i++) {
+		ASSERT_EQ(0, wait_used(self, RXQ, 1));
+		EXPECT_EQ(0, check_rx(self, 200, 70 + i, &buf));
+	}
+	EXPECT_LE(0.35, since(&t0)) TH_LOG("6 frames in in %.3f s at 10/s",
+					   since(&t0));
+	hvctl_iolimit_get(lim, &ops, &bytes);
+	EXPECT_EQ(10, ops);
+	hvctl_net_get_stats(self->net, &st);
+	EXPECT_EQ(6, st.tx_packets);
+	EXPECT_EQ(6, st.rx_packets);
+	EXPECT_EQ(0, st.rx_dropped + st.tx_dropped);
+	EXPECT_EQ(12, __atomic_load_n(&lim->nr_ops, __ATOMIC_RELAXED));
+	EXPECT_EQ(6 * 100 + 6 * 200,
+		  __atomic_load_n(&lim->nr_bytes, __ATOMIC_RELAXED));
 }
 
 /* A buffer smaller than the frame: that frame is dropped, the device lives. */

@@ -438,6 +438,8 @@ static int hvctl_virtio_setup_nets(struct hvctl_vmm *vmm,
 			return -1;
 		}
 		hvctl_virtio_attach(bus, dev);
+		hvctl_ioquota_register(vmm, HVCTL_IO_NET, def->nics[i].tap,
+				       hvctl_net_iolimit(bus->net[slot]));
 		/* before the guest runs: no interrupt is raised yet */
 		hvctl_virtio_fast_setup(bus, slot);
 		m = hvctl_net_mac(bus->net[slot]);

@@ -54,6 +54,7 @@
 #include <sys/ioctl.h>
 
 #include "net.h"
+#include "ratelimit.h"
 
 #define NET_BUDGET		64	/* chains per queue and pass */
 #define NET_TUN_ALL		(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | \
@@ -90,6 +91,8 @@ struct hvctl_net {
 	int dev_ok;			/* virtio_mmio_init() done */
 	unsigned int logged;		/* NET_LOG_* said once */
 	struct hvctl_net_stats stats;	/* atomics */
+	struct hvctl_iolimit limit;	/* net-pps, net-bw (vmm/ioquota.c) */
+	uint64_t wait_ns;		/* over quota: a pass again in this long */
 	struct virtq_elem elem;
 	struct iovec iov[VIRTQ_NUM_MAX + 1];
 };
@@ -723,6 +726,7 @@ struct hvctl_net *hvctl_net_create_fd(const struct hvctl_nic *nic, int fd,
 			close(fd);
 		return NULL;
 	}
+	hvctl_iolimit_init(&net->limit);
 	net->kick[0] = net->kick[1] = -1;
 	net->dev = dev;
 	if (nic->flags & HVCTL_NIC_MAC)
@@ -788,7 +792,13 @@ void hvctl_net_destroy(struct hvctl_net *net)
 		close(net->tap);
 	if (net->dev_ok)
 		virtio_mmio_destroy(net->dev);
+	hvctl_iolimit_destroy(&net->limit);
 	free(net);
+}
+
+struct hvctl_iolimit *hvctl_net_iolimit(struct hvctl_net *net)
+{
+	return &net->limit;
 }
 
 void hvctl_net_get_stats(struct hvctl_net *net, struct hvctl_net_stats *st)

@@ -140,6 +140,8 @@ struct hvctl_net *hvctl_net_create_fd(const struct hvctl_nic *nic, int fd,
 				      const struct hvctl_gmem *mem, char *err,
 				      size_t err_len);
 void hvctl_net_destroy(struct hvctl_net *net);
+/* The NIC's I/O quotas and counters (net-pps, net-bw; vmm/ioquota.h). */
+struct hvctl_iolimit *hvctl_net_iolimit(struct hvctl_net *net);
 void hvctl_net_get_stats(struct hvctl_net *net, struct hvctl_net_stats *st);
 /* The MAC the guest sees, and TUN_F_* the tap accepted (for the log). */
 const uint8_t *hvctl_net_mac(const struct hvctl_net *net);
