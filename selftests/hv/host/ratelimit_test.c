@@ -98,6 +98,37 @@ TEST_F(rl, bandwidth)
 	EXPECT_EQ(512, greedy(&self->l, &t, SEC, 4096));
 }
 
+/*
+ * check, then charge (a frame whose size is known once read): the bytes
+ * go into debt and the next check waits it out; over 10 s at 1 MiB/s
+ * with 64 KiB frames the rate is exact, first burst aside.
+ */
+TEST_F(rl, check_then_charge)
+{
+	uint64_t t = 0, end = 10 * SEC, n = 0, w;
+
+	hvctl_iolimit_set(&self->l, 0, 1 << 20, t);
+	while (t < end) {
+		w = hvctl_iolimit_check(&self->l, t);
+		if (w) {
+			t += w;
+			continue;
+		}
+		hvctl_iolimit_charge(&self->l, 64 << 10);
+		n++;
+	}
+	/* 160 frames of the rate, the burst (100 ms: 1.6 frames) on top */
+	EXPECT_LE(160, n);
+	EXPECT_GE(163, n);
+	EXPECT_EQ(n, self->l.nr_ops);
+	EXPECT_EQ(n * (64 << 10), self->l.nr_bytes);
+	/* nothing charged by a check */
+	hvctl_iolimit_check(&self->l, t);
+	hvctl_iolimit_check(&self->l, t);
+	EXPECT_EQ(n, self->l.nr_ops);
+	EXPECT_EQ(n * (64 << 10), self->l.nr_bytes);
+}
+
 /* the stricter of the two limits holds */
 TEST_F(rl, both_limits)
 {

@@ -33,8 +33,10 @@
  * frames in the tap's queue (the kernel's backlog), and a chain taken when
  * the tap turned out empty goes back to the ring. Each pass handles at
  * most NET_BUDGET chains per queue, so neither direction starves the
- * other. net_account() sees every frame with its length: the place for a
- * per-device rate limit.
+ * other. The NIC's quotas (net-pps, net-bw: vmm/ioquota.c) are asked
+ * before each frame: a transmit chain over quota waits in the ring, a
+ * received frame in the tap (charged once read, when its size is known),
+ * and the thread passes again when the bucket allows.
  *
  * A chain a correct driver never makes (a writable buffer to transmit, a
  * readable one to receive into, less than a header) puts the device into
@@ -65,6 +67,7 @@ enum net_wait {
 	NET_WAIT_KICK,		/* the driver (no buffers, device not live) */
 	NET_WAIT_TAP,		/* a frame (the tap is empty) */
 	NET_AGAIN,		/* nothing: the budget ran out, go on */
+	NET_WAIT_QUOTA,		/* the quota: net->wait_ns, or a notify */
 };
 
 /* one-time complaints, so that a hostile guest cannot flood the log */
@@ -388,6 +391,14 @@ static void net_account(uint64_t *packets, uint64_t *bytes, size_t len)
 	net_count(bytes, len);
 }
 
+/* Over quota for @ns: the thread passes again then (or on a notify). */
+static enum net_wait net_quota_wait(struct hvctl_net *net, uint64_t ns)
+{
+	if (!net->wait_ns || ns < net->wait_ns)
+		net->wait_ns = ns;
+	return NET_WAIT_QUOTA;
+}
+
 /* Gives the chain last taken back to the ring (its entry is read again). */
 static void net_unpop(struct virtq *vq)
 {
@@ -454,6 +465,7 @@ static enum net_wait net_tx(struct hvctl_net *net, struct virtq *vq)
 	unsigned int budget = NET_BUDGET;
 	const char *why;
 	int r, done = 0;
+	uint64_t w;
 
 	for (;;) {
 		if (!budget--) {
@@ -474,6 +486,14 @@ static enum net_wait net_tx(struct hvctl_net *net, struct virtq *vq)
 			virtio_mmio_needs_reset(net->dev, e->nr_in ?
 						"virtio-net: a device-writable buffer in a transmit chain" :
 						"virtio-net: a transmit chain shorter than the header");
+			break;
+		}
+		/* net-pps, net-bw: the chain waits in the ring */
+		w = hvctl_iolimit_take(&net->limit, hvctl_iolimit_now(),
+				       e->out_len - VIRTIO_NET_HDR_LEN);
+		if (w) {
+			net_unpop(vq);
+			ret = net_quota_wait(net, w);
 			break;
 		}
 		net_tx_one(net, e);
@@ -546,6 +566,7 @@ static enum net_wait net_rx(struct hvctl_net *net, struct virtq *vq)
 	const char *why;
 	int r, done = 0;
 	ssize_t n;
+	uint64_t w;
 
 	for (;;) {
 		if (!budget--) {
@@ -572,6 +593,13 @@ static enum net_wait net_rx(struct hvctl_net *net, struct virtq *vq)
 			ret = NET_WAIT_KICK;
 			break;
 		}
+		/* the frames wait in the tap; charged once read (their size) */
+		w = hvctl_iolimit_check(&net->limit, hvctl_iolimit_now());
+		if (w) {
+			net_unpop(vq);
+			ret = net_quota_wait(net, w);
+			break;
+		}
 		n = net_rx_one(net, e);
 		if (n <= 0) {
 			net_unpop(vq);
@@ -581,6 +609,7 @@ static enum net_wait net_rx(struct hvctl_net *net, struct virtq *vq)
 			}
 			continue;
 		}
+		hvctl_iolimit_charge(&net->limit, n - VIRTIO_NET_HDR_LEN);
 		virtq_push(vq, e->head, n);
 		done = 1;
 	}
@@ -610,9 +639,11 @@ static void *net_thread(void *arg)
 	struct pollfd pfd[3];
 	struct virtq *vq;
 	unsigned int i, n;
+	int ms;
 
 	while (!__atomic_load_n(&net->stop, __ATOMIC_ACQUIRE)) {
 		tx = rx = NET_WAIT_KICK;
+		net->wait_ns = 0;
 		vq = virtio_mmio_io_begin(dev, VIRTIO_NET_TXQ);
 		if (vq) {
 			tx = net_tx(net, vq);
@@ -630,7 +661,10 @@ static void *net_thread(void *arg)
 		pfd[1] = (struct pollfd){ .fd = net->kick[1], .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = net->tap, .events = POLLIN };
 		n = rx == NET_WAIT_TAP ? 3 : 2;
-		if (poll(pfd, n, -1) < 0 && errno != EINTR)
+		/* over quota: a pass again when the bucket allows (ms, rounded up) */
+		ms = tx == NET_WAIT_QUOTA || rx == NET_WAIT_QUOTA ?
+		     (int)((net->wait_ns + 999999) / 1000000) : -1;
+		if (poll(pfd, n, ms) < 0 && errno != EINTR)
 			break;
 		for (i = 0; i < 2; i++)
 			if (pfd[i].revents & POLLIN)

@@ -101,3 +101,26 @@ uint64_t hvctl_iolimit_take(struct hvctl_iolimit *l, uint64_t now,
 	__atomic_add_fetch(&l->nr_bytes, bytes, __ATOMIC_RELAXED);
 	return 0;
 }
+
+uint64_t hvctl_iolimit_check(struct hvctl_iolimit *l, uint64_t now)
+{
+	uint64_t w_ops, w_bytes;
+
+	pthread_mutex_lock(&l->lock);
+	w_ops = bucket_wait(&l->ops, now);
+	w_bytes = bucket_wait(&l->bytes, now);
+	if (w_ops || w_bytes)
+		l->throttled++;
+	pthread_mutex_unlock(&l->lock);
+	return w_ops > w_bytes ? w_ops : w_bytes;
+}
+
+void hvctl_iolimit_charge(struct hvctl_iolimit *l, uint64_t bytes)
+{
+	pthread_mutex_lock(&l->lock);
+	bucket_charge(&l->ops, 1);
+	bucket_charge(&l->bytes, bytes);
+	pthread_mutex_unlock(&l->lock);
+	__atomic_add_fetch(&l->nr_ops, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&l->nr_bytes, bytes, __ATOMIC_RELAXED);
+}

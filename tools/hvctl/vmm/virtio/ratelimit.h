@@ -77,6 +77,15 @@ void hvctl_iolimit_get(struct hvctl_iolimit *l, uint64_t *ops_per_s,
  */
 uint64_t hvctl_iolimit_take(struct hvctl_iolimit *l, uint64_t now,
 			    uint64_t bytes);
+/*
+ * For an operation whose size is known only once it is done (a frame
+ * read from a tap): hvctl_iolimit_check() says how many ns to wait before
+ * it may start (0: now; nothing charged), hvctl_iolimit_charge() charges
+ * and counts it afterwards, which may leave the buckets in debt: the next
+ * check waits it out, so the rate over time stays exact.
+ */
+uint64_t hvctl_iolimit_check(struct hvctl_iolimit *l, uint64_t now);
+void hvctl_iolimit_charge(struct hvctl_iolimit *l, uint64_t bytes);
 /* CLOCK_MONOTONIC in ns: the clock of the devices' calls. */
 uint64_t hvctl_iolimit_now(void);
 
