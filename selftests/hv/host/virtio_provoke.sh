@@ -6,41 +6,9 @@
 # and must fail there. Not part of `make check` (40 s, one build per
 # mutation); run it after changing the checks or the cases.
 #   selftests/hv/host/virtio_provoke.sh     exit 0: every mutation caught
-set -u
-REPO=$(cd "$(dirname "$0")/../../.." && pwd)
-# shellcheck source=/dev/null
-KSFT=$(. "$REPO/tools/testing/hvtest/versions.env" && echo "$KSFT_DIR")
-WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/hv-virtio-provoke.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
-missed=0
-
-# mutate NAME FILE PERL-SUBSTITUTION TEST...: every TEST must fail.
-mutate() {
-	local name=$1 file=$2 sub=$3 d=$WORK/$1 t
-	shift 3
-	cp -a "$REPO/tools/hvctl/vmm/virtio" "$d"
-	perl -0pi -e "$sub" "$d/$file"
-	if cmp -s "$d/$file" "$REPO/tools/hvctl/vmm/virtio/$file"; then
-		echo "not ok $name: the mutation no longer applies"
-		missed=1
-		return
-	fi
-	if ! make -s -C "$REPO/selftests/hv/host" OUTPUT="$d/out" \
-	     KSFT_DIR="$KSFT" VIRTIO_DIR="$d" "$d/out/virtio_test" >"$d/build.log" 2>&1; then
-		echo "not ok $name: does not build"
-		missed=1
-		return
-	fi
-	for t in "$@"; do
-		if "$d/out/virtio_test" -t "$t" >"$d/$t.log" 2>&1; then
-			echo "not ok $name: $t passed without its check"
-			missed=1
-		else
-			echo "ok $name: $t fails without its check"
-			grep -m1 -E 'Expected|said' "$d/$t.log" | sed 's/^/#   /'
-		fi
-	done
-}
+PROVOKE_TEST=virtio_test
+# shellcheck source=selftests/hv/host/provoke.lib.sh
+. "$(dirname "$0")/provoke.lib.sh"
 
 mutate loop virtqueue.c 's/if \(\+\+count > size\)/if (++count > size && 0)/' \
 	hostile_descriptor_loop hostile_loop_in_indirect_table
