@@ -1000,6 +1000,26 @@ static void bus_wr(struct hvctl_vcpu *vcpu, uint64_t gpa, uint32_t v)
 	mmio_exit(vcpu, gpa, 1, &v);
 }
 
+/* A driver's initialisation (3.1.1) of the device at @slot, MMIO exits only. */
+static void bus_driver_up(struct hvctl_vcpu *vcpu, uint64_t slot)
+{
+	uint32_t s = VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER;
+
+	bus_wr(vcpu, slot + VIRTIO_MMIO_STATUS, s);
+	bus_wr(vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	bus_wr(vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
+	s |= VIRTIO_S_FEATURES_OK;
+	bus_wr(vcpu, slot + VIRTIO_MMIO_STATUS, s);
+	bus_wr(vcpu, slot + VIRTIO_MMIO_QUEUE_SEL, 0);
+	bus_wr(vcpu, slot + VIRTIO_MMIO_QUEUE_NUM, NUM);
+	bus_wr(vcpu, slot + VIRTIO_MMIO_QUEUE_DESC_LOW, G(DESC));
+	bus_wr(vcpu, slot + VIRTIO_MMIO_QUEUE_DRIVER_LOW, G(AVAIL));
+	bus_wr(vcpu, slot + VIRTIO_MMIO_QUEUE_DEVICE_LOW, G(USED));
+	bus_wr(vcpu, slot + VIRTIO_MMIO_QUEUE_READY, 1);
+	s |= VIRTIO_S_DRIVER_OK;
+	bus_wr(vcpu, slot + VIRTIO_MMIO_STATUS, s);
+}
+
 /*
  * RAM that does not start at 0 (arm64: 0x40000000, the slots below it):
  * the devices find the rings and buffers at their guest-physical
@@ -1017,7 +1037,7 @@ TEST(bus_ram_not_at_zero)
 	struct virtq_desc *d;
 	uint16_t *avail, *used;
 	uint8_t *ram;
-	uint32_t s, v;
+	uint32_t v;
 	int fd, i;
 
 	vmm = (struct hvctl_vmm){ .def = &def, .vm = -1 };
@@ -1044,20 +1064,7 @@ TEST(bus_ram_not_at_zero)
 	vmm.ram_base = RAM_GPA;
 	def.memory = RAM_SIZE;
 	ASSERT_EQ(0, hvctl_virtio_setup(&vmm));
-	s = VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER;
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
-	s |= VIRTIO_S_FEATURES_OK;
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_SEL, 0);
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_NUM, NUM);
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DESC_LOW, G(DESC));
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DRIVER_LOW, G(AVAIL));
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DEVICE_LOW, G(USED));
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_READY, 1);
-	s |= VIRTIO_S_DRIVER_OK;
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
+	bus_driver_up(&vcpu, slot);
 	/* GET_ID: header, 20 bytes, status */
 	*(uint32_t *)(ram + HDR) = VIRTIO_BLK_T_GET_ID;
 	ram[STATUS] = 0xee;
@@ -1210,7 +1217,6 @@ static int fast_path_request(struct __test_metadata *_metadata,
 	struct virtq_desc *d;
 	uint16_t *avail, *used;
 	uint8_t *ram;
-	uint32_t s;
 	int fd, i, done;
 
 	vmm = (struct hvctl_vmm){ .def = &def, .dev = FAKE_DEV, .vm = FAKE_VM,
@@ -1231,20 +1237,7 @@ static int fast_path_request(struct __test_metadata *_metadata,
 	def.memory = RAM_SIZE;
 	if (hvctl_virtio_setup(&vmm))
 		return -1;
-	s = VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER;
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_DRIVER_FEATURES, 1);	/* VERSION_1 */
-	s |= VIRTIO_S_FEATURES_OK;
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_SEL, 0);
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_NUM, NUM);
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DESC_LOW, G(DESC));
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DRIVER_LOW, G(AVAIL));
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_DEVICE_LOW, G(USED));
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_READY, 1);
-	s |= VIRTIO_S_DRIVER_OK;
-	bus_wr(&vcpu, slot + VIRTIO_MMIO_STATUS, s);
+	bus_driver_up(&vcpu, slot);
 	*(uint32_t *)(ram + HDR) = VIRTIO_BLK_T_GET_ID;
 	d = (struct virtq_desc *)(ram + DESC);
 	d[0] = (struct virtq_desc){ G(HDR), 16, VIRTQ_DESC_F_NEXT, 1 };
