@@ -391,24 +391,13 @@ static void blk_process(struct hvctl_blk *blk)
 {
 	struct virtio_mmio_dev *dev = blk->dev;
 	struct virtq *vq = virtio_mmio_io_begin(dev, 0);
-	const char *why;
 	uint32_t used;
-	int r, done = 0;
+	int done = 0;
 
 	blk->wait_ns = 0;
 	if (!vq)
 		return;
-	for (;;) {
-		r = virtq_pop(vq, &blk->elem, &why);
-		if (r < 0) {
-			virtio_mmio_needs_reset(dev, why);
-			break;
-		}
-		if (!r) {
-			if (virtq_enable_notify(vq))
-				continue;
-			break;
-		}
+	while (virtq_next(dev, vq, &blk->elem) > 0) {
 		blk->wait_ns = hvctl_iolimit_take(&blk->limit, hvctl_iolimit_now(),
 						  blk_cost(&blk->elem));
 		if (blk->wait_ns) {

@@ -89,24 +89,13 @@ static void vcon_tx(struct hvctl_vcon *vc)
 {
 	struct virtq *vq = virtio_mmio_io_begin(vc->dev, VCON_Q_TX);
 	struct virtq_elem *e = &vc->elem;
-	const char *why;
 	unsigned int i;
-	int r, done = 0;
+	int done = 0;
 	size_t j;
 
 	if (!vq)
 		return;
-	for (;;) {
-		r = virtq_pop(vq, e, &why);
-		if (r < 0) {
-			virtio_mmio_needs_reset(vc->dev, why);
-			break;
-		}
-		if (!r) {
-			if (virtq_enable_notify(vq))
-				continue;
-			break;
-		}
+	while (virtq_next(vc->dev, vq, e) > 0) {
 		for (i = 0; i < e->nr_out; i++)
 			for (j = 0; j < e->iov[i].iov_len; j++)
 				hvctl_console_out(vc->vmm,

@@ -268,22 +268,11 @@ static void input_drain_status(struct hvctl_input *in)
 {
 	struct virtio_mmio_dev *dev = in->dev;
 	struct virtq *vq = virtio_mmio_io_begin(dev, 1);
-	const char *why;
-	int r, done = 0;
+	int done = 0;
 
 	if (!vq)
 		return;
-	for (;;) {
-		r = virtq_pop(vq, &in->elem, &why);
-		if (r < 0) {
-			virtio_mmio_needs_reset(dev, why);
-			break;
-		}
-		if (!r) {
-			if (virtq_enable_notify(vq))
-				continue;
-			break;
-		}
+	while (virtq_next(dev, vq, &in->elem) > 0) {
 		virtq_push(vq, in->elem.head, 0);
 		done = 1;
 	}

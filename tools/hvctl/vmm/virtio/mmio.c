@@ -408,3 +408,27 @@ void virtio_mmio_write(struct virtio_mmio_dev *dev, uint64_t off,
 	pthread_mutex_unlock(&dev->lock);
 	pthread_mutex_unlock(&dev->io_lock);
 }
+
+/*
+ * The next chain of @vq for a device's loop: 1 with @e filled; 0 when the
+ * ring is empty, with notifications on again and the ring looked at once
+ * more (a chain the driver added meanwhile is not left behind); -1 when
+ * the ring is corrupt: the device is then in DEVICE_NEEDS_RESET, with the
+ * reason said.
+ */
+int virtq_next(struct virtio_mmio_dev *dev, struct virtq *vq,
+	       struct virtq_elem *e)
+{
+	const char *why;
+	int r;
+
+	for (;;) {
+		r = virtq_pop(vq, e, &why);
+		if (r < 0) {
+			virtio_mmio_needs_reset(dev, why);
+			return -1;
+		}
+		if (r || !virtq_enable_notify(vq))
+			return r;
+	}
+}

@@ -296,6 +296,14 @@ void virtio_mmio_queue_interrupt(struct virtio_mmio_dev *dev,
  * processing and send a configuration change interrupt (spec 2.1.2).
  */
 void virtio_mmio_needs_reset(struct virtio_mmio_dev *dev, const char *why);
+/*
+ * virtq_pop() for a device's loop, with what every device does around it:
+ * 1 with @e filled; 0 when the ring is empty (notifications back on, the
+ * ring read once more); -1 after a corrupt ring put @dev into
+ * DEVICE_NEEDS_RESET. `while (virtq_next(dev, vq, e) > 0) { serve; }`
+ */
+int virtq_next(struct virtio_mmio_dev *dev, struct virtq *vq,
+	       struct virtq_elem *e);
 int virtio_mmio_has_feature(struct virtio_mmio_dev *dev, unsigned int bit);
 
 /* --- virtio-blk (spec 5.2) ------------------------------------------------------ */
