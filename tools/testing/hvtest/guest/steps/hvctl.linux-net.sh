@@ -70,10 +70,19 @@ while [ ! -e /sys/class/net/eth1 ] && [ \$n -lt 300 ]; do
 	sleep 0.1
 	n=\$((n + 1))
 done
-# (carrier reads only on an interface that is up)
+# (carrier reads only on an interface that is up). virtio_net turns the
+# carrier on from a work item that reads the device's STATUS after probe
+# or open, so "link 1" may come a moment after "up": wait for it (up to
+# 30 s of guest time, a bound for a link that never comes, not a pace).
 ip link set lo up
 for i in eth0 eth1; do
 	ip link set \$i up
+	n=0
+	while [ "\$(cat /sys/class/net/\$i/carrier 2>/dev/null)" != 1 ] &&
+		[ \$n -lt 300 ]; do
+		sleep 0.1
+		n=\$((n + 1))
+	done
 	echo "l2-net: \$i address \$(cat /sys/class/net/\$i/address 2>/dev/null) link \$(cat /sys/class/net/\$i/carrier 2>/dev/null)"
 done
 ip addr add $GUEST_ADDR/24 dev eth0
