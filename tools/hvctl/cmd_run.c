@@ -24,9 +24,14 @@ static int hvctl_ensure_defined(const struct hvctl_def *def)
 {
 	struct hvctl_vminfo vi;
 	struct hvctl_nl nl;
+	unsigned int i, io_mask = 0;
 	struct nl_msg *msg;
 	int err;
 
+	/* the I/O quotas it has only: a module without them refuses any */
+	for (i = 0; i < HVCTL_IO_NR_QUOTAS; i++)
+		if (def->io_quota[i])
+			io_mask |= 1U << i;
 	if (hvctl_nl_open(&nl))
 		return -1;
 	err = hvctl_vm_get(&nl, def->name, &vi);
@@ -37,6 +42,7 @@ static int hvctl_ensure_defined(const struct hvctl_def *def)
 			nla_put_u64(msg, HV_A_VM_MEM_SIZE, def->memory);
 			nla_put_u64(msg, HV_A_VM_MEM_QUOTA, def->mem_quota);
 			nla_put_u32(msg, HV_A_VM_CPU_QUOTA, def->cpu_quota);
+			hvctl_io_put(msg, def->io_quota, io_mask);
 		}
 		err = hvctl_nl_call(&nl, msg, NULL, NULL);
 	} else if (!err && (vi.state == HV_VM_STATE_RUNNING ||

@@ -384,6 +384,7 @@ int hvctl_cmd_create(int argc, char **argv)
 		return 2;
 	}
 	snprintf(def.name, sizeof(def.name), "%s", name);
+	memcpy(def.io_quota, io, sizeof(def.io_quota));
 
 	if (hvctl_nl_open(&nl))
 		return 1;
@@ -460,7 +461,7 @@ int hvctl_cmd_set(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t io[HVCTL_IO_NR_QUOTAS] = { 0 };
-	unsigned int io_mask = 0;
+	unsigned int i, io_mask = 0;
 	int c, err, have_cpu = 0, have_mem = 0;
 	struct hvctl_nl nl;
 	struct hvctl_def def;
@@ -506,6 +507,9 @@ int hvctl_cmd_set(int argc, char **argv)
 			def.cpu_quota = cpu_quota;
 		if (have_mem)
 			def.mem_quota = mem_quota;
+		for (i = 0; i < HVCTL_IO_NR_QUOTAS; i++)
+			if (io_mask & (1U << i))
+				def.io_quota[i] = io[i];
 		hvctl_def_save(&def);
 	}
 	return 0;

@@ -178,6 +178,8 @@ struct hvctl_def {
 	uint64_t memory;
 	uint64_t mem_quota;
 	uint32_t cpu_quota;
+	/* the I/O quotas of each device (HVCTL_IO_*), 0: none */
+	uint64_t io_quota[HVCTL_IO_NR_QUOTAS];
 	unsigned int nr_disks;
 	struct hvctl_disk disks[HVCTL_MAX_DISKS];
 	unsigned int nr_nics;

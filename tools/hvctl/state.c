@@ -2,7 +2,9 @@
 /*
  * The state directory: one NAME.conf per definition (what `start` needs
  * besides the kernel's registry: the image and its entry point, or the
- * kernel, initrd and command line; the disks), and the running VMM's
+ * kernel, initrd and command line; the disks; the quotas, CPU, memory and
+ * I/O, to make the registry's entry again after a module reload, and kept
+ * in step by `hvctl set`), and the running VMM's
  * NAME.sock (console), NAME.log and NAME.pid.
  */
 #include <errno.h>
@@ -67,6 +69,12 @@ int hvctl_def_save(const struct hvctl_def *def)
 		(unsigned long long)def->entry,
 		def->vcpus, (unsigned long long)def->memory,
 		(unsigned long long)def->mem_quota, def->cpu_quota);
+	/* the I/O quotas per device, kept like the CPU and memory quotas */
+	fprintf(f, "disk_iops=%llu\ndisk_bw=%llu\nnet_pps=%llu\nnet_bw=%llu\n",
+		(unsigned long long)def->io_quota[HVCTL_IO_DISK_IOPS],
+		(unsigned long long)def->io_quota[HVCTL_IO_DISK_BW],
+		(unsigned long long)def->io_quota[HVCTL_IO_NET_PPS],
+		(unsigned long long)def->io_quota[HVCTL_IO_NET_BW]);
 	/* disk=FLAGS PATH: the path last, it may hold spaces */
 	for (i = 0; i < def->nr_disks && i < HVCTL_MAX_DISKS; i++)
 		fprintf(f, "disk=0x%x %s\n", def->disks[i].flags,
@@ -188,6 +196,14 @@ int hvctl_def_load(const char *name, struct hvctl_def *def)
 			def->mem_quota = strtoull(val, NULL, 0);
 		else if (!strcmp(line, "cpu_quota"))
 			def->cpu_quota = strtoul(val, NULL, 0);
+		else if (!strcmp(line, "disk_iops"))
+			def->io_quota[HVCTL_IO_DISK_IOPS] = strtoull(val, NULL, 0);
+		else if (!strcmp(line, "disk_bw"))
+			def->io_quota[HVCTL_IO_DISK_BW] = strtoull(val, NULL, 0);
+		else if (!strcmp(line, "net_pps"))
+			def->io_quota[HVCTL_IO_NET_PPS] = strtoull(val, NULL, 0);
+		else if (!strcmp(line, "net_bw"))
+			def->io_quota[HVCTL_IO_NET_BW] = strtoull(val, NULL, 0);
 		else if (!strcmp(line, "disk"))
 			hvctl_def_disk(def, val);
 		else if (!strcmp(line, "net"))

@@ -755,6 +755,48 @@ TEST(disk_option)
 	rmdir(dir);
 }
 
+/*
+ * The I/O quotas live in NAME.conf next to the CPU and memory quotas, so
+ * that a VM the kernel forgot (module reloaded) is made again with them by
+ * `hvctl start`, and `hvctl set` keeps them there.
+ */
+TEST(io_quotas_in_conf)
+{
+	char dir[] = "/var/tmp/hv-virtio-state-XXXXXX", path[PATH_MAX];
+	struct hvctl_def def = { .name = "vm1", .vcpus = 1, .memory = 1 << 20,
+				 .mem_quota = 1 << 19, .cpu_quota = 50 };
+	struct hvctl_def back;
+	FILE *f;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	setenv("HVCTL_STATE_DIR", dir, 1);
+	def.io_quota[HVCTL_IO_DISK_IOPS] = 50;
+	def.io_quota[HVCTL_IO_DISK_BW] = 2 << 20;
+	def.io_quota[HVCTL_IO_NET_PPS] = 1000;
+	/* the largest bandwidth the module takes survives too */
+	def.io_quota[HVCTL_IO_NET_BW] = 1ULL << 40;
+	ASSERT_EQ(0, hvctl_def_save(&def));
+	ASSERT_EQ(0, hvctl_def_load("vm1", &back));
+	EXPECT_EQ(50, back.cpu_quota);
+	EXPECT_EQ(1 << 19, back.mem_quota);
+	EXPECT_EQ(50, back.io_quota[HVCTL_IO_DISK_IOPS]);
+	EXPECT_EQ(2 << 20, back.io_quota[HVCTL_IO_DISK_BW]);
+	EXPECT_EQ(1000, back.io_quota[HVCTL_IO_NET_PPS]);
+	EXPECT_EQ(1ULL << 40, back.io_quota[HVCTL_IO_NET_BW]);
+	/* a conf of an older hvctl has none: no quotas, not an error */
+	snprintf(path, sizeof(path), "%s/vm2.conf", dir);
+	f = fopen(path, "w");
+	ASSERT_NE(NULL, f);
+	fprintf(f, "name=vm2\nvcpus=1\nmemory=1048576\nkernel=/k\n");
+	fclose(f);
+	ASSERT_EQ(0, hvctl_def_load("vm2", &back));
+	EXPECT_EQ(0, back.io_quota[HVCTL_IO_DISK_IOPS]);
+	EXPECT_EQ(0, back.io_quota[HVCTL_IO_NET_BW]);
+	hvctl_def_remove("vm1");
+	hvctl_def_remove("vm2");
+	rmdir(dir);
+}
+
 /* xorshift64: the fuzz case's own generator, the same on every run */
 static uint64_t fuzz_next(uint64_t *x)
 {
