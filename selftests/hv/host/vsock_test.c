@@ -11,7 +11,8 @@
  * Covered: both directions of connection set-up (REQUEST/RESPONSE, the
  * CONNECT/OK handshake), data both ways with checksums, SHUTDOWN and the
  * RST that ends a close, refusals, credit in both directions (the device
- * never sends more than the guest's credit; it keeps what the host has
+ * never sends more than the guest's credit, and asks for more once per
+ * stall with CREDIT_REQUEST; it keeps what the host has
  * not read and loses none of it; it resets a guest that sends beyond its
  * credit), many connections at once, the connection table's limit, a
  * driver reset that releases every connection, and the guest's hostile
@@ -431,6 +432,19 @@ TEST_F(vsock, guest_connects_to_host)
 	ASSERT_EQ(0, tx(self, h, NULL, 0));
 	EXPECT_EQ(0, rx_op(self, VIRTIO_VSOCK_OP_RST, 1234, 5000));
 	EXPECT_EQ(1, read_eof(fd));
+	/* what `hvctl info` shows: the connection made and gone, the bytes */
+	{
+		struct vsock_stats st;
+
+		hvctl_vsock_stats(self->vs, &st);
+		EXPECT_EQ(1, st.conns);
+		EXPECT_EQ(0, st.conns_open);
+		EXPECT_EQ(sizeof(out), st.tx_bytes);
+		EXPECT_EQ(sizeof(out), st.rx_bytes);
+		EXPECT_EQ(1, st.rst_sent);
+		EXPECT_EQ(0, st.rst_recv);
+		EXPECT_EQ(0, st.credit_stalls);
+	}
 	close(fd);
 	close(lfd);
 }
@@ -475,8 +489,11 @@ TEST_F(vsock, host_connects_to_guest)
 	EXPECT_EQ(VIRTIO_VSOCK_OP_SHUTDOWN, h.op);
 	EXPECT_EQ(VIRTIO_VSOCK_SHUTDOWN_SEND, h.flags);
 	/* the guest resets: the host sees the end */
+	EXPECT_EQ(1, self->vs->stats.conns_open);
 	ASSERT_EQ(0, tx(self, hdr(VIRTIO_VSOCK_OP_RST, 77, hport), NULL, 0));
 	EXPECT_EQ(1, read_eof(fd));
+	EXPECT_EQ(1, self->vs->stats.rst_recv);
+	EXPECT_EQ(0, self->vs->stats.conns_open);
 	close(fd);
 }
 
@@ -542,6 +559,9 @@ TEST_F(vsock, device_respects_guest_credit)
 		}
 		if (got == sizeof(out))
 			break;
+		/* the device asks for credit (the host has more) ... */
+		ASSERT_EQ(0, rx_op(self, VIRTIO_VSOCK_OP_CREDIT_REQUEST, 1300, 6000));
+		/* ... and answers the guest's request */
 		g = hdr(VIRTIO_VSOCK_OP_CREDIT_REQUEST, 6000, 1300);
 		g.buf_alloc = GUEST_CREDIT;
 		g.fwd_cnt = fwd;
@@ -556,6 +576,76 @@ TEST_F(vsock, device_respects_guest_credit)
 		ASSERT_EQ(0, tx(self, g, NULL, 0));
 	}
 	EXPECT_EQ(sum(out, sizeof(out)), sum(back, sizeof(back)));
+	close(fd);
+	close(lfd);
+}
+
+/*
+ * A guest that never sends a CREDIT_UPDATE of its own (the spec does not
+ * make it): once the device has host data and the guest's credit is
+ * used up, the device asks with CREDIT_REQUEST (5.10.6.3), once per
+ * stall: an answer that gives no credit is not asked again (the guest's
+ * own CREDIT_REQUEST then gets its CREDIT_UPDATE first, which a second
+ * request queued by the device would come before), and the next stall,
+ * after the guest freed its buffer, is asked once more. With no host data
+ * left there is nothing to ask for.
+ */
+TEST_F(vsock, credit_request_once_per_stall)
+{
+	static uint8_t out[20000], back[20000];
+	struct vsock_hdr h, g;
+	uint32_t got = 0, fwd = 0;
+	int lfd, fd, fl, stalls = 0;
+
+	lfd = host_listen(self, 1800);
+	ASSERT_LE(0, lfd);
+	g = hdr(VIRTIO_VSOCK_OP_REQUEST, 9000, 1800);
+	g.buf_alloc = GUEST_CREDIT;
+	ASSERT_EQ(0, tx(self, g, NULL, 0));
+	ASSERT_EQ(0, rx_op(self, VIRTIO_VSOCK_OP_RESPONSE, 1800, 9000));
+	fd = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, fd);
+	pattern(out, sizeof(out), 6);
+	fl = fcntl(fd, F_GETFL);
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	ASSERT_EQ((ssize_t)sizeof(out), write(fd, out, sizeof(out)));
+	while (got < sizeof(out)) {
+		ASSERT_EQ(0, rx(self, &h, back + got, sizeof(back) - got));
+		if (h.op == VIRTIO_VSOCK_OP_RW) {
+			got += h.len;
+			ASSERT_GE(GUEST_CREDIT, got - fwd);
+			continue;
+		}
+		/* only once the credit is used up, with data still waiting */
+		ASSERT_EQ(VIRTIO_VSOCK_OP_CREDIT_REQUEST, h.op) TH_LOG("op %u", h.op);
+		ASSERT_EQ(GUEST_CREDIT, got - fwd);
+		ASSERT_GT(sizeof(out), got);
+		stalls++;
+		/* an answer without credit: the application read nothing yet */
+		g = hdr(VIRTIO_VSOCK_OP_CREDIT_UPDATE, 9000, 1800);
+		g.buf_alloc = GUEST_CREDIT;
+		g.fwd_cnt = fwd;
+		ASSERT_EQ(0, tx(self, g, NULL, 0));
+		/* not asked again: our request's answer is the next packet */
+		g.op = VIRTIO_VSOCK_OP_CREDIT_REQUEST;
+		ASSERT_EQ(0, tx(self, g, NULL, 0));
+		ASSERT_EQ(0, rx_op(self, VIRTIO_VSOCK_OP_CREDIT_UPDATE, 1800, 9000));
+		/* then it reads it all: the next stall is a new one */
+		fwd = got;
+		g.op = VIRTIO_VSOCK_OP_CREDIT_UPDATE;
+		g.fwd_cnt = fwd;
+		ASSERT_EQ(0, tx(self, g, NULL, 0));
+	}
+	EXPECT_EQ(sum(out, sizeof(out)), sum(back, sizeof(back)));
+	/* 20000 bytes through 6000 of credit: three stalls, each asked once */
+	EXPECT_EQ(3, stalls);
+	EXPECT_EQ(3, self->vs->stats.credit_stalls);
+	/* the last 2000 left credit over and no data: nothing was asked */
+	g = hdr(VIRTIO_VSOCK_OP_CREDIT_REQUEST, 9000, 1800);
+	g.buf_alloc = GUEST_CREDIT;
+	g.fwd_cnt = fwd;
+	ASSERT_EQ(0, tx(self, g, NULL, 0));
+	EXPECT_EQ(0, rx_op(self, VIRTIO_VSOCK_OP_CREDIT_UPDATE, 1800, 9000));
 	close(fd);
 	close(lfd);
 }

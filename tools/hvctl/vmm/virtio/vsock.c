@@ -15,6 +15,12 @@
  *   connection and counts as forwarded (fwd_cnt) only what the host's
  *   socket took; a CREDIT_UPDATE goes out when the guest's view of its
  *   credit dropped below half and the device has freed some since.
+ * - a stall: the guest's credit is used up and the host has more. The
+ *   spec lets the guest send its update only when asked, so the device
+ *   asks (CREDIT_REQUEST, 5.10.6.3), once per stall: an answer still
+ *   without credit is not asked again (that would be a storm of
+ *   request/answer pairs); any packet of the guest carries its credit,
+ *   and once it is back the next stall is asked again.
  *
  * The guest is not trusted: a chain too short for a header puts the
  * device into DEVICE_NEEDS_RESET; every other mistake (a length beyond
@@ -104,6 +110,32 @@ int vsock_conn_wants_data(struct hvctl_vsock *vs, const struct vsock_conn *c)
 	       c->state == VSOCK_ESTABLISHED && !c->pending && !c->host_eof &&
 	       !(c->guest_shut & VIRTIO_VSOCK_SHUTDOWN_RCV) &&
 	       vsock_conn_credit(c) > 0;
+}
+
+/*
+ * The guest's credit for @c ran out or came back: a CREDIT_REQUEST when it
+ * is out, the host has data (or its EOF) waiting, and none was asked in
+ * this stall.
+ */
+static void vsock_conn_check_credit(struct hvctl_vsock *vs,
+				    struct vsock_conn *c)
+{
+	char b;
+
+	if (vsock_conn_credit(c)) {
+		c->credit_asked = 0;
+		return;
+	}
+	if (c->credit_asked || c->state != VSOCK_ESTABLISHED || c->fd < 0 ||
+	    c->host_eof || (c->pending & VSOCK_P_RST) ||
+	    (c->guest_shut & VIRTIO_VSOCK_SHUTDOWN_RCV))
+		return;
+	/* the device keeps no host data: the socket says if there is some */
+	if (recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) < 0)
+		return;
+	c->credit_asked = 1;
+	c->pending |= VSOCK_P_CREDIT_REQUEST;
+	VSOCK_STAT(vs, credit_stalls, 1);
 }
 
 /* The guest sent RST: it forgot @c; the host still gets what it sent. */
@@ -271,6 +303,8 @@ static int vsock_tx_packet(struct hvctl_vsock *vs, const struct virtq_elem *e)
 	hvctl_iov_to_buf(e->iov, e->nr_out, 0, &h, VSOCK_HDR_SIZE);
 	vsock_hdr_to_cpu(&h);
 	VSOCK_STAT(vs, tx_pkts, 1);
+	if (h.op == VIRTIO_VSOCK_OP_RST)
+		VSOCK_STAT(vs, rst_recv, 1);
 	if (h.type != VIRTIO_VSOCK_TYPE_STREAM || h.src_cid != vs->cid ||
 	    h.dst_cid != VSOCK_HOST_CID) {
 		vsock_rst_reply(vs, &h, 1);
@@ -304,7 +338,7 @@ static int vsock_tx_packet(struct hvctl_vsock *vs, const struct virtq_elem *e)
 		break;
 	case VIRTIO_VSOCK_OP_RST:
 		vsock_conn_gone(vs, c);
-		break;
+		return 0;	/* (@c may be freed) */
 	case VIRTIO_VSOCK_OP_SHUTDOWN:
 		c->guest_shut |= h.flags & (VIRTIO_VSOCK_SHUTDOWN_RCV |
 					    VIRTIO_VSOCK_SHUTDOWN_SEND);
@@ -323,6 +357,8 @@ static int vsock_tx_packet(struct hvctl_vsock *vs, const struct virtq_elem *e)
 		VSOCK_STAT(vs, bad_pkts, 1);
 		vsock_conn_reset(vs, c);
 	}
+	/* every packet carries the guest's credit: a stall begins or ends */
+	vsock_conn_check_credit(vs, c);
 	return 0;
 }
 
@@ -402,6 +438,7 @@ static uint32_t vsock_data(struct hvctl_vsock *vs, struct vsock_conn *c,
 		h->len = r;
 		c->tx_cnt += r;
 		VSOCK_STAT(vs, rx_bytes, r);
+		vsock_conn_check_credit(vs, c);
 		return r;
 	}
 	c->host_readable = 0;
@@ -692,7 +729,12 @@ void hvctl_vsock_stats(struct hvctl_vsock *vs, struct vsock_stats *st)
 	st->rx_pkts = __atomic_load_n(&vs->stats.rx_pkts, __ATOMIC_RELAXED);
 	st->rst_sent = __atomic_load_n(&vs->stats.rst_sent, __ATOMIC_RELAXED);
 	st->bad_pkts = __atomic_load_n(&vs->stats.bad_pkts, __ATOMIC_RELAXED);
+	st->rst_recv = __atomic_load_n(&vs->stats.rst_recv, __ATOMIC_RELAXED);
 	st->conns = __atomic_load_n(&vs->stats.conns, __ATOMIC_RELAXED);
+	st->conns_open = __atomic_load_n(&vs->stats.conns_open,
+					 __ATOMIC_RELAXED);
+	st->credit_stalls = __atomic_load_n(&vs->stats.credit_stalls,
+					    __ATOMIC_RELAXED);
 	st->tx_bytes = __atomic_load_n(&vs->stats.tx_bytes, __ATOMIC_RELAXED);
 	st->rx_bytes = __atomic_load_n(&vs->stats.rx_bytes, __ATOMIC_RELAXED);
 }

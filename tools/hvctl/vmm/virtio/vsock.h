@@ -114,6 +114,8 @@ enum vsock_state {
  * @guest_shut: VIRTIO_VSOCK_SHUTDOWN_* the guest sent.
  * @host_eof: the host will send no more; @host_readable: poll said so;
  *	@wr_shut: the host's socket was shut for writing.
+ * @credit_asked: a CREDIT_REQUEST went out (or is owed) since the guest's
+ *	credit ran out; cleared when it comes back.
  */
 struct vsock_conn {
 	int fd;
@@ -126,16 +128,23 @@ struct vsock_conn {
 	uint32_t tx_cnt, peer_buf_alloc, peer_fwd_cnt;
 	unsigned int guest_shut;
 	int host_eof, host_readable, wr_shut;
+	int credit_asked;
 };
 
 /*
- * struct vsock_stats - what the device did, for `hvctl info`-style logs
- * and the host test: packets from the guest, packets to it, RSTs sent for
- * the guest's mistakes (or refusals), connections made.
+ * struct vsock_stats - what the device did, for `hvctl info` (NAME.io,
+ * vmm/ioquota.c) and the host test: packets from the guest (tx) and to it
+ * (rx), RSTs sent (the guest's mistakes, refusals, closes) and received,
+ * packets the guest got wrong, connections made (@conns) and open now
+ * (@conns_open), data bytes each way, and credit stalls: the times the
+ * device had host data for a connection whose guest credit was used up,
+ * and asked for more (CREDIT_REQUEST).
  */
 struct vsock_stats {
-	uint64_t tx_pkts, rx_pkts, rst_sent, bad_pkts, conns;
+	uint64_t tx_pkts, rx_pkts, rst_sent, rst_recv, bad_pkts;
+	uint64_t conns, conns_open;
 	uint64_t tx_bytes, rx_bytes;
+	uint64_t credit_stalls;
 };
 
 struct hvctl_vsock {

@@ -116,6 +116,7 @@ struct vsock_conn *vsock_conn_new(struct hvctl_vsock *vs, int fd,
 	c->guest_port = guest_port;
 	vs->conns[i] = c;
 	__atomic_fetch_add(&vs->stats.conns, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&vs->stats.conns_open, 1, __ATOMIC_RELAXED);
 	return c;
 }
 
@@ -130,6 +131,7 @@ void vsock_conn_free(struct hvctl_vsock *vs, struct vsock_conn *c)
 		close(c->fd);
 	free(c->buf);
 	free(c);
+	__atomic_fetch_sub(&vs->stats.conns_open, 1, __ATOMIC_RELAXED);
 }
 
 void vsock_host_close_all(struct hvctl_vsock *vs)
