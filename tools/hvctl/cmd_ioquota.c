@@ -3,7 +3,8 @@
  * The I/O quota options of `hvctl create` and `hvctl set` (--disk-iops N,
  * --disk-bw SIZE/s, --net-pps N, --net-bw SIZE/s: per device, 0 for none)
  * and what `hvctl info` shows of them: the registry's quotas and the
- * devices' statistics that the VMM writes to NAME.io (vmm/ioquota.c).
+ * devices' statistics that the VMM writes to NAME.io (vmm/ioquota.c),
+ * the virtio-vsock device's among them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,11 +103,34 @@ static int hvctl_io_line(char *line, char *kind, unsigned int *index,
 	return 0;
 }
 
+/*
+ * The vsock line of NAME.io: cid, connections open and made, bytes to
+ * the host and to the guest, RSTs sent and received, credit stalls.
+ */
+#define HVCTL_VSOCK_NR_STATS	8
+static int hvctl_io_vsock_line(const char *line, unsigned long long *v)
+{
+	return sscanf(line, "vsock 0 cid=%llu open=%llu conns=%llu to_host=%llu to_guest=%llu rst_sent=%llu rst_recv=%llu credit_stalls=%llu",
+		      &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+		      &v[7]) == HVCTL_VSOCK_NR_STATS ? 0 : -1;
+}
+
+static void hvctl_io_vsock_info(const unsigned long long *v, int json)
+{
+	if (json)
+		printf(", \"vsock\": {\"cid\": %llu, \"open\": %llu, \"connections\": %llu, \"bytes_to_host\": %llu, \"bytes_to_guest\": %llu, \"rst_sent\": %llu, \"rst_received\": %llu, \"credit_stalls\": %llu}",
+		       v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+	else
+		printf("vsock:         CID %llu: %llu connections open, %llu in all; %llu bytes to the host, %llu to the guest; %llu RSTs sent, %llu received; %llu credit stalls\n",
+		       v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
+}
+
 void hvctl_io_info(const char *name, const struct hvctl_vminfo *vi, int json)
 {
 	char path[PATH_MAX], line[PATH_MAX + 256], kind[8], q[4][32], *dev;
-	unsigned long long v[5];
+	unsigned long long v[5], vs[HVCTL_VSOCK_NR_STATS];
 	unsigned int i, index, n = 0;
+	int has_vsock = 0;
 	FILE *f;
 
 	for (i = 0; i < HVCTL_IO_NR_QUOTAS; i++)
@@ -124,6 +148,10 @@ void hvctl_io_info(const char *name, const struct hvctl_vminfo *vi, int json)
 	hvctl_state_path(name, "io", path, sizeof(path));
 	f = fopen(path, "r");
 	while (f && fgets(line, sizeof(line), f)) {
+		if (!hvctl_io_vsock_line(line, vs)) {
+			has_vsock = 1;
+			continue;
+		}
 		if (hvctl_io_line(line, kind, &index, v, &dev))
 			continue;
 		if (json)
@@ -138,4 +166,6 @@ void hvctl_io_info(const char *name, const struct hvctl_vminfo *vi, int json)
 		fclose(f);
 	if (json)
 		printf("]");
+	if (has_vsock)
+		hvctl_io_vsock_info(vs, json);
 }

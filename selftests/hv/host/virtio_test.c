@@ -954,6 +954,13 @@ int hvctl_ioquota_register(struct hvctl_vmm *vmm, enum hvctl_io_kind kind,
 	return 0;
 }
 
+int hvctl_ioquota_register_vsock(struct hvctl_vmm *vmm, struct hvctl_vsock *vs)
+{
+	(void)vmm;
+	(void)vs;
+	return 0;
+}
+
 /* An MMIO exit of @vcpu: 1 when a virtio slot took it; *val for a read. */
 static int mmio_exit(struct hvctl_vcpu *vcpu, uint64_t gpa, int write,
 		     uint32_t *val)

@@ -17,6 +17,8 @@
  * half a file), and once more when the VMM ends: `hvctl info` shows them.
  * A line per device:
  *   KIND INDEX ops=N bytes=N waits=N ops_limit=N bytes_limit=N name=NAME
+ * and one for the virtio-vsock device, which has no quota (ioquota.h):
+ *   vsock 0 cid=N open=N conns=N to_host=N to_guest=N rst_sent=N ...
  */
 #include <errno.h>
 #include <poll.h>
@@ -31,6 +33,7 @@
 #include "vmm.h"
 #include "ioquota.h"
 #include "virtio/ratelimit.h"
+#include "virtio/vsock.h"
 
 #define HVCTL_IOQUOTA_POLL_MS	500
 
@@ -45,6 +48,7 @@ struct hvctl_ioquota {
 	struct hvctl_vmm *vmm;
 	unsigned int nr;
 	struct hvctl_ioquota_dev dev[HVCTL_IOQUOTA_MAX_DEVS];
+	struct hvctl_vsock *vsock;
 	uint64_t applied[HVCTL_IO_NR_QUOTAS];
 	int applied_ok;
 	struct hvctl_nl nl;
@@ -90,6 +94,17 @@ int hvctl_ioquota_register(struct hvctl_vmm *vmm, enum hvctl_io_kind kind,
 	return 0;
 }
 
+int hvctl_ioquota_register_vsock(struct hvctl_vmm *vmm,
+				 struct hvctl_vsock *vs)
+{
+	struct hvctl_ioquota *q = hvctl_ioquota_of(vmm);
+
+	if (!q || q->vsock)
+		return -1;
+	q->vsock = vs;
+	return 0;
+}
+
 static void hvctl_ioquota_vm_cb(struct nlattr **tb, void *arg)
 {
 	struct hvctl_vminfo *vi = arg;
@@ -105,7 +120,7 @@ static void hvctl_ioquota_poll(struct hvctl_ioquota *q)
 	unsigned int i;
 	int err;
 
-	if (!q->nl_ok)
+	if (!q->nl_ok || !q->nr)
 		return;
 	err = hvctl_nl_call(&q->nl, hvctl_nl_msg(&q->nl, HV_CMD_VM_GET, 0,
 						 q->vmm->def->name),
@@ -140,6 +155,7 @@ static void hvctl_ioquota_write(struct hvctl_ioquota *q)
 	char path[PATH_MAX], tmp[PATH_MAX + 8];
 	struct hvctl_ioquota_dev *d;
 	uint64_t ops, bytes, waits;
+	struct vsock_stats vst;
 	unsigned int i;
 	FILE *f;
 
@@ -160,6 +176,18 @@ static void hvctl_ioquota_write(struct hvctl_ioquota *q)
 			(unsigned long long)__atomic_load_n(&d->limit->nr_bytes, __ATOMIC_RELAXED),
 			(unsigned long long)waits, (unsigned long long)ops,
 			(unsigned long long)bytes, d->name);
+	}
+	if (q->vsock) {
+		hvctl_vsock_stats(q->vsock, &vst);
+		fprintf(f, "vsock 0 cid=%llu open=%llu conns=%llu to_host=%llu to_guest=%llu rst_sent=%llu rst_recv=%llu credit_stalls=%llu\n",
+			(unsigned long long)q->vsock->cid,
+			(unsigned long long)vst.conns_open,
+			(unsigned long long)vst.conns,
+			(unsigned long long)vst.tx_bytes,
+			(unsigned long long)vst.rx_bytes,
+			(unsigned long long)vst.rst_sent,
+			(unsigned long long)vst.rst_recv,
+			(unsigned long long)vst.credit_stalls);
 	}
 	if (fclose(f) || rename(tmp, path))
 		unlink(tmp);
@@ -184,11 +212,11 @@ int hvctl_ioquota_start(struct hvctl_vmm *vmm)
 	struct hvctl_ioquota *q = vmm->ioquota;
 	int e;
 
-	if (!q || !q->nr)
+	if (!q || (!q->nr && !q->vsock))
 		return 0;
 	/* without the control plane the devices run without quotas */
-	q->nl_ok = !hvctl_nl_open(&q->nl);
-	if (!q->nl_ok)
+	q->nl_ok = q->nr && !hvctl_nl_open(&q->nl);
+	if (q->nr && !q->nl_ok)
 		hvctl_vmm_log(vmm, "I/O quotas: no netlink: the devices run without quotas");
 	/* the quotas hold from the guest's first request */
 	hvctl_ioquota_poll(q);

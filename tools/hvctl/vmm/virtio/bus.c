@@ -495,6 +495,7 @@ static int hvctl_virtio_setup_more(struct hvctl_vmm *vmm,
 		}
 		hvctl_virtio_attach(bus, &bus->dev[i]);
 		hvctl_virtio_fast_setup(bus, i);
+		hvctl_ioquota_register_vsock(vmm, bus->vsock);	/* statistics */
 		hvctl_vmm_log(vmm, "virtio slot %u: virtio-vsock, guest CID %llu, host sockets %s and %s_PORT, interrupt %u",
 			      i, (unsigned long long)def->vsock_cid, path, path,
 			      HVCTL_VIRTIO_IRQ0 + i);

@@ -167,6 +167,19 @@ grep "hvtest-vsock" "$log" | tr -d '\r' | l2_filter
 grep -q "hvtest-vsock: ok echo 17 connections" "$log" ||
 	bail "the guest's echo server did not serve 17 connections"
 grep -q "needs a reset" "$log" && bail "a device needed a reset"
+# the device's statistics in hvctl info (the VMM's last NAME.io): 34
+# connections (16 + 16 echoed, hvctl vsock, the refused 5999), every data
+# byte each way at least once, the refusals' RSTs both ways
+vi=$(hvctl info vx | grep '^vsock:') || bail "hvctl info shows no vsock line: $(hvctl info vx)"
+echo "hvctl info: $vi"
+# shellcheck disable=SC2046 # the numbers, one word each
+set -- $(echo "$vi" | tr -c '0-9\n' ' ')
+[ "$1" = 7 ] && [ "$3" -ge 34 ] || bail "vsock connections: $vi"
+[ "$4" -ge $((32 * size + blob)) ] && [ "$5" -ge $((32 * size + blob)) ] ||
+	bail "vsock bytes: $vi, want at least $((32 * size + blob)) each way"
+[ "$6" -ge 1 ] && [ "$7" -ge 1 ] || bail "vsock RSTs: $vi"
+hvctl info vx --json | grep -q '"vsock": {"cid": 7, "open": [0-9]*, "connections": [0-9]*, "bytes_to_host"' ||
+	bail "hvctl info --json has no vsock statistics: $(hvctl info vx --json)"
 # everything released with the VM
 [ -e $HVCTL_STATE_DIR/vx.vsock ] &&
 	bail "$HVCTL_STATE_DIR/vx.vsock outlived the VM"
