@@ -5,8 +5,14 @@
  * user of eventfds) interrupts the guest without an ioctl.
  *
  * The eventfd's wake-up callback runs with the eventfd's wait-queue lock
- * held and interrupts off, where hv_arch_irq_line() (process context) may
- * not be called: it queues the irqfd's work item, which sets the line.
+ * held and interrupts off (in the signalling thread, or in hard IRQ for
+ * another kernel user of the eventfd). It injects there, before write()
+ * returns, through hv_arch_irq_inatomic(): both controllers only take a
+ * lock with interrupts off, set bits and kick. When the arch says it
+ * cannot (-EWOULDBLOCK), the irqfd's work item sets the line with
+ * hv_arch_irq_line() in process context instead. Each signal reads the
+ * eventfd's counter to 0 first, so signals from many threads are taken
+ * one at a time under that lock, each one injection (or one queued work).
  *
  * A resampling irqfd keeps a level-triggered line asserted until the
  * guest ends the interrupt. The controller then calls hv_irqfd_resample()
@@ -17,8 +23,12 @@
  * Lifetime: vm->irqfds is changed under vm->eventfd_lock and read under
  * RCU by hv_irqfd_resample(). Closing the eventfd (EPOLLHUP) takes the
  * irqfd off the eventfd's wait queue at once and marks it dead; the next
- * HV_IRQFD, or the VM's end, frees it (that needs sleeping). Every irqfd
- * is freed before the VM's interrupt controller, with its work done.
+ * HV_IRQFD, or the VM's end, frees it (that needs sleeping). The wake-up
+ * (and so a direct injection) runs under the eventfd's wait-queue lock,
+ * which eventfd_ctx_remove_wait_queue() takes before an irqfd is freed:
+ * once it is off the queue, no injection of it runs or starts, and only
+ * its work item can be left, which is cancelled next. Every irqfd is
+ * freed this way before the VM's interrupt controller.
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
@@ -75,7 +85,9 @@ static int hv_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 	if (flags & EPOLLIN) {
 		/* one injection however often it was signalled meanwhile */
 		eventfd_ctx_do_read(irqfd->ctx, &cnt);
-		schedule_work(&irqfd->inject);
+		if (hv_arch_irq_inatomic(irqfd->vm, irqfd->irq,
+					 !irqfd->resample_ctx) == -EWOULDBLOCK)
+			schedule_work(&irqfd->inject);
 	}
 	if (flags & EPOLLHUP) {
 		/* eventfd_release(): off the queue now, freed later */
@@ -216,7 +228,7 @@ static int hv_irqfd_add(struct hv_vm *vm, struct hv_irqfd_state *irqfd,
 	/* signalled before it was registered: inject once now */
 	events = vfs_poll(file, &irqfd->pt);
 	if (events & EPOLLIN)
-		schedule_work(&irqfd->inject);
+		hv_irqfd_inject(&irqfd->inject);
 	return 0;
 }
 
