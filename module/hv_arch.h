@@ -174,10 +174,13 @@ int hv_arch_irq_inatomic(struct hv_vm *vm, u32 irq, bool pulse);
  * @vm: the VM (vm->irqchip).
  * @irq: the line, numbered as in hv_arch_irq_line().
  *
- * Any context, with the controller's own locks held if it likes: the core
- * takes no lock, does not call back into the controller and does not
- * sleep (it queues the signal of the VMM's resample eventfd); one load
- * when the VM has no resampling irqfd.
+ * Any context, with the controller's own locks held if it likes, as long
+ * as every holder of those locks keeps interrupts off: the core takes no
+ * lock, does not call back into the controller and does not sleep; it
+ * queues the signal of the VMM's resample eventfd as an irq_work, which
+ * runs once interrupts are on, and whose eventfd waiters (an irqfd) may
+ * take the controller's locks. One load when the VM has no resampling
+ * irqfd.
  *
  * Return: true when a resampling irqfd (HV_IRQFD_RESAMPLE) drives @irq:
  * the controller then deasserts the line itself, as HV_IRQ_LINE with
