@@ -148,6 +148,25 @@ void hv_arch_mem_unmap(struct hv_vm *vm, u64 gfn, u64 npages);
 int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level);
 
 /**
+ * hv_arch_irq_inatomic() - an irqfd's signal, raised from the eventfd's
+ * wake-up itself (hv_irqfd.c) instead of a work item.
+ * @vm: the VM (vm->irqchip).
+ * @irq: the line, numbered as in hv_arch_irq_line().
+ * @pulse: true: assert and deassert (an irqfd without resample, an edge);
+ *	   false: assert and leave asserted (a resampling irqfd).
+ *
+ * Called with the eventfd's wait-queue lock held and interrupts off, maybe
+ * in hard IRQ context (another kernel user's eventfd_signal()): must not
+ * sleep, must not signal an eventfd, and every lock it takes must be taken
+ * with interrupts off everywhere. Kicks the vCPU that takes the interrupt.
+ *
+ * Return: 0 when done; -EINVAL for a line the controller does not have
+ * (ignored); -EWOULDBLOCK when it cannot be done in this context: the core
+ * then calls hv_arch_irq_line() from a work item.
+ */
+int hv_arch_irq_inatomic(struct hv_vm *vm, u32 irq, bool pulse);
+
+/**
  * hv_irqfd_resample() - for the interrupt controller, implemented by the
  * core (hv_irqfd.c): the guest ended a level-triggered interrupt on @irq
  * (x86: an EOI that reaches the IOAPIC pin; arm64: deactivation of the
@@ -155,10 +174,13 @@ int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level);
  * @vm: the VM (vm->irqchip).
  * @irq: the line, numbered as in hv_arch_irq_line().
  *
- * Any context, with the controller's own locks held if it likes: the core
- * takes no lock, does not call back into the controller and does not
- * sleep (it queues the signal of the VMM's resample eventfd); one load
- * when the VM has no resampling irqfd.
+ * Any context, with the controller's own locks held if it likes, as long
+ * as every holder of those locks keeps interrupts off: the core takes no
+ * lock, does not call back into the controller and does not sleep; it
+ * queues the signal of the VMM's resample eventfd as an irq_work, which
+ * runs once interrupts are on, and whose eventfd waiters (an irqfd) may
+ * take the controller's locks. One load when the VM has no resampling
+ * irqfd.
  *
  * Return: true when a resampling irqfd (HV_IRQFD_RESAMPLE) drives @irq:
  * the controller then deasserts the line itself, as HV_IRQ_LINE with

@@ -5,23 +5,38 @@
  * user of eventfds) interrupts the guest without an ioctl.
  *
  * The eventfd's wake-up callback runs with the eventfd's wait-queue lock
- * held and interrupts off, where hv_arch_irq_line() (process context) may
- * not be called: it queues the irqfd's work item, which sets the line.
+ * held and interrupts off (in the signalling thread, or in hard IRQ for
+ * another kernel user of the eventfd). It injects there, before write()
+ * returns, through hv_arch_irq_inatomic(): both controllers only take a
+ * lock with interrupts off, set bits and kick. When the arch says it
+ * cannot (-EWOULDBLOCK), the irqfd's work item sets the line with
+ * hv_arch_irq_line() in process context instead. Each signal reads the
+ * eventfd's counter to 0 first, so signals from many threads are taken
+ * one at a time under that lock, each one injection (or one queued work).
  *
  * A resampling irqfd keeps a level-triggered line asserted until the
  * guest ends the interrupt. The controller then calls hv_irqfd_resample()
  * (hv_arch.h), deasserts the line itself and the resample eventfd is
- * signalled from a work item, so that the hook takes no lock of ours and
- * can be called under the controller's (raw) lock.
+ * signalled from an irq_work, so that the hook takes no lock of ours and
+ * can be called under the controller's (raw) lock: the irq_work runs in
+ * hard IRQ context once interrupts are on again, so after the controller
+ * dropped its lock (every holder keeps interrupts off), without the
+ * thread switch of a work item. An eventfd may be signalled there; its
+ * waiters, another irqfd among them, find no lock of ours held.
  *
  * Lifetime: vm->irqfds is changed under vm->eventfd_lock and read under
  * RCU by hv_irqfd_resample(). Closing the eventfd (EPOLLHUP) takes the
  * irqfd off the eventfd's wait queue at once and marks it dead; the next
- * HV_IRQFD, or the VM's end, frees it (that needs sleeping). Every irqfd
- * is freed before the VM's interrupt controller, with its work done.
+ * HV_IRQFD, or the VM's end, frees it (that needs sleeping). The wake-up
+ * (and so a direct injection) runs under the eventfd's wait-queue lock,
+ * which eventfd_ctx_remove_wait_queue() takes before an irqfd is freed:
+ * once it is off the queue, no injection of it runs or starts, and only
+ * its work item can be left, which is cancelled next. Every irqfd is
+ * freed this way before the VM's interrupt controller.
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
+#include <linux/irq_work.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -44,7 +59,7 @@ struct hv_irqfd_state {
 	wait_queue_entry_t wait;
 	poll_table pt;
 	struct work_struct inject;
-	struct work_struct resample;
+	struct irq_work resample;
 };
 
 static void hv_irqfd_inject(struct work_struct *work)
@@ -57,7 +72,7 @@ static void hv_irqfd_inject(struct work_struct *work)
 		hv_arch_irq_line(irqfd->vm, irqfd->irq, false);
 }
 
-static void hv_irqfd_resample_work(struct work_struct *work)
+static void hv_irqfd_resample_work(struct irq_work *work)
 {
 	struct hv_irqfd_state *irqfd = container_of(work, struct hv_irqfd_state, resample);
 
@@ -75,7 +90,9 @@ static int hv_irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 	if (flags & EPOLLIN) {
 		/* one injection however often it was signalled meanwhile */
 		eventfd_ctx_do_read(irqfd->ctx, &cnt);
-		schedule_work(&irqfd->inject);
+		if (hv_arch_irq_inatomic(irqfd->vm, irqfd->irq,
+					 !irqfd->resample_ctx) == -EWOULDBLOCK)
+			schedule_work(&irqfd->inject);
 	}
 	if (flags & EPOLLHUP) {
 		/* eventfd_release(): off the queue now, freed later */
@@ -99,8 +116,10 @@ static void hv_irqfd_queue_proc(struct file *file, wait_queue_head_t *wqh,
  * @vm: the VM.
  * @irq: the line, numbered as in HV_IRQ_LINE.
  *
- * Any context, any lock of the controller held: it takes no lock and does
- * not call the controller. Cheap when the VM has no resampling irqfd.
+ * Any context, any lock of the controller held with interrupts off: it
+ * takes no lock and does not call the controller; the resample eventfd is
+ * signalled by an irq_work once interrupts are on. Cheap when the VM has
+ * no resampling irqfd.
  *
  * Return: true when a resampling irqfd drives @irq: the caller deasserts
  * the line before it samples it again, and the VMM hears of the end of
@@ -117,7 +136,7 @@ bool hv_irqfd_resample(struct hv_vm *vm, u32 irq)
 	list_for_each_entry_rcu(irqfd, &vm->irqfds, list) {
 		if (irqfd->irq != irq || !irqfd->resample_ctx)
 			continue;
-		schedule_work(&irqfd->resample);
+		irq_work_queue(&irqfd->resample);
 		owned = true;
 	}
 	rcu_read_unlock();
@@ -159,14 +178,14 @@ static void hv_irqfd_free_list(struct hv_vm *vm, struct list_head *reap,
 
 	if (list_empty(reap))
 		return;
-	/* hv_irqfd_resample() may still walk past them and queue work */
+	/* hv_irqfd_resample() may still walk past them and queue an irq_work */
 	synchronize_rcu();
 	list_for_each_entry_safe(irqfd, tmp, reap, reap) {
 		/* no wake-up runs or starts after this */
 		eventfd_ctx_remove_wait_queue(irqfd->ctx, &irqfd->wait, &cnt);
 		cancel_work_sync(&irqfd->inject);
 		if (irqfd->resample_ctx) {
-			cancel_work_sync(&irqfd->resample);
+			irq_work_sync(&irqfd->resample);
 			if (lower && !hv_irqfd_line_resampled(vm, irqfd->irq))
 				hv_arch_irq_line(vm, irqfd->irq, false);
 			eventfd_ctx_put(irqfd->resample_ctx);
@@ -216,7 +235,7 @@ static int hv_irqfd_add(struct hv_vm *vm, struct hv_irqfd_state *irqfd,
 	/* signalled before it was registered: inject once now */
 	events = vfs_poll(file, &irqfd->pt);
 	if (events & EPOLLIN)
-		schedule_work(&irqfd->inject);
+		hv_irqfd_inject(&irqfd->inject);
 	return 0;
 }
 
@@ -232,7 +251,7 @@ static int hv_irqfd_assign(struct hv_vm *vm, const struct hv_irqfd *args)
 	irqfd->vm = vm;
 	irqfd->irq = args->irq;
 	INIT_WORK(&irqfd->inject, hv_irqfd_inject);
-	INIT_WORK(&irqfd->resample, hv_irqfd_resample_work);
+	init_irq_work(&irqfd->resample, hv_irqfd_resample_work);
 	init_waitqueue_func_entry(&irqfd->wait, hv_irqfd_wakeup);
 	init_poll_funcptr(&irqfd->pt, hv_irqfd_queue_proc);
 

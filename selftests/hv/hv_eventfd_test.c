@@ -654,6 +654,303 @@ TEST(irqfd_signal_during_destroy)
 	close(dev_fd);
 }
 
+/*
+ * TEST_IRQ as an edge-triggered line to vCPU 0, its pending state read and
+ * cleared in the controller (no guest runs): x86: IOAPIC pin -> vector
+ * EDGE_VECTOR in the LAPIC's IRR (SDM Vol. 3A, 11.8.4); arm64: the SPI's
+ * pending latch in the distributor state (IHI 0069, 4.1: a rising edge
+ * of an edge-triggered interrupt makes it pending).
+ */
+#if defined(__x86_64__) && defined(HV_GET_IOAPIC)
+#define HAVE_LINE_STATE	1
+#define EDGE_VECTOR	0x40
+
+static int line_setup_edge(int vm, int vcpu)
+{
+	struct hv_ioapic_state io;
+	struct hv_lapic_state a;
+
+	if (ioctl(vcpu, HV_GET_LAPIC, &a))
+		return -1;
+	a.regs[0xf0 / 16] |= 0x100;	/* SVR: software-enabled */
+	if (ioctl(vcpu, HV_SET_LAPIC, &a) || ioctl(vm, HV_GET_IOAPIC, &io))
+		return -1;
+	io.redirtbl[TEST_IRQ] = EDGE_VECTOR;	/* edge, fixed, APIC 0 */
+	return ioctl(vm, HV_SET_IOAPIC, &io);
+}
+
+/* 1 pending, 0 not, -1 error; @clear: and clear it */
+static int line_pending(int vm, int vcpu, bool clear)
+{
+	unsigned int irr = 0x200 / 16 + EDGE_VECTOR / 32;
+	__u32 bit = 1u << (EDGE_VECTOR % 32);
+	struct hv_lapic_state a;
+	int pending;
+
+	(void)vm;
+	if (ioctl(vcpu, HV_GET_LAPIC, &a))
+		return -1;
+	pending = !!(a.regs[irr] & bit);
+	if (clear && pending) {
+		a.regs[irr] &= ~bit;
+		if (ioctl(vcpu, HV_SET_LAPIC, &a))
+			return -1;
+	}
+	return pending;
+}
+#elif defined(__aarch64__)
+#define HAVE_LINE_STATE	1
+
+static int dist_state(int vm, struct hv_arm64_vgic_dist_state *st, bool set)
+{
+	struct hv_arm64_state_buf b = {
+		.addr = (unsigned long)st, .size = sizeof(*st),
+	};
+
+	return ioctl(vm, set ? HV_ARM64_SET_VGIC_DIST : HV_ARM64_GET_VGIC_DIST,
+		     &b);
+}
+
+static int line_setup_edge(int vm, int vcpu)
+{
+	struct hv_arm64_vgic_dist_state st;
+
+	(void)vcpu;
+	if (dist_state(vm, &st, false))
+		return -1;
+	st.ctlr |= 2;			/* EnableGrp1 */
+	st.spi[TEST_IRQ - 32].flags = HV_ARM64_VGIC_IRQ_ENABLED |
+				      HV_ARM64_VGIC_IRQ_EDGE |
+				      HV_ARM64_VGIC_IRQ_GROUP1;
+	st.spi[TEST_IRQ - 32].irouter = 0;	/* vCPU 0 */
+	return dist_state(vm, &st, true);
+}
+
+static int line_pending(int vm, int vcpu, bool clear)
+{
+	struct hv_arm64_vgic_dist_state st;
+	__u8 *flags = &st.spi[TEST_IRQ - 32].flags;
+	int pending;
+
+	(void)vcpu;
+	if (dist_state(vm, &st, false))
+		return -1;
+	pending = !!(*flags & HV_ARM64_VGIC_IRQ_PENDING);
+	if (clear && pending) {
+		*flags &= ~HV_ARM64_VGIC_IRQ_PENDING;
+		if (dist_state(vm, &st, true))
+			return -1;
+	}
+	return pending;
+}
+#endif
+
+#ifdef HAVE_LINE_STATE
+/*
+ * hv's controllers inject from the eventfd's wake-up: the interrupt is
+ * pending in the controller when write() returns, and the irqfd consumed
+ * the signal (the counter reads 0). With the work item of before, the
+ * line went up a little later, in a kernel thread.
+ */
+TEST(irqfd_inject_in_write)
+{
+	int dev_fd = hv_open_dev(), vm, vcpu, efd, i;
+	__u64 one = 1;
+
+	if (!check_cap(dev_fd, HV_CAP_IRQCHIP))
+		SKIP(close(dev_fd); return, "no in-kernel interrupt controller");
+	vm = irqchip_vm(_metadata, dev_fd, &vcpu);
+	ASSERT_EQ(0, line_setup_edge(vm, vcpu));
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, irqfd(vm, efd, TEST_IRQ, 0, 0));
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, line_pending(vm, vcpu, true));
+		ASSERT_EQ(sizeof(one), write(efd, &one, sizeof(one)));
+		ASSERT_EQ(1, line_pending(vm, vcpu, false)) TH_LOG("signal %d", i);
+		ASSERT_EQ(0, efd_take(efd));
+		ASSERT_EQ(1, line_pending(vm, vcpu, true));
+	}
+	close(efd);
+	close(vcpu);
+	close(vm);
+	close(dev_fd);
+}
+
+#define STORM_THREADS	4
+
+struct storm {
+	int fd;			/* what the threads write */
+	int writes;		/* per thread and round; 0: until stop */
+	volatile bool stop;
+	pthread_barrier_t start, done;
+	unsigned long n[STORM_THREADS];
+};
+
+struct storm_thread {
+	struct storm *s;
+	int id;
+};
+
+static void *storm_rounds(void *arg)
+{
+	struct storm_thread *t = arg;
+	struct storm *s = t->s;
+	__u64 one = 1;
+	int i;
+
+	for (;;) {
+		pthread_barrier_wait(&s->start);
+		if (s->stop)
+			return NULL;
+		for (i = 0; i < s->writes; i++)
+			if (write(s->fd, &one, sizeof(one)) == sizeof(one))
+				s->n[t->id]++;
+		pthread_barrier_wait(&s->done);
+	}
+}
+
+static void *storm_loop(void *arg)
+{
+	struct storm_thread *t = arg;
+	struct storm *s = t->s;
+	__u64 one = 1;
+
+	while (!s->stop)
+		if (write(s->fd, &one, sizeof(one)) == sizeof(one))
+			s->n[t->id]++;
+	return NULL;
+}
+
+/*
+ * Many threads signal one irqfd at once: every signal goes through the
+ * irqfd (none is left on the eventfd's counter) and the interrupt is
+ * pending after each round.
+ */
+TEST(irqfd_many_threads)
+{
+	struct storm_thread t[STORM_THREADS];
+	pthread_t th[STORM_THREADS];
+	struct storm s = { .writes = 200 };
+	int dev_fd = hv_open_dev(), vm, vcpu, round, i;
+
+	if (!check_cap(dev_fd, HV_CAP_IRQCHIP))
+		SKIP(close(dev_fd); return, "no in-kernel interrupt controller");
+	vm = irqchip_vm(_metadata, dev_fd, &vcpu);
+	ASSERT_EQ(0, line_setup_edge(vm, vcpu));
+	s.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ASSERT_LE(0, s.fd);
+	ASSERT_EQ(0, irqfd(vm, s.fd, TEST_IRQ, 0, 0));
+	ASSERT_EQ(0, pthread_barrier_init(&s.start, NULL, STORM_THREADS + 1));
+	ASSERT_EQ(0, pthread_barrier_init(&s.done, NULL, STORM_THREADS + 1));
+	for (i = 0; i < STORM_THREADS; i++) {
+		t[i] = (struct storm_thread){ .s = &s, .id = i };
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, storm_rounds, &t[i]));
+	}
+	for (round = 0; round < 20; round++) {
+		ASSERT_LE(0, line_pending(vm, vcpu, true));
+		pthread_barrier_wait(&s.start);
+		pthread_barrier_wait(&s.done);
+		EXPECT_EQ(1, line_pending(vm, vcpu, false)) TH_LOG("round %d", round);
+		EXPECT_EQ(0, efd_take(s.fd)) TH_LOG("round %d", round);
+	}
+	s.stop = true;
+	pthread_barrier_wait(&s.start);
+	for (i = 0; i < STORM_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		EXPECT_EQ(20 * s.writes, s.n[i]);
+	}
+	pthread_barrier_destroy(&s.start);
+	pthread_barrier_destroy(&s.done);
+	close(s.fd);
+	close(vcpu);
+	close(vm);
+	close(dev_fd);
+}
+
+/*
+ * Threads signal fd number STORM_FD all the time while the main thread
+ * binds a new eventfd there each round (dup2() closes the old one, whose
+ * irqfd goes away on EPOLLHUP while it is being signalled), alternates
+ * pulse and resampling irqfds and deassigns every resampling one and
+ * every third pulse one while they are signalled. A signal of
+ * its own reaches the controller each pulse round, and after the storm
+ * one more does on a fresh binding. A use after free would show in the
+ * kernel log (the harness scans it; KASAN on the debug targets).
+ */
+#define STORM_FD	200
+
+TEST(irqfd_signal_while_closed)
+{
+	struct storm_thread t[STORM_THREADS];
+	pthread_t th[STORM_THREADS];
+	struct storm s = { .fd = STORM_FD };
+	int dev_fd = hv_open_dev(), vm, vcpu, rfd, efd, round, i;
+	unsigned long total = 0;
+	__u64 one = 1;
+
+	if (!check_cap(dev_fd, HV_CAP_IRQCHIP))
+		SKIP(close(dev_fd); return, "no in-kernel interrupt controller");
+	vm = irqchip_vm(_metadata, dev_fd, &vcpu);
+	ASSERT_EQ(0, line_setup_edge(vm, vcpu));
+	rfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ASSERT_LE(0, rfd);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(STORM_FD, dup2(efd, STORM_FD));
+	close(efd);
+	for (i = 0; i < STORM_THREADS; i++) {
+		t[i] = (struct storm_thread){ .s = &s, .id = i };
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, storm_loop, &t[i]));
+	}
+	for (round = 0; round < 60; round++) {
+		bool resample = round % 2;
+
+		/* the old eventfd's last reference goes: EPOLLHUP */
+		efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		ASSERT_LE(0, efd);
+		ASSERT_EQ(STORM_FD, dup2(efd, STORM_FD));
+		close(efd);
+		/* reaps the closed one (a resampling one's line goes down) */
+		ASSERT_EQ(0, irqfd(vm, STORM_FD, TEST_IRQ,
+				   resample ? HV_IRQFD_RESAMPLE : 0,
+				   resample ? rfd : 0));
+		if (!resample) {
+			ASSERT_LE(0, line_pending(vm, vcpu, true));
+			ASSERT_EQ(sizeof(one), write(STORM_FD, &one, sizeof(one)));
+			EXPECT_EQ(1, line_pending(vm, vcpu, false)) TH_LOG("round %d", round);
+		}
+		/*
+		 * A resampling one always: closed, it could outlive the next
+		 * round (a thread's write() holds the file) with its line up
+		 * and the next pulse would make no edge.
+		 */
+		if (resample || round % 3 == 0)
+			ASSERT_EQ(0, irqfd(vm, STORM_FD, TEST_IRQ,
+					   HV_IRQFD_DEASSIGN, 0));
+	}
+	s.stop = true;
+	for (i = 0; i < STORM_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		total += s.n[i];
+	}
+	EXPECT_LT(0, total);
+	/* the last binding ends; a fresh one still delivers */
+	close(STORM_FD);
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, irqfd(vm, efd, TEST_IRQ, 0, 0));
+	ASSERT_LE(0, line_pending(vm, vcpu, true));
+	ASSERT_EQ(sizeof(one), write(efd, &one, sizeof(one)));
+	EXPECT_EQ(1, line_pending(vm, vcpu, false));
+	close(efd);
+	close(rfd);
+	close(vcpu);
+	close(vm);
+	close(dev_fd);
+}
+#endif
+
 #if defined(__x86_64__) && defined(HV_GET_IOAPIC)
 /*
  * Delivery through the x86 controller, seen in its state without running

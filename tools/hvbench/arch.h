@@ -67,6 +67,9 @@ int hvb_gic_vm_create(struct bench_vm v[2], size_t ram_size);
 int hvb_irq_line(struct bench_vm *vm, uint32_t intid, int level);
 int kvmb_gic_vm_create(struct bench_vm v[2], size_t ram_size);
 int kvmb_irq_line(struct bench_vm *vm, uint32_t intid, int level);
+/* arm64: eventfd @efd raises SPI @intid (HV_IRQFD / KVM_IRQFD, no resample) */
+int hvb_irqfd(struct bench_vm *vm, uint32_t intid, int efd);
+int kvmb_irqfd(struct bench_vm *vm, uint32_t intid, int efd);
 
 /* bench_kvm.c: a VM of one vCPU, after KVM_CREATE_IRQCHIP if @irqchip */
 int kvmb_vm_create_irqchip(struct bench_vm *vm, size_t ram_size, int irqchip);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 
 #include "arch.h"
 
@@ -15,6 +17,9 @@ extern const unsigned char bench_hvc[], bench_sysreg[], bench_mmio[];
 extern const unsigned char bench_touch[], bench_compute_guest[];
 extern const unsigned char bench_irq_vtimer[], bench_irq_spi[];
 extern const unsigned char bench_irq_sgi[], bench_irq_sgi_peer[];
+
+/* gic_run()'s @efd when the SPI is raised with HV_IRQ_LINE / KVM_IRQ_LINE */
+#define GIC_NO_IRQFD	-1
 
 /* Stage-1 level-1 block descriptors (ARM ARM D8.3, 4 KiB granule) */
 #define S1_BLOCK	0x1UL
@@ -106,11 +111,13 @@ static int gic_irq_line(const struct bench_backend *b, struct bench_vm *vm,
 
 /*
  * Run vCPU @vm at @entry until it is done; a store to BENCH_MMIO_SPI is
- * answered with an edge on the SPI (up and down: two ioctls).
+ * answered with an edge on the SPI: up and down (two ioctls), or one
+ * write() to @efd, an irqfd of the SPI.
  */
 static int gic_run(const struct bench_backend *b, struct bench_vm *vm,
-		   const unsigned char *entry, uint64_t arg0)
+		   const unsigned char *entry, uint64_t arg0, int efd)
 {
+	uint64_t one = 1;
 	struct bench_entry start = {
 		.pc = BENCH_CODE + (entry - bench_blob_start),
 		.sp = BENCH_STACK_TOP,
@@ -131,8 +138,12 @@ static int gic_run(const struct bench_backend *b, struct bench_vm *vm,
 			return 0;
 		if (e.addr != BENCH_MMIO_SPI)
 			break;
-		err = gic_irq_line(b, vm, BENCH_SPI, 1) ?:
-		      gic_irq_line(b, vm, BENCH_SPI, 0);
+		if (efd != GIC_NO_IRQFD)
+			err = write(efd, &one, sizeof(one)) == sizeof(one) ?
+			      0 : -errno;
+		else
+			err = gic_irq_line(b, vm, BENCH_SPI, 1) ?:
+			      gic_irq_line(b, vm, BENCH_SPI, 0);
 	}
 	if (!err) {
 		fprintf(stderr, "hvbench: %s: unexpected exit %u\n", b->name,
@@ -152,22 +163,32 @@ static void *peer_thread(void *arg)
 {
 	struct peer *p = arg;
 
-	p->err = gic_run(p->b, p->vm, bench_irq_sgi_peer, 0);
+	p->err = gic_run(p->b, p->vm, bench_irq_sgi_peer, 0, GIC_NO_IRQFD);
 	return NULL;
 }
 
-/* One interrupt payload on vCPU 0 (with vCPU 1 in a thread for SGIs). */
+/*
+ * One interrupt payload on vCPU 0 (with vCPU 1 in a thread for SGIs);
+ * @irqfd: the SPI through an irqfd.
+ */
 static int gic_bench(const struct bench_backend *b, const char *name,
-		     const unsigned char *entry, uint64_t n)
+		     const unsigned char *entry, uint64_t n, int irqfd)
 {
 	struct bench_vm v[2];
 	struct peer p = { .b = b, .vm = &v[1] };
 	pthread_t th;
 	int err = gic_vm_new(b, v), peer = entry == bench_irq_sgi;
+	int efd = GIC_NO_IRQFD;
 
+	if (!err && irqfd) {
+		efd = eventfd(0, EFD_CLOEXEC);
+		err = efd < 0 ? -errno :
+		      b == &bench_hv ? hvb_irqfd(&v[0], BENCH_SPI, efd) :
+				       kvmb_irqfd(&v[0], BENCH_SPI, efd);
+	}
 	if (!err && peer)
 		err = -pthread_create(&th, NULL, peer_thread, &p);
-	err = err ?: gic_run(b, &v[0], entry, n);
+	err = err ?: gic_run(b, &v[0], entry, n, efd);
 	if (peer) {
 		pthread_join(th, NULL);
 		err = err ?: p.err;
@@ -180,19 +201,23 @@ static int gic_bench(const struct bench_backend *b, const char *name,
 		fprintf(stderr, "hvbench: %s: %s: %s\n", b->name, name,
 			strerror(-err));
 	gic_vm_destroy(v);
+	if (efd >= 0)
+		close(efd);
 	return err;
 }
 
 /*
  * The in-kernel GIC and timer, each in a fresh VM: a virtual timer
  * interrupt taken and deactivated, an SPI the VMM raises at an MMIO exit
- * (that exit included), an SGI to another vCPU and its answer back.
+ * (that exit included) with two ioctls or through an irqfd, an SGI to
+ * another vCPU and its answer back.
  */
 static int arm64_irq_benches(const struct bench_backend *b, uint64_t n)
 {
-	return gic_bench(b, "irq_vtimer", bench_irq_vtimer, n) ?:
-	       gic_bench(b, "irq_spi_from_vmm", bench_irq_spi, n) ?:
-	       gic_bench(b, "irq_sgi_roundtrip", bench_irq_sgi, n);
+	return gic_bench(b, "irq_vtimer", bench_irq_vtimer, n, 0) ?:
+	       gic_bench(b, "irq_spi_from_vmm", bench_irq_spi, n, 0) ?:
+	       gic_bench(b, "irq_spi_irqfd", bench_irq_spi, n, 1) ?:
+	       gic_bench(b, "irq_sgi_roundtrip", bench_irq_sgi, n, 0);
 }
 
 /*

@@ -69,3 +69,10 @@ int hvb_irq_line(struct bench_vm *vm, uint32_t intid, int level)
 
 	return bench_ioctl(vm->vm, HV_IRQ_LINE, &l);
 }
+
+int hvb_irqfd(struct bench_vm *vm, uint32_t intid, int efd)
+{
+	struct hv_irqfd f = { .fd = efd, .irq = intid };
+
+	return bench_ioctl(vm->vm, HV_IRQFD, &f);
+}

@@ -138,6 +138,17 @@ int kvmb_gic_vm_create(struct bench_vm v[2], size_t ram_size)
 	return err;
 }
 
+/*
+ * KVM's default routing of the vGIC (vgic_init()) maps GSI n to SPI n,
+ * that is INTID n + 32.
+ */
+int kvmb_irqfd(struct bench_vm *vm, uint32_t intid, int efd)
+{
+	struct kvm_irqfd f = { .fd = efd, .gsi = intid - 32 };
+
+	return bench_ioctl(vm->vm, KVM_IRQFD, &f);
+}
+
 int kvmb_irq_line(struct bench_vm *vm, uint32_t intid, int level)
 {
 	struct kvm_irq_level l = {

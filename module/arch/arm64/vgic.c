@@ -194,6 +194,21 @@ int hv_arch_irq_line(struct hv_vm *vm, u32 intid, bool level)
 	return 0;
 }
 
+/*
+ * An irqfd's signal from its eventfd's wake-up: hv_arch_irq_line() takes
+ * only the raw vgic lock (interrupts off) and kicks, which any context
+ * may do. A pulse latches an edge SPI; on a level SPI it is over before
+ * a vCPU could see it, as two HV_IRQ_LINE calls would be.
+ */
+int hv_arch_irq_inatomic(struct hv_vm *vm, u32 intid, bool pulse)
+{
+	int err = hv_arch_irq_line(vm, intid, true);
+
+	if (!err && pulse)
+		err = hv_arch_irq_line(vm, intid, false);
+	return err;
+}
+
 /* Sort key of a list register candidate: active, priority, INTID. */
 static u32 vgic_lr_key(const struct vgic_irq *irq, u32 intid)
 {

@@ -105,6 +105,20 @@ int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level)
 	return hv_ioapic_set_line(vm->arch.ioapic, irq, level);
 }
 
+/*
+ * An irqfd's signal from its eventfd's wake-up: the IOAPIC's lock is
+ * always taken with interrupts off, and the delivery to the local APICs
+ * only sets bits and kicks, which any context may do.
+ */
+int hv_arch_irq_inatomic(struct hv_vm *vm, u32 irq, bool pulse)
+{
+	int err = hv_ioapic_set_line(vm->arch.ioapic, irq, true);
+
+	if (!err && pulse)
+		err = hv_ioapic_set_line(vm->arch.ioapic, irq, false);
+	return err;
+}
+
 bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
 {
 	struct hv_lapic *a = &vcpu->arch.lapic;

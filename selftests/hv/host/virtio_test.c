@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -932,6 +933,8 @@ TEST_F(vblk, fuzz_rings)
 /* --- the VMM's slots (bus.c): MMIO exits reach the right device --------------- */
 
 static char vmm_log_last[512];
+/* every line since the last reset, for the bus's counts at teardown */
+static char vmm_log_all[16384];
 
 void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
 {
@@ -941,6 +944,11 @@ void hvctl_vmm_log(struct hvctl_vmm *vmm, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(vmm_log_last, sizeof(vmm_log_last), fmt, ap);
 	va_end(ap);
+	if (strlen(vmm_log_all) + strlen(vmm_log_last) + 2 <
+	    sizeof(vmm_log_all)) {
+		strcat(vmm_log_all, vmm_log_last);
+		strcat(vmm_log_all, "\n");
+	}
 }
 
 /* vmm/ioquota.c's side: bus.c registers each disk's quotas (none here). */
@@ -1208,6 +1216,7 @@ static struct {
 	int refuse;		/* HV_IOEVENTFD fails with EEXIST */
 	int nr_ioeventfd, nr_irqfd, nr_irq_line;
 	struct hv_ioeventfd ioeventfd[8];
+	struct hv_irqfd irqfd;	/* the last HV_IRQFD */
 } fake_hv;
 
 int __wrap_ioctl(int fd, unsigned long req, ...)
@@ -1238,6 +1247,7 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		return 0;
 	}
 	if (fd == FAKE_VM && req == HV_IRQFD) {
+		fake_hv.irqfd = *(struct hv_irqfd *)arg;
 		fake_hv.nr_irqfd++;
 		return 0;
 	}
@@ -1270,6 +1280,7 @@ static int fast_path_request(struct __test_metadata *_metadata,
 
 	vmm = (struct hvctl_vmm){ .def = &def, .dev = FAKE_DEV, .vm = FAKE_VM,
 				  .irq_lines = 24 };
+	vmm_log_all[0] = 0;
 	snprintf(def.disks[0].path, sizeof(def.disks[0].path),
 		 "/var/tmp/hv-virtio-fast-XXXXXX");
 	fd = mkstemp(def.disks[0].path);
@@ -1319,7 +1330,8 @@ static int fast_path_request(struct __test_metadata *_metadata,
  * With hv's HV_CAP_IOEVENTFD, QueueNotify of the disk's queue 0 is an
  * ioeventfd (4 bytes at the slot's 0x050, data match 0) on the eventfd its
  * I/O thread sleeps on: signalling it serves the request with no MMIO
- * exit. x86's level line gets no irqfd (hv's IOAPIC has no resample yet).
+ * exit. The interrupt is an irqfd on both arches (x86's level line a
+ * resampling one: bus_level_irqfd_resample).
  */
 TEST(bus_fast_path_ioeventfd)
 {
@@ -1332,9 +1344,13 @@ TEST(bus_fast_path_ioeventfd)
 	EXPECT_EQ(4, fake_hv.ioeventfd[0].len);
 	EXPECT_EQ(HV_IOEVENTFD_DATAMATCH, fake_hv.ioeventfd[0].flags);
 	EXPECT_EQ(0, fake_hv.ioeventfd[0].datamatch);
-	EXPECT_EQ(HVCTL_VIRTIO_IRQ_EDGE, fake_hv.nr_irqfd);
-	EXPECT_NE(NULL, strstr(vmm_log_last, ", ioeventfd")) {
-		TH_LOG("last log: %s", vmm_log_last);
+	EXPECT_EQ(1, fake_hv.nr_irqfd);
+	EXPECT_EQ(HVCTL_VIRTIO_IRQ0, fake_hv.irqfd.irq);
+	EXPECT_EQ(HVCTL_VIRTIO_IRQ_EDGE ? 0 : HV_IRQFD_RESAMPLE,
+		  fake_hv.irqfd.flags);
+	/* the slot's line at setup (the bus's counts come last) */
+	EXPECT_NE(NULL, strstr(vmm_log_all, ", ioeventfd, irqfd")) {
+		TH_LOG("log: %s", vmm_log_all);
 	}
 	/* a QueueNotify that exits anyway (another value) still works */
 	fake_hv = (typeof(fake_hv)){ .caps = 1 };
@@ -1364,6 +1380,117 @@ TEST(bus_fast_path_fallback)
 	fake_hv = (typeof(fake_hv)){ .caps = 1, .refuse = 1 };
 	EXPECT_EQ(1, fast_path_request(_metadata, 0));
 	EXPECT_EQ(0, fake_hv.nr_ioeventfd);
+}
+
+/* 1 when @fd (an eventfd) was signalled within @ms, its counter read. */
+static int efd_signalled(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	uint64_t v;
+
+	if (poll(&p, 1, ms) != 1)
+		return 0;
+	return read(fd, &v, sizeof(v)) == sizeof(v);
+}
+
+/*
+ * A level line (x86) as a resampling irqfd: a completion signals the
+ * irqfd, no HV_IRQ_LINE at all; hv's resample event (the guest's EOI,
+ * faked by writing the resample eventfd) signals it again while
+ * InterruptStatus is still set (a completion after the driver's
+ * InterruptACK), and not after the ACK cleared it. The bus's counts in
+ * the log at teardown say so too.
+ */
+TEST(bus_level_irqfd_resample)
+{
+	static struct hvctl_def def = { .name = "vm0", .vcpus = 1 };
+	static struct hvctl_vmm vmm;
+	static struct hv_run run;
+	struct hvctl_vcpu vcpu = { .vmm = &vmm, .run = &run };
+	uint64_t slot = HVCTL_VIRTIO_BASE, one = 1;
+	struct virtq_desc *d;
+	uint16_t *avail, *used;
+	int fd, efd, rfd, i;
+	uint8_t *ram;
+
+	if (HVCTL_VIRTIO_IRQ_EDGE)
+		SKIP(return, "the virtio line is edge-triggered on this arch");
+	fake_hv = (typeof(fake_hv)){ .caps = 1 };
+	unsetenv("HVCTL_VIRTIO_NO_FASTPATH");
+	vmm = (struct hvctl_vmm){ .def = &def, .dev = FAKE_DEV, .vm = FAKE_VM,
+				  .irq_lines = 24 };
+	snprintf(def.disks[0].path, sizeof(def.disks[0].path),
+		 "/var/tmp/hv-virtio-resample-XXXXXX");
+	fd = mkstemp(def.disks[0].path);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 4096));
+	close(fd);
+	def.nr_disks = 1;
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ram);
+	vmm.mem = ram;
+	vmm.ram_base = RAM_GPA;
+	def.memory = RAM_SIZE;
+	ASSERT_EQ(0, hvctl_virtio_setup(&vmm));
+	ASSERT_EQ(1, fake_hv.nr_irqfd);
+	ASSERT_EQ(HV_IRQFD_RESAMPLE, fake_hv.irqfd.flags);
+	EXPECT_EQ(HVCTL_VIRTIO_IRQ0, fake_hv.irqfd.irq);
+	/* ours: the bus closes its own at teardown */
+	efd = dup(fake_hv.irqfd.fd);
+	rfd = dup(fake_hv.irqfd.resamplefd);
+	ASSERT_LE(0, efd);
+	ASSERT_LE(0, rfd);
+
+	bus_driver_up(&vcpu, slot);
+	*(uint32_t *)(ram + HDR) = VIRTIO_BLK_T_GET_ID;
+	d = (struct virtq_desc *)(ram + DESC);
+	d[0] = (struct virtq_desc){ G(HDR), 16, VIRTQ_DESC_F_NEXT, 1 };
+	d[1] = (struct virtq_desc){ G(DATA), 20,
+				    VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
+	d[2] = (struct virtq_desc){ G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0 };
+	avail = (uint16_t *)(ram + AVAIL);
+	used = (uint16_t *)(ram + USED);
+	avail[2] = 0;
+	__atomic_store_n(&avail[1], 1, __ATOMIC_RELEASE);
+	EXPECT_EQ(sizeof(one), write(fake_hv.ioeventfd[0].fd, &one,
+				     sizeof(one)));
+	for (i = 0; i < 200 && __atomic_load_n(&used[1], __ATOMIC_ACQUIRE) != 1; i++)
+		usleep(10000);
+	ASSERT_EQ(1, __atomic_load_n(&used[1], __ATOMIC_ACQUIRE));
+	/* the completion: one signal, no ioctl */
+	EXPECT_EQ(1, efd_signalled(efd, 2000));
+	EXPECT_EQ(0, fake_hv.nr_irq_line);
+	/* the EOI before InterruptACK: the line must go up again */
+	EXPECT_EQ(sizeof(one), write(rfd, &one, sizeof(one)));
+	EXPECT_EQ(1, efd_signalled(efd, 2000));
+	/* InterruptACK: nothing to lower (the EOI does), no ioctl */
+	bus_wr(&vcpu, slot + VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_MMIO_INT_VRING);
+	EXPECT_EQ(0, fake_hv.nr_irq_line);
+	EXPECT_EQ(0, efd_signalled(efd, 0));
+	/* the EOI after it: the bus thread reads it and signals nothing */
+	EXPECT_EQ(sizeof(one), write(rfd, &one, sizeof(one)));
+	for (i = 0; i < 200; i++) {
+		struct pollfd p = { .fd = rfd, .events = POLLIN };
+
+		/* read by the bus thread (bounded: 2 s) */
+		if (poll(&p, 1, 0) == 0)
+			break;
+		usleep(10000);
+	}
+	vmm_log_all[0] = 0;
+	/* joins the bus thread, which has handled what it read, then counts */
+	hvctl_virtio_teardown(&vmm);
+	EXPECT_EQ(0, efd_signalled(efd, 0));
+	EXPECT_EQ(0, fake_hv.nr_irq_line);
+	EXPECT_NE(NULL, strstr(vmm_log_all,
+			       "virtio slot 0: 1 interrupts: 0 HV_IRQ_LINE ioctls, 1 irqfd signals, 2 resamples (1 signalled again)")) {
+		TH_LOG("log: %s", vmm_log_all);
+	}
+	close(efd);
+	close(rfd);
+	unlink(def.disks[0].path);
+	munmap(ram, RAM_SIZE);
 }
 
 /* --- hostile drivers --------------------------------------------------------- */

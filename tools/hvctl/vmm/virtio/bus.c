@@ -29,16 +29,22 @@
  *   InterruptACK before it walks the rings, so a request completed after
  *   the ACK makes a new edge and one completed before it is found by that
  *   walk; InterruptACK has no line to lower (the pulse did).
- * - A level-triggered line (x86: the DSDT's level, active-high GSI) keeps
- *   HV_IRQ_LINE: it needs a resampling irqfd (the line up until the
- *   guest's EOI, then the resample eventfd), and hv's IOAPIC does not call
- *   hv_irqfd_resample() yet, so such a line would stay up for good. A
- *   pulse there would lose a completion that comes between the driver's
- *   InterruptACK and its EOI (remote IRR still set).
+ * - A level-triggered line (x86: the DSDT's level, active-high GSI) is a
+ *   resampling irqfd (HV_IRQFD_RESAMPLE): a signal when InterruptStatus
+ *   goes from 0 to non-zero asserts the line, and it stays up until the
+ *   guest's EOI reaches the IOAPIC pin; hv then lowers it and signals the
+ *   slot's resample eventfd. The bus's thread reads that and signals the
+ *   irqfd again when InterruptStatus is still non-zero: a request that
+ *   completed between the driver's InterruptACK and its EOI (the pin's
+ *   remote IRR still set, so that signal made no new interrupt) is not
+ *   lost, as level semantics want. InterruptACK to 0 needs nothing: the
+ *   EOI lowers the line. A pulse there would lose that completion.
  * Without the capabilities (or with HVCTL_VIRTIO_NO_FASTPATH=1 in the
  * VMM's environment, to compare; =ioeventfd or =irqfd turns off that half
  * only) everything goes as before: QueueNotify exits to the vCPU thread,
- * the line is set with HV_IRQ_LINE.
+ * the line is set with HV_IRQ_LINE (raised and lowered: two ioctls per
+ * interrupt). The VMM's log says per slot at the end how many interrupts
+ * took which way.
  */
 #include <errno.h>
 #include <poll.h>
@@ -73,8 +79,16 @@ struct hvctl_virtio_bus {
 	int irq_warned;
 	/* the fast path: hv has ioeventfds / irqfds for this VM */
 	int ioeventfd_ok, irqfd_ok;
-	/* per slot: the irqfd (edge lines only), or -1 */
+	/* per slot: the irqfd, or -1; its resample eventfd (level lines), or -1 */
 	int irqfd[HVCTL_VIRTIO_SLOTS];
+	int resamplefd[HVCTL_VIRTIO_SLOTS];
+	/* per slot, for the log at the end (atomic: any thread) */
+	struct {
+		unsigned long raised;	/* InterruptStatus 0 -> non-zero */
+		unsigned long ioctls;	/* HV_IRQ_LINE */
+		unsigned long signals;	/* irqfd writes */
+		unsigned long resamples, again;	/* resample events; re-signals */
+	} count[HVCTL_VIRTIO_SLOTS];
 	/* the bus's ioeventfds, for devices without their own, or -1 */
 	int notifyfd[HVCTL_VIRTIO_SLOTS][VIRTIO_MAX_QUEUES];
 	int stopfd;		/* ends the bus thread */
@@ -101,6 +115,9 @@ static void hvctl_virtio_signal(int fd)
 		abort();
 }
 
+#define hvctl_virtio_count(bus, slot, what) \
+	__atomic_add_fetch(&(bus)->count[slot].what, 1, __ATOMIC_RELAXED)
+
 /* Called with dev->lock held (mmio.c), from any thread. */
 static void hvctl_virtio_irq(struct virtio_mmio_dev *dev, int level)
 {
@@ -111,12 +128,20 @@ static void hvctl_virtio_irq(struct virtio_mmio_dev *dev, int level)
 		.level = level,
 	};
 
-	/* an edge line: a pulse per rising edge, nothing to lower */
+	if (level)
+		hvctl_virtio_count(bus, slot, raised);
+	/*
+	 * An irqfd: an edge line gets a pulse per rising edge, nothing to
+	 * lower; a resampling one goes down at the guest's EOI
+	 */
 	if (bus->irqfd[slot] >= 0) {
-		if (level)
+		if (level) {
 			hvctl_virtio_signal(bus->irqfd[slot]);
+			hvctl_virtio_count(bus, slot, signals);
+		}
 		return;
 	}
+	hvctl_virtio_count(bus, slot, ioctls);
 	if (!ioctl(bus->vmm->vm, HV_IRQ_LINE, &irq))
 		return;
 	if (!__atomic_exchange_n(&bus->irq_warned, 1, __ATOMIC_RELAXED))
@@ -162,7 +187,7 @@ static struct hvctl_virtio_bus *hvctl_virtio_bus(struct hvctl_vmm *vmm)
 	}
 	bus->vmm = vmm;
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++) {
-		bus->fd[i] = bus->irqfd[i] = -1;
+		bus->fd[i] = bus->irqfd[i] = bus->resamplefd[i] = -1;
 		memset(bus->notifyfd[i], 0xff, sizeof(bus->notifyfd[i]));
 	}
 	for (i = 0; i < HVCTL_MAX_NICS; i++)
@@ -197,30 +222,63 @@ static void hvctl_virtio_fast_caps(struct hvctl_virtio_bus *bus)
 	bus->ioeventfd_ok = !no_ioeventfd &&
 			    hvctl_virtio_cap(vmm, HV_CAP_IOEVENTFD) >=
 			    HVCTL_VIRTIO_SLOTS * VIRTIO_MAX_QUEUES;
-	bus->irqfd_ok = !no_irqfd && HVCTL_VIRTIO_IRQ_EDGE && vmm->irq_lines &&
+	/* hv's irqfds resample since they exist (both controllers) */
+	bus->irqfd_ok = !no_irqfd && vmm->irq_lines &&
 			hvctl_virtio_cap(vmm, HV_CAP_IRQFD) >= HVCTL_VIRTIO_SLOTS;
 }
 
-/* The device's (edge) interrupt as an irqfd; -1 leaves HV_IRQ_LINE. */
+/*
+ * The device's interrupt as an irqfd: a pulse on an edge line, a
+ * resampling irqfd on a level one. -1 leaves HV_IRQ_LINE.
+ */
 static int hvctl_virtio_irqfd(struct hvctl_virtio_bus *bus, unsigned int slot)
 {
 	struct hv_irqfd req = { .irq = HVCTL_VIRTIO_IRQ0 + slot };
-	int fd;
+	int fd, rfd = -1;
 
 	fd = eventfd(0, EFD_CLOEXEC);
 	if (fd < 0)
 		goto fail;
+	if (!HVCTL_VIRTIO_IRQ_EDGE) {
+		rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (rfd < 0)
+			goto fail;
+		req.flags = HV_IRQFD_RESAMPLE;
+		req.resamplefd = rfd;
+	}
 	req.fd = fd;
 	if (ioctl(bus->vmm->vm, HV_IRQFD, &req))
 		goto fail;
 	bus->irqfd[slot] = fd;
+	bus->resamplefd[slot] = rfd;
 	return 0;
 fail:
 	hvctl_vmm_log(bus->vmm, "virtio slot %u: no irqfd (%s): the interrupt goes through HV_IRQ_LINE",
 		      slot, strerror(errno));
 	if (fd >= 0)
 		close(fd);
+	if (rfd >= 0)
+		close(rfd);
 	return -1;
+}
+
+/*
+ * The guest ended the interrupt of @slot's level line and hv lowered it:
+ * up again while the device still has InterruptStatus bits (a request
+ * completed after the driver's InterruptACK).
+ */
+static void hvctl_virtio_resample(struct hvctl_virtio_bus *bus,
+				  unsigned int slot)
+{
+	struct virtio_mmio_dev *dev = &bus->dev[slot];
+
+	hvctl_virtio_count(bus, slot, resamples);
+	pthread_mutex_lock(&dev->lock);
+	if (dev->int_status) {
+		hvctl_virtio_signal(bus->irqfd[slot]);
+		hvctl_virtio_count(bus, slot, again);
+	}
+	pthread_mutex_unlock(&dev->lock);
 }
 
 /*
@@ -279,13 +337,17 @@ static void hvctl_virtio_fast_setup(struct hvctl_virtio_bus *bus,
 	}
 }
 
+/* who[] of the bus thread: a slot's resample eventfd, not a queue's */
+#define HVCTL_VIRTIO_WHO_RESAMPLE	(HVCTL_VIRTIO_SLOTS * VIRTIO_MAX_QUEUES)
+
 /*
  * The bus's thread: the ioeventfds of devices that take notifies through
- * ops->queue_notify (they wake their own I/O thread from it).
+ * ops->queue_notify (they wake their own I/O thread from it), and the
+ * resample eventfds of level lines.
  */
 static void *hvctl_virtio_thread(void *arg)
 {
-	struct pollfd pfd[1 + HVCTL_VIRTIO_SLOTS * VIRTIO_MAX_QUEUES];
+	struct pollfd pfd[1 + HVCTL_VIRTIO_SLOTS * (VIRTIO_MAX_QUEUES + 1)];
 	unsigned int who[sizeof(pfd) / sizeof(pfd[0])];
 	struct hvctl_virtio_bus *bus = arg;
 	struct virtio_mmio_dev *dev;
@@ -301,6 +363,11 @@ static void *hvctl_virtio_thread(void *arg)
 			pfd[n++] = (struct pollfd){ .fd = bus->notifyfd[i][q],
 						    .events = POLLIN };
 		}
+		if (bus->resamplefd[i] >= 0) {
+			who[n] = HVCTL_VIRTIO_WHO_RESAMPLE + i;
+			pfd[n++] = (struct pollfd){ .fd = bus->resamplefd[i],
+						    .events = POLLIN };
+		}
 	}
 	for (;;) {
 		if (poll(pfd, n, -1) < 0) {
@@ -314,6 +381,11 @@ static void *hvctl_virtio_thread(void *arg)
 			if (!(pfd[i].revents & POLLIN) ||
 			    read(pfd[i].fd, &v, sizeof(v)) != sizeof(v))
 				continue;
+			if (who[i] >= HVCTL_VIRTIO_WHO_RESAMPLE) {
+				hvctl_virtio_resample(bus, who[i] -
+						      HVCTL_VIRTIO_WHO_RESAMPLE);
+				continue;
+			}
 			dev = &bus->dev[who[i] / VIRTIO_MAX_QUEUES];
 			dev->ops->queue_notify(dev, who[i] % VIRTIO_MAX_QUEUES);
 		}
@@ -330,6 +402,7 @@ static int hvctl_virtio_fast_start(struct hvctl_virtio_bus *bus)
 	for (i = 0; i < bus->nr; i++) {
 		for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
 			need |= bus->notifyfd[i][q] >= 0;
+		need |= bus->resamplefd[i] >= 0;
 	}
 	if (!need)
 		return 0;
@@ -364,6 +437,8 @@ static void hvctl_virtio_fast_teardown(struct hvctl_virtio_bus *bus)
 	for (i = 0; i < HVCTL_VIRTIO_SLOTS; i++) {
 		if (bus->irqfd[i] >= 0)
 			close(bus->irqfd[i]);
+		if (bus->resamplefd[i] >= 0)
+			close(bus->resamplefd[i]);
 		for (q = 0; q < VIRTIO_MAX_QUEUES; q++)
 			if (bus->notifyfd[i][q] >= 0)
 				close(bus->notifyfd[i][q]);
@@ -618,6 +693,21 @@ int hvctl_virtio_setup(struct hvctl_vmm *vmm)
 	return hvctl_virtio_fast_start(bus);
 }
 
+/* How each slot's interrupts went, for the VMM's log at the end. */
+static void hvctl_virtio_log_counts(struct hvctl_virtio_bus *bus)
+{
+	unsigned int i;
+
+	for (i = 0; i < bus->nr; i++) {
+		if (!bus->count[i].raised)
+			continue;
+		hvctl_vmm_log(bus->vmm, "virtio slot %u: %lu interrupts: %lu HV_IRQ_LINE ioctls, %lu irqfd signals, %lu resamples (%lu signalled again)",
+			      i, bus->count[i].raised, bus->count[i].ioctls,
+			      bus->count[i].signals, bus->count[i].resamples,
+			      bus->count[i].again);
+	}
+}
+
 void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 {
 	struct hvctl_virtio_bus *bus = vmm->virtio;
@@ -627,6 +717,7 @@ void hvctl_virtio_teardown(struct hvctl_vmm *vmm)
 		return;
 	/* the thread calls into the devices: it ends first */
 	hvctl_virtio_fast_teardown(bus);
+	hvctl_virtio_log_counts(bus);
 	for (i = 0; i < 2; i++)
 		hvctl_input_destroy(bus->input[i]);
 	for (i = 0; i < bus->nr; i++)

@@ -240,8 +240,9 @@ struct virtio_dev_ops {
  * @ops, @priv: the device model and its state.
  * @mem: guest RAM.
  * @irq: sets the device's interrupt line (level: 1 while InterruptStatus
- *	 is non-zero); from any thread, under @lock. With an irqfd on an
- *	 edge line (bus.c), 1 sends a pulse and 0 does nothing.
+ *	 is non-zero); from any thread, under @lock. With an irqfd (bus.c),
+ *	 1 signals it (a pulse on an edge line, the line asserted on a
+ *	 level one until the guest's EOI) and 0 does nothing.
  * @log: a message about the guest's misuse of the device (may be NULL).
  * @opaque: for @irq and @log.
  * @io_lock: held by the I/O thread while it processes queues and by the
@@ -386,7 +387,8 @@ struct hvctl_blk *hvctl_blk_create_fd(const struct hvctl_disk *disk, int fd,
  * Slot n of the virtio-mmio window, and its interrupt: x86 IOAPIC GSI
  * 16 + n, level (the DSDT); arm64 SPI 16 + n (INTID 48 + n), edge (the
  * device tree), as on QEMU's virt board. HVCTL_VIRTIO_IRQ_EDGE: the
- * guest sees the line edge-triggered (bus.c then raises it with an irqfd).
+ * guest sees the line edge-triggered (bus.c then raises it with an irqfd
+ * without resample; a level line gets a resampling irqfd).
  */
 #define HVCTL_VIRTIO_SLOTS		8
 #if defined(__aarch64__)
@@ -427,8 +429,8 @@ int hvctl_virtio_lock_disks(struct hvctl_vmm *vmm);
 int hvctl_virtio_setup(struct hvctl_vmm *vmm);
 /*
  * (hvctl_virtio_setup() also sets up the notification fast path: each
- * QueueNotify an ioeventfd, each edge-triggered interrupt an irqfd, as far
- * as hv has them; HVCTL_VIRTIO_NO_FASTPATH=1 in the VMM's environment
+ * QueueNotify an ioeventfd, each interrupt an irqfd (resampling on a
+ * level line), as far as hv has them; HVCTL_VIRTIO_NO_FASTPATH=1 in the VMM's environment
  * turns it off.)
  */
 /* Stops the devices' threads; before the guest's RAM is unmapped. */
