@@ -21,24 +21,29 @@
  *   or, for a device that only has ops->queue_notify, one of the bus's,
  *   whose thread calls queue_notify. Any other value written to
  *   QueueNotify still exits and reaches the transport as before.
- * - Where the platform announces the line edge-triggered (arm64: the
- *   device tree's IRQ_EDGE_RISING, as on QEMU's virt board), the interrupt
- *   is an irqfd without resample: a pulse each time InterruptStatus goes
- *   from 0 to non-zero. Edge is right there: the vGIC latches each rising
- *   edge, and Linux's virtio-mmio handler reads InterruptStatus and writes
- *   InterruptACK before it walks the rings, so a request completed after
- *   the ACK makes a new edge and one completed before it is found by that
- *   walk; InterruptACK has no line to lower (the pulse did).
- * - A level-triggered line (x86: the DSDT's level, active-high GSI) is a
- *   resampling irqfd (HV_IRQFD_RESAMPLE): a signal when InterruptStatus
- *   goes from 0 to non-zero asserts the line, and it stays up until the
- *   guest's EOI reaches the IOAPIC pin; hv then lowers it and signals the
- *   slot's resample eventfd. The bus's thread reads that and signals the
- *   irqfd again when InterruptStatus is still non-zero: a request that
- *   completed between the driver's InterruptACK and its EOI (the pin's
- *   remote IRR still set, so that signal made no new interrupt) is not
- *   lost, as level semantics want. InterruptACK to 0 needs nothing: the
- *   EOI lowers the line. A pulse there would lose that completion.
+ * - The line is edge-triggered on both arches (arm64: the device tree's
+ *   IRQ_EDGE_RISING, as on QEMU's virt board; x86: the DSDT's Edge,
+ *   ActiveHigh), so the interrupt is an irqfd without resample: a pulse
+ *   each time InterruptStatus goes from 0 to non-zero. Edge is right
+ *   there: the vGIC and the local APIC latch each rising edge, and Linux's
+ *   virtio-mmio handler reads InterruptStatus and writes InterruptACK
+ *   before it walks the rings, so a request completed after the ACK makes
+ *   a new edge and one completed before it is found by that walk;
+ *   InterruptACK has no line to lower (the pulse did). An edge also costs
+ *   the guest less than a level line: no EOI to broadcast to the IOAPIC
+ *   (an exit even with virtual-interrupt delivery) and no resample wake-up
+ *   of this thread per interrupt. Firecracker's virtio-mmio does the same.
+ * - A level-triggered line (x86 with HVCTL_VIRTIO_IRQ=level, to compare)
+ *   is a resampling irqfd (HV_IRQFD_RESAMPLE): a signal when
+ *   InterruptStatus goes from 0 to non-zero asserts the line, and it
+ *   stays up until the guest's EOI reaches the IOAPIC pin; hv then lowers
+ *   it and signals the slot's resample eventfd. The bus's thread reads
+ *   that and signals the irqfd again when InterruptStatus is still
+ *   non-zero: a request that completed between the driver's InterruptACK
+ *   and its EOI (the pin's remote IRR still set, so that signal made no
+ *   new interrupt) is not lost, as level semantics want. InterruptACK to 0
+ *   needs nothing: the EOI lowers the line. A pulse there would lose that
+ *   completion.
  * Without the capabilities (or with HVCTL_VIRTIO_NO_FASTPATH=1 in the
  * VMM's environment, to compare; =ioeventfd or =irqfd turns off that half
  * only) everything goes as before: QueueNotify exits to the vCPU thread,
@@ -227,6 +232,18 @@ static void hvctl_virtio_fast_caps(struct hvctl_virtio_bus *bus)
 			hvctl_virtio_cap(vmm, HV_CAP_IRQFD) >= HVCTL_VIRTIO_SLOTS;
 }
 
+/* Is the virtio line edge-triggered (virtio.h)? Read once, at start. */
+int hvctl_virtio_irq_edge(void)
+{
+#if defined(__aarch64__)
+	return 1;
+#else
+	const char *t = getenv("HVCTL_VIRTIO_IRQ");
+
+	return !t || strcmp(t, "level");
+#endif
+}
+
 /*
  * The device's interrupt as an irqfd: a pulse on an edge line, a
  * resampling irqfd on a level one. -1 leaves HV_IRQ_LINE.
@@ -239,7 +256,7 @@ static int hvctl_virtio_irqfd(struct hvctl_virtio_bus *bus, unsigned int slot)
 	fd = eventfd(0, EFD_CLOEXEC);
 	if (fd < 0)
 		goto fail;
-	if (!HVCTL_VIRTIO_IRQ_EDGE) {
+	if (!hvctl_virtio_irq_edge()) {
 		rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (rfd < 0)
 			goto fail;

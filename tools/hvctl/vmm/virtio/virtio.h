@@ -385,21 +385,23 @@ struct hvctl_blk *hvctl_blk_create_fd(const struct hvctl_disk *disk, int fd,
 
 /*
  * Slot n of the virtio-mmio window, and its interrupt: x86 IOAPIC GSI
- * 16 + n, level (the DSDT); arm64 SPI 16 + n (INTID 48 + n), edge (the
- * device tree), as on QEMU's virt board. HVCTL_VIRTIO_IRQ_EDGE: the
- * guest sees the line edge-triggered (bus.c then raises it with an irqfd
- * without resample; a level line gets a resampling irqfd).
+ * 16 + n, arm64 SPI 16 + n (INTID 48 + n), as on QEMU's virt board. The
+ * line is edge-triggered (the device tree on arm64, the DSDT on x86):
+ * bus.c raises it with an irqfd without resample, one pulse per new
+ * interrupt. hvctl_virtio_irq_edge() says which; on x86,
+ * HVCTL_VIRTIO_IRQ=level in the VMM's environment announces a level line
+ * instead (a resampling irqfd), to compare.
  */
 #define HVCTL_VIRTIO_SLOTS		8
 #if defined(__aarch64__)
 #define HVCTL_VIRTIO_BASE		0x0a000000ULL
 #define HVCTL_VIRTIO_IRQ0		48
-#define HVCTL_VIRTIO_IRQ_EDGE		1
 #else
 #define HVCTL_VIRTIO_BASE		0xd0000000ULL
 #define HVCTL_VIRTIO_IRQ0		16
-#define HVCTL_VIRTIO_IRQ_EDGE		0
 #endif
+
+int hvctl_virtio_irq_edge(void);
 
 struct hvctl_vmm;
 struct hvctl_vcpu;

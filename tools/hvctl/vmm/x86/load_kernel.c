@@ -79,7 +79,8 @@ static int hvctl_x86_map_modules(struct hvctl_vmm *vmm,
  * only when hv has the in-kernel local APICs and IOAPIC that the MADT
  * announces. e820 keeps the whole BIOS area reserved (hvctl_x86_e820()).
  * The virtio slots are bus.c's: slot n at HVCTL_VIRTIO_BASE + 0x200 * n,
- * GSI HVCTL_VIRTIO_IRQ0 + n, one per disk, then one per NIC.
+ * GSI HVCTL_VIRTIO_IRQ0 + n (edge, or level: hvctl_virtio_irq_edge()), one
+ * per disk, then one per NIC.
  */
 static int hvctl_x86_acpi(struct hvctl_vmm *vmm, struct hvctl_x86_load *l)
 {
@@ -95,6 +96,8 @@ static int hvctl_x86_acpi(struct hvctl_vmm *vmm, struct hvctl_x86_load *l)
 			.base = HVCTL_VIRTIO_BASE + i * VIRTIO_MMIO_SIZE,
 			.size = VIRTIO_MMIO_SIZE,
 			.gsi = HVCTL_VIRTIO_IRQ0 + i,
+			.irq_flags = hvctl_virtio_irq_edge() ?
+				     HVCTL_ACPI_IRQ_EDGE : 0,
 		};
 	n = hvctl_acpi_build(l->mem, l->mem_size, HVCTL_ACPI_TABLE_GPA,
 			     HVCTL_ACPI_TABLE_SIZE, &cfg, &l->rsdp);

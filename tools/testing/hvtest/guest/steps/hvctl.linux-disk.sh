@@ -115,6 +115,16 @@ if [ $mode = write ]; then
 	fi
 	# the figures, on a third disk (a RAM-backed file in L1)
 	disk vdc && hvtest-blkbench /dev/vdc $(sed -n 's/.*hvdisk_reads=\([0-9]*\).*/\1/p' /proc/cmdline)
+	# the VMM pulses each virtio line once per interrupt: the platform
+	# (DSDT or device tree) must have told the guest they are edge lines
+	lines=$(grep virtio /proc/interrupts | tr -s ' ')
+	if [ -z "$lines" ]; then
+		bad "no virtio line in /proc/interrupts"
+	elif echo "$lines" | grep -qiv edge; then
+		bad "a virtio line is not edge-triggered: $(echo "$lines" | grep -iv edge | head -n 1)"
+	else
+		ok "virtio lines edge-triggered: $(echo "$lines" | head -n 1)"
+	fi
 elif disk vda; then
 	[ "$(cat /sys/block/vda/ro)" = 1 ] && ok "vda ro" || bad "vda not ro"
 	# asked for read-write; busybox mount falls back to read-only
