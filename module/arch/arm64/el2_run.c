@@ -3,11 +3,11 @@
  * The EL2 run loop (VHE host), in layers below the core's policy
  * (hv_run.c):
  *   hv_arch_vcpu_prepare() power state (PSCI), user space's answers;
- *   hv_arch_vcpu_enter() FP/SIMD and EL1 state loaded (preemption on);
- *   el2_run_inner()      the guest's EL1/EL0 system registers and FP/SIMD
- *                        registers live in the CPU; enter and handle the
- *                        exits the kernel owns (preemption and softirqs
- *                        off, inside kernel_neon_begin/end);
+ *   hv_arch_vcpu_enter() EL1 state loaded (preemption off from here);
+ *   el2_run_inner()      the guest's EL1/EL0 system registers live in the
+ *                        CPU, its FP/SIMD registers from its first FP
+ *                        instruction on (el2_fpsimd_trap()); enter and
+ *                        handle the exits the kernel owns;
  *   el2_enter_exit()     one entry and exit with DAIF masked: EL2 traps,
  *                        vectors and timer switched, exit syndrome read;
  *   __el2_guest_enter    (entry.S) the GPR switch and ERET.
@@ -66,13 +66,17 @@ void el2_unexpected_exception(u64 esr, u64 elr, u64 spsr)
 }
 
 /*
- * CPTR_EL2 for the guest (VHE layout, ARM ARM D19.2.31): FP/SIMD used
- * freely (its registers are the guest's here), SVE and SME trapped to EL2
- * (the guest does not have them), trace and activity monitors trapped.
+ * CPTR_EL2 for the guest (VHE layout, ARM ARM D19.2.31): SVE and SME
+ * trapped to EL2 (the guest does not have them), trace and activity
+ * monitors trapped. FP/SIMD (FPEN) is free only once the CPU's FP/SIMD
+ * registers hold the guest's (@fp_live); until then its first FP/SIMD
+ * instruction, FPCR/FPSR access included, exits with EC 0x07 (FPEN 0b00
+ * traps EL0 and EL1; EL2 too, but hv runs no FP code while this value is
+ * in place) and el2_fpsimd_trap() loads them: lazy FP/SIMD switching.
  */
-static u64 el2_guest_cptr(void)
+static u64 el2_guest_cptr(bool fp_live)
 {
-	return CPACR_ELx_FPEN | CPACR_ELx_TTA | CPTR_EL2_TAM;
+	return (fp_live ? CPACR_ELx_FPEN : 0) | CPACR_ELx_TTA | CPTR_EL2_TAM;
 }
 
 /* Load the guest's EL1 and EL0 state; the CPU keeps it until el2_put(). */
@@ -107,7 +111,6 @@ static void el2_load(struct hv_vcpu *vcpu, u64 *host_tpidr)
 	write_sysreg_s(s->elr_el1, SYS_ELR_EL12);
 	write_sysreg_s(s->spsr_el1, SYS_SPSR_EL12);
 	write_sysreg(s->cntvoff, cntvoff_el2);
-	__el2_fpsimd_load(&vcpu->arch.fp);
 	if (vcpu->vm->irqchip)
 		vgic_load(vcpu);
 }
@@ -118,7 +121,7 @@ static void el2_put(struct hv_vcpu *vcpu, const u64 *host_tpidr)
 
 	if (vcpu->vm->irqchip)
 		vgic_put(vcpu);
-	__el2_fpsimd_save(&vcpu->arch.fp);
+	el2_fpsimd_put(vcpu);
 	s->sctlr = read_sysreg_s(SYS_SCTLR_EL12);
 	s->tcr = read_sysreg_s(SYS_TCR_EL12);
 	s->cpacr = read_sysreg_s(SYS_CPACR_EL12);
@@ -237,7 +240,7 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	host->mdcr = read_sysreg(mdcr_el2);
 	host->cnthctl = read_sysreg(cnthctl_el2);
 
-	write_sysreg(el2_guest_cptr(), cpacr_el1);
+	write_sysreg(el2_guest_cptr(arch->fp_live), cpacr_el1);
 	write_sysreg((host->mdcr & EL2_MDCR_HOST_KEEP) | EL2_MDCR_TRAPS,
 		     mdcr_el2);
 	/*
@@ -413,13 +416,15 @@ int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 	u64 host_tpidr[2];
 	int ret;
 
-	/* the FP/SIMD registers are the guest's until kernel_neon_end() */
+	/*
+	 * Preemption stays off while the guest's state is in the CPU: its
+	 * EL1 registers from here, its FP/SIMD registers from its first FP
+	 * instruction (el2_fpsimd_trap()) to el2_put().
+	 */
 	preempt_disable();
-	kernel_neon_begin();
 	el2_load(vcpu, host_tpidr);
 	ret = el2_run_inner(vcpu);
 	el2_put(vcpu, host_tpidr);
-	kernel_neon_end();
 	preempt_enable();
 	if (ret >= 0)
 		el2_fill_run_flags(vcpu);
