@@ -306,12 +306,29 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 }
 
 /*
+ * Does the handler of this exit read or write the GIC's model in a way
+ * that depends on what the guest did with its list registers? Only an
+ * access to the distributor or a redistributor (a data abort: it may
+ * read the pending and active state, or clear it). The others leave the
+ * model alone or only add to it, the way another vCPU or a device does
+ * while the guest runs with its list registers live: a trapped SGI
+ * write latches an SGI, a trapped physical timer access sets INTID 30's
+ * line, and vgic_sync_locked() folds the list registers on top of that
+ * (it never clears a latch an SGI set, and recomputes the ap bitmaps).
+ * Exits that leave el2_run_inner() (WFI, user space) sync when leaving.
+ */
+static bool el2_exit_needs_vgic_sync(const struct el2_exit_info *e)
+{
+	return e->code == EL2_EXIT_SYNC &&
+	       ESR_ELx_EC(e->esr) == ESR_ELx_EC_DABT_LOW;
+}
+
+/*
  * One entry of an irqchip VM: in guest mode, with IRQs off, from the
  * last look at pending interrupts (vgic_flush()) to the exit; then what
- * the guest did with its list registers goes back into the model. After
- * a host interrupt (the vtimer's PPI, the maintenance interrupt: no exit
- * handler looks at the GIC) the next vgic_flush() does that in its own
- * lock round; el2_run_inner() does it when it leaves instead.
+ * the guest did with its list registers goes back into the model: now,
+ * when the exit's handler needs it (el2_exit_needs_vgic_sync()), else in
+ * the next vgic_flush()'s own lock round, or when el2_run_inner() leaves.
  */
 static void el2_enter_exit_irqchip(struct hv_vcpu *vcpu)
 {
@@ -321,7 +338,7 @@ static void el2_enter_exit_irqchip(struct hv_vcpu *vcpu)
 	el2_enter_exit(vcpu);
 	hv_vcpu_guest_mode_exit(vcpu);
 	local_irq_enable();
-	if (vcpu->arch.exit.code != EL2_EXIT_IRQ)
+	if (el2_exit_needs_vgic_sync(&vcpu->arch.exit))
 		vgic_sync(vcpu);
 }
 

@@ -356,10 +356,10 @@ void vgic_flush(struct hv_vcpu *vcpu)
 	/* mask the host's vtimer PPI while the guest has the interrupt */
 	if (level || timer) {
 		if (!c->phys_active)
-			vgic_hw_set_vtimer_active(true);
+			vgic_hw_vtimer_active_irqoff(true);
 		c->phys_active = true;
 	} else if (c->phys_active) {
-		vgic_hw_set_vtimer_active(false);
+		vgic_hw_vtimer_active_irqoff(false);
 		c->phys_active = false;
 	}
 	if (total > n)
