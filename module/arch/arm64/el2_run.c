@@ -14,9 +14,10 @@
  *
  * The host kernel never uses the EL1 registers on a VHE system (its _EL1
  * accesses reach EL2), so the guest's stay loaded across exits handled in
- * the kernel. What the host does use is switched on every entry and exit:
- * HCR_EL2, VBAR_EL2, CPTR_EL2, MDCR_EL2, CNTHCTL_EL2 (in C, IRQs masked)
- * and SP_EL0, which holds the kernel's `current` (in entry.S).
+ * the kernel, and so do stage 2 and CNTHCTL_EL2 (el2_load()). What the
+ * host does use is switched on every entry and exit: HCR_EL2, VBAR_EL2,
+ * CPTR_EL2, MDCR_EL2 (in C, IRQs masked) and SP_EL0, which holds the
+ * kernel's `current` (in entry.S).
  */
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
@@ -49,7 +50,18 @@
 
 /* EL2 registers of the host while one of our guests runs on this CPU. */
 struct el2_host_state {
-	u64 hcr, vbar, cptr, mdcr, cnthctl, mdscr;
+	u64 hcr, vbar, cptr, mdcr, mdscr;
+};
+
+/*
+ * Host registers el2_load() replaces for the whole of el2_run_inner():
+ * the VMM's thread pointers, and CNTHCTL_EL2, whose guest value differs
+ * from the host's only in EL1PCTEN and EL1PTEN, which govern EL1 and EL0
+ * with HCR_EL2.TGE clear, i.e. the guest, never the host kernel (TGE
+ * set), whose user space does not run before el2_put().
+ */
+struct el2_host_saved {
+	u64 tpidr_el0, tpidrro_el0, cnthctl;
 };
 
 static DEFINE_PER_CPU(struct el2_host_state, el2_host);
@@ -79,15 +91,25 @@ static u64 el2_guest_cptr(bool fp_live)
 	return (fp_live ? CPACR_ELx_FPEN : 0) | CPACR_ELx_TTA | CPTR_EL2_TAM;
 }
 
-/* Load the guest's EL1 and EL0 state; the CPU keeps it until el2_put(). */
-static void el2_load(struct hv_vcpu *vcpu, u64 *host_tpidr)
+/*
+ * Load the guest's EL1 and EL0 state, its timer controls and stage 2;
+ * the CPU keeps them until el2_put() (preemption off: no other vCPU runs
+ * here meanwhile, and the host kernel uses neither the EL1 registers nor
+ * stage 2; s2_flush_vmid() puts VTTBR_EL2 and VTCR_EL2 back).
+ */
+static void el2_load(struct hv_vcpu *vcpu, struct el2_host_saved *host)
 {
 	const struct el2_sysregs *s = &vcpu->arch.sys;
 
-	host_tpidr[0] = read_sysreg(tpidr_el0);
-	host_tpidr[1] = read_sysreg(tpidrro_el0);
+	host->tpidr_el0 = read_sysreg(tpidr_el0);
+	host->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	host->cnthctl = read_sysreg(cnthctl_el2);
 	write_sysreg(s->tpidr_el0, tpidr_el0);
 	write_sysreg(s->tpidrro_el0, tpidrro_el0);
+	write_sysreg((host->cnthctl | EL2_CNTHCTL_EL1PCTEN) &
+		     ~EL2_CNTHCTL_EL1PTEN, cnthctl_el2);
+	write_sysreg(el2_config.vtcr, vtcr_el2);
+	write_sysreg(vcpu->vm->arch.vttbr, vttbr_el2);
 
 	write_sysreg(vcpu->arch.mpidr, vmpidr_el2);
 	write_sysreg(read_cpuid_id(), vpidr_el2);
@@ -115,7 +137,7 @@ static void el2_load(struct hv_vcpu *vcpu, u64 *host_tpidr)
 		vgic_load(vcpu);
 }
 
-static void el2_put(struct hv_vcpu *vcpu, const u64 *host_tpidr)
+static void el2_put(struct hv_vcpu *vcpu, const struct el2_host_saved *host)
 {
 	struct el2_sysregs *s = &vcpu->arch.sys;
 
@@ -144,8 +166,9 @@ static void el2_put(struct hv_vcpu *vcpu, const u64 *host_tpidr)
 
 	s->tpidr_el0 = read_sysreg(tpidr_el0);
 	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
-	write_sysreg(host_tpidr[0], tpidr_el0);
-	write_sysreg(host_tpidr[1], tpidrro_el0);
+	write_sysreg(host->tpidr_el0, tpidr_el0);
+	write_sysreg(host->tpidrro_el0, tpidrro_el0);
+	write_sysreg(host->cnthctl, cnthctl_el2);
 }
 
 /* An abort from the guest (a stage-2 fault): HPFAR_EL2 may hold its IPA. */
@@ -238,7 +261,6 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	host->vbar = read_sysreg(vbar_el2);
 	host->cptr = read_sysreg(cpacr_el1);
 	host->mdcr = read_sysreg(mdcr_el2);
-	host->cnthctl = read_sysreg(cnthctl_el2);
 
 	write_sysreg(el2_guest_cptr(arch->fp_live), cpacr_el1);
 	write_sysreg((host->mdcr & EL2_MDCR_HOST_KEEP) | EL2_MDCR_TRAPS,
@@ -254,10 +276,6 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	host->mdscr = read_sysreg(mdscr_el1);
 	if (host->mdscr)
 		write_sysreg(0, mdscr_el1);
-	write_sysreg((host->cnthctl | EL2_CNTHCTL_EL1PCTEN) &
-		     ~EL2_CNTHCTL_EL1PTEN, cnthctl_el2);
-	write_sysreg(el2_config.vtcr, vtcr_el2);
-	write_sysreg(vcpu->vm->arch.vttbr, vttbr_el2);
 	write_sysreg_s(arch->sys.cntv_cval, SYS_CNTV_CVAL_EL02);
 	write_sysreg_s(arch->sys.cntv_ctl, SYS_CNTV_CTL_EL02);
 	write_sysreg(arch->pc, elr_el2);
@@ -294,7 +312,6 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
 	if (vcpu->vm->irqchip)
 		vgic_save(vcpu);
-	write_sysreg(host->cnthctl, cnthctl_el2);
 	write_sysreg(host->mdcr, mdcr_el2);
 	if (host->mdscr)
 		write_sysreg(host->mdscr, mdscr_el1);
@@ -430,7 +447,7 @@ static void el2_fill_run_flags(struct hv_vcpu *vcpu)
 
 int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 {
-	u64 host_tpidr[2];
+	struct el2_host_saved host;
 	int ret;
 
 	/*
@@ -439,9 +456,9 @@ int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 	 * instruction (el2_fpsimd_trap()) to el2_put().
 	 */
 	preempt_disable();
-	el2_load(vcpu, host_tpidr);
+	el2_load(vcpu, &host);
 	ret = el2_run_inner(vcpu);
-	el2_put(vcpu, host_tpidr);
+	el2_put(vcpu, &host);
 	preempt_enable();
 	if (ret >= 0)
 		el2_fill_run_flags(vcpu);
