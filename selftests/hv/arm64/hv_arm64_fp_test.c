@@ -192,7 +192,7 @@ TEST_F(fp, host_and_guest_registers_survive_each_other)
 		ASSERT_EQ(HV_EXIT_HYPERCALL, t->run->exit_reason);
 		if (t->run->hypercall.nr == A64_HC_DONE) {
 			ASSERT_EQ(0, t->run->hypercall.args[0])
-				TH_LOG("round %d: the guest's register %llu is %#llx, not %#llx (seed %llu)",
+				TH_LOG("round %d: guest reg %llu: %#llx, not %#llx (seed %llu)",
 				       i,
 				       (unsigned long long)t->run->hypercall.args[1],
 				       (unsigned long long)t->run->hypercall.args[2],
