@@ -478,7 +478,9 @@ bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
 	struct hv_vm *vm = vcpu->vm;
 	u32 pmr = (c->vmcr >> VGIC_VMCR_PMR_SHIFT) & 0xff;
 	bool level, plevel, ret = false;
-	unsigned long flags, intid;
+	const unsigned long *ap;
+	unsigned long flags, bits;
+	unsigned int w;
 	u64 now;
 
 	if (!vm->irqchip)
@@ -491,20 +493,27 @@ bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
 	vgic_set_line_locked(vm, vcpu, VGIC_PTIMER_INTID, plevel);
 	/*
 	 * What the CPU interface would signal: group on, above the mask;
-	 * not an SPI that stays here only until its deactivation.
+	 * not an SPI that stays here only until its deactivation. The ap
+	 * bitmap a word at a time, as in vgic_flush(): a WFI looks here up
+	 * to four times (hv_vcpu_halt()'s wait and its result).
 	 */
-	for_each_set_bit(intid, vgic_ap(vm, vcpu->id), VGIC_NR_IRQS) {
-		struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
-		u64 eng = irq->group1 ? VGIC_VMCR_ENG1 : VGIC_VMCR_ENG0;
+	ap = vgic_ap(vm, vcpu->id);
+	for (w = 0; w < BITS_TO_LONGS(VGIC_NR_IRQS); w++) {
+		for (bits = ap[w]; bits; bits &= bits - 1) {
+			u32 intid = w * BITS_PER_LONG + __ffs(bits);
+			struct vgic_irq *irq = vgic_get_irq(vm, vcpu, intid);
+			u64 eng = irq->group1 ? VGIC_VMCR_ENG1 : VGIC_VMCR_ENG0;
 
-		if (intid >= VGIC_NR_PRIVATE && irq->target != vcpu->id)
-			continue;
-		if (vgic_deliverable(vm, irq) && (c->vmcr & eng) &&
-		    irq->priority < pmr) {
-			ret = true;
-			break;
+			if (intid >= VGIC_NR_PRIVATE && irq->target != vcpu->id)
+				continue;
+			if (vgic_deliverable(vm, irq) && (c->vmcr & eng) &&
+			    irq->priority < pmr) {
+				ret = true;
+				goto out;
+			}
 		}
 	}
+out:
 	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
 	return ret;
 }
