@@ -165,8 +165,11 @@ static int handle_wfx(struct hv_vcpu *vcpu)
  */
 int el2_fpsimd_trap(struct hv_vcpu *vcpu)
 {
-	/* FPEN was set: the trap is not ours to fix, do not loop on it */
-	if (WARN_ON_ONCE(vcpu->arch.fp_live))
+	/*
+	 * FPEN was set: not a trap hv made (none is architected), so not one
+	 * to fix by loading again and looping; user space sees it.
+	 */
+	if (unlikely(vcpu->arch.fp_live))
 		return handle_unknown(vcpu);
 	kernel_neon_begin();
 	__el2_fpsimd_load(&vcpu->arch.fp);
