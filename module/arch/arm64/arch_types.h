@@ -95,6 +95,8 @@ struct hv_arch_vcpu {
 	struct el2_sysregs sys;
 	struct el2_debug_regs dbg;
 	struct el2_fpsimd fp;
+	/* fp is in the CPU's registers, inside kernel_neon_begin/end */
+	bool fp_live;
 	u64 hcr;		/* HCR_EL2 while the guest runs (VI/VF) */
 	u64 mpidr;
 

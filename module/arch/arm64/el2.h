@@ -87,6 +87,8 @@ int el2_handle_exit(struct hv_vcpu *vcpu);
 int el2_exit_internal(struct hv_vcpu *vcpu, u32 suberror);
 int el2_inject_undef(struct hv_vcpu *vcpu);
 int el2_wfi(struct hv_vcpu *vcpu);
+int el2_fpsimd_trap(struct hv_vcpu *vcpu);
+void el2_fpsimd_put(struct hv_vcpu *vcpu);
 void el2_skip_instruction(struct hv_vcpu *vcpu);
 u64 el2_get_reg(struct hv_vcpu *vcpu, unsigned int rt);
 void el2_set_reg(struct hv_vcpu *vcpu, unsigned int rt, u64 val);

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Exit dispatch by exception class (ESR_EL2.EC) and the exits that need no
- * more than a few lines: HVC, WFI/WFE, SMC, SVE/SME, SError, interrupts.
+ * more than a few lines: HVC, WFI/WFE, SMC, SVE/SME, SError, interrupts,
+ * and the first FP/SIMD use of an entry (lazy FP/SIMD switching).
  *
  * Called in el2_run_inner() with preemption off and the guest's EL1
  * registers live in the CPU (so UNDEF injection writes them directly).
  */
 #include <linux/nospec.h>
 #include <asm/esr.h>
+#include <asm/neon.h>
 #include <asm/ptrace.h>
 #include <asm/sysreg.h>
 
@@ -144,6 +146,51 @@ static int handle_wfx(struct hv_vcpu *vcpu)
 	return el2_wfi(vcpu);
 }
 
+/**
+ * el2_fpsimd_trap() - the guest's first FP/SIMD instruction since
+ * hv_arch_vcpu_enter() (EC 0x07, CPTR_EL2.FPEN clear: el2_guest_cptr()):
+ * take the FP/SIMD registers from the host and load the guest's.
+ * @vcpu: the vCPU; preemption off, IRQs on (may_use_simd()).
+ *
+ * kernel_neon_begin() saves the VMM thread's user FP/SIMD (and SVE/SME)
+ * state if it is still in the registers and tells the kernel that they
+ * hold no task's state any more (TIF_FOREIGN_FPSTATE: the VMM's state is
+ * loaded again on its return to user space); from then on a softirq's
+ * kernel-mode NEON saves and restores the guest's values around its own
+ * use (TIF_KERNEL_FPSTATE). el2_fpsimd_put() gives them back before
+ * preemption comes on. The trapped instruction runs again (ELR_EL2 is
+ * the instruction itself, ARM ARM D1.3.3) with FPEN set.
+ *
+ * Return: see el2_exit_fn.
+ */
+int el2_fpsimd_trap(struct hv_vcpu *vcpu)
+{
+	/*
+	 * FPEN was set: not a trap hv made (none is architected), so not one
+	 * to fix by loading again and looping; user space sees it.
+	 */
+	if (unlikely(vcpu->arch.fp_live))
+		return handle_unknown(vcpu);
+	kernel_neon_begin();
+	__el2_fpsimd_load(&vcpu->arch.fp);
+	vcpu->arch.fp_live = true;
+	return 1;
+}
+
+/**
+ * el2_fpsimd_put() - save the guest's FP/SIMD registers if it used them
+ * in this entry, and give them back to the host.
+ * @vcpu: the vCPU, leaving hv_arch_vcpu_enter() (preemption still off).
+ */
+void el2_fpsimd_put(struct hv_vcpu *vcpu)
+{
+	if (!vcpu->arch.fp_live)
+		return;
+	__el2_fpsimd_save(&vcpu->arch.fp);
+	vcpu->arch.fp_live = false;
+	kernel_neon_end();
+}
+
 /* ESR_ELx.EC is 6 bits (ARM ARM D19.2.45) */
 #define EL2_NR_EC	64
 
@@ -168,6 +215,7 @@ static const el2_exit_fn el2_exit_handlers[EL2_NR_EC] = {
 	[ESR_ELx_EC_HVC64] = handle_hvc64,
 	[ESR_ELx_EC_SMC64] = el2_inject_undef,
 	[ESR_ELx_EC_SYS64] = el2_handle_sys64,
+	[ESR_ELx_EC_FP_ASIMD] = el2_fpsimd_trap,
 	[ESR_ELx_EC_SVE] = el2_inject_undef,
 	[ESR_ELx_EC_SME] = el2_inject_undef,
 	[ESR_ELx_EC_PAC] = el2_inject_undef,

@@ -3,20 +3,21 @@
  * The EL2 run loop (VHE host), in layers below the core's policy
  * (hv_run.c):
  *   hv_arch_vcpu_prepare() power state (PSCI), user space's answers;
- *   hv_arch_vcpu_enter() FP/SIMD and EL1 state loaded (preemption on);
- *   el2_run_inner()      the guest's EL1/EL0 system registers and FP/SIMD
- *                        registers live in the CPU; enter and handle the
- *                        exits the kernel owns (preemption and softirqs
- *                        off, inside kernel_neon_begin/end);
+ *   hv_arch_vcpu_enter() EL1 state loaded (preemption off from here);
+ *   el2_run_inner()      the guest's EL1/EL0 system registers live in the
+ *                        CPU, its FP/SIMD registers from its first FP
+ *                        instruction on (el2_fpsimd_trap()); enter and
+ *                        handle the exits the kernel owns;
  *   el2_enter_exit()     one entry and exit with DAIF masked: EL2 traps,
  *                        vectors and timer switched, exit syndrome read;
  *   __el2_guest_enter    (entry.S) the GPR switch and ERET.
  *
  * The host kernel never uses the EL1 registers on a VHE system (its _EL1
  * accesses reach EL2), so the guest's stay loaded across exits handled in
- * the kernel. What the host does use is switched on every entry and exit:
- * HCR_EL2, VBAR_EL2, CPTR_EL2, MDCR_EL2, CNTHCTL_EL2 (in C, IRQs masked)
- * and SP_EL0, which holds the kernel's `current` (in entry.S).
+ * the kernel, and so do stage 2 and CNTHCTL_EL2 (el2_load()). What the
+ * host does use is switched on every entry and exit: HCR_EL2, VBAR_EL2,
+ * CPTR_EL2, MDCR_EL2 (in C, IRQs masked) and SP_EL0, which holds the
+ * kernel's `current` (in entry.S).
  */
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
@@ -49,7 +50,18 @@
 
 /* EL2 registers of the host while one of our guests runs on this CPU. */
 struct el2_host_state {
-	u64 hcr, vbar, cptr, mdcr, cnthctl, mdscr;
+	u64 hcr, vbar, cptr, mdcr, mdscr;
+};
+
+/*
+ * Host registers el2_load() replaces for the whole of el2_run_inner():
+ * the VMM's thread pointers, and CNTHCTL_EL2, whose guest value differs
+ * from the host's only in EL1PCTEN and EL1PTEN, which govern EL1 and EL0
+ * with HCR_EL2.TGE clear, i.e. the guest, never the host kernel (TGE
+ * set), whose user space does not run before el2_put().
+ */
+struct el2_host_saved {
+	u64 tpidr_el0, tpidrro_el0, cnthctl;
 };
 
 static DEFINE_PER_CPU(struct el2_host_state, el2_host);
@@ -66,24 +78,38 @@ void el2_unexpected_exception(u64 esr, u64 elr, u64 spsr)
 }
 
 /*
- * CPTR_EL2 for the guest (VHE layout, ARM ARM D19.2.31): FP/SIMD used
- * freely (its registers are the guest's here), SVE and SME trapped to EL2
- * (the guest does not have them), trace and activity monitors trapped.
+ * CPTR_EL2 for the guest (VHE layout, ARM ARM D19.2.31): SVE and SME
+ * trapped to EL2 (the guest does not have them), trace and activity
+ * monitors trapped. FP/SIMD (FPEN) is free only once the CPU's FP/SIMD
+ * registers hold the guest's (@fp_live); until then its first FP/SIMD
+ * instruction, FPCR/FPSR access included, exits with EC 0x07 (FPEN 0b00
+ * traps EL0 and EL1; EL2 too, but hv runs no FP code while this value is
+ * in place) and el2_fpsimd_trap() loads them: lazy FP/SIMD switching.
  */
-static u64 el2_guest_cptr(void)
+static u64 el2_guest_cptr(bool fp_live)
 {
-	return CPACR_ELx_FPEN | CPACR_ELx_TTA | CPTR_EL2_TAM;
+	return (fp_live ? CPACR_ELx_FPEN : 0) | CPACR_ELx_TTA | CPTR_EL2_TAM;
 }
 
-/* Load the guest's EL1 and EL0 state; the CPU keeps it until el2_put(). */
-static void el2_load(struct hv_vcpu *vcpu, u64 *host_tpidr)
+/*
+ * Load the guest's EL1 and EL0 state, its timer controls and stage 2;
+ * the CPU keeps them until el2_put() (preemption off: no other vCPU runs
+ * here meanwhile, and the host kernel uses neither the EL1 registers nor
+ * stage 2; s2_flush_vmid() puts VTTBR_EL2 and VTCR_EL2 back).
+ */
+static void el2_load(struct hv_vcpu *vcpu, struct el2_host_saved *host)
 {
 	const struct el2_sysregs *s = &vcpu->arch.sys;
 
-	host_tpidr[0] = read_sysreg(tpidr_el0);
-	host_tpidr[1] = read_sysreg(tpidrro_el0);
+	host->tpidr_el0 = read_sysreg(tpidr_el0);
+	host->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	host->cnthctl = read_sysreg(cnthctl_el2);
 	write_sysreg(s->tpidr_el0, tpidr_el0);
 	write_sysreg(s->tpidrro_el0, tpidrro_el0);
+	write_sysreg((host->cnthctl | EL2_CNTHCTL_EL1PCTEN) &
+		     ~EL2_CNTHCTL_EL1PTEN, cnthctl_el2);
+	write_sysreg(el2_config.vtcr, vtcr_el2);
+	write_sysreg(vcpu->vm->arch.vttbr, vttbr_el2);
 
 	write_sysreg(vcpu->arch.mpidr, vmpidr_el2);
 	write_sysreg(read_cpuid_id(), vpidr_el2);
@@ -107,18 +133,17 @@ static void el2_load(struct hv_vcpu *vcpu, u64 *host_tpidr)
 	write_sysreg_s(s->elr_el1, SYS_ELR_EL12);
 	write_sysreg_s(s->spsr_el1, SYS_SPSR_EL12);
 	write_sysreg(s->cntvoff, cntvoff_el2);
-	__el2_fpsimd_load(&vcpu->arch.fp);
 	if (vcpu->vm->irqchip)
 		vgic_load(vcpu);
 }
 
-static void el2_put(struct hv_vcpu *vcpu, const u64 *host_tpidr)
+static void el2_put(struct hv_vcpu *vcpu, const struct el2_host_saved *host)
 {
 	struct el2_sysregs *s = &vcpu->arch.sys;
 
 	if (vcpu->vm->irqchip)
 		vgic_put(vcpu);
-	__el2_fpsimd_save(&vcpu->arch.fp);
+	el2_fpsimd_put(vcpu);
 	s->sctlr = read_sysreg_s(SYS_SCTLR_EL12);
 	s->tcr = read_sysreg_s(SYS_TCR_EL12);
 	s->cpacr = read_sysreg_s(SYS_CPACR_EL12);
@@ -141,8 +166,9 @@ static void el2_put(struct hv_vcpu *vcpu, const u64 *host_tpidr)
 
 	s->tpidr_el0 = read_sysreg(tpidr_el0);
 	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
-	write_sysreg(host_tpidr[0], tpidr_el0);
-	write_sysreg(host_tpidr[1], tpidrro_el0);
+	write_sysreg(host->tpidr_el0, tpidr_el0);
+	write_sysreg(host->tpidrro_el0, tpidrro_el0);
+	write_sysreg(host->cnthctl, cnthctl_el2);
 }
 
 /* An abort from the guest (a stage-2 fault): HPFAR_EL2 may hold its IPA. */
@@ -235,9 +261,8 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	host->vbar = read_sysreg(vbar_el2);
 	host->cptr = read_sysreg(cpacr_el1);
 	host->mdcr = read_sysreg(mdcr_el2);
-	host->cnthctl = read_sysreg(cnthctl_el2);
 
-	write_sysreg(el2_guest_cptr(), cpacr_el1);
+	write_sysreg(el2_guest_cptr(arch->fp_live), cpacr_el1);
 	write_sysreg((host->mdcr & EL2_MDCR_HOST_KEEP) | EL2_MDCR_TRAPS,
 		     mdcr_el2);
 	/*
@@ -251,10 +276,6 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	host->mdscr = read_sysreg(mdscr_el1);
 	if (host->mdscr)
 		write_sysreg(0, mdscr_el1);
-	write_sysreg((host->cnthctl | EL2_CNTHCTL_EL1PCTEN) &
-		     ~EL2_CNTHCTL_EL1PTEN, cnthctl_el2);
-	write_sysreg(el2_config.vtcr, vtcr_el2);
-	write_sysreg(vcpu->vm->arch.vttbr, vttbr_el2);
 	write_sysreg_s(arch->sys.cntv_cval, SYS_CNTV_CVAL_EL02);
 	write_sysreg_s(arch->sys.cntv_ctl, SYS_CNTV_CTL_EL02);
 	write_sysreg(arch->pc, elr_el2);
@@ -291,7 +312,6 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 	write_sysreg_s(0, SYS_CNTV_CTL_EL02);
 	if (vcpu->vm->irqchip)
 		vgic_save(vcpu);
-	write_sysreg(host->cnthctl, cnthctl_el2);
 	write_sysreg(host->mdcr, mdcr_el2);
 	if (host->mdscr)
 		write_sysreg(host->mdscr, mdscr_el1);
@@ -303,12 +323,29 @@ static notrace void el2_enter_exit(struct hv_vcpu *vcpu)
 }
 
 /*
+ * Does the handler of this exit read or write the GIC's model in a way
+ * that depends on what the guest did with its list registers? Only an
+ * access to the distributor or a redistributor (a data abort: it may
+ * read the pending and active state, or clear it). The others leave the
+ * model alone or only add to it, the way another vCPU or a device does
+ * while the guest runs with its list registers live: a trapped SGI
+ * write latches an SGI, a trapped physical timer access sets INTID 30's
+ * line, and vgic_sync_locked() folds the list registers on top of that
+ * (it never clears a latch an SGI set, and recomputes the ap bitmaps).
+ * Exits that leave el2_run_inner() (WFI, user space) sync when leaving.
+ */
+static bool el2_exit_needs_vgic_sync(const struct el2_exit_info *e)
+{
+	return e->code == EL2_EXIT_SYNC &&
+	       ESR_ELx_EC(e->esr) == ESR_ELx_EC_DABT_LOW;
+}
+
+/*
  * One entry of an irqchip VM: in guest mode, with IRQs off, from the
  * last look at pending interrupts (vgic_flush()) to the exit; then what
- * the guest did with its list registers goes back into the model. After
- * a host interrupt (the vtimer's PPI, the maintenance interrupt: no exit
- * handler looks at the GIC) the next vgic_flush() does that in its own
- * lock round; el2_run_inner() does it when it leaves instead.
+ * the guest did with its list registers goes back into the model: now,
+ * when the exit's handler needs it (el2_exit_needs_vgic_sync()), else in
+ * the next vgic_flush()'s own lock round, or when el2_run_inner() leaves.
  */
 static void el2_enter_exit_irqchip(struct hv_vcpu *vcpu)
 {
@@ -318,7 +355,7 @@ static void el2_enter_exit_irqchip(struct hv_vcpu *vcpu)
 	el2_enter_exit(vcpu);
 	hv_vcpu_guest_mode_exit(vcpu);
 	local_irq_enable();
-	if (vcpu->arch.exit.code != EL2_EXIT_IRQ)
+	if (el2_exit_needs_vgic_sync(&vcpu->arch.exit))
 		vgic_sync(vcpu);
 }
 
@@ -410,16 +447,18 @@ static void el2_fill_run_flags(struct hv_vcpu *vcpu)
 
 int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 {
-	u64 host_tpidr[2];
+	struct el2_host_saved host;
 	int ret;
 
-	/* the FP/SIMD registers are the guest's until kernel_neon_end() */
+	/*
+	 * Preemption stays off while the guest's state is in the CPU: its
+	 * EL1 registers from here, its FP/SIMD registers from its first FP
+	 * instruction (el2_fpsimd_trap()) to el2_put().
+	 */
 	preempt_disable();
-	kernel_neon_begin();
-	el2_load(vcpu, host_tpidr);
+	el2_load(vcpu, &host);
 	ret = el2_run_inner(vcpu);
-	el2_put(vcpu, host_tpidr);
-	kernel_neon_end();
+	el2_put(vcpu, &host);
 	preempt_enable();
 	if (ret >= 0)
 		el2_fill_run_flags(vcpu);

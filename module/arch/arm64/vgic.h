@@ -34,6 +34,7 @@ int vgic_hw_get(void);
 void vgic_hw_put(void);
 void vgic_hw_cpu_enable(void);
 void vgic_hw_set_vtimer_active(bool active);
+void vgic_hw_vtimer_active_irqoff(bool active);
 u64 vgic_hw_read_lr(unsigned int i);
 void vgic_hw_write_lr(unsigned int i, u64 v);
 unsigned int vgic_hw_nr_lrs(void);

@@ -52,6 +52,8 @@ static unsigned int vgic_vtimer_irq, vgic_maint_irq;
 static int __percpu *vgic_hw_dev;
 static int vgic_hw_hp_state;
 static DEFINE_PER_CPU(bool, vgic_hw_cpu_on);
+/* the vtimer PPI's irq_data whose chip sets its active state, or NULL */
+static struct irq_data *vgic_vtimer_data;
 
 static irqreturn_t vgic_hw_irq(int irq, void *dev)
 {
@@ -144,8 +146,22 @@ static int vgic_hw_cpu_dying(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * The level of @irq's hierarchy whose chip changes its state, as
+ * irq_set_irqchip_state() looks for it; NULL if none does.
+ */
+static struct irq_data *vgic_hw_state_data(unsigned int irq)
+{
+	struct irq_data *d = irq_get_irq_data(irq);
+
+	while (d && !(d->chip && d->chip->irq_set_irqchip_state))
+		d = d->parent_data;
+	return d;
+}
+
 static void vgic_hw_free_irqs(void)
 {
+	vgic_vtimer_data = NULL;
 	if (vgic_maint_irq)
 		free_percpu_irq(vgic_maint_irq, vgic_hw_dev);
 	free_percpu_irq(vgic_vtimer_irq, vgic_hw_dev);
@@ -169,6 +185,7 @@ static int vgic_hw_setup(void)
 		free_percpu(vgic_hw_dev);
 		return err;
 	}
+	vgic_vtimer_data = vgic_hw_state_data(vgic_vtimer_irq);
 	vgic_maint_irq = vgic_hw_map("arm,gic-v3", 0);
 	if (vgic_maint_irq &&
 	    request_percpu_irq(vgic_maint_irq, vgic_hw_irq, "hv-vgic-maint",
@@ -234,6 +251,38 @@ void vgic_hw_set_vtimer_active(bool active)
 {
 	WARN_ON_ONCE(irq_set_irqchip_state(vgic_vtimer_irq,
 					   IRQCHIP_STATE_ACTIVE, active));
+}
+
+/**
+ * vgic_hw_vtimer_active_irqoff() - the same before an entry, IRQs off.
+ * @active: the state.
+ *
+ * After every fire the guest's deactivation through the hardware list
+ * register deactivates the host's PPI too, so the next entry makes it
+ * active again: once per timer interrupt. irq_set_irqchip_state() spent
+ * about 400 instructions there (hvbench irq_vtimer), most of them finding
+ * the descriptor and taking its lock, which serialise chip calls on one
+ * interrupt. That is not needed for this one, so the chip's callback is
+ * called directly: the PPI is hv's alone while any irqchip VM exists
+ * (request_percpu_irq() in vgic_hw_get(), free_percpu_irq() in
+ * vgic_hw_put(), so the irq_data outlives every caller); its state is per
+ * CPU, and the GICv3 callback only writes this CPU's redistributor
+ * (GICR_ISACTIVER0/ICACTIVER0, write-one-to-set/clear: no read-modify-
+ * write) and reads it back; with IRQs off nothing else runs on this CPU,
+ * and genirq's calls for the other CPUs (enable_percpu_irq() and
+ * disable_percpu_irq()) write their own redistributors.
+ */
+void vgic_hw_vtimer_active_irqoff(bool active)
+{
+	struct irq_data *d = vgic_vtimer_data;
+
+	lockdep_assert_irqs_disabled();
+	if (unlikely(!d)) {
+		vgic_hw_set_vtimer_active(active);
+		return;
+	}
+	WARN_ON_ONCE(d->chip->irq_set_irqchip_state(d, IRQCHIP_STATE_ACTIVE,
+						    active));
 }
 
 /* The list registers are encoded in the instruction: one case each. */
