@@ -67,7 +67,10 @@ int hvb_gic_vm_create(struct bench_vm v[2], size_t ram_size);
 int hvb_irq_line(struct bench_vm *vm, uint32_t intid, int level);
 int kvmb_gic_vm_create(struct bench_vm v[2], size_t ram_size);
 int kvmb_irq_line(struct bench_vm *vm, uint32_t intid, int level);
-/* arm64: eventfd @efd raises SPI @intid (HV_IRQFD / KVM_IRQFD, no resample) */
+/*
+ * eventfd @efd raises SPI @intid (arm64) or pulses IOAPIC GSI @intid (x86):
+ * HV_IRQFD / KVM_IRQFD, no resample
+ */
 int hvb_irqfd(struct bench_vm *vm, uint32_t intid, int efd);
 int kvmb_irqfd(struct bench_vm *vm, uint32_t intid, int efd);
 

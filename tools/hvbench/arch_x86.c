@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -170,16 +171,18 @@ static void irq_watchdog_vcpus(struct irq_watchdog *w, pthread_t *peer)
 
 /*
  * Runs a payload on vCPU 0 to its end: an OUT to BENCH_PORT_GSI is the
- * guest asking for an edge on the GSI (assert, deassert); the payload must
+ * guest asking for an edge on the GSI (assert, deassert; or one write()
+ * to @efd, an irqfd of the GSI, when it is not -1); the payload must
  * have counted exactly @n interrupts. @host_ns: the host's time from the
  * first run to the end, without setup and teardown (closing a vCPU of an
  * hv irqchip VM waits for an RCU grace period, for instance).
  */
 static int irq_run(const struct bench_backend *b,
 		   const struct bench_irq_ops *ops, struct bench_vm *vm,
-		   const unsigned char *entry, uint64_t n, uint64_t *cycles,
-		   uint64_t *host_ns)
+		   const unsigned char *entry, uint64_t n, int efd,
+		   uint64_t *cycles, uint64_t *host_ns)
 {
+	uint64_t one = 1;
 	struct bench_entry e = { .pc = blob_gpa(entry), .sp = BENCH_STACK_TOP,
 				 .arg0 = n };
 	uint64_t count, t0 = irq_now_ns();
@@ -208,7 +211,10 @@ static int irq_run(const struct bench_backend *b,
 		}
 		if (x.port == BENCH_PORT_DONE)
 			break;
-		if (x.port == BENCH_PORT_GSI)
+		if (x.port == BENCH_PORT_GSI && efd >= 0)
+			err = write(efd, &one, sizeof(one)) == sizeof(one) ?
+			      0 : -errno;
+		else if (x.port == BENCH_PORT_GSI)
 			err = ops->irq_line(vm, BENCH_X86_GSI, 1) ?:
 			      ops->irq_line(vm, BENCH_X86_GSI, 0);
 	}
@@ -281,7 +287,7 @@ static int irq_ipi(const struct bench_backend *b,
 	while (!*(volatile uint32_t *)((char *)vm->ram + BENCH_X86_PEER_READY) &&
 	       !irq_timed_out && !p.err)
 		usleep(1000);
-	err = irq_run(b, ops, vm, bench_ipi, n, cycles, host_ns);
+	err = irq_run(b, ops, vm, bench_ipi, n, -1, cycles, host_ns);
 	irq_watchdog_vcpus(w, NULL);
 	p.stop = 1;
 	while (pthread_tryjoin_np(th, NULL)) {
@@ -303,24 +309,29 @@ out:
  *   timer_irq      TSC-deadline timer armed in the past, delivered, EOI
  *   gsi_irq        the guest asks (OUT), the VMM pulses a GSI, the IOAPIC
  *                  sends it, the handler runs and EOIs (includes the OUT)
+ *   gsi_irq_irqfd  the same, the pulse one write() to an irqfd of the GSI
+ *                  (HV_IRQFD / KVM_IRQFD) instead of two line ioctls
  *   ipi_roundtrip  vCPU 0 -> vCPU 1 (another thread), whose handler sends
  *                  one back; both EOI
  */
 static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
 {
 	static const char *const names[] = {
-		"timer_irq", "gsi_irq", "ipi_roundtrip",
+		"timer_irq", "gsi_irq", "gsi_irq_irqfd", "ipi_roundtrip",
 	};
 	const struct bench_irq_ops *ops = b == &bench_kvm ? &kvmb_x86_irq :
 							     &hvb_x86_irq;
-	const unsigned char *entries[] = { bench_timer_irq, bench_gsi_irq };
+	const unsigned char *entries[] = {
+		bench_timer_irq, bench_gsi_irq, bench_gsi_irq,
+	};
 	char host_name[40];
 	int i, err = 0;
 
-	for (i = 0; !err && i < 3; i++) {
+	for (i = 0; !err && i < 4; i++) {
 		struct irq_watchdog w;
 		struct bench_vm vm;
 		uint64_t cycles = 0, ns = 0;
+		int efd = -1;
 
 		memset(&vm, 0, sizeof(vm));
 		err = ops->vm_create(&vm, BENCH_RAM_SIZE);
@@ -333,9 +344,15 @@ static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
 		bench_arch_image(&vm);
 		memcpy((char *)vm.ram + BENCH_CODE, bench_blob_start,
 		       bench_blob_end - bench_blob_start);
-		err = irq_watchdog_start(&w, n);
+		if (i == 2) {
+			efd = eventfd(0, EFD_CLOEXEC);
+			err = efd < 0 ? -errno :
+			      ops->irqfd(&vm, BENCH_X86_GSI, efd);
+		}
+		if (!err)
+			err = irq_watchdog_start(&w, n);
 		if (!err) {
-			err = i < 2 ? irq_run(b, ops, &vm, entries[i], n,
+			err = i < 3 ? irq_run(b, ops, &vm, entries[i], n, efd,
 					      &cycles, &ns) :
 				      irq_ipi(b, ops, &vm, n, &cycles, &ns,
 					      &w);
@@ -351,6 +368,8 @@ static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
 				b->name, names[i], strerror(-err));
 		}
 		bench_vm_destroy(&vm);
+		if (efd >= 0)
+			close(efd);
 	}
 	return err;
 }

@@ -79,8 +79,16 @@ int hvb_irq_line(struct bench_vm *vm, uint32_t gsi, int level)
 	return bench_ioctl(vm->vm, HV_IRQ_LINE, &l);
 }
 
+int hvb_irqfd(struct bench_vm *vm, uint32_t gsi, int efd)
+{
+	struct hv_irqfd f = { .fd = efd, .irq = gsi };
+
+	return bench_ioctl(vm->vm, HV_IRQFD, &f);
+}
+
 const struct bench_irq_ops hvb_x86_irq = {
 	.vm_create = hvb_irq_vm_create,
 	.vcpu_add = hvb_irq_vcpu_add,
 	.irq_line = hvb_irq_line,
+	.irqfd = hvb_irqfd,
 };

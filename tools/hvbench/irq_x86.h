@@ -33,6 +33,8 @@ struct bench_irq_ops {
 	int (*vcpu_add)(struct bench_vm *vm, struct bench_vm *peer);
 	/* assert or deassert GSI @gsi */
 	int (*irq_line)(struct bench_vm *vm, uint32_t gsi, int level);
+	/* eventfd @efd pulses GSI @gsi (an irqfd without resample) */
+	int (*irqfd)(struct bench_vm *vm, uint32_t gsi, int efd);
 };
 
 extern const struct bench_irq_ops hvb_x86_irq, kvmb_x86_irq;

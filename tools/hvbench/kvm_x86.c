@@ -102,8 +102,17 @@ int kvmb_irq_line(struct bench_vm *vm, uint32_t gsi, int level)
 	return bench_ioctl(vm->vm, KVM_IRQ_LINE, &l);
 }
 
+/* KVM_CREATE_IRQCHIP's default routing: GSI n is IOAPIC pin n (n < 24) */
+int kvmb_irqfd(struct bench_vm *vm, uint32_t gsi, int efd)
+{
+	struct kvm_irqfd f = { .fd = efd, .gsi = gsi };
+
+	return bench_ioctl(vm->vm, KVM_IRQFD, &f);
+}
+
 const struct bench_irq_ops kvmb_x86_irq = {
 	.vm_create = kvmb_irq_vm_create,
 	.vcpu_add = kvmb_irq_vcpu_add,
 	.irq_line = kvmb_irq_line,
+	.irqfd = kvmb_irqfd,
 };
