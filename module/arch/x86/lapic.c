@@ -52,6 +52,7 @@ static bool lapic_test_vec(const struct hv_lapic *a, u32 base, int v)
 
 static void lapic_set_vec(struct hv_lapic *a, u32 base, int v, bool on)
 {
+	a->vregs_changed = true;
 	if (on)
 		a->reg[RV(base, v / 32)] |= BIT(v % 32);
 	else
@@ -86,6 +87,7 @@ static bool lapic_hw_enabled(const struct hv_lapic *a)
 
 static void lapic_update_enabled(struct hv_lapic *a)
 {
+	a->vregs_changed = true;	/* IRR counts only when enabled */
 	WRITE_ONCE(a->enabled, lapic_hw_enabled(a) &&
 		   (a->reg[R(APIC_SPIV)] & APIC_SPIV_APIC_ENABLED));
 	WRITE_ONCE(a->x2apic, lapic_hw_enabled(a) &&
@@ -521,6 +523,7 @@ void hv_lapic_sync(struct hv_lapic *a)
 	if (!READ_ONCE(a->events))
 		return;
 	if (test_and_clear_bit(HV_LAPIC_EV_PIR, &a->events)) {
+		a->vregs_changed = true;
 		for (i = 0; i < 4; i++) {
 			unsigned long bits = xchg(&a->pir[i], 0);
 			unsigned long lvl = READ_ONCE(a->pir_level[i]) & bits;
@@ -973,6 +976,7 @@ void hv_lapic_reset(struct hv_lapic *a, bool init)
 
 	lapic_timer_stop(a);
 	memset(a->reg, 0, PAGE_SIZE);
+	a->vregs_changed = true;
 	for (off = APIC_LVTT; off <= APIC_LVTERR; off += 0x10)
 		a->reg[R(off)] = LVT_MASKED;
 	a->reg[R(APIC_SPIV)] = 0xff;
@@ -1082,6 +1086,7 @@ int hv_lapic_set_state(struct hv_lapic *a, const struct hv_lapic_state *s,
 			a->reg[R(off)] = s->regs[S(off)];
 		}
 	}
+	a->vregs_changed = true;
 	a->reg[R(APIC_SPIV)] &= 0x1ff;
 	a->reg[R(APIC_ICR)] &= ~APIC_ICR_BUSY;
 	a->dfr = a->reg[R(APIC_DFR)] |= 0x0fffffff;

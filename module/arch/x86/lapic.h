@@ -47,6 +47,7 @@ struct hv_lapic {
 	u32 *reg;		/* the xAPIC page (lapic.c); vCPU thread only */
 	u64 base;		/* IA32_APIC_BASE */
 	u32 esr_pending;	/* errors the next ESR write latches */
+	bool vregs_changed;	/* IRR, ISR or TMR changed since the backend looked */
 	u64 tsc_deadline;
 
 	/* read by other threads to match destinations (WRITE_ONCE here) */

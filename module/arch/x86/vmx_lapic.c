@@ -16,17 +16,17 @@
  *
  * With virtual-interrupt delivery as well (parameter vid, when the CPU
  * has it and the x2APIC and APIC-register virtualization that go with it:
- * SDM 30.1, 30.2, 30.5) the CPU takes interrupts from the page itself: hv
- * puts the highest IRR and ISR vectors in RVI and SVI (the guest
- * interrupt status) before every entry, the CPU moves IRR to ISR when
- * the guest can take the vector, and an x2APIC guest's EOI, TPR and SELF
- * IPI writes and its TPR/PPR/ISR/TMR/IRR reads do not exit (MSR bitmap).
- * The EOI-exit bitmap is TMR, so that the EOI of a level-triggered vector
- * still exits and reaches the IOAPIC. The page stays the one truth (the
- * CPU updates its IRR, ISR and PPR): RVI and SVI are recomputed from it at
- * each entry, which keeps them right after an injection, HV_SET_LAPIC or
- * INIT. xAPIC MMIO (no APIC-access page) is still emulated, with the same
- * RVI/SVI. lapic.c knows nothing of this.
+ * SDM 30.1, 30.2, 30.5) the CPU takes interrupts from the page itself: the
+ * CPU moves IRR to ISR when the guest can take the vector, and an x2APIC
+ * guest's EOI, TPR and SELF IPI writes and its TPR/PPR/ISR/TMR/IRR reads
+ * do not exit (MSR bitmap). The EOI-exit bitmap is TMR, so that the EOI
+ * of a level-triggered vector still exits and reaches the IOAPIC. The page
+ * stays the one truth (the CPU updates its IRR, ISR and PPR): whenever
+ * lapic.c changed IRR, ISR or TMR (posted interrupts, HV_SET_LAPIC, INIT,
+ * an emulated EOI) hv puts the highest IRR and ISR vectors in RVI and SVI
+ * (the guest interrupt status) before the next entry. xAPIC MMIO (no
+ * APIC-access page) is still emulated, with the same RVI/SVI. lapic.c
+ * knows only of the vregs_changed flag.
  */
 #include <linux/gcd.h>
 #include <linux/moduleparam.h>
@@ -191,11 +191,13 @@ void vmx_lapic_vmcs_setup(struct hv_vcpu *vcpu)
 
 /*
  * Virtual-interrupt delivery, before an entry: the x2APIC MSRs that go
- * through in the APIC's mode, EOI exits for level-triggered vectors (TMR),
- * and RVI/SVI from the page (SDM 30.2.1: RVI the highest IRR vector, SVI
- * the highest ISR vector, 0 for none). VM entry then does PPR
- * virtualization and evaluates the pending virtual interrupt (SDM 27.3.2.5),
- * also after an event it injects.
+ * through in the APIC's mode and, when hv changed IRR, ISR or TMR since
+ * the last entry (lapic.c's vregs_changed), EOI exits for level-triggered
+ * vectors (TMR) and RVI/SVI from the page (SDM 30.2.1: RVI the highest IRR
+ * vector, SVI the highest ISR vector, 0 for none). Otherwise the guest
+ * interrupt status the CPU saved at the exit is the page's already. VM
+ * entry then does PPR virtualization and evaluates the pending virtual
+ * interrupt (SDM 27.3.2.5), also after an event it injects.
  */
 static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
 {
@@ -206,16 +208,20 @@ static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
 
 	if (arch->x2apic_msrs != a->x2apic)
 		vmx_lapic_x2apic_msrs(vcpu, a->x2apic);
-	hv_lapic_get_tmr(a, tmr);
-	for (i = 0; i < 4; i++) {
-		if (tmr[i] != arch->eoi_exit[i]) {
-			arch->eoi_exit[i] = tmr[i];
-			vmcs_write64(EOI_EXIT_BITMAP0 + 2 * i, tmr[i]);
+	if (a->vregs_changed) {
+		a->vregs_changed = false;
+		hv_lapic_get_tmr(a, tmr);
+		for (i = 0; i < 4; i++) {
+			if (tmr[i] != arch->eoi_exit[i]) {
+				arch->eoi_exit[i] = tmr[i];
+				vmcs_write64(EOI_EXIT_BITMAP0 + 2 * i, tmr[i]);
+			}
 		}
+		irr = hv_lapic_highest_irr(a);
+		isr = hv_lapic_highest_isr(a);
+		vmcs_write16(GUEST_INTR_STATUS,
+			     (max(isr, 0) << 8) | max(irr, 0));
 	}
-	irr = hv_lapic_highest_irr(a);
-	isr = hv_lapic_highest_isr(a);
-	vmcs_write16(GUEST_INTR_STATUS, (max(isr, 0) << 8) | max(irr, 0));
 	/* what vmx_lapic_undo_delivery() compares an exit with */
 	hv_lapic_get_isr(a, arch->vid_entry_isr);
 }
