@@ -91,7 +91,7 @@ struct hv_arch_vcpu {
 	u8 tpr_threshold;	/* ... its TPR_THRESHOLD */
 	unsigned long *msr_bitmap;	/* ... (vid only) */
 	u64 eoi_exit[4];	/* ... the EOI-exit bitmap in the VMCS */
-	u32 vid_entry_isr[8];	/* ... ISR at the last entry */
+	u8 vid_entry_svi;	/* ... SVI at the last entry */
 	bool vid_entry_event;	/* ... that entry injects an event */
 	bool nmi_window_armed;	/* ... NMI-window exiting is on */
 };

@@ -52,7 +52,10 @@ static bool lapic_test_vec(const struct hv_lapic *a, u32 base, int v)
 
 static void lapic_set_vec(struct hv_lapic *a, u32 base, int v, bool on)
 {
-	a->vregs_changed = true;
+	if (base == APIC_TMR)
+		a->tmr_changed = true;
+	else
+		a->vregs_changed = true;
 	if (on)
 		a->reg[RV(base, v / 32)] |= BIT(v % 32);
 	else
@@ -478,15 +481,6 @@ int hv_lapic_highest_isr(const struct hv_lapic *a)
 	return lapic_highest(a, APIC_ISR);
 }
 
-/* ISR as eight 32-bit words (vectors 0-31, ...). */
-void hv_lapic_get_isr(const struct hv_lapic *a, u32 isr[8])
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		isr[i] = a->reg[RV(APIC_ISR, i)];
-}
-
 /* TMR as four 64-bit words (vectors 0-63, ...). */
 void hv_lapic_get_tmr(const struct hv_lapic *a, u64 tmr[4])
 {
@@ -530,11 +524,16 @@ void hv_lapic_sync(struct hv_lapic *a)
 
 			u32 *irr = &a->reg[RV(APIC_IRR, 2 * i)];
 			u32 *tmr = &a->reg[RV(APIC_TMR, 2 * i)];
+			u32 t0 = (tmr[0] & ~(u32)bits) | (u32)lvl;
+			u32 t1 = (tmr[4] & ~(u32)(bits >> 32)) | (u32)(lvl >> 32);
 
 			irr[0] |= (u32)bits;
 			irr[4] |= bits >> 32;
-			tmr[0] = (tmr[0] & ~(u32)bits) | (u32)lvl;
-			tmr[4] = (tmr[4] & ~(u32)(bits >> 32)) | (u32)(lvl >> 32);
+			/* the backend's EOI-exit bitmap follows TMR */
+			if (t0 != tmr[0] || t1 != tmr[4])
+				a->tmr_changed = true;
+			tmr[0] = t0;
+			tmr[4] = t1;
 		}
 	}
 	if (test_and_clear_bit(HV_LAPIC_EV_TIMER, &a->events))
@@ -977,6 +976,7 @@ void hv_lapic_reset(struct hv_lapic *a, bool init)
 	lapic_timer_stop(a);
 	memset(a->reg, 0, PAGE_SIZE);
 	a->vregs_changed = true;
+	a->tmr_changed = true;
 	for (off = APIC_LVTT; off <= APIC_LVTERR; off += 0x10)
 		a->reg[R(off)] = LVT_MASKED;
 	a->reg[R(APIC_SPIV)] = 0xff;
@@ -1087,6 +1087,7 @@ int hv_lapic_set_state(struct hv_lapic *a, const struct hv_lapic_state *s,
 		}
 	}
 	a->vregs_changed = true;
+	a->tmr_changed = true;
 	a->reg[R(APIC_SPIV)] &= 0x1ff;
 	a->reg[R(APIC_ICR)] &= ~APIC_ICR_BUSY;
 	a->dfr = a->reg[R(APIC_DFR)] |= 0x0fffffff;

@@ -47,7 +47,8 @@ struct hv_lapic {
 	u32 *reg;		/* the xAPIC page (lapic.c); vCPU thread only */
 	u64 base;		/* IA32_APIC_BASE */
 	u32 esr_pending;	/* errors the next ESR write latches */
-	bool vregs_changed;	/* IRR, ISR or TMR changed since the backend looked */
+	bool vregs_changed;	/* IRR or ISR changed since the backend looked */
+	bool tmr_changed;	/* ... TMR */
 	u64 tsc_deadline;
 
 	/* read by other threads to match destinations (WRITE_ONCE here) */
@@ -127,7 +128,6 @@ void hv_lapic_eoi_vector(struct hv_lapic *a, u8 vector);
 int hv_lapic_highest_irr(const struct hv_lapic *a);
 int hv_lapic_highest_isr(const struct hv_lapic *a);
 void hv_lapic_get_tmr(const struct hv_lapic *a, u64 tmr[4]);
-void hv_lapic_get_isr(const struct hv_lapic *a, u32 isr[8]);
 void hv_lapic_apic_write(struct hv_lapic *a, u32 off);
 bool hv_lapic_runnable(struct hv_lapic *a);
 

@@ -26,7 +26,7 @@
  * an emulated EOI) hv puts the highest IRR and ISR vectors in RVI and SVI
  * (the guest interrupt status) before the next entry. xAPIC MMIO (no
  * APIC-access page) is still emulated, with the same RVI/SVI. lapic.c
- * knows only of the vregs_changed flag.
+ * knows only of the vregs_changed and tmr_changed flags.
  */
 #include <linux/gcd.h>
 #include <linux/moduleparam.h>
@@ -191,10 +191,10 @@ void vmx_lapic_vmcs_setup(struct hv_vcpu *vcpu)
 
 /*
  * Virtual-interrupt delivery, before an entry: the x2APIC MSRs that go
- * through in the APIC's mode and, when hv changed IRR, ISR or TMR since
- * the last entry (lapic.c's vregs_changed), EOI exits for level-triggered
- * vectors (TMR) and RVI/SVI from the page (SDM 30.2.1: RVI the highest IRR
- * vector, SVI the highest ISR vector, 0 for none). Otherwise the guest
+ * through in the APIC's mode, EOI exits for level-triggered vectors (TMR)
+ * when lapic.c changed TMR, and RVI/SVI from the page (SDM 30.2.1: RVI the
+ * highest IRR vector, SVI the highest ISR vector, 0 for none) when it
+ * changed IRR or ISR since the last entry. Otherwise the guest
  * interrupt status the CPU saved at the exit is the page's already. VM
  * entry then does PPR virtualization and evaluates the pending virtual
  * interrupt (SDM 27.3.2.5), also after an event it injects.
@@ -208,8 +208,8 @@ static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
 
 	if (arch->x2apic_msrs != a->x2apic)
 		vmx_lapic_x2apic_msrs(vcpu, a->x2apic);
-	if (a->vregs_changed) {
-		a->vregs_changed = false;
+	if (a->tmr_changed) {
+		a->tmr_changed = false;
 		hv_lapic_get_tmr(a, tmr);
 		for (i = 0; i < 4; i++) {
 			if (tmr[i] != arch->eoi_exit[i]) {
@@ -217,13 +217,16 @@ static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
 				vmcs_write64(EOI_EXIT_BITMAP0 + 2 * i, tmr[i]);
 			}
 		}
-		irr = hv_lapic_highest_irr(a);
-		isr = hv_lapic_highest_isr(a);
-		vmcs_write16(GUEST_INTR_STATUS,
-			     (max(isr, 0) << 8) | max(irr, 0));
 	}
-	/* what vmx_lapic_undo_delivery() compares an exit with */
-	hv_lapic_get_isr(a, arch->vid_entry_isr);
+	if (a->vregs_changed) {
+		a->vregs_changed = false;
+		irr = hv_lapic_highest_irr(a);
+		isr = max(hv_lapic_highest_isr(a), 0);
+		vmcs_write16(GUEST_INTR_STATUS, (isr << 8) | max(irr, 0));
+		arch->vid_entry_svi = isr;
+	} else {
+		arch->vid_entry_svi = vmcs_read16(GUEST_INTR_STATUS) >> 8;
+	}
 }
 
 /**
@@ -244,12 +247,14 @@ static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
  * ever: the hang of the first VID attempt (Documentation/x86.rst).
  *
  * A virtual interrupt was being delivered when the entry injected nothing
- * and SVI names a vector that was not in service at the entry (a delivery
- * is the only way into ISR while the guest runs). The one case this takes
- * for a delivery by mistake: the handler of a vector delivered in the same
- * stay raises an exception whose delivery faults on EPT; the vector is then
- * delivered twice, and the exception, a fault, comes again when the
- * instruction runs again.
+ * and SVI is above its value at the entry (while the guest runs, only a
+ * delivery raises SVI; an EOI lowers it). Misread, in Bochs only: a
+ * delivery of a vector below the entry's SVI after the guest's EOI in the
+ * same stay (the reported event is re-injected; on hardware it is that
+ * vector, which is right). Taken for a delivery by mistake: the handler of
+ * a vector delivered in the same stay raises an exception whose delivery
+ * faults on EPT; the vector is then delivered twice, and the exception, a
+ * fault, comes again when the instruction runs again.
  *
  * Return: true when undone; false to re-inject the reported event.
  */
@@ -258,8 +263,7 @@ bool vmx_lapic_undo_delivery(struct hv_vcpu *vcpu)
 	struct hv_arch_vcpu *arch = &vcpu->arch;
 	u8 svi = vmcs_read16(GUEST_INTR_STATUS) >> 8;
 
-	if (arch->vid_entry_event || svi < 16 ||
-	    (arch->vid_entry_isr[svi / 32] & BIT(svi % 32)))
+	if (arch->vid_entry_event || svi < 16 || svi <= arch->vid_entry_svi)
 		return false;
 	hv_lapic_unack(&arch->lapic, svi);
 	return true;
@@ -472,6 +476,8 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 		return 1;
 	}
 	vcpu->arch.vid_entry_event = false;
+	if (!a->nmi_pending && v < 0)
+		return 0;
 	block = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	if (a->nmi_pending) {
 		if (!(block & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI |
