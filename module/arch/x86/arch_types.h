@@ -70,6 +70,7 @@ struct hv_arch_vcpu {
 	/* an external interrupt waiting for the guest to accept it */
 	bool irq_pending;
 	bool irq_window_armed;	/* interrupt-window exiting is on */
+	bool vmm_irq_entry;	/* the entry injects it (vmx_exit.c) */
 	u8 irq_vector;
 
 	u64 host_kernel_gs_base;	/* swapped around each entry */
@@ -85,7 +86,13 @@ struct hv_arch_vcpu {
 
 	struct hv_lapic lapic;		/* HV_VM_IRQCHIP only */
 	bool apicv;		/* ... with APIC virtualization (vmx_lapic.c) */
+	bool vid;		/* ... and virtual-interrupt delivery */
+	bool x2apic_msrs;	/* ... the MSR bitmap lets x2APIC MSRs through */
 	u8 tpr_threshold;	/* ... its TPR_THRESHOLD */
+	unsigned long *msr_bitmap;	/* ... (vid only) */
+	u64 eoi_exit[4];	/* ... the EOI-exit bitmap in the VMCS */
+	u8 vid_entry_svi;	/* ... SVI at the last entry */
+	bool vid_entry_event;	/* ... that entry injects an event */
 	bool nmi_window_armed;	/* ... NMI-window exiting is on */
 };
 

@@ -9,7 +9,9 @@
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
+#include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
+#include <linux/sysfs.h>
 #include <asm/apicdef.h>
 
 #include "hv_core.h"
@@ -50,6 +52,10 @@ static bool lapic_test_vec(const struct hv_lapic *a, u32 base, int v)
 
 static void lapic_set_vec(struct hv_lapic *a, u32 base, int v, bool on)
 {
+	if (base == APIC_TMR)
+		a->tmr_changed = true;
+	else
+		a->vregs_changed = true;
 	if (on)
 		a->reg[RV(base, v / 32)] |= BIT(v % 32);
 	else
@@ -84,6 +90,7 @@ static bool lapic_hw_enabled(const struct hv_lapic *a)
 
 static void lapic_update_enabled(struct hv_lapic *a)
 {
+	a->vregs_changed = true;	/* IRR counts only when enabled */
 	WRITE_ONCE(a->enabled, lapic_hw_enabled(a) &&
 		   (a->reg[R(APIC_SPIV)] & APIC_SPIV_APIC_ENABLED));
 	WRITE_ONCE(a->x2apic, lapic_hw_enabled(a) &&
@@ -407,13 +414,30 @@ static void lapic_send_ipi(struct hv_lapic *a, u32 low, u32 dest)
 
 /* ---- EOI ---- */
 
-static void lapic_eoi(struct hv_lapic *a)
-{
-	int v = lapic_highest(a, APIC_ISR);
+/*
+ * Every EOI that reaches hv (a write it emulates, or a VM exit the CPU's
+ * EOI virtualization takes for a level-triggered vector), all VMs: with
+ * virtual-interrupt delivery the EOI of an edge-triggered vector never
+ * does, which lets a test tell the two paths apart. Read-only.
+ */
+static atomic_long_t lapic_eoi_exits;
 
-	if (v < 0)
-		return;
-	lapic_set_vec(a, APIC_ISR, v, false);
+static int lapic_eoi_exits_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&lapic_eoi_exits));
+}
+
+static const struct kernel_param_ops lapic_eoi_exits_ops = {
+	.get = lapic_eoi_exits_get,
+};
+
+module_param_cb(apic_eoi_exits, &lapic_eoi_exits_ops, NULL, 0444);
+MODULE_PARM_DESC(apic_eoi_exits, "guest APIC EOIs that hv handled (read-only)");
+
+/* After the ISR bit of @v is clear: a level-triggered vector's IOAPIC EOI. */
+static void lapic_eoi_done(struct hv_lapic *a, int v)
+{
+	atomic_long_inc(&lapic_eoi_exits);
 	/* a level-triggered interrupt: the IOAPIC may send it again */
 	if (lapic_test_vec(a, APIC_TMR, v)) {
 		struct hv_ioapic *io = hv_x86_vm_ioapic(a->vcpu->vm);
@@ -421,6 +445,63 @@ static void lapic_eoi(struct hv_lapic *a)
 		if (io)
 			hv_ioapic_eoi(io, v);
 	}
+}
+
+static void lapic_eoi(struct hv_lapic *a)
+{
+	int v = lapic_highest(a, APIC_ISR);
+
+	if (v < 0) {
+		atomic_long_inc(&lapic_eoi_exits);
+		return;
+	}
+	lapic_set_vec(a, APIC_ISR, v, false);
+	lapic_eoi_done(a, v);
+}
+
+/**
+ * hv_lapic_eoi_vector() - the CPU performed the EOI of @vector itself
+ * (its ISR bit is clear already) and exited for it.
+ * @a: the APIC.
+ * @vector: the vector the EOI ended.
+ */
+void hv_lapic_eoi_vector(struct hv_lapic *a, u8 vector)
+{
+	lapic_eoi_done(a, vector);
+}
+
+/* The highest vector requested (IRR) and in service (ISR), or -1. */
+int hv_lapic_highest_irr(const struct hv_lapic *a)
+{
+	return a->enabled ? lapic_highest(a, APIC_IRR) : -1;
+}
+
+int hv_lapic_highest_isr(const struct hv_lapic *a)
+{
+	return lapic_highest(a, APIC_ISR);
+}
+
+/* TMR as four 64-bit words (vectors 0-63, ...). */
+void hv_lapic_get_tmr(const struct hv_lapic *a, u64 tmr[4])
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		tmr[i] = a->reg[RV(APIC_TMR, 2 * i)] |
+			 (u64)a->reg[RV(APIC_TMR, 2 * i + 1)] << 32;
+}
+
+/**
+ * hv_lapic_apic_write() - the CPU wrote an x2APIC register into the page
+ * and exited for hv to act on it (trap-like: no #GP is possible any more).
+ * @a: the APIC.
+ * @off: the register's offset in the page.
+ */
+void hv_lapic_apic_write(struct hv_lapic *a, u32 off)
+{
+	if (off < 0x400 && !(off & 0xf) && a->x2apic)
+		hv_lapic_msr_write(a, HV_X2APIC_MSR_FIRST + (off >> 4),
+				   a->reg[R(off)]);
 }
 
 /* ---- merging what other threads posted ---- */
@@ -436,17 +517,23 @@ void hv_lapic_sync(struct hv_lapic *a)
 	if (!READ_ONCE(a->events))
 		return;
 	if (test_and_clear_bit(HV_LAPIC_EV_PIR, &a->events)) {
+		a->vregs_changed = true;
 		for (i = 0; i < 4; i++) {
 			unsigned long bits = xchg(&a->pir[i], 0);
 			unsigned long lvl = READ_ONCE(a->pir_level[i]) & bits;
 
 			u32 *irr = &a->reg[RV(APIC_IRR, 2 * i)];
 			u32 *tmr = &a->reg[RV(APIC_TMR, 2 * i)];
+			u32 t0 = (tmr[0] & ~(u32)bits) | (u32)lvl;
+			u32 t1 = (tmr[4] & ~(u32)(bits >> 32)) | (u32)(lvl >> 32);
 
 			irr[0] |= (u32)bits;
 			irr[4] |= bits >> 32;
-			tmr[0] = (tmr[0] & ~(u32)bits) | (u32)lvl;
-			tmr[4] = (tmr[4] & ~(u32)(bits >> 32)) | (u32)(lvl >> 32);
+			/* the backend's EOI-exit bitmap follows TMR */
+			if (t0 != tmr[0] || t1 != tmr[4])
+				a->tmr_changed = true;
+			tmr[0] = t0;
+			tmr[4] = t1;
 		}
 	}
 	if (test_and_clear_bit(HV_LAPIC_EV_TIMER, &a->events))
@@ -514,6 +601,13 @@ void hv_lapic_ack(struct hv_lapic *a, int vector)
 {
 	lapic_set_vec(a, APIC_IRR, vector, false);
 	lapic_set_vec(a, APIC_ISR, vector, true);
+}
+
+/* ... and did not take it after all: ISR -> IRR (vmx_lapic.c). */
+void hv_lapic_unack(struct hv_lapic *a, int vector)
+{
+	lapic_set_vec(a, APIC_ISR, vector, false);
+	lapic_set_vec(a, APIC_IRR, vector, true);
 }
 
 /**
@@ -881,6 +975,8 @@ void hv_lapic_reset(struct hv_lapic *a, bool init)
 
 	lapic_timer_stop(a);
 	memset(a->reg, 0, PAGE_SIZE);
+	a->vregs_changed = true;
+	a->tmr_changed = true;
 	for (off = APIC_LVTT; off <= APIC_LVTERR; off += 0x10)
 		a->reg[R(off)] = LVT_MASKED;
 	a->reg[R(APIC_SPIV)] = 0xff;
@@ -990,6 +1086,8 @@ int hv_lapic_set_state(struct hv_lapic *a, const struct hv_lapic_state *s,
 			a->reg[R(off)] = s->regs[S(off)];
 		}
 	}
+	a->vregs_changed = true;
+	a->tmr_changed = true;
 	a->reg[R(APIC_SPIV)] &= 0x1ff;
 	a->reg[R(APIC_ICR)] &= ~APIC_ICR_BUSY;
 	a->dfr = a->reg[R(APIC_DFR)] |= 0x0fffffff;

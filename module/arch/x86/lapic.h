@@ -47,6 +47,8 @@ struct hv_lapic {
 	u32 *reg;		/* the xAPIC page (lapic.c); vCPU thread only */
 	u64 base;		/* IA32_APIC_BASE */
 	u32 esr_pending;	/* errors the next ESR write latches */
+	bool vregs_changed;	/* IRR or ISR changed since the backend looked */
+	bool tmr_changed;	/* ... TMR */
 	u64 tsc_deadline;
 
 	/* read by other threads to match destinations (WRITE_ONCE here) */
@@ -121,6 +123,12 @@ void hv_lapic_sync(struct hv_lapic *a);
 int hv_lapic_pending(struct hv_lapic *a, u8 *tpr_threshold);
 int hv_lapic_pending_vector(struct hv_lapic *a);
 void hv_lapic_ack(struct hv_lapic *a, int vector);
+void hv_lapic_unack(struct hv_lapic *a, int vector);
+void hv_lapic_eoi_vector(struct hv_lapic *a, u8 vector);
+int hv_lapic_highest_irr(const struct hv_lapic *a);
+int hv_lapic_highest_isr(const struct hv_lapic *a);
+void hv_lapic_get_tmr(const struct hv_lapic *a, u64 tmr[4]);
+void hv_lapic_apic_write(struct hv_lapic *a, u32 off);
 bool hv_lapic_runnable(struct hv_lapic *a);
 
 /* Anything posted since the last hv_lapic_sync()? (with IRQs off) */

@@ -92,6 +92,7 @@ void vmx_inject_pending_irq(struct hv_vcpu *vcpu)
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, arch->irq_vector |
 			     INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK);
 		arch->irq_pending = false;
+		arch->vmm_irq_entry = true;	/* not the APIC's */
 		return;
 	}
 	if (!arch->irq_window_armed)

@@ -264,6 +264,12 @@ static const vmx_exit_fn vmx_exit_handlers[VMX_MAX_EXIT_REASON + 1] = {
 	[EXIT_REASON_NMI_WINDOW] = handle_nmi_window,
 	/* the guest lowered CR8 below a waiting interrupt (vmx_lapic.c) */
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = handle_resume,
+	/* virtual-interrupt delivery (vmx_lapic.c) */
+	[EXIT_REASON_EOI_INDUCED] = vmx_lapic_eoi_induced,
+	[EXIT_REASON_APIC_WRITE] = vmx_lapic_apic_write,
+	/* virtual-interrupt delivery (vmx_lapic.c) */
+	[EXIT_REASON_EOI_INDUCED] = vmx_lapic_eoi_induced,
+	[EXIT_REASON_APIC_WRITE] = vmx_lapic_apic_write,
 	[EXIT_REASON_CPUID] = vmx_handle_cpuid,
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_INVD] = handle_skip,
@@ -297,14 +303,25 @@ static const vmx_exit_fn vmx_exit_handlers[VMX_MAX_EXIT_REASON + 1] = {
 	[EXIT_REASON_XSETBV] = vmx_handle_xsetbv,
 };
 
-/* Re-inject an event whose delivery the exit interrupted (SDM 28.2.4). */
+/*
+ * Re-inject an event whose delivery the exit interrupted (SDM 28.2.4),
+ * except an APIC interrupt that virtual-interrupt delivery was delivering:
+ * vmx_lapic_undo_delivery() gives it back to IRR for the CPU to deliver
+ * again.
+ */
 static void vmx_requeue_vectoring_event(struct hv_vcpu *vcpu)
 {
 	struct vmx_exit_info *e = &vcpu->arch.exit;
 	u32 info = e->idt_vectoring_info;
+	bool vmm_irq = vcpu->arch.vmm_irq_entry;
 
+	vcpu->arch.vmm_irq_entry = false;
 	if (!(info & VECTORING_INFO_VALID_MASK))
 		return;
+	if (vcpu->arch.vid && !vmm_irq && vmx_lapic_undo_delivery(vcpu))
+		return;
+	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_EXT_INTR)
+		vcpu->arch.vmm_irq_entry = vmm_irq;
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info & ~INTR_INFO_RESVD_BITS_MASK);
 	if (info & VECTORING_INFO_DELIVER_CODE_MASK)
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,

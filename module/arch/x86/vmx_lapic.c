@@ -5,16 +5,28 @@
  * (APIC and IOAPIC MMIO, x2APIC MSRs, HLT), to event injection, and to
  * the vCPU's run states (halted, waiting for SIPI).
  *
- * hv injects the APIC's highest deliverable vector (SDM Vol. 3C, 27.6
- * "Event Injection"), or asks for the interrupt window. With APIC
- * virtualization (module parameter apicv, on when the CPU has the TPR
- * shadow: SDM Vol. 3C, chapter 30 "APIC Virtualization and Virtual
- * Interrupts"), lapic.c's register page is the virtual-APIC page, so MOV
- * to and from CR8 reach the APIC's TPR without an exit; the TPR threshold
- * makes the guest exit when it lowers CR8 below a pending interrupt's
- * class. Virtual-interrupt delivery, the APIC-access page and APIC-register
- * virtualization are not used (Documentation/x86.rst says why). lapic.c
- * knows nothing of this.
+ * Without virtual-interrupt delivery hv injects the APIC's highest
+ * deliverable vector (SDM Vol. 3C, 27.6 "Event Injection"), or asks for
+ * the interrupt window. With APIC virtualization (module parameter apicv,
+ * on when the CPU has the TPR shadow: SDM Vol. 3C, chapter 30 "APIC
+ * Virtualization and Virtual Interrupts"), lapic.c's register page is the
+ * virtual-APIC page, so MOV to and from CR8 reach the APIC's TPR without
+ * an exit; the TPR threshold makes the guest exit when it lowers CR8 below
+ * a pending interrupt's class.
+ *
+ * With virtual-interrupt delivery as well (parameter vid, when the CPU
+ * has it and the x2APIC and APIC-register virtualization that go with it:
+ * SDM 30.1, 30.2, 30.5) the CPU takes interrupts from the page itself: the
+ * CPU moves IRR to ISR when the guest can take the vector, and an x2APIC
+ * guest's EOI, TPR and SELF IPI writes and its TPR/PPR/ISR/TMR/IRR reads
+ * do not exit (MSR bitmap). The EOI-exit bitmap is TMR, so that the EOI
+ * of a level-triggered vector still exits and reaches the IOAPIC. The page
+ * stays the one truth (the CPU updates its IRR, ISR and PPR): whenever
+ * lapic.c changed IRR, ISR or TMR (posted interrupts, HV_SET_LAPIC, INIT,
+ * an emulated EOI) hv puts the highest IRR and ISR vectors in RVI and SVI
+ * (the guest interrupt status) before the next entry. xAPIC MMIO (no
+ * APIC-access page) is still emulated, with the same RVI/SVI. lapic.c
+ * knows only of the vregs_changed and tmr_changed flags.
  */
 #include <linux/gcd.h>
 #include <linux/moduleparam.h>
@@ -44,6 +56,14 @@ module_param(apicv, bool, 0444);
 /* NMI-window exiting (needs virtual NMIs, which hv requires) */
 static bool vmx_nmi_window;
 MODULE_PARM_DESC(apicv, "APIC virtualization (the TPR shadow) when the CPU has it; 0: software path");
+/* virtual-interrupt delivery; cleared like apicv */
+static bool vid = true;
+module_param(vid, bool, 0444);
+MODULE_PARM_DESC(vid, "with apicv: virtual-interrupt delivery and x2APIC virtualization when the CPU has them; 0: TPR shadow only");
+
+#define VMX_VID_SECONDARY	(SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE | \
+				 SECONDARY_EXEC_APIC_REGISTER_VIRT | \
+				 SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY)
 
 /**
  * vmx_lapic_probe() - may hv use APICv? Turns the parameter off if not.
@@ -51,7 +71,7 @@ MODULE_PARM_DESC(apicv, "APIC virtualization (the TPR shadow) when the CPU has i
  */
 void vmx_lapic_probe(bool true_ctls)
 {
-	u64 pri;
+	u64 pri, sec;
 
 	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 	       MSR_IA32_VMX_PROCBASED_CTLS, pri);
@@ -60,6 +80,78 @@ void vmx_lapic_probe(bool true_ctls)
 	if (!((pri >> 32) & CPU_BASED_TPR_SHADOW) ||
 	    (pri & (CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING)))
 		apicv = false;
+	/*
+	 * Virtual-interrupt delivery needs external-interrupt exiting (hv
+	 * always has it) and the TPR shadow (SDM 26.2.1.1); hv uses it with
+	 * the MSR bitmap and x2APIC virtualization only, never with the
+	 * APIC-access page.
+	 */
+	rdmsrl(MSR_IA32_VMX_PROCBASED_CTLS2, sec);
+	if (!apicv || !((pri >> 32) & CPU_BASED_USE_MSR_BITMAPS) ||
+	    ((sec >> 32) & VMX_VID_SECONDARY) != VMX_VID_SECONDARY)
+		vid = false;
+}
+
+/* x2APIC MSRs whose RDMSR the CPU answers from the page (SDM 30.5) */
+static const u32 vmx_x2apic_reads[][2] = {
+	{ 0x808, 0x808 },	/* TPR */
+	{ 0x80a, 0x80a },	/* PPR (the CPU's PPR virtualization) */
+	{ 0x810, 0x827 },	/* ISR, TMR, IRR */
+};
+
+/* ... and whose WRMSR it virtualizes: TPR, EOI, SELF IPI (SDM 30.5) */
+static const u32 vmx_x2apic_writes[] = { 0x808, 0x80b, 0x83f };
+
+/* write bits of MSRs 0-0x1fff start at byte 0x800 (SDM 25.6.9) */
+#define VMX_MSR_BITMAP_WRITE	(0x800 * BITS_PER_BYTE)
+
+/*
+ * The MSR bitmap: every MSR exits (vmx_msr.c emulates them all) but the
+ * x2APIC registers above, and these only in x2APIC mode: otherwise their
+ * RDMSR and WRMSR must #GP, which hv does.
+ */
+static void vmx_lapic_x2apic_msrs(struct hv_vcpu *vcpu, bool on)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	unsigned long *bm = arch->msr_bitmap;
+	u32 i, msr;
+
+	arch->x2apic_msrs = on;
+	for (i = 0; i < ARRAY_SIZE(vmx_x2apic_reads); i++)
+		for (msr = vmx_x2apic_reads[i][0];
+		     msr <= vmx_x2apic_reads[i][1]; msr++)
+			on ? __clear_bit(msr, bm) : __set_bit(msr, bm);
+	for (i = 0; i < ARRAY_SIZE(vmx_x2apic_writes); i++) {
+		msr = VMX_MSR_BITMAP_WRITE + vmx_x2apic_writes[i];
+		on ? __clear_bit(msr, bm) : __set_bit(msr, bm);
+	}
+}
+
+/**
+ * vmx_lapic_vcpu_init() - a new irqchip vCPU's MSR bitmap (vid only).
+ * @vcpu: the vCPU.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vmx_lapic_vcpu_init(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+
+	arch->apicv = apicv;
+	arch->vid = vid;
+	if (!vid)
+		return 0;
+	arch->msr_bitmap = (unsigned long *)__get_free_page(GFP_KERNEL_ACCOUNT);
+	if (!arch->msr_bitmap)
+		return -ENOMEM;
+	memset(arch->msr_bitmap, 0xff, PAGE_SIZE);
+	return 0;
+}
+
+void vmx_lapic_vcpu_destroy(struct hv_vcpu *vcpu)
+{
+	free_page((unsigned long)vcpu->arch.msr_bitmap);
+	vcpu->arch.msr_bitmap = NULL;
 }
 
 /**
@@ -72,9 +164,9 @@ void vmx_lapic_probe(bool true_ctls)
 void vmx_lapic_vmcs_setup(struct hv_vcpu *vcpu)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
+	int i;
 
-	arch->apicv = apicv;
-	if (!apicv)
+	if (!arch->apicv)
 		return;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
 		     (vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) |
@@ -82,6 +174,118 @@ void vmx_lapic_vmcs_setup(struct hv_vcpu *vcpu)
 		     ~(CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING));
 	vmcs_write64(VIRTUAL_APIC_PAGE_ADDR, __pa(arch->lapic.reg));
 	vmcs_write32(TPR_THRESHOLD, 0);
+	if (!arch->vid)
+		return;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
+		     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) |
+		     CPU_BASED_USE_MSR_BITMAPS);
+	vmcs_write64(MSR_BITMAP, __pa(arch->msr_bitmap));
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL,
+		     vmcs_read32(SECONDARY_VM_EXEC_CONTROL) | VMX_VID_SECONDARY);
+	for (i = 0; i < 4; i++) {
+		arch->eoi_exit[i] = 0;
+		vmcs_write64(EOI_EXIT_BITMAP0 + 2 * i, 0);
+	}
+	vmcs_write16(GUEST_INTR_STATUS, 0);
+}
+
+/*
+ * Virtual-interrupt delivery, before an entry: the x2APIC MSRs that go
+ * through in the APIC's mode, EOI exits for level-triggered vectors (TMR)
+ * when lapic.c changed TMR, and RVI/SVI from the page (SDM 30.2.1: RVI the
+ * highest IRR vector, SVI the highest ISR vector, 0 for none) when it
+ * changed IRR or ISR since the last entry. Otherwise the guest
+ * interrupt status the CPU saved at the exit is the page's already. VM
+ * entry then does PPR virtualization and evaluates the pending virtual
+ * interrupt (SDM 27.3.2.5), also after an event it injects.
+ */
+static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct hv_lapic *a = &arch->lapic;
+	u64 tmr[4];
+	int i, irr, isr;
+
+	if (arch->x2apic_msrs != a->x2apic)
+		vmx_lapic_x2apic_msrs(vcpu, a->x2apic);
+	if (a->tmr_changed) {
+		a->tmr_changed = false;
+		hv_lapic_get_tmr(a, tmr);
+		for (i = 0; i < 4; i++) {
+			if (tmr[i] != arch->eoi_exit[i]) {
+				arch->eoi_exit[i] = tmr[i];
+				vmcs_write64(EOI_EXIT_BITMAP0 + 2 * i, tmr[i]);
+			}
+		}
+	}
+	if (a->vregs_changed) {
+		a->vregs_changed = false;
+		irr = hv_lapic_highest_irr(a);
+		isr = max(hv_lapic_highest_isr(a), 0);
+		vmcs_write16(GUEST_INTR_STATUS, (isr << 8) | max(irr, 0));
+		arch->vid_entry_svi = isr;
+	} else {
+		arch->vid_entry_svi = vmcs_read16(GUEST_INTR_STATUS) >> 8;
+	}
+}
+
+/**
+ * vmx_lapic_undo_delivery() - did the exit interrupt the delivery of a
+ * virtual interrupt (an EPT violation on the guest's IDT, GDT or stack)?
+ * Then give the vector back to IRR, so that the CPU delivers it again.
+ * @vcpu: the vCPU (vid), VMCS loaded, the exit's IDT-vectoring information
+ * valid.
+ *
+ * The CPU had moved the vector from IRR to ISR and made it SVI before
+ * the delivery (SDM 30.2.2), and the guest has seen nothing of it: undoing
+ * that is the same to the guest as delivering it again by event injection
+ * (KVM's way), and needs nothing from the IDT-vectoring information.
+ * That matters in Bochs: its virtual-interrupt delivery does not record
+ * the event there, so such an exit reports the last event the CPU
+ * delivered before (vector 0 after a reset, a #GP, ...), and re-injecting
+ * that gave the guest the wrong event and left the real vector in ISR for
+ * ever: the hang of the first VID attempt (Documentation/x86.rst).
+ *
+ * A virtual interrupt was being delivered when the entry injected nothing
+ * and SVI is above its value at the entry (while the guest runs, only a
+ * delivery raises SVI; an EOI lowers it). Misread, in Bochs only: a
+ * delivery of a vector below the entry's SVI after the guest's EOI in the
+ * same stay (the reported event is re-injected; on hardware it is that
+ * vector, which is right). Taken for a delivery by mistake: the handler of
+ * a vector delivered in the same stay raises an exception whose delivery
+ * faults on EPT; the vector is then delivered twice, and the exception, a
+ * fault, comes again when the instruction runs again.
+ *
+ * Return: true when undone; false to re-inject the reported event.
+ */
+bool vmx_lapic_undo_delivery(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	u8 svi = vmcs_read16(GUEST_INTR_STATUS) >> 8;
+
+	if (arch->vid_entry_event || svi < 16 || svi <= arch->vid_entry_svi)
+		return false;
+	hv_lapic_unack(&arch->lapic, svi);
+	return true;
+}
+
+/* EOI-induced exit (trap-like): the CPU ended a level-triggered vector. */
+int vmx_lapic_eoi_induced(struct hv_vcpu *vcpu)
+{
+	hv_lapic_eoi_vector(&vcpu->arch.lapic,
+			    vcpu->arch.exit.qualification & 0xff);
+	return 1;
+}
+
+/*
+ * APIC-write exit (trap-like, SDM 30.4.3.3): an x2APIC write the CPU did
+ * not virtualize completely, a SELF IPI with a vector below 16.
+ */
+int vmx_lapic_apic_write(struct hv_vcpu *vcpu)
+{
+	hv_lapic_apic_write(&vcpu->arch.lapic,
+			    vcpu->arch.exit.qualification & 0xfff);
+	return 1;
 }
 
 struct hv_ioapic *hv_x86_vm_ioapic(struct hv_vm *vm)
@@ -272,11 +476,22 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 	hv_lapic_sync(a);
 	if (a->init_pending)
 		return -EAGAIN;
-	v = hv_lapic_pending(a, &th);
-	if (vcpu->arch.apicv)
-		vmx_lapic_tpr_threshold(vcpu, th);
-	if (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK)
+	if (vcpu->arch.vid) {
+		vmx_lapic_vid_sync(vcpu);
+		/* the CPU delivers the APIC's vectors: NMIs only here */
+		v = -1;
+	} else {
+		v = hv_lapic_pending(a, &th);
+		if (vcpu->arch.apicv)
+			vmx_lapic_tpr_threshold(vcpu, th);
+	}
+	if (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) {
+		vcpu->arch.vid_entry_event = true;
 		return 1;
+	}
+	vcpu->arch.vid_entry_event = false;
+	if (!a->nmi_pending && v < 0)
+		return 0;
 	block = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	if (a->nmi_pending) {
 		if (!(block & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI |
@@ -284,6 +499,7 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 			vmx_lapic_nmi_window(vcpu, false);
 			vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, NMI_VECTOR |
 				     INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
+			vcpu->arch.vid_entry_event = true;
 			a->nmi_pending = false;
 			return 1;
 		}

@@ -98,6 +98,11 @@ int hv_arch_vcpu_init(struct hv_vcpu *vcpu)
 		err = hv_lapic_init(&arch->lapic, vcpu);
 		if (err)
 			goto err_free_vpid;
+		err = vmx_lapic_vcpu_init(vcpu);
+		if (err) {
+			hv_lapic_destroy(&arch->lapic);
+			goto err_free_vpid;
+		}
 	}
 
 	/* SDM Vol. 3C, 25.11.3: VMCLEAR initialises a new VMCS region. */
@@ -132,6 +137,9 @@ void hv_arch_vcpu_destroy(struct hv_vcpu *vcpu)
 	if (vcpu->vm->irqchip)
 		hv_lapic_destroy(&arch->lapic);
 	vmx_vcpu_clear(vcpu);
+	/* after VMCLEAR: the VMCS names the MSR bitmap until then */
+	if (vcpu->vm->irqchip)
+		vmx_lapic_vcpu_destroy(vcpu);
 	vmx_vpid_free(arch->vpid);
 	fpu_free_guest_fpstate(arch->fpu);
 	kfree(arch->fpu);
