@@ -1077,6 +1077,26 @@ static void bus_driver_up(struct hvctl_vcpu *vcpu, uint64_t slot)
 	bus_wr(vcpu, slot + VIRTIO_MMIO_STATUS, s);
 }
 
+
+/*
+ * The one request these bus tests post: GET_ID (header, 20 bytes of
+ * serial, status) as descriptors 0-2, avail index 1. Returns the used
+ * ring, whose index becomes 1 when the device completed it.
+ */
+static uint16_t *queue_get_id(uint8_t *ram)
+{
+	struct virtq_desc *d = (struct virtq_desc *)(ram + DESC);
+	uint16_t *avail = (uint16_t *)(ram + AVAIL);
+
+	*(uint32_t *)(ram + HDR) = VIRTIO_BLK_T_GET_ID;
+	d[0] = (struct virtq_desc){ G(HDR), 16, VIRTQ_DESC_F_NEXT, 1 };
+	d[1] = (struct virtq_desc){ G(DATA), 20,
+				    VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
+	d[2] = (struct virtq_desc){ G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0 };
+	avail[2] = 0;
+	__atomic_store_n(&avail[1], 1, __ATOMIC_RELEASE);
+	return (uint16_t *)(ram + USED);
+}
 /*
  * RAM that does not start at 0 (arm64: 0x40000000, the slots below it):
  * the devices find the rings and buffers at their guest-physical
@@ -1091,8 +1111,7 @@ TEST(bus_ram_not_at_zero)
 	struct hvctl_vcpu vcpu = { .vmm = &vmm, .run = &run };
 	uint64_t slot = HVCTL_VIRTIO_BASE;
 	const char *base;
-	struct virtq_desc *d;
-	uint16_t *avail, *used;
+	uint16_t *used;
 	uint8_t *ram;
 	uint32_t v;
 	int fd, i;
@@ -1122,18 +1141,8 @@ TEST(bus_ram_not_at_zero)
 	def.memory = RAM_SIZE;
 	ASSERT_EQ(0, hvctl_virtio_setup(&vmm));
 	bus_driver_up(&vcpu, slot);
-	/* GET_ID: header, 20 bytes, status */
-	*(uint32_t *)(ram + HDR) = VIRTIO_BLK_T_GET_ID;
 	ram[STATUS] = 0xee;
-	d = (struct virtq_desc *)(ram + DESC);
-	d[0] = (struct virtq_desc){ G(HDR), 16, VIRTQ_DESC_F_NEXT, 1 };
-	d[1] = (struct virtq_desc){ G(DATA), 20,
-				    VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
-	d[2] = (struct virtq_desc){ G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0 };
-	avail = (uint16_t *)(ram + AVAIL);
-	used = (uint16_t *)(ram + USED);
-	avail[2] = 0;
-	__atomic_store_n(&avail[1], 1, __ATOMIC_RELEASE);
+	used = queue_get_id(ram);
 	bus_wr(&vcpu, slot + VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	/* polled: the interrupt line has no VM here (10 s: a broken device) */
 	for (i = 0; i < 1000; i++) {
@@ -1273,8 +1282,7 @@ static int fast_path_request(struct __test_metadata *_metadata,
 	static struct hv_run run;
 	struct hvctl_vcpu vcpu = { .vmm = &vmm, .run = &run };
 	uint64_t slot = HVCTL_VIRTIO_BASE, one = 1;
-	struct virtq_desc *d;
-	uint16_t *avail, *used;
+	uint16_t *used;
 	uint8_t *ram;
 	int fd, i, done;
 
@@ -1298,16 +1306,7 @@ static int fast_path_request(struct __test_metadata *_metadata,
 	if (hvctl_virtio_setup(&vmm))
 		return -1;
 	bus_driver_up(&vcpu, slot);
-	*(uint32_t *)(ram + HDR) = VIRTIO_BLK_T_GET_ID;
-	d = (struct virtq_desc *)(ram + DESC);
-	d[0] = (struct virtq_desc){ G(HDR), 16, VIRTQ_DESC_F_NEXT, 1 };
-	d[1] = (struct virtq_desc){ G(DATA), 20,
-				    VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
-	d[2] = (struct virtq_desc){ G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0 };
-	avail = (uint16_t *)(ram + AVAIL);
-	used = (uint16_t *)(ram + USED);
-	avail[2] = 0;
-	__atomic_store_n(&avail[1], 1, __ATOMIC_RELEASE);
+	used = queue_get_id(ram);
 	if (by_eventfd) {
 		EXPECT_EQ(sizeof(one), write(fake_hv.ioeventfd[0].fd, &one,
 					     sizeof(one)));
@@ -1408,8 +1407,7 @@ TEST(bus_level_irqfd_resample)
 	static struct hv_run run;
 	struct hvctl_vcpu vcpu = { .vmm = &vmm, .run = &run };
 	uint64_t slot = HVCTL_VIRTIO_BASE, one = 1;
-	struct virtq_desc *d;
-	uint16_t *avail, *used;
+	uint16_t *used;
 	int fd, efd, rfd, i;
 	uint8_t *ram;
 
@@ -1445,16 +1443,7 @@ TEST(bus_level_irqfd_resample)
 	ASSERT_LE(0, rfd);
 
 	bus_driver_up(&vcpu, slot);
-	*(uint32_t *)(ram + HDR) = VIRTIO_BLK_T_GET_ID;
-	d = (struct virtq_desc *)(ram + DESC);
-	d[0] = (struct virtq_desc){ G(HDR), 16, VIRTQ_DESC_F_NEXT, 1 };
-	d[1] = (struct virtq_desc){ G(DATA), 20,
-				    VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
-	d[2] = (struct virtq_desc){ G(STATUS), 1, VIRTQ_DESC_F_WRITE, 0 };
-	avail = (uint16_t *)(ram + AVAIL);
-	used = (uint16_t *)(ram + USED);
-	avail[2] = 0;
-	__atomic_store_n(&avail[1], 1, __ATOMIC_RELEASE);
+	used = queue_get_id(ram);
 	EXPECT_EQ(sizeof(one), write(fake_hv.ioeventfd[0].fd, &one,
 				     sizeof(one)));
 	for (i = 0; i < 200 && __atomic_load_n(&used[1], __ATOMIC_ACQUIRE) != 1; i++)
