@@ -1268,6 +1268,36 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 }
 
 /*
+ * The bus tests' VM: one 4 KiB disk image made from @tmpl (mkstemp) in
+ * @def, and RAM_SIZE bytes of RAM at RAM_GPA in @vmm. NULL on failure.
+ */
+static uint8_t *bus_one_disk(struct hvctl_def *def, struct hvctl_vmm *vmm,
+			     const char *tmpl)
+{
+	uint8_t *ram;
+	int fd;
+
+	snprintf(def->disks[0].path, sizeof(def->disks[0].path), "%s", tmpl);
+	fd = mkstemp(def->disks[0].path);
+	if (fd < 0)
+		return NULL;
+	if (ftruncate(fd, 4096)) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	def->nr_disks = 1;
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ram == MAP_FAILED)
+		return NULL;
+	vmm->mem = ram;
+	vmm->ram_base = RAM_GPA;
+	def->memory = RAM_SIZE;
+	return ram;
+}
+
+/*
  * One disk on a bus whose VM has (or not) hv's ioeventfd: set up, a
  * driver brings the device up over MMIO exits and posts a GET_ID request,
  * then kicks it by signalling the registered eventfd as hv would for the
@@ -1284,25 +1314,14 @@ static int fast_path_request(struct __test_metadata *_metadata,
 	uint64_t slot = HVCTL_VIRTIO_BASE, one = 1;
 	uint16_t *used;
 	uint8_t *ram;
-	int fd, i, done;
+	int i, done;
 
 	vmm = (struct hvctl_vmm){ .def = &def, .dev = FAKE_DEV, .vm = FAKE_VM,
 				  .irq_lines = 24 };
 	vmm_log_all[0] = 0;
-	snprintf(def.disks[0].path, sizeof(def.disks[0].path),
-		 "/var/tmp/hv-virtio-fast-XXXXXX");
-	fd = mkstemp(def.disks[0].path);
-	if (fd < 0 || ftruncate(fd, 4096))
+	ram = bus_one_disk(&def, &vmm, "/var/tmp/hv-virtio-fast-XXXXXX");
+	if (!ram)
 		return -1;
-	close(fd);
-	def.nr_disks = 1;
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ram == MAP_FAILED)
-		return -1;
-	vmm.mem = ram;
-	vmm.ram_base = RAM_GPA;
-	def.memory = RAM_SIZE;
 	if (hvctl_virtio_setup(&vmm))
 		return -1;
 	bus_driver_up(&vcpu, slot);
@@ -1408,7 +1427,7 @@ TEST(bus_level_irqfd_resample)
 	struct hvctl_vcpu vcpu = { .vmm = &vmm, .run = &run };
 	uint64_t slot = HVCTL_VIRTIO_BASE, one = 1;
 	uint16_t *used;
-	int fd, efd, rfd, i;
+	int efd, rfd, i;
 	uint8_t *ram;
 
 #if defined(__aarch64__)
@@ -1419,19 +1438,8 @@ TEST(bus_level_irqfd_resample)
 	unsetenv("HVCTL_VIRTIO_NO_FASTPATH");
 	vmm = (struct hvctl_vmm){ .def = &def, .dev = FAKE_DEV, .vm = FAKE_VM,
 				  .irq_lines = 24 };
-	snprintf(def.disks[0].path, sizeof(def.disks[0].path),
-		 "/var/tmp/hv-virtio-resample-XXXXXX");
-	fd = mkstemp(def.disks[0].path);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ftruncate(fd, 4096));
-	close(fd);
-	def.nr_disks = 1;
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, ram);
-	vmm.mem = ram;
-	vmm.ram_base = RAM_GPA;
-	def.memory = RAM_SIZE;
+	ram = bus_one_disk(&def, &vmm, "/var/tmp/hv-virtio-resample-XXXXXX");
+	ASSERT_NE(NULL, ram);
 	ASSERT_EQ(0, hvctl_virtio_setup(&vmm));
 	ASSERT_EQ(1, fake_hv.nr_irqfd);
 	ASSERT_EQ(HV_IRQFD_RESAMPLE, fake_hv.irqfd.flags);

@@ -232,7 +232,7 @@ static void hvctl_virtio_fast_caps(struct hvctl_virtio_bus *bus)
 			hvctl_virtio_cap(vmm, HV_CAP_IRQFD) >= HVCTL_VIRTIO_SLOTS;
 }
 
-/* Is the virtio line edge-triggered (virtio.h)? Read once, at start. */
+/* Is the virtio line edge-triggered (virtio.h)? Asked at setup only. */
 int hvctl_virtio_irq_edge(void)
 {
 #if defined(__aarch64__)
