@@ -13,6 +13,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sysfs.h>
 #include <asm/apicdef.h>
+#include <asm/tsc.h>
 
 #include "hv_core.h"
 #include "hv_ioctl.h"
@@ -245,11 +246,49 @@ void hv_lapic_set_tsc_deadline(struct hv_lapic *a, u64 val, u64 guest_tsc,
 	hrtimer_start(&a->timer, ns_to_ktime(ns), HRTIMER_MODE_REL_HARD);
 }
 
-/* The vCPU saw the timer expire: raise the LVT, end a TSC deadline. */
+/* The guest's TSC now, from the vCPU's thread (VMCS loaded or not). */
+static u64 lapic_guest_tsc(const struct hv_lapic *a)
+{
+	return rdtsc() + a->tsc_offset;
+}
+
+/**
+ * hv_lapic_set_tsc_offset() - the guest's TSC was set (a new vCPU, WRMSR
+ * IA32_TSC): keep the offset, and arm an armed TSC deadline again, since
+ * the deadline is a TSC value and the TSC moved (SDM 11.5.4.1).
+ * @a: the APIC (initialised or not: only an armed deadline is looked at).
+ * @offset: the VMCS's TSC offset.
+ */
+void hv_lapic_set_tsc_offset(struct hv_lapic *a, u64 offset)
+{
+	a->tsc_offset = offset;
+	if (a->tsc_deadline && lapic_timer_mode(a) == LVT_TIMER_TSCDEADLINE)
+		hv_lapic_set_tsc_deadline(a, a->tsc_deadline,
+					  lapic_guest_tsc(a), tsc_khz);
+}
+
+/*
+ * The vCPU saw the timer expire: raise the LVT and end a TSC deadline, or
+ * arm again for what is left of a TSC deadline the guest's TSC has not
+ * reached. The hrtimer counts the host's clock and the deadline was turned
+ * into nanoseconds with tsc_khz; where the two drift apart (a clocksource
+ * other than the TSC: Bochs with 2 CPUs runs Linux on its HPET, whose rate
+ * against the TSC moves), the hrtimer ends early, and the interrupt must
+ * come when the TSC reaches the deadline, not before (KVM spins the rest
+ * away in __kvm_wait_lapic_expire(); hv lets the CPU go meanwhile).
+ */
 static void lapic_timer_expired(struct hv_lapic *a)
 {
-	if (lapic_timer_mode(a) == LVT_TIMER_TSCDEADLINE)
+	if (lapic_timer_mode(a) == LVT_TIMER_TSCDEADLINE) {
+		u64 now = lapic_guest_tsc(a);
+
+		if (a->tsc_deadline && now < a->tsc_deadline) {
+			hv_lapic_set_tsc_deadline(a, a->tsc_deadline, now,
+						  tsc_khz);
+			return;
+		}
 		a->tsc_deadline = 0;
+	}
 	lapic_raise_lvt(a, APIC_LVTT);
 }
 

@@ -49,7 +49,8 @@ struct hv_lapic {
 	u32 esr_pending;	/* errors the next ESR write latches */
 	bool vregs_changed;	/* IRR or ISR changed since the backend looked */
 	bool tmr_changed;	/* ... TMR */
-	u64 tsc_deadline;
+	u64 tsc_deadline;	/* in guest TSC ticks; 0: not armed */
+	u64 tsc_offset;		/* the VMCS's TSC offset, for the guest's TSC */
 
 	/* read by other threads to match destinations (WRITE_ONCE here) */
 	u32 id;			/* APIC ID (= the vCPU id) */
@@ -114,6 +115,7 @@ int hv_lapic_msr_read(struct hv_lapic *a, u32 msr, u64 *val);
 int hv_lapic_msr_write(struct hv_lapic *a, u32 msr, u64 val);
 int hv_lapic_set_base(struct hv_lapic *a, u64 val, bool host);
 u64 hv_lapic_get_tsc_deadline(struct hv_lapic *a);
+void hv_lapic_set_tsc_offset(struct hv_lapic *a, u64 offset);
 void hv_lapic_set_tsc_deadline(struct hv_lapic *a, u64 val, u64 guest_tsc,
 			       u32 tsc_khz);
 void hv_lapic_set_cr8(struct hv_lapic *a, u64 cr8);

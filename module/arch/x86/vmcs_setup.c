@@ -69,7 +69,7 @@ static void vmx_setup_controls(struct hv_vcpu *vcpu)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
 	/* The guest's TSC starts at 0 when the vCPU is created. */
-	vmcs_write64(TSC_OFFSET, -rdtsc());
+	vmx_set_tsc_offset(vcpu, -rdtsc());
 	vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, c->preemption_timer_value);
 	/* CR bits the hardware forces are owned by hv; the guest sees shadows. */
 	vmcs_writel(CR0_GUEST_HOST_MASK, vmx_cr0_host_owned());

@@ -144,6 +144,7 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu);
 int vmx_lapic_mmio(struct hv_vcpu *vcpu, u64 gpa);
 int vmx_lapic_get_msr(struct hv_vcpu *vcpu, u32 index, u64 *val);
 int vmx_lapic_set_msr(struct hv_vcpu *vcpu, u32 index, u64 val);
+void vmx_set_tsc_offset(struct hv_vcpu *vcpu, u64 offset);
 void vmx_lapic_cpuid(struct hv_vcpu *vcpu, u32 function, u32 index,
 		     u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 long vmx_ioctl_get_lapic(struct file *filp, void *arg);

@@ -298,6 +298,17 @@ struct hv_lapic *hv_x86_vcpu_lapic(struct hv_vcpu *vcpu)
 	return &vcpu->arch.lapic;
 }
 
+/**
+ * vmx_set_tsc_offset() - the guest's TSC is the host's plus @offset.
+ * @vcpu: the vCPU, VMCS loaded.
+ * @offset: the new offset; the APIC keeps a copy for its TSC deadline.
+ */
+void vmx_set_tsc_offset(struct hv_vcpu *vcpu, u64 offset)
+{
+	vmcs_write64(TSC_OFFSET, offset);
+	hv_lapic_set_tsc_offset(&vcpu->arch.lapic, offset);
+}
+
 /* The guest's TSC now (VMCS loaded). */
 static u64 vmx_guest_tsc(void)
 {
@@ -608,6 +619,8 @@ int vmx_lapic_set_msr(struct hv_vcpu *vcpu, u32 index, u64 val)
 	if (index == MSR_IA32_APICBASE)
 		return hv_lapic_set_base(a, val, false);
 	if (index == MSR_IA32_TSC_DEADLINE) {
+		/* an expiry of the old deadline is the old deadline's */
+		hv_lapic_sync(a);
 		hv_lapic_set_tsc_deadline(a, val, vmx_guest_tsc(), tsc_khz);
 		return 0;
 	}

@@ -219,7 +219,7 @@ int vmx_set_msr(struct hv_vcpu *vcpu, u32 index, u64 val)
 		vmcs_write64(GUEST_IA32_PAT, val);
 		break;
 	case MSR_IA32_TSC:
-		vmcs_write64(TSC_OFFSET, val - rdtsc());
+		vmx_set_tsc_offset(vcpu, val - rdtsc());
 		break;
 	case MSR_MTRRdefType:
 		if (val & ~0xcffULL)
