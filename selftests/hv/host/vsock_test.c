@@ -527,26 +527,47 @@ TEST_F(vsock, refusals)
  * would overshoot).
  */
 #define GUEST_CREDIT	6000
+
+/*
+ * A guest with GUEST_CREDIT of buffer connects from @gport to the host's
+ * @hport; the host writes @len bytes of @out at once on the accepted
+ * socket (non-blocking; its buffer holds more). Returns that socket and
+ * the listener in @lfd, or -1.
+ */
+static int host_data_waiting(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(vsock) *self, uint32_t hport,
+			     uint32_t gport, const uint8_t *out, size_t len,
+			     int *lfd)
+{
+	struct vsock_hdr g = hdr(VIRTIO_VSOCK_OP_REQUEST, gport, hport);
+	int fd;
+
+	*lfd = host_listen(self, hport);
+	if (*lfd < 0)
+		return -1;
+	g.buf_alloc = GUEST_CREDIT;
+	if (tx(self, g, NULL, 0) ||
+	    rx_op(self, VIRTIO_VSOCK_OP_RESPONSE, hport, gport))
+		return -1;
+	fd = accept(*lfd, NULL, NULL);
+	if (fd < 0)
+		return -1;
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	EXPECT_EQ((ssize_t)len, write(fd, out, len));
+	return fd;
+}
 TEST_F(vsock, device_respects_guest_credit)
 {
 	static uint8_t out[60000], back[60000];
 	struct vsock_hdr h, g;
 	uint32_t got = 0, fwd = 0;
-	int lfd, fd, fl;
+	int lfd, fd;
 
-	lfd = host_listen(self, 1300);
-	ASSERT_LE(0, lfd);
-	g = hdr(VIRTIO_VSOCK_OP_REQUEST, 6000, 1300);
-	g.buf_alloc = GUEST_CREDIT;
-	ASSERT_EQ(0, tx(self, g, NULL, 0));
-	ASSERT_EQ(0, rx_op(self, VIRTIO_VSOCK_OP_RESPONSE, 1300, 6000));
-	fd = accept(lfd, NULL, NULL);
-	ASSERT_LE(0, fd);
 	pattern(out, sizeof(out), 4);
-	fl = fcntl(fd, F_GETFL);
-	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	/* all of it waits in the host socket (its buffer holds more) */
-	ASSERT_EQ((ssize_t)sizeof(out), write(fd, out, sizeof(out)));
+	/* all of it waits in the host socket */
+	fd = host_data_waiting(_metadata, self, 1300, 6000, out, sizeof(out),
+			       &lfd);
+	ASSERT_LE(0, fd);
 	while (got < sizeof(out)) {
 		/* up to the credit, then a CREDIT_REQUEST must see an update */
 		while (got - fwd < GUEST_CREDIT) {
@@ -595,20 +616,12 @@ TEST_F(vsock, credit_request_once_per_stall)
 	static uint8_t out[20000], back[20000];
 	struct vsock_hdr h, g;
 	uint32_t got = 0, fwd = 0;
-	int lfd, fd, fl, stalls = 0;
+	int lfd, fd, stalls = 0;
 
-	lfd = host_listen(self, 1800);
-	ASSERT_LE(0, lfd);
-	g = hdr(VIRTIO_VSOCK_OP_REQUEST, 9000, 1800);
-	g.buf_alloc = GUEST_CREDIT;
-	ASSERT_EQ(0, tx(self, g, NULL, 0));
-	ASSERT_EQ(0, rx_op(self, VIRTIO_VSOCK_OP_RESPONSE, 1800, 9000));
-	fd = accept(lfd, NULL, NULL);
-	ASSERT_LE(0, fd);
 	pattern(out, sizeof(out), 6);
-	fl = fcntl(fd, F_GETFL);
-	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	ASSERT_EQ((ssize_t)sizeof(out), write(fd, out, sizeof(out)));
+	fd = host_data_waiting(_metadata, self, 1800, 9000, out, sizeof(out),
+			       &lfd);
+	ASSERT_LE(0, fd);
 	while (got < sizeof(out)) {
 		ASSERT_EQ(0, rx(self, &h, back + got, sizeof(back) - got));
 		if (h.op == VIRTIO_VSOCK_OP_RW) {
