@@ -78,7 +78,7 @@ void s2_flush_vmid(struct hv_vm *vm);
  * Exit handlers. Contract of every entry of el2_exit_handlers[] and of the
  * helpers they call: > 0 resume the guest, 0 exit to user space with
  * vcpu->run filled in, < 0 -errno; -EAGAIN means "sleep-capable work is
- * needed (a page, table pages), then enter again".
+ * needed (a page, table pages, WFI's sleep, a yield), then enter again".
  */
 typedef int (*el2_exit_fn)(struct hv_vcpu *vcpu);
 

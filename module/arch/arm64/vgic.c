@@ -41,6 +41,8 @@
 #include <linux/irqchip/arm-gic-v3.h>
 #include <linux/nospec.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <asm/arch_timer.h>
 #include <asm/sysreg.h>
 
@@ -432,11 +434,20 @@ void vgic_sync(struct hv_vcpu *vcpu)
 	vgic_kick_mask(vm, kick);
 }
 
-/* Make SGI @intid pending in @v unless its group forbids it. */
+/*
+ * Make SGI @intid pending in @v unless its group forbids it. When @v's
+ * thread is ready to run on this CPU and waits for it (the kick just woke
+ * it from WFI, or it was preempted here), it takes the SGI only once the
+ * sender's thread stops running: the first such thread goes to *@to, with
+ * a reference. Read under the caller's rcu_read_lock(), which keeps the
+ * task (see hv_vcpu_kick()); a stale answer costs one directed yield too
+ * many or too few, nothing the guest can see but timing.
+ */
 static void vgic_sgi_one(struct hv_vm *vm, struct hv_vcpu *v, u32 intid,
-			 bool group1)
+			 bool group1, struct task_struct **to)
 {
 	struct vgic_irq *irq = &v->arch.vgic.priv[intid];
+	struct task_struct *task;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
@@ -447,6 +458,14 @@ static void vgic_sgi_one(struct hv_vm *vm, struct hv_vcpu *v, u32 intid,
 	}
 	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
 	hv_vcpu_kick(v);
+	if (*to)
+		return;
+	task = READ_ONCE(v->task);
+	if (task && task != current &&
+	    task_cpu(task) == raw_smp_processor_id() && task_is_running(task)) {
+		get_task_struct(task);
+		*to = task;
+	}
 }
 
 /**
@@ -457,8 +476,12 @@ static void vgic_sgi_one(struct hv_vm *vm, struct hv_vcpu *v, u32 intid,
  * @vcpu: the sending vCPU.
  * @sgir: the value written.
  * @group1: ICC_SGI1R_EL1.
+ *
+ * Return: NULL, or the thread of a target that is ready to run on this
+ * CPU and can take the SGI only once the sender's thread stops, with a
+ * reference for the caller to drop (el2_run.c yields to it).
  */
-void vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1)
+struct task_struct *vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1)
 {
 	struct hv_vm *vm = vcpu->vm;
 	u32 intid = (sgir >> 24) & 0xf;
@@ -466,6 +489,7 @@ void vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1)
 	unsigned long targets = sgir & 0xffff;
 	u64 aff = sgir & (GENMASK_ULL(23, 16) | GENMASK_ULL(39, 32) |
 			  GENMASK_ULL(55, 48));
+	struct task_struct *to = NULL;
 	struct hv_vcpu *v;
 	unsigned long t;
 	u32 i;
@@ -475,16 +499,17 @@ void vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1)
 		for (i = 0; i < HV_MAX_VCPUS; i++) {
 			v = hv_vm_vcpu_rcu(vm, i);
 			if (v && v != vcpu)
-				vgic_sgi_one(vm, v, intid, group1);
+				vgic_sgi_one(vm, v, intid, group1, &to);
 		}
 	} else if (!aff) {
 		for_each_set_bit(t, &targets, 16) {
 			v = hv_vm_vcpu_rcu(vm, rs * 16 + t);
 			if (v)
-				vgic_sgi_one(vm, v, intid, group1);
+				vgic_sgi_one(vm, v, intid, group1, &to);
 		}
 	}
 	rcu_read_unlock();
+	return to;
 }
 
 bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)
