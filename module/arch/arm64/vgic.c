@@ -461,11 +461,13 @@ static void vgic_sgi_one(struct hv_vm *vm, struct hv_vcpu *v, u32 intid,
 	if (*to)
 		return;
 	task = READ_ONCE(v->task);
+	/*
+	 * A try: the thread may have left HV_RUN and exited on another CPU
+	 * since it was read; RCU keeps its memory, not its last reference.
+	 */
 	if (task && task != current &&
-	    task_cpu(task) == raw_smp_processor_id() && task_is_running(task)) {
-		get_task_struct(task);
-		*to = task;
-	}
+	    task_cpu(task) == raw_smp_processor_id() && task_is_running(task))
+		*to = tryget_task_struct(task);
 }
 
 /**
