@@ -19,7 +19,8 @@
  * - completes TPR writes (TPR virtualization), EOI writes (EOI
  *   virtualization: an exit only for a vector whose EOI-exit bit, TMR, is
  *   set) and self IPIs (an ICR write with the self shorthand, fixed,
- *   edge, vector 16 or above) without an exit (SDM 30.4.3.2);
+ *   edge, vector 16 or above) and ICR-high writes (it clears bits 23:0)
+ *   without an exit (SDM 30.4.3.2, 30.4.3.3);
  * - writes the other registers' new value into the page and exits after
  *   the instruction (APIC-write exit, trap-like, SDM 30.4.3.3), which hv
  *   hands to lapic.c as the write it is (ICR sends the IPI, LVT, timer,
