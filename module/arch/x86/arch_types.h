@@ -22,9 +22,9 @@ struct hv_arch_vm {
 	u64 *ept_root;		/* PML4 of the EPT tables */
 	u64 eptp;		/* EPT pointer for the VMCS */
 	struct hv_ioapic *ioapic;	/* HV_VM_IRQCHIP only */
-	/* the APIC-access page (vmx_apic_access.c); apic_access_lock */
+	/* the APIC-access page (vmx_apic_access.c) */
 	struct page *apic_access_page;
-	spinlock_t apic_access_lock;
+	spinlock_t apic_access_lock;	/* the two below */
 	u64 apic_access_gfn;	/* where the EPT maps it, while users */
 	u32 apic_access_users;	/* vCPUs whose xAPIC is there */
 };

@@ -41,6 +41,7 @@
 #include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/sysfs.h>
 #include <asm/vmx.h>
