@@ -169,6 +169,7 @@ void vmx_apic_access_sync(struct hv_vcpu *vcpu)
 	u64 base = READ_ONCE(arch->lapic.base);
 	bool want = (base & HV_APIC_BASE_EN) && !(base & HV_APIC_BASE_EXTD);
 	u64 gfn = base >> PAGE_SHIFT;
+	bool was_on = arch->apic_access_on;
 	u32 sec;
 
 	if (likely(base == arch->apic_access_base) || !arch->apic_access)
@@ -191,6 +192,12 @@ void vmx_apic_access_sync(struct hv_vcpu *vcpu)
 		sec = (sec & ~SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES) |
 		      SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE;
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, sec);
+	/*
+	 * this CPU may have cached translations made under the other
+	 * setting of the control (SDM 29.4.1: tagged by EPTP, not by it)
+	 */
+	if (was_on != arch->apic_access_on)
+		vmx_invept(VMX_INVEPT_SINGLE, vcpu->vm->arch.eptp);
 }
 
 /*
