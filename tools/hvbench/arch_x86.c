@@ -22,6 +22,7 @@ extern const unsigned char bench_touch[], bench_compute_guest[];
 extern const unsigned char bench_timer_irq[], bench_gsi_irq[], bench_ipi[];
 extern const unsigned char bench_ipi_peer[], bench_isr_count[];
 extern const unsigned char bench_isr_reply[];
+extern const unsigned char bench_timer_irq_xapic[], bench_isr_xapic[];
 
 /* a payload's guest-physical address */
 static uint64_t blob_gpa(const unsigned char *p)
@@ -56,6 +57,7 @@ static void bench_x86_tables(struct bench_vm *vm)
 	for (v = BENCH_X86_VEC_TIMER; v <= BENCH_X86_VEC_PONG; v++)
 		idt_gate(idt + 2 * v, blob_gpa(bench_isr_count));
 	idt_gate(idt + 2 * BENCH_X86_VEC_PING, blob_gpa(bench_isr_reply));
+	idt_gate(idt + 2 * BENCH_X86_VEC_XTIMER, blob_gpa(bench_isr_xapic));
 }
 
 /* PML4, one PDPT, four PDs of 2 MiB pages: present, writable */
@@ -313,21 +315,25 @@ out:
  *                  (HV_IRQFD / KVM_IRQFD) instead of two line ioctls
  *   ipi_roundtrip  vCPU 0 -> vCPU 1 (another thread), whose handler sends
  *                  one back; both EOI
+ *   timer_irq_xapic  timer_irq in xAPIC mode: SVR, LVT and EOI by MMIO at
+ *                  0xfee00000 (the deadline still by WRMSR)
  */
 static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
 {
 	static const char *const names[] = {
 		"timer_irq", "gsi_irq", "gsi_irq_irqfd", "ipi_roundtrip",
+		"timer_irq_xapic",
 	};
 	const struct bench_irq_ops *ops = b == &bench_kvm ? &kvmb_x86_irq :
 							     &hvb_x86_irq;
 	const unsigned char *entries[] = {
-		bench_timer_irq, bench_gsi_irq, bench_gsi_irq,
+		bench_timer_irq, bench_gsi_irq, bench_gsi_irq, NULL,
+		bench_timer_irq_xapic,
 	};
 	char host_name[40];
 	int i, err = 0;
 
-	for (i = 0; !err && i < 4; i++) {
+	for (i = 0; !err && i < 5; i++) {
 		struct irq_watchdog w;
 		struct bench_vm vm;
 		uint64_t cycles = 0, ns = 0;
@@ -352,10 +358,10 @@ static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
 		if (!err)
 			err = irq_watchdog_start(&w, n);
 		if (!err) {
-			err = i < 3 ? irq_run(b, ops, &vm, entries[i], n, efd,
-					      &cycles, &ns) :
-				      irq_ipi(b, ops, &vm, n, &cycles, &ns,
-					      &w);
+			err = i != 3 ? irq_run(b, ops, &vm, entries[i], n,
+					       efd, &cycles, &ns) :
+				       irq_ipi(b, ops, &vm, n, &cycles, &ns,
+					       &w);
 			irq_watchdog_stop(&w);
 		}
 		if (!err) {

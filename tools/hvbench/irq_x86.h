@@ -19,6 +19,7 @@
 #define BENCH_X86_VEC_GSI	0x41
 #define BENCH_X86_VEC_PONG	0x42	/* vCPU 1 -> 0 */
 #define BENCH_X86_VEC_PING	0x43	/* vCPU 0 -> 1 */
+#define BENCH_X86_VEC_XTIMER	0x44	/* timer_irq_xapic: EOI by MMIO */
 #define BENCH_X86_GSI		20	/* an IOAPIC pin no PIC shares */
 #define BENCH_PORT_GSI		0x12	/* guest: pulse the GSI, go on */
 

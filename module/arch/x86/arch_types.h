@@ -15,12 +15,18 @@
 #include "lapic.h"
 
 struct fpu_guest;
+struct page;
 
 struct hv_arch_vm {
 	spinlock_t ept_lock;	/* EPT table updates of this VM */
 	u64 *ept_root;		/* PML4 of the EPT tables */
 	u64 eptp;		/* EPT pointer for the VMCS */
 	struct hv_ioapic *ioapic;	/* HV_VM_IRQCHIP only */
+	/* the APIC-access page (vmx_apic_access.c) */
+	struct page *apic_access_page;
+	spinlock_t apic_access_lock;	/* the two below */
+	u64 apic_access_gfn;	/* where the EPT maps it, while users */
+	u32 apic_access_users;	/* vCPUs whose xAPIC is there */
 };
 
 /* What a vCPU must finish on its next entry, after user space answered. */
@@ -94,6 +100,9 @@ struct hv_arch_vcpu {
 	u8 vid_entry_svi;	/* ... SVI at the last entry */
 	bool vid_entry_event;	/* ... that entry injects an event */
 	bool nmi_window_armed;	/* ... NMI-window exiting is on */
+	bool apic_access;	/* ... may use the APIC-access page (vid) */
+	bool apic_access_on;	/* ... uses it: one of the VM's users */
+	u64 apic_access_base;	/* ... IA32_APIC_BASE it was chosen for */
 };
 
 #endif /* HV_X86_ARCH_TYPES_H */

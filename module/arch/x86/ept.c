@@ -117,6 +117,50 @@ static void ept_flush_ipi(void *eptp)
 	vmx_invept(VMX_INVEPT_SINGLE, *(u64 *)eptp);
 }
 
+/**
+ * ept_map_apic_access() - map the VM's APIC-access page at @gfn.
+ * @vcpu: the vCPU that wants it (its page cache supplies new tables).
+ * @gfn: guest frame: the xAPIC base.
+ * @page: the APIC-access page.
+ *
+ * Readable, writable and executable, write-back: the CPU turns every
+ * access through this translation into an APIC access (SDM Vol. 3C, 30.4:
+ * a fetch, too, is an APIC-access exit rather than an EPT violation), so
+ * the guest never reads or writes the page itself.
+ * A RAM page mapped there before is hidden (as the xAPIC hides RAM on
+ * hardware) until hv_arch_mem_unmap() of @gfn drops this entry; the
+ * generation moves so that a fault which looked RAM up before cannot put
+ * it back. Preemption disabled, interrupts on, the cache checked by the
+ * caller (hv_table_cache_short()).
+ */
+void ept_map_apic_access(struct hv_vcpu *vcpu, u64 gfn, struct page *page)
+{
+	struct hv_vm *vm = vcpu->vm;
+	struct hv_arch_vm *avm = &vm->arch;
+	u64 *table = avm->ept_root, old;
+	int level;
+
+	spin_lock(&avm->ept_lock);
+	WRITE_ONCE(vm->mem_generation, vm->mem_generation + 1);
+	for (level = EPT_LEVELS; level > 1; level--) {
+		u64 *entry = &table[ept_index(gfn, level)];
+
+		if (!(*entry & EPT_TABLE)) {
+			void *next = hv_table_cache_take(&vcpu->table_cache);
+
+			WRITE_ONCE(*entry, __pa(next) | EPT_TABLE);
+		}
+		table = __va(*entry & EPT_ADDR_MASK);
+	}
+	old = table[ept_index(gfn, 1)];
+	WRITE_ONCE(table[ept_index(gfn, 1)],
+		   page_to_phys(page) | EPT_RAM_MEMTYPE | EPT_TABLE);
+	spin_unlock(&avm->ept_lock);
+	/* another CPU may still hold the RAM page's translation */
+	if (old & EPT_TABLE)
+		on_each_cpu(ept_flush_ipi, &avm->eptp, 1);
+}
+
 static void ept_clear_range(u64 *table, int level, u64 base, u64 first,
 			    u64 last)
 {

@@ -89,6 +89,17 @@ static bool lapic_hw_enabled(const struct hv_lapic *a)
 	return a->base & HV_APIC_BASE_EN;
 }
 
+/*
+ * ID and version as a read returns them, also in the page: a backend whose
+ * CPU answers xAPIC reads from the page itself (VMX APIC-register
+ * virtualization) shows the guest reg[], never lapic_read_reg().
+ */
+static void lapic_page_id(struct hv_lapic *a)
+{
+	a->reg[R(APIC_ID)] = a->x2apic ? a->id : a->id << 24;
+	a->reg[R(APIC_LVR)] = LAPIC_VERSION | (LAPIC_MAX_LVT << 16);
+}
+
 static void lapic_update_enabled(struct hv_lapic *a)
 {
 	a->vregs_changed = true;	/* IRR counts only when enabled */
@@ -96,6 +107,7 @@ static void lapic_update_enabled(struct hv_lapic *a)
 		   (a->reg[R(APIC_SPIV)] & APIC_SPIV_APIC_ENABLED));
 	WRITE_ONCE(a->x2apic, lapic_hw_enabled(a) &&
 		   (a->base & HV_APIC_BASE_EXTD));
+	lapic_page_id(a);
 }
 
 /* x2APIC: the logical ID follows the ID (SDM 11.12.10.2). */
@@ -531,16 +543,24 @@ void hv_lapic_get_tmr(const struct hv_lapic *a, u64 tmr[4])
 }
 
 /**
- * hv_lapic_apic_write() - the CPU wrote an x2APIC register into the page
- * and exited for hv to act on it (trap-like: no #GP is possible any more).
+ * hv_lapic_apic_write() - the CPU wrote a register into the page and
+ * exited for hv to act on it (trap-like: the write is done, no #GP is
+ * possible any more): an x2APIC WRMSR, or an xAPIC MMIO write that the
+ * backend's CPU put in the page (VMX APIC-access page). The write goes
+ * through the same code as an emulated one, which also puts back in the
+ * page what a read must return (a masked LVT, ESR, the ID, ...).
  * @a: the APIC.
  * @off: the register's offset in the page.
  */
 void hv_lapic_apic_write(struct hv_lapic *a, u32 off)
 {
-	if (off < 0x400 && !(off & 0xf) && a->x2apic)
+	if (off >= 0x400 || (off & 0xf))
+		return;
+	if (a->x2apic)
 		hv_lapic_msr_write(a, HV_X2APIC_MSR_FIRST + (off >> 4),
 				   a->reg[R(off)]);
+	else if (lapic_hw_enabled(a))
+		hv_lapic_mmio_write(a, off, a->reg[R(off)]);
 }
 
 /* ---- merging what other threads posted ---- */
@@ -763,6 +783,7 @@ static int lapic_write_reg(struct hv_lapic *a, u32 off, u32 val)
 		if (a->x2apic)
 			return -EINVAL;
 		/* xAPIC IDs are writable; hv keeps them (lapic.h) */
+		lapic_page_id(a);	/* the CPU may have written the page */
 		return 0;
 	case APIC_TASKPRI:
 		a->reg[R(off)] = val & 0xff;
@@ -805,8 +826,11 @@ static int lapic_write_reg(struct hv_lapic *a, u32 off, u32 val)
 		lapic_set_lvt(a, off, val);
 		return 0;
 	case APIC_TMICT:
-		if (lapic_timer_mode(a) == LVT_TIMER_TSCDEADLINE)
+		/* ignored, and reads 0 (SDM 11.5.4.1), page or not */
+		if (lapic_timer_mode(a) == LVT_TIMER_TSCDEADLINE) {
+			a->reg[R(off)] = 0;
 			return 0;
+		}
 		a->reg[R(off)] = val;
 		lapic_timer_start_count(a, val);
 		return 0;

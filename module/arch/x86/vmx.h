@@ -16,6 +16,7 @@
 #include "vmx_cpu.h"
 
 struct hv_vcpu;
+struct hv_vm;
 
 /* Segment registers in VMCS field order: field = GUEST_ES_* + 2 * seg. */
 enum vmx_seg {
@@ -135,13 +136,13 @@ void vmx_lapic_vcpu_destroy(struct hv_vcpu *vcpu);
 void vmx_lapic_vmcs_setup(struct hv_vcpu *vcpu);
 int vmx_lapic_eoi_induced(struct hv_vcpu *vcpu);
 bool vmx_lapic_undo_delivery(struct hv_vcpu *vcpu);
-int vmx_lapic_apic_write(struct hv_vcpu *vcpu);
 void vmx_lapic_nmi_window(struct hv_vcpu *vcpu, bool on);
 int vmx_lapic_prepare(struct hv_vcpu *vcpu);
 bool vmx_lapic_events(struct hv_vcpu *vcpu);
 int vmx_lapic_hlt(struct hv_vcpu *vcpu);
 int vmx_lapic_inject(struct hv_vcpu *vcpu);
 int vmx_lapic_mmio(struct hv_vcpu *vcpu, u64 gpa);
+int vmx_lapic_mmio_access(struct hv_vcpu *vcpu, u64 gpa, bool ioapic);
 int vmx_lapic_get_msr(struct hv_vcpu *vcpu, u32 index, u64 *val);
 int vmx_lapic_set_msr(struct hv_vcpu *vcpu, u32 index, u64 val);
 void vmx_set_tsc_offset(struct hv_vcpu *vcpu, u64 offset);
@@ -151,5 +152,14 @@ long vmx_ioctl_get_lapic(struct file *filp, void *arg);
 long vmx_ioctl_set_lapic(struct file *filp, void *arg);
 long vmx_ioctl_get_ioapic(struct file *filp, void *arg);
 long vmx_ioctl_set_ioapic(struct file *filp, void *arg);
+
+/* vmx_apic_access.c: the APIC-access page of xAPIC guests (vid) */
+void vmx_apic_access_probe(u64 sec, bool vid);
+int vmx_apic_access_vm_init(struct hv_vm *vm);
+void vmx_apic_access_vm_destroy(struct hv_vm *vm);
+void vmx_apic_access_vmcs_setup(struct hv_vcpu *vcpu);
+void vmx_apic_access_sync(struct hv_vcpu *vcpu);
+int vmx_apic_access_exit(struct hv_vcpu *vcpu);
+int vmx_apic_write_exit(struct hv_vcpu *vcpu);
 
 #endif /* HV_X86_VMX_H */

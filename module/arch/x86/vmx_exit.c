@@ -266,10 +266,9 @@ static const vmx_exit_fn vmx_exit_handlers[VMX_MAX_EXIT_REASON + 1] = {
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = handle_resume,
 	/* virtual-interrupt delivery (vmx_lapic.c) */
 	[EXIT_REASON_EOI_INDUCED] = vmx_lapic_eoi_induced,
-	[EXIT_REASON_APIC_WRITE] = vmx_lapic_apic_write,
-	/* virtual-interrupt delivery (vmx_lapic.c) */
-	[EXIT_REASON_EOI_INDUCED] = vmx_lapic_eoi_induced,
-	[EXIT_REASON_APIC_WRITE] = vmx_lapic_apic_write,
+	/* ... and the APIC-access page (vmx_apic_access.c) */
+	[EXIT_REASON_APIC_WRITE] = vmx_apic_write_exit,
+	[EXIT_REASON_APIC_ACCESS] = vmx_apic_access_exit,
 	[EXIT_REASON_CPUID] = vmx_handle_cpuid,
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_INVD] = handle_skip,

@@ -90,6 +90,7 @@ void vmx_lapic_probe(bool true_ctls)
 	if (!apicv || !((pri >> 32) & CPU_BASED_USE_MSR_BITMAPS) ||
 	    ((sec >> 32) & VMX_VID_SECONDARY) != VMX_VID_SECONDARY)
 		vid = false;
+	vmx_apic_access_probe(sec, vid);
 }
 
 /* x2APIC MSRs whose RDMSR the CPU answers from the page (SDM 30.5) */
@@ -187,6 +188,7 @@ void vmx_lapic_vmcs_setup(struct hv_vcpu *vcpu)
 		vmcs_write64(EOI_EXIT_BITMAP0 + 2 * i, 0);
 	}
 	vmcs_write16(GUEST_INTR_STATUS, 0);
+	vmx_apic_access_vmcs_setup(vcpu);
 }
 
 /*
@@ -274,17 +276,6 @@ int vmx_lapic_eoi_induced(struct hv_vcpu *vcpu)
 {
 	hv_lapic_eoi_vector(&vcpu->arch.lapic,
 			    vcpu->arch.exit.qualification & 0xff);
-	return 1;
-}
-
-/*
- * APIC-write exit (trap-like, SDM 30.4.3.3): an x2APIC write the CPU did
- * not virtualize completely, a SELF IPI with a vector below 16.
- */
-int vmx_lapic_apic_write(struct hv_vcpu *vcpu)
-{
-	hv_lapic_apic_write(&vcpu->arch.lapic,
-			    vcpu->arch.exit.qualification & 0xfff);
 	return 1;
 }
 
@@ -488,6 +479,7 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 	if (a->init_pending)
 		return -EAGAIN;
 	if (vcpu->arch.vid) {
+		vmx_apic_access_sync(vcpu);
 		vmx_lapic_vid_sync(vcpu);
 		/* the CPU delivers the APIC's vectors: NMIs only here */
 		v = -1;
@@ -534,9 +526,10 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 /*
  * APIC or IOAPIC MMIO, emulated in the kernel: 4-byte aligned 32-bit
  * accesses reach the registers; other sizes read 0 and write nothing (the
- * APIC's registers are 32 bits wide, SDM 11.4.1).
+ * APIC's registers are 32 bits wide, SDM 11.4.1). From an EPT violation,
+ * or an APIC-access exit (vmx_apic_access.c).
  */
-static int vmx_lapic_mmio_access(struct hv_vcpu *vcpu, u64 gpa, bool ioapic)
+int vmx_lapic_mmio_access(struct hv_vcpu *vcpu, u64 gpa, bool ioapic)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
 	struct hv_mmio_insn *insn = &arch->mmio_insn;

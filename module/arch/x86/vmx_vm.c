@@ -46,6 +46,9 @@ int hv_arch_vm_init(struct hv_vm *vm)
 		if (!vm->arch.ioapic)
 			return -ENOMEM;
 	}
+	err = vmx_apic_access_vm_init(vm);
+	if (err)
+		goto err_ioapic;
 	err = ept_init(vm);
 	if (err)
 		goto err_ioapic;
@@ -58,6 +61,7 @@ int hv_arch_vm_init(struct hv_vm *vm)
 	return 0;
 
 err_ioapic:
+	vmx_apic_access_vm_destroy(vm);
 	hv_ioapic_destroy(vm->arch.ioapic);
 	vm->arch.ioapic = NULL;
 	return err;
@@ -67,12 +71,14 @@ void hv_arch_vm_destroy(struct hv_vm *vm)
 {
 	hv_ioapic_destroy(vm->arch.ioapic);
 	vm->arch.ioapic = NULL;
-	if (!vm->arch.ept_root)
-		return;
-	/* INVEPT needs VMX on: before vmx_put() may turn it off */
-	ept_invalidate(vm);
-	vmx_put();
-	ept_destroy(vm);
+	if (vm->arch.ept_root) {
+		/* INVEPT needs VMX on: before vmx_put() may turn it off */
+		ept_invalidate(vm);
+		vmx_put();
+		ept_destroy(vm);
+	}
+	/* no CPU translates to it any more */
+	vmx_apic_access_vm_destroy(vm);
 }
 
 int hv_arch_vcpu_init(struct hv_vcpu *vcpu)

@@ -1317,4 +1317,271 @@ TEST_F(apic, vid_init_clears_rvi_svi)
 	EOI(v1);
 }
 
+/*
+ * The APIC-access page (module parameter apic_access, on with vid where
+ * the CPU has "virtualize APIC accesses", as Bochs' tigerlake does): an
+ * xAPIC guest's MMIO reaches the virtual-APIC page without an EPT
+ * violation. The CPU answers most reads from the page and completes TPR,
+ * edge EOI and self-IPI writes itself; other writes end in an APIC-write
+ * exit (trap-like), the rest (PPR, the current count) in an APIC-access
+ * exit.
+ * The cases below give the same guest-visible results on either path and
+ * tell the paths apart by hv's counts of those exits (apic_access_exits,
+ * apic_write_exits) and of EOIs (apic_eoi_exits); on the EPT-violation
+ * path (apic_access N: apicv=0, vid=0 or no CPU support) the first two
+ * stay 0. Each is well under a second of guest time.
+ */
+#define APIC_PPR	0xa0
+#define APIC_TMR	0x180
+#define APIC_ICR_SELF	0x40000		/* destination shorthand: self */
+
+struct xapic_counts {
+	long access, write, eoi;
+};
+
+static void xapic_counts(struct xapic_counts *c)
+{
+	c->access = hv_param("apic_access_exits");
+	c->write = hv_param("apic_write_exits");
+	c->eoi = hv_param("apic_eoi_exits");
+}
+
+/* The exits since @c0, as a string for the log, and into @d. */
+static void xapic_delta(struct __test_metadata *_metadata,
+			const struct xapic_counts *c0, struct xapic_counts *d)
+{
+	struct xapic_counts c1;
+
+	xapic_counts(&c1);
+	d->access = c1.access - c0->access;
+	d->write = c1.write - c0->write;
+	d->eoi = c1.eoi - c0->eoi;
+	TH_LOG("APIC-access exits %ld, APIC-write exits %ld, EOIs in hv %ld",
+	       d->access, d->write, d->eoi);
+}
+
+/* Is the APIC-access page in use? (fails on a module without it) */
+static bool xapic_page(struct __test_metadata *_metadata)
+{
+	long on = hv_param("apic_access");
+
+	EXPECT_LE(0, on) TH_LOG("no parameter apic_access");
+	EXPECT_LE(0, hv_param("apic_access_exits"));
+	TH_LOG("xAPIC path: %s", on > 0 ? "APIC-access page" : "EPT violation");
+	return on > 0;
+}
+
+/*
+ * Edge IPIs to itself through the ICR and their EOIs by MMIO. With the
+ * page the EOIs never reach hv; an ICR write with the self shorthand
+ * (fixed, edge) is a self IPI the CPU virtualizes too (SDM 30.4.3.3),
+ * while one that names the destination is an APIC-write exit (ICR; the
+ * CPU completes the write of ICR2 itself) and goes through lapic.c.
+ */
+TEST_F(apic, xapic_page_edge_eoi_and_self_ipi)
+{
+	struct vcpu *v = &self->v0;
+	bool page = xapic_page(_metadata);
+	struct xapic_counts c0, d;
+	int i;
+
+	apic_on(_metadata, v);
+	xapic_counts(&c0);
+	for (i = 0; i < 2; i++) {
+		W32(v, REG(APIC_ICR), APIC_ICR_SELF | 0x46);
+		STI(v);
+	}
+	xapic_delta(_metadata, &c0, &d);
+	EXPECT_EQ(2, *count(&self->t, 0x46));
+	EXPECT_EQ(page ? 0 : 2, d.eoi);
+	EXPECT_EQ(0, d.write + d.access);
+	W32(v, REG(APIC_ICR2), 0);			/* APIC ID 0: itself */
+	W32(v, REG(APIC_ICR), 0x46);			/* fixed, physical */
+	STI(v);
+	xapic_delta(_metadata, &c0, &d);
+	EXPECT_EQ(3, *count(&self->t, 0x46));
+	EXPECT_EQ(0, R32(v, REG(APIC_ISR + 0x20)));
+	EXPECT_EQ(0, R32(v, REG(APIC_IRR + 0x20)));
+	EXPECT_EQ(page ? 0 : 3, d.eoi);
+	EXPECT_EQ(page ? 1 : 0, d.write);
+	EXPECT_EQ(0, d.access);
+}
+
+/* A level-triggered IOAPIC vector's MMIO EOI still reaches the IOAPIC. */
+TEST_F(apic, xapic_page_level_eoi_reaches_ioapic)
+{
+	struct vcpu *v = &self->v0;
+	struct xapic_counts c0, d;
+
+	xapic_page(_metadata);
+	apic_on(_metadata, v);
+	set_flags(&self->t, 2);				/* EOI by hand */
+	ioapic_pin(_metadata, v, 5, 0x8060, 0);		/* level, 0x60 */
+	xapic_counts(&c0);
+	irq_line(_metadata, self->t.vm_fd, 5, 1);
+	EXPECT_EQ(1, WAIT(v, 0x60, 1));
+	EXPECT_EQ(1, R32(v, REG(APIC_TMR + 0x30)));	/* 0x60: level */
+	EXPECT_EQ(1, R32(v, REG(APIC_ISR + 0x30)));
+	EXPECT_EQ(0x8060 | (1 << 14), ioapic_read(_metadata, v, 0x10 + 10));
+	/* EOI with the line still up: remote IRR clears, it comes again */
+	EOI(v);
+	EXPECT_EQ(2, WAIT(v, 0x60, 2));
+	irq_line(_metadata, self->t.vm_fd, 5, 0);
+	EOI(v);
+	xapic_delta(_metadata, &c0, &d);
+	STI(v);
+	EXPECT_EQ(2, *count(&self->t, 0x60));
+	EXPECT_EQ(0x8060, ioapic_read(_metadata, v, 0x10 + 10));
+	EXPECT_EQ(0, R32(v, REG(APIC_ISR + 0x30)));
+	EXPECT_EQ(2, d.eoi);
+}
+
+/*
+ * Reads from the page match HV_GET_LAPIC and the emulated values: ID,
+ * version, TPR (written by MMIO: no exit with the page), ISR, IRR, LDR,
+ * DFR, SVR; PPR is not in the page's list and exits (one APIC access).
+ */
+TEST_F(apic, xapic_page_register_reads)
+{
+	struct vcpu *v = &self->v0;
+	bool page = xapic_page(_metadata);
+	struct hv_lapic_state st;
+	struct xapic_counts c0, d;
+
+	apic_on(_metadata, v);
+	set_flags(&self->t, 2);				/* EOI by hand */
+	W32(v, REG(APIC_LDR), 0x03000000);
+	xapic_counts(&c0);
+	W32(v, REG(APIC_TPR), 0x50);
+	xapic_delta(_metadata, &c0, &d);
+	EXPECT_EQ(0, d.write + d.access);		/* TPR: virtualized */
+	W32(v, REG(APIC_ICR), APIC_ICR_SELF | 0x45);	/* class 4: held */
+	W32(v, REG(APIC_ICR), APIC_ICR_SELF | 0x65);	/* class 6: taken */
+	STI(v);
+	EXPECT_EQ(0, *count(&self->t, 0x45));
+	EXPECT_EQ(1, *count(&self->t, 0x65));
+	xapic_counts(&c0);
+	EXPECT_EQ(0, R32(v, REG(APIC_ID)));
+	EXPECT_EQ(0x50014, R32(v, REG(APIC_LVR)));
+	EXPECT_EQ(0x50, R32(v, REG(APIC_TPR)));
+	EXPECT_EQ(1u << 5, R32(v, REG(APIC_IRR + 0x20)));	/* 0x45 */
+	EXPECT_EQ(1u << 5, R32(v, REG(APIC_ISR + 0x30)));	/* 0x65 */
+	EXPECT_EQ(0, R32(v, REG(APIC_TMR + 0x30)));
+	EXPECT_EQ(0x03000000, R32(v, REG(APIC_LDR)));
+	EXPECT_EQ(0xffffffff, R32(v, REG(APIC_DFR)));
+	EXPECT_EQ(0x1ff, R32(v, REG(APIC_SVR)));
+	xapic_delta(_metadata, &c0, &d);
+	EXPECT_EQ(0, d.access + d.write);
+	EXPECT_EQ(0x60, R32(v, REG(APIC_PPR)));
+	xapic_delta(_metadata, &c0, &d);
+	EXPECT_EQ(page ? 1 : 0, d.access);
+	hv_ioctl(v->fd, HV_GET_LAPIC, &st);
+	EXPECT_EQ(0x50, st.regs[APIC_TPR >> 4]);
+	EXPECT_EQ(0x60, st.regs[APIC_PPR >> 4]);
+	EXPECT_EQ(0x03000000, st.regs[APIC_LDR >> 4]);
+	EXPECT_TRUE(vec_set(&st, APIC_IRR, 0x45));
+	EXPECT_TRUE(vec_set(&st, APIC_ISR, 0x65));
+	EOI(v);						/* ends 0x65 */
+	W32(v, REG(APIC_TPR), 0);
+	STI(v);
+	EXPECT_EQ(1, *count(&self->t, 0x45));
+	EOI(v);
+	EXPECT_EQ(0, R32(v, REG(APIC_ISR + 0x20)));
+	/* the ID is read-only here: a write leaves the page as it was */
+	W32(v, REG(APIC_ID), 0x07000000);
+	EXPECT_EQ(0, R32(v, REG(APIC_ID)));
+}
+
+/* The timer by MMIO: divide, LVT and initial count are APIC writes. */
+TEST_F(apic, xapic_page_timer)
+{
+	struct vcpu *v = &self->v0;
+	bool page = xapic_page(_metadata);
+	struct xapic_counts c0, d;
+	__u32 left;
+
+	apic_on(_metadata, v);
+	xapic_counts(&c0);
+	W32(v, REG(APIC_TDCR), 0xb);			/* divide by 1 */
+	W32(v, REG(APIC_LVTT), 0x41);			/* one-shot, 0x41 */
+	W32(v, REG(APIC_TMICT), 2000000);		/* 2 ms */
+	left = R32(v, REG(APIC_TMCCT));
+	EXPECT_EQ(1, WAIT(v, 0x41, 1));
+	xapic_delta(_metadata, &c0, &d);
+	EXPECT_GE(2000000, left);
+	EXPECT_EQ(0x41, R32(v, REG(APIC_LVTT)));
+	EXPECT_EQ(2000000, R32(v, REG(APIC_TMICT)));
+	EXPECT_EQ(0xb, R32(v, REG(APIC_TDCR)));
+	EXPECT_EQ(0, R32(v, REG(APIC_TMCCT)));
+	EXPECT_EQ(page ? 3 : 0, d.write);
+	EXPECT_EQ(page ? 1 : 0, d.access);		/* the current count */
+	EXPECT_EQ(page ? 0 : 1, d.eoi);
+	/* the page holds the LVT as hv masked it, not as the guest wrote */
+	W32(v, REG(APIC_LVTT), 0xfff41);
+	EXPECT_EQ(0x70041, R32(v, REG(APIC_LVTT)));
+}
+
+/*
+ * R32 of @addr that must leave the APIC: an MMIO exit to user space (no
+ * RAM there), answered with @val, which the guest then returns.
+ */
+static void r32_user_mmio(struct __test_metadata *_metadata, struct vcpu *v,
+			  __u32 addr, __u32 val)
+{
+	__u32 op = APIC_CMD_R32, res;
+
+	ASSERT_EQ(0, step(v, true, APIC_PORT_CMD, &op));
+	ASSERT_EQ(0, step(v, true, APIC_PORT_ARG, &addr));
+	hv_ioctl(v->fd, HV_RUN, NULL);
+	ASSERT_EQ(HV_EXIT_MMIO, v->run->exit_reason);
+	EXPECT_EQ(addr, v->run->mmio.phys_addr);
+	EXPECT_EQ(4, v->run->mmio.len);
+	EXPECT_EQ(0, v->run->mmio.is_write);
+	memcpy(v->run->mmio.data, &val, 4);
+	ASSERT_EQ(0, step(v, false, APIC_PORT_RES, &res));
+	EXPECT_EQ(val, res);
+}
+
+/*
+ * The page follows IA32_APIC_BASE: at a relocated base the registers are
+ * there (and PPR is an APIC-access exit with the page), the old address
+ * is no APIC any more (an MMIO exit to user space); a disabled APIC or
+ * x2APIC mode leaves nothing at the base.
+ */
+TEST_F(apic, xapic_page_follows_apic_base)
+{
+	struct vcpu *v = &self->v0;
+	bool page = xapic_page(_metadata);
+	struct xapic_counts c0, d;
+
+	WRMSR(v, MSR_APIC_BASE, 0xfed00900);
+	W32(v, 0xfed00000 + APIC_TPR, 0x20);
+	xapic_counts(&c0);
+	EXPECT_EQ(0x50014, R32(v, 0xfed00000 + APIC_LVR));
+	EXPECT_EQ(0x20, R32(v, 0xfed00000 + APIC_PPR));
+	xapic_delta(_metadata, &c0, &d);
+	EXPECT_EQ(page ? 1 : 0, d.access);
+	r32_user_mmio(_metadata, v, REG(APIC_LVR), 0x12345678);
+
+	/* disabled: neither address is the APIC */
+	WRMSR(v, MSR_APIC_BASE, 0xfed00000);
+	r32_user_mmio(_metadata, v, 0xfed00000 + APIC_LVR, 0x9abc);
+	r32_user_mmio(_metadata, v, REG(APIC_LVR), 0xdef0);
+
+	/* back at the default base */
+	WRMSR(v, MSR_APIC_BASE, 0xfee00900);
+	apic_on(_metadata, v);
+	xapic_counts(&c0);
+	EXPECT_EQ(0x50014, R32(v, REG(APIC_LVR)));
+	EXPECT_EQ(0, R32(v, REG(APIC_PPR)));
+	xapic_delta(_metadata, &c0, &d);
+	EXPECT_EQ(page ? 1 : 0, d.access);
+	r32_user_mmio(_metadata, v, 0xfed00000 + APIC_LVR, 0x1357);
+
+	/* x2APIC mode: no xAPIC page, the MSRs as before */
+	WRMSR(v, MSR_APIC_BASE, 0xfee00d00);
+	r32_user_mmio(_metadata, v, REG(APIC_LVR), 0x2468);
+	EXPECT_EQ(0x50014, RDMSR(v, 0x803));
+}
+
 TEST_HARNESS_MAIN

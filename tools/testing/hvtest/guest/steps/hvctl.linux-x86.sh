@@ -26,11 +26,20 @@ echo "HVTEST-L2-SLEEP $a $b"
 poweroff -f
 EOF
 
+# hv's counts of APIC exits (module/arch/x86/vmx_apic_access.c): EOIs in
+# hv, APIC-access and APIC-write exits
+apic_counts() {
+	for c in apic_eoi_exits apic_access_exits apic_write_exits; do
+		cat /sys/module/hv/parameters/$c 2>/dev/null || echo 0
+	done | tr '\n' ' '
+}
+
 # boot N: hvctl run with N vCPUs until the guest powers off (600 s of L1
 # guest time at most); the console in /tmp/linux-N.out
 boot() {
 	n=$1
 	out=/tmp/linux-$n.out
+	c0=$(apic_counts)
 	t0=$(date +%s)
 	hvctl run linux$n --vcpus $n --memory 256M --kernel $k \
 		--initrd /tmp/l2.cpio \
@@ -59,6 +68,9 @@ boot() {
 	grep -Eq "HVTEST-L2-CPUS $n([^0-9]|\$)" $out || fail "$n vCPU(s): /proc/cpuinfo does not list $n CPUs"
 	grep -q "HVTEST-L2-SLEEP" $out || fail "$n vCPU(s): sleep 1 did not return"
 	grep -q "guest poweroff" $out || fail "$n vCPU(s): the VM did not stop with 'guest poweroff'"
+	# shellcheck disable=SC2086 # two lists of three numbers
+	set -- $c0 $(apic_counts)
+	echo "$n vCPU(s): APIC exits in hv during the boot: EOIs $(($4 - $1)), APIC-access $(($5 - $2)), APIC-write $(($6 - $3)); apic_access=$(cat /sys/module/hv/parameters/apic_access 2>/dev/null)"
 	echo "$n vCPU(s): /init at $(grep -o '[0-9.]*\] Run /init' $out | cut -d']' -f1) s of L2 guest time (printk clock), run $((t1 - t0)) s of L1 guest time; $(grep -o 'HVTEST-L2-SLEEP [0-9. ]*' $out)"
 }
 
