@@ -68,6 +68,28 @@ void ept_destroy(struct hv_vm *vm)
 		ept_free_table(vm->arch.ept_root, EPT_LEVELS);
 }
 
+/*
+ * The last-level table that maps @gfn, made from @vcpu's page cache where
+ * missing (at most EPT_LEVELS - 1 pages). ept_lock held.
+ */
+static u64 *ept_leaf_table(struct hv_vcpu *vcpu, u64 gfn)
+{
+	u64 *table = vcpu->vm->arch.ept_root;
+	int level;
+
+	for (level = EPT_LEVELS; level > 1; level--) {
+		u64 *entry = &table[ept_index(gfn, level)];
+
+		if (!(*entry & EPT_TABLE)) {
+			void *next = hv_table_cache_take(&vcpu->table_cache);
+
+			WRITE_ONCE(*entry, __pa(next) | EPT_TABLE);
+		}
+		table = __va(*entry & EPT_ADDR_MASK);
+	}
+	return table;
+}
+
 /**
  * ept_map() - map one guest frame to a RAM page.
  * @vcpu: the faulting vCPU (its page cache supplies new tables).
@@ -85,24 +107,15 @@ int ept_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
 	    unsigned long generation)
 {
 	struct hv_arch_vm *avm = &vcpu->vm->arch;
-	u64 *table = avm->ept_root;
-	int level, ret = 0;
+	u64 *table;
+	int ret = 0;
 
 	spin_lock(&avm->ept_lock);
 	if (READ_ONCE(vcpu->vm->mem_generation) != generation) {
 		ret = -EAGAIN;
 		goto out_unlock;
 	}
-	for (level = EPT_LEVELS; level > 1; level--) {
-		u64 *entry = &table[ept_index(gfn, level)];
-
-		if (!(*entry & EPT_TABLE)) {
-			void *next = hv_table_cache_take(&vcpu->table_cache);
-
-			WRITE_ONCE(*entry, __pa(next) | EPT_TABLE);
-		}
-		table = __va(*entry & EPT_ADDR_MASK);
-	}
+	table = ept_leaf_table(vcpu, gfn);
 	WRITE_ONCE(table[ept_index(gfn, 1)],
 		   page_to_phys(page) | EPT_RAM_MEMTYPE |
 		   VMX_EPT_READABLE_MASK | VMX_EPT_EXECUTABLE_MASK |
@@ -137,21 +150,11 @@ void ept_map_apic_access(struct hv_vcpu *vcpu, u64 gfn, struct page *page)
 {
 	struct hv_vm *vm = vcpu->vm;
 	struct hv_arch_vm *avm = &vm->arch;
-	u64 *table = avm->ept_root, old;
-	int level;
+	u64 *table, old;
 
 	spin_lock(&avm->ept_lock);
 	WRITE_ONCE(vm->mem_generation, vm->mem_generation + 1);
-	for (level = EPT_LEVELS; level > 1; level--) {
-		u64 *entry = &table[ept_index(gfn, level)];
-
-		if (!(*entry & EPT_TABLE)) {
-			void *next = hv_table_cache_take(&vcpu->table_cache);
-
-			WRITE_ONCE(*entry, __pa(next) | EPT_TABLE);
-		}
-		table = __va(*entry & EPT_ADDR_MASK);
-	}
+	table = ept_leaf_table(vcpu, gfn);
 	old = table[ept_index(gfn, 1)];
 	WRITE_ONCE(table[ept_index(gfn, 1)],
 		   page_to_phys(page) | EPT_RAM_MEMTYPE | EPT_TABLE);
