@@ -9,6 +9,7 @@
 
 #include <linux/eventfd.h>
 #include <linux/mm.h>
+#include <linux/sched/task.h>
 
 /* vm_flags became read-only behind vm_flags_set() in 6.3. */
 static inline void hv_vm_flags_set(struct vm_area_struct *vma,
@@ -28,6 +29,16 @@ static inline void hv_eventfd_signal(struct eventfd_ctx *ctx)
 	eventfd_signal(ctx);
 #else
 	eventfd_signal(ctx, 1);
+#endif
+}
+
+/* A reference unless the last one is gone: tryget_task_struct() (6.11). */
+static inline struct task_struct *hv_tryget_task(struct task_struct *t)
+{
+#ifdef HV_HAVE_TRYGET_TASK_STRUCT
+	return tryget_task_struct(t);
+#else
+	return refcount_inc_not_zero(&t->usage) ? t : NULL;
 #endif
 }
 

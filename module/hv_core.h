@@ -141,6 +141,12 @@ struct hv_vcpu {
 	struct task_struct *task;
 	bool in_guest;
 	wait_queue_head_t halt_wq;	/* HLT/WFI sleeps here */
+	/*
+	 * The thread of a vCPU this one's IPI or SGI woke and that is ready
+	 * to run on this CPU (hv_vcpu_note_ready_here()), referenced: the
+	 * inner loop leaves and the run loop yields to it. vCPU thread only.
+	 */
+	struct task_struct *yield_to;
 	struct hv_arch_vcpu arch;
 };
 
@@ -168,6 +174,7 @@ long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args);
 /* hv_irq.c: what an in-kernel interrupt controller builds on */
 long hv_vm_irq_line(struct hv_vm *vm, const struct hv_irq_level *args);
 void hv_vcpu_kick(struct hv_vcpu *vcpu);
+void hv_vcpu_note_ready_here(struct hv_vcpu *from, struct hv_vcpu *to);
 void hv_vm_kick_all(struct hv_vm *vm);
 int hv_vcpu_halt(struct hv_vcpu *vcpu);
 struct hv_vcpu *hv_vm_vcpu_rcu(struct hv_vm *vm, u32 id);

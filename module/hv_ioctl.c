@@ -44,7 +44,13 @@ const struct hv_ioctl_desc *hv_ioctl_find(const struct hv_ioctl_desc *table,
 long hv_ioctl_call(const struct hv_ioctl_desc *desc, struct file *filp,
 		   unsigned int cmd, unsigned long uarg)
 {
-	u64 buf[HV_IOCTL_MAX_ARG / sizeof(u64)];
+	/*
+	 * Not zeroed first (CONFIG_INIT_STACK_ALL_ZERO would, 512 bytes per
+	 * call on the IRQ-line hot path): only its first @size bytes are
+	 * ever read or copied out, and those are the caller's argument or
+	 * zeroes below before the handler runs.
+	 */
+	u64 buf[HV_IOCTL_MAX_ARG / sizeof(u64)] __uninitialized;
 	void __user *argp = (void __user *)uarg;
 	unsigned int size = _IOC_SIZE(cmd);
 	long ret;

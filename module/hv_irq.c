@@ -15,9 +15,11 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/wait.h>
 
 #include "hv_arch.h"
+#include "hv_compat.h"
 #include "hv_core.h"
 #include "hv_ioctl.h"
 
@@ -94,6 +96,40 @@ void hv_vcpu_kick(struct hv_vcpu *vcpu)
 	task = READ_ONCE(vcpu->task);
 	if (task)
 		kick_process(task);
+	rcu_read_unlock();
+}
+
+/**
+ * hv_vcpu_note_ready_here() - after an IPI or SGI of @from woke @to: when
+ * @to's thread is ready to run on this CPU, it can take the interrupt only
+ * once @from's thread stops, and a sender of an IPI mostly waits for its
+ * effect (the answer, the function call done). Keep the thread in
+ * @from->yield_to: @from's inner loop then leaves and the run loop makes a
+ * directed yield to it (yield_to(), KVM's for a spinning vCPU), as a free
+ * CPU would run it. Left alone, the sender enters again only to reach its
+ * HLT or WFI, sleeps, and the answer must wake it (Documentation/
+ * performance.rst, "Third pass"). Only the scheduler's choice changes.
+ * @from: the sending vCPU; its thread.
+ * @to: the vCPU the interrupt went to.
+ */
+void hv_vcpu_note_ready_here(struct hv_vcpu *from, struct hv_vcpu *to)
+{
+	struct task_struct *task;
+
+	/* only inside HV_RUN, which consumes it (not an ioctl's MSR write) */
+	if (from->yield_to || from == to || from->task != current)
+		return;
+	rcu_read_lock();
+	task = READ_ONCE(to->task);
+	/*
+	 * A try: the thread may have left HV_RUN and exited on another CPU
+	 * since it was read; RCU keeps its memory, not its last reference.
+	 * A stale answer costs one yield too many or too few, nothing the
+	 * guest sees but timing.
+	 */
+	if (task && task != current &&
+	    task_cpu(task) == raw_smp_processor_id() && task_is_running(task))
+		from->yield_to = hv_tryget_task(task);
 	rcu_read_unlock();
 }
 

@@ -8,6 +8,7 @@
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 
 #include "hv_arch.h"
 #include "hv_core.h"
@@ -153,6 +154,16 @@ void hv_vcpu_account_start(struct hv_vcpu *vcpu)
 	vcpu->account_stamp = local_clock();
 }
 
+/* The directed yield hv_vcpu_note_ready_here() asked for. */
+static void hv_vcpu_yield(struct hv_vcpu *vcpu)
+{
+	struct task_struct *task = vcpu->yield_to;
+
+	vcpu->yield_to = NULL;
+	yield_to(task, false);
+	put_task_struct(task);
+}
+
 /**
  * hv_vcpu_run_loop() - HV_RUN: run the guest until an exit user space
  * must see.
@@ -189,6 +200,8 @@ int hv_vcpu_run_loop(struct hv_vcpu *vcpu)
 
 		ret = hv_arch_vcpu_enter(vcpu);
 		hv_vcpu_account_flush(vcpu);
+		if (unlikely(vcpu->yield_to))
+			hv_vcpu_yield(vcpu);
 		if (ret <= 0 && ret != -EAGAIN)
 			break;
 	}

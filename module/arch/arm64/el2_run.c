@@ -22,7 +22,6 @@
 #include <linux/interrupt.h>
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
-#include <linux/sched/task.h>
 #include <asm/cpufeature.h>
 #include <asm/daifflags.h>
 #include <asm/exception.h>
@@ -449,7 +448,6 @@ static void el2_fill_run_flags(struct hv_vcpu *vcpu)
 int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 {
 	struct el2_host_saved host;
-	struct task_struct *task;
 	int ret;
 
 	/*
@@ -462,25 +460,6 @@ int hv_arch_vcpu_enter(struct hv_vcpu *vcpu)
 	ret = el2_run_inner(vcpu);
 	el2_put(vcpu, &host);
 	preempt_enable();
-	/*
-	 * The guest sent an SGI to a vCPU whose thread is ready to run on
-	 * this CPU (vgic_sgi()): it can take it only once we stop, and a
-	 * sender of an IPI mostly waits for its effect (the answer, the
-	 * function call done). A directed yield (KVM's for a spinning vCPU)
-	 * gives it the CPU now, as a free CPU would. Left alone, the sender
-	 * enters again only to reach its WFI, traps it and sleeps, and the
-	 * target's answer must wake it: hvbench's irq_sgi_roundtrip on one
-	 * host CPU took 3.3 entries, 1.3 sleeps and wake-ups per round trip,
-	 * now 2 entries and none (Documentation/performance.rst, "Third
-	 * pass"). Only the scheduler's choice changes: the guest sees
-	 * nothing but timing.
-	 */
-	task = vcpu->arch.vgic.yield_to;
-	if (unlikely(task)) {
-		vcpu->arch.vgic.yield_to = NULL;
-		yield_to(task, false);
-		put_task_struct(task);
-	}
 	if (ret >= 0)
 		el2_fill_run_flags(vcpu);
 	return ret;

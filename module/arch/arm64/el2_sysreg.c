@@ -242,11 +242,9 @@ int el2_handle_sys64(struct hv_vcpu *vcpu)
 		/* SGI generation traps with HCR_EL2.IMO/FMO (IHI 0069 12.1.9) */
 		if (read)
 			return el2_inject_undef(vcpu);
-		vcpu->arch.vgic.yield_to =
-			vgic_sgi(vcpu, el2_get_reg(vcpu, rt),
-				 enc == SYS_ICC_SGI1R_EL1);
-		/* a target waits for this CPU: leave, and yield to it */
-		if (vcpu->arch.vgic.yield_to) {
+		vgic_sgi(vcpu, el2_get_reg(vcpu, rt), enc == SYS_ICC_SGI1R_EL1);
+		/* a target waits for this CPU: leave, the run loop yields */
+		if (vcpu->yield_to) {
 			el2_skip_instruction(vcpu);
 			return -EAGAIN;
 		}

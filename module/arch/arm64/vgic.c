@@ -41,8 +41,6 @@
 #include <linux/irqchip/arm-gic-v3.h>
 #include <linux/nospec.h>
 #include <linux/rcupdate.h>
-#include <linux/sched.h>
-#include <linux/sched/task.h>
 #include <asm/arch_timer.h>
 #include <asm/sysreg.h>
 
@@ -435,19 +433,14 @@ void vgic_sync(struct hv_vcpu *vcpu)
 }
 
 /*
- * Make SGI @intid pending in @v unless its group forbids it. When @v's
- * thread is ready to run on this CPU and waits for it (the kick just woke
- * it from WFI, or it was preempted here), it takes the SGI only once the
- * sender's thread stops running: the first such thread goes to *@to, with
- * a reference. Read under the caller's rcu_read_lock(), which keeps the
- * task (see hv_vcpu_kick()); a stale answer costs one directed yield too
- * many or too few, nothing the guest can see but timing.
+ * Make SGI @intid pending in @v unless its group forbids it, and wake it;
+ * a target ready to run on this CPU is noted for a directed yield.
  */
-static void vgic_sgi_one(struct hv_vm *vm, struct hv_vcpu *v, u32 intid,
-			 bool group1, struct task_struct **to)
+static void vgic_sgi_one(struct hv_vcpu *from, struct hv_vcpu *v, u32 intid,
+			 bool group1)
 {
 	struct vgic_irq *irq = &v->arch.vgic.priv[intid];
-	struct task_struct *task;
+	struct hv_vm *vm = from->vm;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&vm->arch.vgic.lock, flags);
@@ -458,16 +451,7 @@ static void vgic_sgi_one(struct hv_vm *vm, struct hv_vcpu *v, u32 intid,
 	}
 	raw_spin_unlock_irqrestore(&vm->arch.vgic.lock, flags);
 	hv_vcpu_kick(v);
-	if (*to)
-		return;
-	task = READ_ONCE(v->task);
-	/*
-	 * A try: the thread may have left HV_RUN and exited on another CPU
-	 * since it was read; RCU keeps its memory, not its last reference.
-	 */
-	if (task && task != current &&
-	    task_cpu(task) == raw_smp_processor_id() && task_is_running(task))
-		*to = tryget_task_struct(task);
+	hv_vcpu_note_ready_here(from, v);
 }
 
 /**
@@ -478,12 +462,8 @@ static void vgic_sgi_one(struct hv_vm *vm, struct hv_vcpu *v, u32 intid,
  * @vcpu: the sending vCPU.
  * @sgir: the value written.
  * @group1: ICC_SGI1R_EL1.
- *
- * Return: NULL, or the thread of a target that is ready to run on this
- * CPU and can take the SGI only once the sender's thread stops, with a
- * reference for the caller to drop (el2_run.c yields to it).
  */
-struct task_struct *vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1)
+void vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1)
 {
 	struct hv_vm *vm = vcpu->vm;
 	u32 intid = (sgir >> 24) & 0xf;
@@ -491,7 +471,6 @@ struct task_struct *vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1)
 	unsigned long targets = sgir & 0xffff;
 	u64 aff = sgir & (GENMASK_ULL(23, 16) | GENMASK_ULL(39, 32) |
 			  GENMASK_ULL(55, 48));
-	struct task_struct *to = NULL;
 	struct hv_vcpu *v;
 	unsigned long t;
 	u32 i;
@@ -501,17 +480,16 @@ struct task_struct *vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1)
 		for (i = 0; i < HV_MAX_VCPUS; i++) {
 			v = hv_vm_vcpu_rcu(vm, i);
 			if (v && v != vcpu)
-				vgic_sgi_one(vm, v, intid, group1, &to);
+				vgic_sgi_one(vcpu, v, intid, group1);
 		}
 	} else if (!aff) {
 		for_each_set_bit(t, &targets, 16) {
 			v = hv_vm_vcpu_rcu(vm, rs * 16 + t);
 			if (v)
-				vgic_sgi_one(vm, v, intid, group1, &to);
+				vgic_sgi_one(vcpu, v, intid, group1);
 		}
 	}
 	rcu_read_unlock();
-	return to;
 }
 
 bool hv_arch_vcpu_has_interrupt(struct hv_vcpu *vcpu)

@@ -56,7 +56,7 @@ void vgic_set_line_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 void vgic_flush(struct hv_vcpu *vcpu);
 void vgic_save(struct hv_vcpu *vcpu);
 void vgic_sync(struct hv_vcpu *vcpu);
-struct task_struct *vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1);
+void vgic_sgi(struct hv_vcpu *vcpu, u64 sgir, bool group1);
 bool vgic_pending(const struct vgic_irq *irq);
 u32 vgic_spi_target(u64 irouter);
 

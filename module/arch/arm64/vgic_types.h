@@ -72,8 +72,6 @@ struct vgic_cpu {
 	u64 ptimer_cval;	/* the CVAL it is armed for */
 	bool phys_active;	/* we made the host's vtimer PPI active here */
 	bool wfi;		/* halt before the next entry */
-	/* an SGI's target that waits for this CPU (vgic_sgi()), referenced */
-	struct task_struct *yield_to;
 };
 
 #endif /* HV_ARM64_VGIC_TYPES_H */

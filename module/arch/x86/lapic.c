@@ -420,8 +420,11 @@ void hv_apic_deliver(struct hv_vm *vm, const struct hv_apic_irq *irq,
 	 */
 	if (!irq->shorthand && !irq->logical && irq->dest != irq->broadcast) {
 		v = hv_vm_vcpu_rcu(vm, irq->dest & 0xff);
-		if (v && lapic_match(hv_x86_vcpu_lapic(v), src, irq))
+		if (v && lapic_match(hv_x86_vcpu_lapic(v), src, irq)) {
 			lapic_accept(hv_x86_vcpu_lapic(v), irq);
+			if (src)
+				hv_vcpu_note_ready_here(src->vcpu, v);
+		}
 		rcu_read_unlock();
 		return;
 	}
@@ -435,6 +438,8 @@ void hv_apic_deliver(struct hv_vm *vm, const struct hv_apic_irq *irq,
 		if (!lapic_match(t, src, irq))
 			continue;
 		lapic_accept(t, irq);
+		if (src)
+			hv_vcpu_note_ready_here(src->vcpu, v);
 		if (irq->delivery == APIC_DM_LOWEST >> 8)
 			break;
 	}

@@ -269,7 +269,7 @@ static int vmx_run_inner(struct hv_vcpu *vcpu)
 		leave = hv_vcpu_account(vcpu);
 		ret = vmx_handle_exit(vcpu);
 	} while (ret > 0 && !leave && !need_resched() &&
-		 !signal_pending(current));
+		 !signal_pending(current) && !vcpu->yield_to);
 	return ret;
 }
 
