@@ -144,6 +144,7 @@ bench_timer_irq:
 	mov $(BENCH_X86_VEC_TIMER | 0x40000), %eax
 	xor %edx, %edx
 	wrmsr
+timer_irq_rounds:			/* both timer rows: RDI timed rounds */
 	mov %rdi, %r10
 	tsc_to %r8
 1:	inc %r12
@@ -167,14 +168,7 @@ bench_timer_irq_xapic:
 	movl $(BENCH_X86_VEC_XTIMER | 0x40000), 0x320(%r11)
 	movq $0, BENCH_X86_COUNT
 	xor %r12, %r12
-	mov %rdi, %r10
-	tsc_to %r8
-1:	inc %r12
-	rdtsc
-	mov $0x6e0, %ecx		/* IA32_TSC_DEADLINE */
-	wrmsr
-	call wait_count
-	loop_done
+	jmp timer_irq_rounds
 
 /* RDI times: ask the VMM for an edge on GSI BENCH_X86_GSI, take it, EOI */
 bench_gsi_irq:
