@@ -8,7 +8,8 @@
 #   3. each target with run.sh -> build/results/<target>.tap
 #      (default: TARGETS below; or the arguments; or $TARGET; $T filters tests)
 #   4. the harness self-test -> build/results/harness.tap: a module that
-#      WARNs on load must make an x86-novmx run fail (harness.detects_warn)
+#      WARNs on load must make an x86-novmx run fail (harness.detects_warn),
+#      and a step that never ends must fail alone (harness.step_limit)
 #
 # Two lanes run at once (the machine has 2 cores; each emulator is one busy
 # thread, Bochs even with 2 guest CPUs): once the artifacts are built, lane
@@ -209,6 +210,33 @@ run_target() {
 	echo "$out" >"$(summary_file "$target")"
 }
 
+# A step that never ends must fail alone: guest/init's step limit reports
+# it with what every task was doing, kills it and what it started, and the
+# steps after it run (target x86-novmx-hang, limit 5 s).
+run_step_limit_selftest() {
+	local dir=$RESULTS_DIR/selftest-hang log=$HOST_LOGS/harness-hang.log
+	local tap=$dir/harness-hang.tap why=
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	T='' "$HVTEST_DIR/run.sh" x86-novmx-hang --label harness-hang \
+		--results-dir "$dir" >"$log" 2>&1
+	if ! grep -q '^not ok [0-9]* harness-hang.harness.hang # fails: no end after 5s' "$tap"; then
+		why="harness.hang was not reported as over its limit (see ${tap#"$REPO"/})"
+	elif ! grep -q '^HVTEST-HUNG: harness.hang' "$dir/harness-hang.log"; then
+		why="no HVTEST-HUNG lines in ${dir#"$REPO"/}/harness-hang.log"
+	else
+		for t in harness.hang_gone module.refuses results_complete boot_completed kernel_log_clean; do
+			grep -q "^ok [0-9]* harness-hang.$t\b" "$tap" ||
+				why+="${why:+; }$t is not ok"
+		done
+	fi
+	if [[ -z $why ]]; then
+		tap_result ok harness.step_limit
+	else
+		tap_result fail harness.step_limit "$why"
+	fi
+}
+
 # The harness must catch a kernel WARNING inside a real guest: boot a module
 # that warns on load and require the run to fail on kernel_log_clean.
 run_harness_selftest() {
@@ -235,6 +263,7 @@ run_harness_selftest() {
 	else
 		tap_result fail harness.detects_warn "$why"
 	fi
+	run_step_limit_selftest
 	tap_close
 	echo "harness: $TAP_PASS passed, $TAP_FAIL failed ($((SECONDS - t0))s)" \
 		>"$(summary_file harness)"

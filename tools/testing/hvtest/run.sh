@@ -327,6 +327,8 @@ kernel_cmdline() {
 	# CPU into a prompt panic instead of a wait for the wall-clock limit.
 	local cmd="console=$console quiet panic=-1 softlockup_panic=1"
 	cmd+=" hv.target=$TARGET hv.filter=$FILTER"
+	# every step's limit in guest seconds (guest/init: guarded())
+	cmd+=" hv.steplimit=${HVT_STEP_LIMIT:-600}"
 	[[ $DEMO == 1 ]] && cmd+=" hv.demo=1"
 	[[ -n $HVT_CMDLINE ]] && cmd+=" $HVT_CMDLINE"
 	echo "$cmd"
