@@ -148,6 +148,14 @@ void hv_arch_mem_unmap(struct hv_vm *vm, u64 gfn, u64 npages);
 int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level);
 
 /**
+ * hv_arch_irq_line_valid() - does the in-kernel interrupt controller have
+ * input @irq (what hv_arch_irq_line() would not refuse)?
+ * @vm: the VM (vm->irqchip).
+ * @irq: as in hv_arch_irq_line(); any value.
+ */
+bool hv_arch_irq_line_valid(struct hv_vm *vm, u32 irq);
+
+/**
  * hv_arch_irq_inatomic() - an irqfd's signal, raised from the eventfd's
  * wake-up itself (hv_irqfd.c) instead of a work item.
  * @vm: the VM (vm->irqchip).

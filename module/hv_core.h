@@ -173,6 +173,7 @@ long hv_vcpu_create(struct hv_vm *vm, const struct hv_vcpu_create *args);
 
 /* hv_irq.c: what an in-kernel interrupt controller builds on */
 long hv_vm_irq_line(struct hv_vm *vm, const struct hv_irq_level *args);
+int hv_vcpu_run_irq_lines(struct hv_vcpu *vcpu);
 void hv_vcpu_kick(struct hv_vcpu *vcpu);
 void hv_vcpu_note_ready_here(struct hv_vcpu *from, struct hv_vcpu *to);
 void hv_vm_kick_all(struct hv_vm *vm);

@@ -42,6 +42,9 @@ static long hv_dev_check_cap(struct file *filp, void *arg)
 	case HV_CAP_IRQFD:
 		/* an irqfd drives the in-kernel interrupt controller */
 		return hv_arch_check_cap(HV_CAP_IRQCHIP) ? HV_MAX_IRQFDS : 0;
+	case HV_CAP_RUN_IRQ_LINES:
+		/* lines of the in-kernel interrupt controller, too */
+		return hv_arch_check_cap(HV_CAP_IRQCHIP) ? HV_RUN_IRQ_LINES : 0;
 	default:
 		return hv_arch_check_cap(cap);
 	}

@@ -44,6 +44,46 @@ long hv_vm_irq_line(struct hv_vm *vm, const struct hv_irq_level *args)
 }
 
 /**
+ * hv_vcpu_run_irq_lines() - HV_RUN, first: set the interrupt lines the VMM
+ * left in the run structure (hv_run.irq_lines[], irq_line_count of them),
+ * as that many HV_IRQ_LINE calls would, and mark them done.
+ * @vcpu: the vCPU whose HV_RUN this is; run->irq_line_count is not 0.
+ *
+ * All or nothing: every entry is checked before the first is set. The
+ * entries are copied once from the shared page, so user space changing
+ * them meanwhile changes nothing but which lines it asked for.
+ *
+ * Return: 0; -EINVAL for a count above HV_RUN_IRQ_LINES, a level above
+ * 1 or a line the controller does not have; -ENXIO without an in-kernel
+ * interrupt controller.
+ */
+int hv_vcpu_run_irq_lines(struct hv_vcpu *vcpu)
+{
+	struct hv_run_irq_line lines[HV_RUN_IRQ_LINES];
+	struct hv_run *run = vcpu->run;
+	struct hv_vm *vm = vcpu->vm;
+	u32 n = READ_ONCE(run->irq_line_count), i;
+	int err;
+
+	if (n > HV_RUN_IRQ_LINES)
+		return -EINVAL;
+	if (!vm->irqchip)
+		return -ENXIO;
+	memcpy(lines, run->irq_lines, n * sizeof(*lines));
+	for (i = 0; i < n; i++)
+		if (lines[i].level > 1 ||
+		    !hv_arch_irq_line_valid(vm, lines[i].irq))
+			return -EINVAL;
+	for (i = 0; i < n; i++) {
+		err = hv_arch_irq_line(vm, lines[i].irq, lines[i].level);
+		if (WARN_ON_ONCE(err))	/* checked above */
+			return err;
+	}
+	WRITE_ONCE(run->irq_line_count, 0);
+	return 0;
+}
+
+/**
  * hv_vm_vcpu_rcu() - the vCPU @id of @vm, for an interrupt controller.
  * @vm: the VM; vm->irqchip.
  * @id: the vCPU id; any value.

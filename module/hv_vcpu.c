@@ -25,6 +25,12 @@ static long hv_vcpu_ioctl_run(struct file *filp, void *arg)
 	u32 reason;
 	int ret;
 
+	/* lines the VMM left for this entry, as HV_IRQ_LINE calls before it */
+	if (unlikely(READ_ONCE(vcpu->run->irq_line_count))) {
+		ret = hv_vcpu_run_irq_lines(vcpu);
+		if (ret)
+			return ret;
+	}
 	if (READ_ONCE(vcpu->run->immediate_exit)) {
 		vcpu->run->exit_reason = HV_EXIT_INTR;
 		return -EINTR;

@@ -72,6 +72,8 @@ int kvmb_irq_line(struct bench_vm *vm, uint32_t intid, int level);
  * HV_IRQFD / KVM_IRQFD, no resample
  */
 int hvb_irqfd(struct bench_vm *vm, uint32_t intid, int efd);
+/* bench_hv.c: a pulse on line @irq, set by the vCPU's next HV_RUN */
+void hvb_pulse_at_next_run(struct bench_vm *vm, uint32_t irq);
 int kvmb_irqfd(struct bench_vm *vm, uint32_t intid, int efd);
 
 /* bench_kvm.c: a VM of one vCPU, after KVM_CREATE_IRQCHIP if @irqchip */

@@ -18,7 +18,21 @@ extern const unsigned char bench_touch[], bench_compute_guest[];
 extern const unsigned char bench_irq_vtimer[], bench_irq_spi[];
 extern const unsigned char bench_irq_sgi[], bench_irq_sgi_peer[];
 
-/* gic_run()'s @efd when the SPI is raised with HV_IRQ_LINE / KVM_IRQ_LINE */
+/*
+ * How the VMM raises the SPI at the guest's store to BENCH_MMIO_SPI (an
+ * edge-triggered SPI: one edge per store):
+ * - SPI_VMM_CHEAPEST: each hypervisor's cheapest way from the exit. hv:
+ *   a pulse in hv_run.irq_lines[], set by the HV_RUN that resumes the
+ *   guest, no call of its own. KVM: one KVM_IRQ_LINE with level 1 (its
+ *   vGIC makes an edge SPI pending at each level-1 call, whatever the
+ *   line's last level: vgic_validate_injection()).
+ * - SPI_LINE_IOCTLS: the line up and down, two HV_IRQ_LINE / KVM_IRQ_LINE
+ *   calls, as QEMU (qemu_irq_pulse()) and kvmtool raise an edge.
+ * - SPI_IRQFD: one write() to an eventfd that is an irqfd of the SPI.
+ */
+enum spi_way { SPI_VMM_CHEAPEST, SPI_LINE_IOCTLS, SPI_IRQFD };
+
+/* gic_run()'s @efd when there is no irqfd */
 #define GIC_NO_IRQFD	-1
 
 /* Stage-1 level-1 block descriptors (ARM ARM D8.3, 4 KiB granule) */
@@ -109,15 +123,35 @@ static int gic_irq_line(const struct bench_backend *b, struct bench_vm *vm,
 				kvmb_irq_line(vm, intid, level);
 }
 
-/*
- * Run vCPU @vm at @entry until it is done; a store to BENCH_MMIO_SPI is
- * answered with an edge on the SPI: up and down (two ioctls), or one
- * write() to @efd, an irqfd of the SPI.
- */
-static int gic_run(const struct bench_backend *b, struct bench_vm *vm,
-		   const unsigned char *entry, uint64_t arg0, int efd)
+/* Raise the SPI the way @way says (@efd: the irqfd of SPI_IRQFD). */
+static int gic_raise_spi(const struct bench_backend *b, struct bench_vm *vm,
+			 enum spi_way way, int efd)
 {
 	uint64_t one = 1;
+
+	switch (way) {
+	case SPI_VMM_CHEAPEST:
+		if (b != &bench_hv)
+			return kvmb_irq_line(vm, BENCH_SPI, 1);
+		hvb_pulse_at_next_run(vm, BENCH_SPI);
+		return 0;
+	case SPI_LINE_IOCTLS:
+		return gic_irq_line(b, vm, BENCH_SPI, 1) ?:
+		       gic_irq_line(b, vm, BENCH_SPI, 0);
+	case SPI_IRQFD:
+		break;
+	}
+	return write(efd, &one, sizeof(one)) == sizeof(one) ? 0 : -errno;
+}
+
+/*
+ * Run vCPU @vm at @entry until it is done; a store to BENCH_MMIO_SPI is
+ * answered with an edge on the SPI, raised as @way says.
+ */
+static int gic_run(const struct bench_backend *b, struct bench_vm *vm,
+		   const unsigned char *entry, uint64_t arg0, enum spi_way way,
+		   int efd)
+{
 	struct bench_entry start = {
 		.pc = BENCH_CODE + (entry - bench_blob_start),
 		.sp = BENCH_STACK_TOP,
@@ -138,12 +172,7 @@ static int gic_run(const struct bench_backend *b, struct bench_vm *vm,
 			return 0;
 		if (e.addr != BENCH_MMIO_SPI)
 			break;
-		if (efd != GIC_NO_IRQFD)
-			err = write(efd, &one, sizeof(one)) == sizeof(one) ?
-			      0 : -errno;
-		else
-			err = gic_irq_line(b, vm, BENCH_SPI, 1) ?:
-			      gic_irq_line(b, vm, BENCH_SPI, 0);
+		err = gic_raise_spi(b, vm, way, efd);
 	}
 	if (!err) {
 		fprintf(stderr, "hvbench: %s: unexpected exit %u\n", b->name,
@@ -163,16 +192,17 @@ static void *peer_thread(void *arg)
 {
 	struct peer *p = arg;
 
-	p->err = gic_run(p->b, p->vm, bench_irq_sgi_peer, 0, GIC_NO_IRQFD);
+	p->err = gic_run(p->b, p->vm, bench_irq_sgi_peer, 0, SPI_LINE_IOCTLS,
+			 GIC_NO_IRQFD);
 	return NULL;
 }
 
 /*
  * One interrupt payload on vCPU 0 (with vCPU 1 in a thread for SGIs);
- * @irqfd: the SPI through an irqfd.
+ * @way: how the VMM raises the SPI (bench_irq_spi).
  */
 static int gic_bench(const struct bench_backend *b, const char *name,
-		     const unsigned char *entry, uint64_t n, int irqfd)
+		     const unsigned char *entry, uint64_t n, enum spi_way way)
 {
 	struct bench_vm v[2];
 	struct peer p = { .b = b, .vm = &v[1] };
@@ -180,7 +210,7 @@ static int gic_bench(const struct bench_backend *b, const char *name,
 	int err = gic_vm_new(b, v), peer = entry == bench_irq_sgi;
 	int efd = GIC_NO_IRQFD;
 
-	if (!err && irqfd) {
+	if (!err && way == SPI_IRQFD) {
 		efd = eventfd(0, EFD_CLOEXEC);
 		err = efd < 0 ? -errno :
 		      b == &bench_hv ? hvb_irqfd(&v[0], BENCH_SPI, efd) :
@@ -188,7 +218,7 @@ static int gic_bench(const struct bench_backend *b, const char *name,
 	}
 	if (!err && peer)
 		err = -pthread_create(&th, NULL, peer_thread, &p);
-	err = err ?: gic_run(b, &v[0], entry, n, efd);
+	err = err ?: gic_run(b, &v[0], entry, n, way, efd);
 	if (peer) {
 		pthread_join(th, NULL);
 		err = err ?: p.err;
@@ -209,15 +239,20 @@ static int gic_bench(const struct bench_backend *b, const char *name,
 /*
  * The in-kernel GIC and timer, each in a fresh VM: a virtual timer
  * interrupt taken and deactivated, an SPI the VMM raises at an MMIO exit
- * (that exit included) with two ioctls or through an irqfd, an SGI to
+ * (that exit included) in each of the ways of enum spi_way, an SGI to
  * another vCPU and its answer back.
  */
 static int arm64_irq_benches(const struct bench_backend *b, uint64_t n)
 {
-	return gic_bench(b, "irq_vtimer", bench_irq_vtimer, n, 0) ?:
-	       gic_bench(b, "irq_spi_from_vmm", bench_irq_spi, n, 0) ?:
-	       gic_bench(b, "irq_spi_irqfd", bench_irq_spi, n, 1) ?:
-	       gic_bench(b, "irq_sgi_roundtrip", bench_irq_sgi, n, 0);
+	return gic_bench(b, "irq_vtimer", bench_irq_vtimer, n,
+			 SPI_LINE_IOCTLS) ?:
+	       gic_bench(b, "irq_spi_from_vmm", bench_irq_spi, n,
+			 SPI_VMM_CHEAPEST) ?:
+	       gic_bench(b, "irq_spi_line_ioctls", bench_irq_spi, n,
+			 SPI_LINE_IOCTLS) ?:
+	       gic_bench(b, "irq_spi_irqfd", bench_irq_spi, n, SPI_IRQFD) ?:
+	       gic_bench(b, "irq_sgi_roundtrip", bench_irq_sgi, n,
+			 SPI_LINE_IOCTLS);
 }
 
 /*

@@ -46,6 +46,19 @@ static int hvb_vm_create(struct bench_vm *vm, size_t ram_size)
 	return hvb_vm_create_flags(vm, ram_size, 0);
 }
 
+/*
+ * hv_run.irq_lines[] (HV_CAP_RUN_IRQ_LINES): the line goes up and down
+ * when HV_RUN starts, without an HV_IRQ_LINE call of its own.
+ */
+void hvb_pulse_at_next_run(struct bench_vm *vm, uint32_t irq)
+{
+	struct hv_run *run = vm->run;
+
+	run->irq_lines[0] = (struct hv_run_irq_line){ .irq = irq, .level = 1 };
+	run->irq_lines[1] = (struct hv_run_irq_line){ .irq = irq, .level = 0 };
+	run->irq_line_count = 2;
+}
+
 static int hvb_run(struct bench_vm *vm, struct bench_exit *exit)
 {
 	struct hv_run *run = vm->run;

@@ -74,6 +74,7 @@ struct hv_vm_create {
 #define HV_CAP_IRQCHIP		6	/* HV_VM_IRQCHIP: number of IRQ lines */
 #define HV_CAP_IOEVENTFD	7	/* HV_IOEVENTFD: registrations per VM */
 #define HV_CAP_IRQFD		8	/* HV_IRQFD: per VM; 0 without IRQCHIP */
+#define HV_CAP_RUN_IRQ_LINES	9	/* hv_run.irq_lines[]; 0 without IRQCHIP */
 
 #define HV_ARCH_X86_64		1
 #define HV_ARCH_ARM64		2
@@ -312,18 +313,39 @@ struct hv_exit_mem_quota {
 	__u64 used;		/* bytes allocated */
 };
 
+/*
+ * Interrupt lines HV_RUN sets before anything else (HV_CAP_RUN_IRQ_LINES
+ * gives HV_RUN_IRQ_LINES): entry i of hv_run.irq_lines[] for i below
+ * irq_line_count, in order, as HV_IRQ_LINE would with the same irq and
+ * level, without a system call of its own: a VMM that raises or pulses
+ * an interrupt in answer to an exit leaves it here for the next HV_RUN.
+ * hv sets irq_line_count to 0 once all are set. A count above
+ * HV_RUN_IRQ_LINES or an entry HV_IRQ_LINE would refuse fails HV_RUN with
+ * EINVAL (ENXIO without HV_VM_IRQCHIP) before any is set or the vCPU runs.
+ */
+#define HV_RUN_IRQ_LINES	4
+
+struct hv_run_irq_line {
+	__u32 irq;			/* as hv_irq_level.irq */
+	__u32 level;			/* 0 or 1 */
+};
+
 struct hv_run {
 	/* in: set by the VMM */
 	__u8 immediate_exit;		/* HV_RUN returns HV_EXIT_INTR at once */
 	__u8 request_interrupt_window;	/* exit as soon as an IRQ can go in */
-	__u8 pad0[6];
+	__u8 pad0[2];
+	__u32 irq_line_count;		/* irq_lines[] to set first; hv: 0 */
 
 	/* out: set by hv when HV_RUN returns */
 	__u32 exit_reason;		/* HV_EXIT_* */
 	__u8 ready_for_interrupt;	/* an external interrupt can be injected */
 	__u8 if_flag;			/* guest RFLAGS.IF / !PSTATE.I */
 	__u16 pad1;
-	__u64 reserved[6];
+
+	/* in: the lines irq_line_count counts */
+	struct hv_run_irq_line irq_lines[HV_RUN_IRQ_LINES];
+	__u64 reserved[2];
 
 	union {
 		struct {

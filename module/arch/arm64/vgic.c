@@ -167,6 +167,12 @@ void vgic_set_line_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 	vgic_changed_locked(vm, vcpu, intid);
 }
 
+/* The VMM's lines are the SPIs. */
+bool hv_arch_irq_line_valid(struct hv_vm *vm, u32 intid)
+{
+	return intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS;
+}
+
 int hv_arch_irq_line(struct hv_vm *vm, u32 intid, bool level)
 {
 	struct vgic_vm *d = &vm->arch.vgic;
@@ -174,7 +180,7 @@ int hv_arch_irq_line(struct hv_vm *vm, u32 intid, bool level)
 	unsigned long flags;
 	bool was;
 
-	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
+	if (!hv_arch_irq_line_valid(vm, intid))
 		return -EINVAL;
 	irq = &d->spi[array_index_nospec(intid - VGIC_NR_PRIVATE,
 					 VGIC_NR_SPIS)];

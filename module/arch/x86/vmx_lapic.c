@@ -306,6 +306,12 @@ static u64 vmx_guest_tsc(void)
 	return rdtsc() + vmcs_read64(TSC_OFFSET);
 }
 
+/* The VMM's lines are the IOAPIC's pins. */
+bool hv_arch_irq_line_valid(struct hv_vm *vm, u32 irq)
+{
+	return irq < HV_IOAPIC_PINS;
+}
+
 int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level)
 {
 	return hv_ioapic_set_line(vm->arch.ioapic, irq, level);

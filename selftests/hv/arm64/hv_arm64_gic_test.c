@@ -415,6 +415,76 @@ TEST_F(gic, spi_edge_latched_once_and_while_active)
 	gic_quiet(_metadata, g, 0, 100);
 }
 
+/* Leave @n lines in vCPU @id's run structure for its next HV_RUN. */
+static void gic_run_lines(struct gic_t *g, int id,
+			  const struct hv_run_irq_line *l, __u32 n)
+{
+	memcpy(g->run[id]->irq_lines, l, n * sizeof(*l));
+	g->run[id]->irq_line_count = n;
+}
+
+/*
+ * The lines HV_RUN sets first (hv_run.irq_lines[]): a pulse on an edge
+ * SPI and a level SPI raised then lowered, each in one HV_RUN, as the
+ * HV_IRQ_LINE calls would. hv marks them done (count 0).
+ */
+TEST_F(gic, spi_lines_set_by_hv_run)
+{
+	const struct hv_run_irq_line pulse[] = { { 42, 1 }, { 42, 0 } };
+	const struct hv_run_irq_line up = { 40, 1 }, down = { 40, 0 };
+	struct gic_t *g = &self->g;
+	__u32 cap = HV_CAP_RUN_IRQ_LINES;
+
+	ASSERT_EQ(HV_RUN_IRQ_LINES, ioctl(g->dev, HV_CHECK_CAP, &cap));
+	gic_std_init(g, 0);
+	gic_op(g, 0, GICD + GICD_ICFGR + 8, 2U << 20);	/* SPI 42 edge */
+	gic_ready(_metadata, g, 0);
+	gic_run_lines(g, 0, pulse, 2);
+	ASSERT_EQ(42, gic_irq(_metadata, g, 0));
+	EXPECT_EQ(0, g->run[0]->irq_line_count);
+	gic_quiet(_metadata, g, 0, 100);	/* one edge, one interrupt */
+	gic_run_lines(g, 0, &up, 1);
+	ASSERT_EQ(40, gic_irq(_metadata, g, 0));
+	/* the level line stays high: lowered by the next HV_RUN, it is over */
+	gic_run_lines(g, 0, &down, 1);
+	gic_quiet(_metadata, g, 0, 100);
+	EXPECT_EQ(0, g->run[0]->irq_line_count);
+}
+
+/*
+ * What HV_IRQ_LINE refuses, HV_RUN refuses before it sets any line or
+ * runs the vCPU, leaving the count as it was: a count above
+ * HV_RUN_IRQ_LINES, a level above 1, a line that is not an SPI (behind
+ * a good one, which must not be set either).
+ */
+TEST_F(gic, spi_lines_bad_input_in_hv_run)
+{
+	const struct hv_run_irq_line good_bad[][2] = {
+		{ { 42, 1 }, { 15, 1 } }, { { 42, 1 }, { 32 + NR_SPIS, 1 } },
+		{ { 42, 1 }, { 0xffffffff, 0 } }, { { 42, 1 }, { 42, 2 } },
+	};
+	struct gic_t *g = &self->g;
+	struct hv_run *run = g->run[0];
+	unsigned int i;
+
+	gic_std_init(g, 0);
+	gic_op(g, 0, GICD + GICD_ICFGR + 8, 2U << 20);	/* SPI 42 edge */
+	gic_ready(_metadata, g, 0);
+	run->irq_line_count = HV_RUN_IRQ_LINES + 1;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(g->vcpu[0], HV_RUN, NULL));
+	EXPECT_EQ(HV_RUN_IRQ_LINES + 1, run->irq_line_count);
+	for (i = 0; i < sizeof(good_bad) / sizeof(good_bad[0]); i++) {
+		gic_run_lines(g, 0, good_bad[i], 2);
+		EXPECT_EQ(-EINVAL, __hv_ioctl(g->vcpu[0], HV_RUN, NULL))
+			TH_LOG("entry 1: irq %u level %u", good_bad[i][1].irq,
+			       good_bad[i][1].level);
+		EXPECT_EQ(2, run->irq_line_count);
+	}
+	/* SPI 42's rising edge, first in each, was never set */
+	run->irq_line_count = 0;
+	gic_quiet(_metadata, g, 0, 100);
+}
+
 /* 8 SPIs at distinct priorities, more than the CPU's list registers. */
 static const __u8 overflow_prio[8] = {
 	0x50, 0x10, 0x70, 0x30, 0x60, 0x20, 0x40, 0x00
@@ -1441,9 +1511,22 @@ TEST(gic_without_irqchip)
 	struct hv_arm64_vgic_dist_state d;
 	struct hv_arm64_state_buf b = { .addr = (uintptr_t)&d,
 					.size = sizeof(d) };
+	struct hv_run *run;
+	int vcpu;
 
 	ASSERT_LE(0, vm);
 	EXPECT_EQ(-ENXIO, __hv_ioctl(vm, HV_IRQ_LINE, &l));
+	/* the same line left in the run structure */
+	vcpu = hv_create_vcpu(vm, 0);
+	ASSERT_LE(0, vcpu);
+	run = hv_map_run(vcpu);
+	ASSERT_NE(NULL, run);
+	run->irq_lines[0] = (struct hv_run_irq_line){ .irq = 40, .level = 1 };
+	run->irq_line_count = 1;
+	EXPECT_EQ(-ENXIO, __hv_ioctl(vcpu, HV_RUN, NULL));
+	EXPECT_EQ(1, run->irq_line_count);
+	munmap(run, HV_RUN_MMAP_SIZE);
+	close(vcpu);
 	EXPECT_EQ(-ENXIO, __hv_ioctl(vm, HV_ARM64_SET_GIC_ADDR, &a));
 	EXPECT_EQ(-ENXIO, __hv_ioctl(vm, HV_ARM64_GET_VGIC_DIST, &b));
 	close(vm);

@@ -798,6 +798,60 @@ TEST_F(apic, ioapic_edge_pulse)
 }
 
 /*
+ * The lines HV_RUN sets first (hv_run.irq_lines[]) are HV_IRQ_LINE calls
+ * without the calls: a pulse on an edge pin, a level pin raised and then
+ * lowered before its EOI. What HV_IRQ_LINE refuses, HV_RUN refuses before
+ * it sets any line or runs the vCPU (the count stays as it was).
+ */
+TEST_F(apic, ioapic_lines_set_by_hv_run)
+{
+	const struct hv_run_irq_line pulse[] = { { 6, 1 }, { 6, 0 } };
+	const struct hv_run_irq_line bad[][2] = {
+		{ { 6, 1 }, { 24, 1 } }, { { 6, 1 }, { 0xffffffff, 0 } },
+		{ { 6, 1 }, { 6, 2 } },
+	};
+	struct vcpu *v = &self->v0;
+	struct hv_run *run = v->run;
+	__u32 cap = HV_CAP_RUN_IRQ_LINES;
+	unsigned int i;
+
+	ASSERT_EQ(HV_RUN_IRQ_LINES, ioctl(self->t.dev_fd, HV_CHECK_CAP, &cap));
+	apic_on(_metadata, v);
+	ioapic_pin(_metadata, v, 6, 0x61, 0);		/* edge, vector 0x61 */
+	ioapic_pin(_metadata, v, 5, 0x8060, 0);		/* level, vector 0x60 */
+	set_flags(&self->t, 2);				/* EOI by hand */
+	memcpy(run->irq_lines, pulse, sizeof(pulse));
+	run->irq_line_count = 2;
+	EXPECT_EQ(1, WAIT(v, 0x61, 1));
+	EXPECT_EQ(0, run->irq_line_count);
+	EOI(v);
+	run->irq_lines[0] = (struct hv_run_irq_line){ .irq = 5, .level = 1 };
+	run->irq_line_count = 1;
+	EXPECT_EQ(1, WAIT(v, 0x60, 1));
+	run->irq_lines[0].level = 0;
+	run->irq_line_count = 1;
+	EOI(v);						/* lowered: over */
+	EXPECT_EQ(0, run->irq_line_count);
+
+	run->irq_line_count = HV_RUN_IRQ_LINES + 1;
+	EXPECT_EQ(-EINVAL, __hv_ioctl(v->fd, HV_RUN, NULL));
+	EXPECT_EQ(HV_RUN_IRQ_LINES + 1, run->irq_line_count);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memcpy(run->irq_lines, bad[i], sizeof(bad[i]));
+		run->irq_line_count = 2;
+		EXPECT_EQ(-EINVAL, __hv_ioctl(v->fd, HV_RUN, NULL))
+			TH_LOG("entry 1: irq %u level %u", bad[i][1].irq,
+			       bad[i][1].level);
+		EXPECT_EQ(2, run->irq_line_count);
+	}
+	/* pin 6's rising edge, first in each, was never set */
+	run->irq_line_count = 0;
+	STI(v);
+	EXPECT_EQ(1, *count(&self->t, 0x61));
+	EXPECT_EQ(1, *count(&self->t, 0x60));
+}
+
+/*
  * A level pin driven by a resampling irqfd (HV_IRQFD_RESAMPLE, the way a
  * VMM's level-triggered device uses it): the guest's EOI reaches the
  * IOAPIC, which must deassert the line and signal the resample eventfd
