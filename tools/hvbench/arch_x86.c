@@ -179,10 +179,13 @@ static void irq_watchdog_vcpus(struct irq_watchdog *w, pthread_t *peer)
  * first run to the end, without setup and teardown (closing a vCPU of an
  * hv irqchip VM waits for an RCU grace period, for instance).
  */
+/* how the VMM pulses the GSI at BENCH_PORT_GSI (@efd: GSI_IRQFD's) */
+enum gsi_way { GSI_LINE_IOCTLS, GSI_FROM_EXIT, GSI_IRQFD };
+
 static int irq_run(const struct bench_backend *b,
 		   const struct bench_irq_ops *ops, struct bench_vm *vm,
-		   const unsigned char *entry, uint64_t n, int efd,
-		   uint64_t *cycles, uint64_t *host_ns)
+		   const unsigned char *entry, uint64_t n, enum gsi_way way,
+		   int efd, uint64_t *cycles, uint64_t *host_ns)
 {
 	uint64_t one = 1;
 	struct bench_entry e = { .pc = blob_gpa(entry), .sp = BENCH_STACK_TOP,
@@ -213,10 +216,14 @@ static int irq_run(const struct bench_backend *b,
 		}
 		if (x.port == BENCH_PORT_DONE)
 			break;
-		if (x.port == BENCH_PORT_GSI && efd >= 0)
+		if (x.port != BENCH_PORT_GSI)
+			continue;
+		if (way == GSI_IRQFD)
 			err = write(efd, &one, sizeof(one)) == sizeof(one) ?
 			      0 : -errno;
-		else if (x.port == BENCH_PORT_GSI)
+		else if (way == GSI_FROM_EXIT)
+			err = ops->pulse_from_exit(vm, BENCH_X86_GSI);
+		else
 			err = ops->irq_line(vm, BENCH_X86_GSI, 1) ?:
 			      ops->irq_line(vm, BENCH_X86_GSI, 0);
 	}
@@ -289,7 +296,8 @@ static int irq_ipi(const struct bench_backend *b,
 	while (!*(volatile uint32_t *)((char *)vm->ram + BENCH_X86_PEER_READY) &&
 	       !irq_timed_out && !p.err)
 		usleep(1000);
-	err = irq_run(b, ops, vm, bench_ipi, n, -1, cycles, host_ns);
+	err = irq_run(b, ops, vm, bench_ipi, n, GSI_LINE_IOCTLS, -1, cycles,
+		      host_ns);
 	irq_watchdog_vcpus(w, NULL);
 	p.stop = 1;
 	while (pthread_tryjoin_np(th, NULL)) {
@@ -313,6 +321,9 @@ out:
  *                  sends it, the handler runs and EOIs (includes the OUT)
  *   gsi_irq_irqfd  the same, the pulse one write() to an irqfd of the GSI
  *                  (HV_IRQFD / KVM_IRQFD) instead of two line ioctls
+ *   gsi_irq_from_vmm  the same, the pulse each hypervisor's cheapest way
+ *                  from the exit (bench_irq_ops.pulse_from_exit: hv's
+ *                  hv_run.irq_lines[], KVM's two line ioctls)
  *   ipi_roundtrip  vCPU 0 -> vCPU 1 (another thread), whose handler sends
  *                  one back; both EOI
  *   timer_irq_xapic  timer_irq in xAPIC mode: SVR, LVT and EOI by MMIO at
@@ -322,18 +333,22 @@ static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
 {
 	static const char *const names[] = {
 		"timer_irq", "gsi_irq", "gsi_irq_irqfd", "ipi_roundtrip",
-		"timer_irq_xapic",
+		"timer_irq_xapic", "gsi_irq_from_vmm",
+	};
+	static const enum gsi_way ways[] = {
+		GSI_LINE_IOCTLS, GSI_LINE_IOCTLS, GSI_IRQFD, GSI_LINE_IOCTLS,
+		GSI_LINE_IOCTLS, GSI_FROM_EXIT,
 	};
 	const struct bench_irq_ops *ops = b == &bench_kvm ? &kvmb_x86_irq :
 							     &hvb_x86_irq;
 	const unsigned char *entries[] = {
 		bench_timer_irq, bench_gsi_irq, bench_gsi_irq, NULL,
-		bench_timer_irq_xapic,
+		bench_timer_irq_xapic, bench_gsi_irq,
 	};
 	char host_name[40];
 	int i, err = 0;
 
-	for (i = 0; !err && i < 5; i++) {
+	for (i = 0; !err && i < (int)(sizeof(names) / sizeof(names[0])); i++) {
 		struct irq_watchdog w;
 		struct bench_vm vm;
 		uint64_t cycles = 0, ns = 0;
@@ -350,7 +365,7 @@ static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
 		bench_arch_image(&vm);
 		memcpy((char *)vm.ram + BENCH_CODE, bench_blob_start,
 		       bench_blob_end - bench_blob_start);
-		if (i == 2) {
+		if (ways[i] == GSI_IRQFD) {
 			efd = eventfd(0, EFD_CLOEXEC);
 			err = efd < 0 ? -errno :
 			      ops->irqfd(&vm, BENCH_X86_GSI, efd);
@@ -359,7 +374,7 @@ static int x86_irq_rows(const struct bench_backend *b, uint64_t n)
 			err = irq_watchdog_start(&w, n);
 		if (!err) {
 			err = i != 3 ? irq_run(b, ops, &vm, entries[i], n,
-					       efd, &cycles, &ns) :
+					       ways[i], efd, &cycles, &ns) :
 				       irq_ipi(b, ops, &vm, n, &cycles, &ns,
 					       &w);
 			irq_watchdog_stop(&w);

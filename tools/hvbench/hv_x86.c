@@ -86,9 +86,16 @@ int hvb_irqfd(struct bench_vm *vm, uint32_t gsi, int efd)
 	return bench_ioctl(vm->vm, HV_IRQFD, &f);
 }
 
+static int hvb_pulse_from_exit(struct bench_vm *vm, uint32_t gsi)
+{
+	hvb_pulse_at_next_run(vm, gsi);
+	return 0;
+}
+
 const struct bench_irq_ops hvb_x86_irq = {
 	.vm_create = hvb_irq_vm_create,
 	.vcpu_add = hvb_irq_vcpu_add,
 	.irq_line = hvb_irq_line,
 	.irqfd = hvb_irqfd,
+	.pulse_from_exit = hvb_pulse_from_exit,
 };

@@ -36,6 +36,13 @@ struct bench_irq_ops {
 	int (*irq_line)(struct bench_vm *vm, uint32_t gsi, int level);
 	/* eventfd @efd pulses GSI @gsi (an irqfd without resample) */
 	int (*irqfd)(struct bench_vm *vm, uint32_t gsi, int efd);
+	/*
+	 * the cheapest pulse of GSI @gsi at an exit, before the vCPU runs
+	 * again: hv leaves it in hv_run.irq_lines[]; KVM, whose IOAPIC takes
+	 * an edge when the line rises, has nothing cheaper than irq_line()
+	 * up and down
+	 */
+	int (*pulse_from_exit)(struct bench_vm *vm, uint32_t gsi);
 };
 
 extern const struct bench_irq_ops hvb_x86_irq, kvmb_x86_irq;

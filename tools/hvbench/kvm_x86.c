@@ -110,9 +110,15 @@ int kvmb_irqfd(struct bench_vm *vm, uint32_t gsi, int efd)
 	return bench_ioctl(vm->vm, KVM_IRQFD, &f);
 }
 
+static int kvmb_pulse_from_exit(struct bench_vm *vm, uint32_t gsi)
+{
+	return kvmb_irq_line(vm, gsi, 1) ?: kvmb_irq_line(vm, gsi, 0);
+}
+
 const struct bench_irq_ops kvmb_x86_irq = {
 	.vm_create = kvmb_irq_vm_create,
 	.vcpu_add = kvmb_irq_vcpu_add,
 	.irq_line = kvmb_irq_line,
 	.irqfd = kvmb_irqfd,
+	.pulse_from_exit = kvmb_pulse_from_exit,
 };

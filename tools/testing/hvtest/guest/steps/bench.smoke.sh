@@ -8,7 +8,8 @@ if [ "$(uname -m)" = x86_64 ]; then
 	# that never comes into an error instead of a hang (performance.rst)
 	bench_run --quick
 	sides="hv kvm"
-	for r in timer_irq gsi_irq gsi_irq_irqfd ipi_roundtrip timer_irq_xapic; do
+	for r in timer_irq gsi_irq gsi_irq_irqfd ipi_roundtrip timer_irq_xapic \
+		gsi_irq_from_vmm; do
 		grep -q "\"name\": \"$r\"" /tmp/bench.json || fail "no $r row"
 	done
 elif [ -c /dev/hv ]; then
