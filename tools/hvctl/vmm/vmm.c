@@ -281,6 +281,8 @@ static int hvctl_vmm_system_event(struct hvctl_vcpu *vcpu)
 		return 1;
 	case HV_SYSTEM_EVENT_STOPPED:
 		hvctl_vmm_log(vmm, "stopped by force");
+		/* a guest that did not stop when asked: where was it? */
+		hvctl_arch_dump_vcpu(vcpu);
 		return 0;
 	case HV_SYSTEM_EVENT_SHUTDOWN:
 		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);

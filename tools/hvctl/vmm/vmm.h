@@ -198,7 +198,8 @@ void hvctl_arch_restart(struct hvctl_vmm *vmm);
 void hvctl_vmm_want_irqchip(struct hvctl_vmm *vmm);
 /*
  * hvctl_arch_dump_vcpu() - logs what the arch knows of a vCPU that ended in
- * an internal error (the guest's last exception, ...). Default: nothing.
+ * an internal error or was stopped by force (x86: its registers and APIC,
+ * vmm/x86/dump_x86.c). On the vCPU's own thread. Default: nothing.
  */
 void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu);
 int hvctl_arch_vcpu_wait(struct hvctl_vcpu *vcpu);

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where an x86 vCPU was, for the VMM's log when the VM is stopped by
+ * force or an exit stops it: the instruction pointer and mode, and with
+ * the in-kernel APIC the vectors in service and requested, the task
+ * priority and the run state, so that a guest that hung says what it
+ * was doing and what it waited for. Called on the vCPU's own thread
+ * (its ioctls wait while HV_RUN runs).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "vmm.h"
+
+/* The APIC's 256-bit register at @off (ISR, TMR, IRR) as a vector list. */
+static void hvctl_x86_vectors(const struct hv_lapic_state *l, unsigned int off,
+			      char *buf, size_t size)
+{
+	size_t n = 0;
+	int v;
+
+	buf[0] = 0;
+	for (v = 0; v < 256 && n < size; v++)
+		if (l->regs[off / 16 + v / 32] & (1U << (v % 32)))
+			n += snprintf(buf + n, size - n, " %#x", v);
+	if (!buf[0])
+		snprintf(buf, size, " -");
+}
+
+void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
+{
+	struct hvctl_vmm *vmm = vcpu->vmm;
+	struct hv_lapic_state l;
+	struct hv_sregs s;
+	struct hv_regs r;
+	char isr[128], irr[128];
+
+	if (ioctl(vcpu->fd, HV_GET_REGS, &r) ||
+	    ioctl(vcpu->fd, HV_GET_SREGS, &s)) {
+		hvctl_vmm_log(vmm, "vCPU %u: cannot read its registers",
+			      vcpu->id);
+		return;
+	}
+	hvctl_vmm_log(vmm, "vCPU %u: rip %#llx rsp %#llx rflags %#llx cs %#x cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx",
+		      vcpu->id, (unsigned long long)r.rip,
+		      (unsigned long long)r.gpr[HV_X86_RSP],
+		      (unsigned long long)r.rflags, s.cs.selector,
+		      (unsigned long long)s.cr0, (unsigned long long)s.cr3,
+		      (unsigned long long)s.cr4, (unsigned long long)s.efer);
+	if (!vmm->irq_lines || ioctl(vcpu->fd, HV_GET_LAPIC, &l))
+		return;
+	hvctl_x86_vectors(&l, 0x100, isr, sizeof(isr));
+	hvctl_x86_vectors(&l, 0x200, irr, sizeof(irr));
+	hvctl_vmm_log(vmm, "vCPU %u: APIC base %#llx mp_state %u tpr %#x isr%s irr%s tsc_deadline %#llx",
+		      vcpu->id, (unsigned long long)l.apic_base, l.mp_state,
+		      l.regs[0x80 / 16], isr, irr,
+		      (unsigned long long)l.tsc_deadline);
+}
