@@ -17,6 +17,11 @@
 
 static_assert(sizeof(struct hv_run) <= HV_RUN_MMAP_SIZE &&
 	      HV_RUN_MMAP_SIZE == PAGE_SIZE);
+/* the ABI's offsets, which irq_lines[] took from padding and reserved */
+static_assert(offsetof(struct hv_run, irq_line_count) == 4 &&
+	      offsetof(struct hv_run, exit_reason) == 8 &&
+	      offsetof(struct hv_run, irq_lines) == 16 &&
+	      offsetof(struct hv_run, io) == 64);
 
 static long hv_vcpu_ioctl_run(struct file *filp, void *arg)
 {
