@@ -281,8 +281,8 @@ static int hvctl_vmm_system_event(struct hvctl_vcpu *vcpu)
 		return 1;
 	case HV_SYSTEM_EVENT_STOPPED:
 		hvctl_vmm_log(vmm, "stopped by force");
-		/* a guest that did not stop when asked: where was it? */
-		hvctl_arch_dump_vcpu(vcpu);
+		/* before the VM ends: every vCPU thread then logs its state */
+		__atomic_store_n(&vmm->stopped_by_force, 1, __ATOMIC_SEQ_CST);
 		return 0;
 	case HV_SYSTEM_EVENT_SHUTDOWN:
 		hvctl_vmm_end(vmm, HV_STOP_GUEST_POWEROFF);
@@ -357,6 +357,9 @@ static void *hvctl_vcpu_thread(void *arg)
 		}
 		ret = hvctl_vmm_exit(vcpu);
 	}
+	/* a guest that did not stop when asked: where was each vCPU? */
+	if (__atomic_load_n(&vmm->stopped_by_force, __ATOMIC_SEQ_CST))
+		hvctl_arch_dump_vcpu(vcpu);
 	if (ret < 0)
 		vmm->error = 1;
 	hvctl_vmm_end(vmm, 0);

@@ -72,6 +72,7 @@ struct hvctl_vmm {
 
 	volatile int done;		/* every vCPU thread must end */
 	int error;			/* a vCPU stopped the VM on an error */
+	int stopped_by_force;		/* each vCPU thread logs its state */
 	uint32_t stop_reason;		/* HV_STOP_* to report, or 0 */
 	volatile int stop_requested;	/* the guest sees it (arch device) */
 	int quota_logged;
