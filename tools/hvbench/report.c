@@ -117,12 +117,12 @@ static void print_table(const char *target)
 		       counter_hz / 1e6);
 	else
 		printf("guest cycles: %s ticks\n", counter_name);
-	printf("%-20s %-7s  %-30s  %-30s  %s\n", "benchmark", "unit",
+	printf("%-21s %-7s  %-30s  %-30s  %s\n", "benchmark", "unit",
 	       "hv", "kvm", "hv/kvm");
 	for (i = 0; i < ntable; i++) {
 		const struct merged *m = &table[i];
 
-		printf("%-20s %-7s", m->name, m->unit);
+		printf("%-21s %-7s", m->name, m->unit);
 		print_side(&m->hv);
 		print_side(&m->kvm);
 		if (m->hv.valid && m->kvm.valid && m->kvm.median > 0)
