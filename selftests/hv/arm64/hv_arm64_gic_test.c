@@ -449,6 +449,14 @@ TEST_F(gic, spi_lines_set_by_hv_run)
 	gic_run_lines(g, 0, &down, 1);
 	gic_quiet(_metadata, g, 0, 100);
 	EXPECT_EQ(0, g->run[0]->irq_line_count);
+	/* set even by an HV_RUN that immediate_exit ends at once */
+	gic_run_lines(g, 0, pulse, 2);
+	g->run[0]->immediate_exit = 1;
+	EXPECT_EQ(-EINTR, __hv_ioctl(g->vcpu[0], HV_RUN, NULL));
+	EXPECT_EQ(0, g->run[0]->irq_line_count);
+	g->run[0]->immediate_exit = 0;
+	ASSERT_EQ(42, gic_irq(_metadata, g, 0));
+	gic_quiet(_metadata, g, 0, 100);
 }
 
 /*
