@@ -56,17 +56,6 @@ static unsigned int vmx_users;
 static int vmx_hp_state;
 static DEFINE_IDA(vmx_vpids);
 
-void vmx_vmread_error(unsigned long field)
-{
-	pr_err_ratelimited("VMREAD of field %#lx failed\n", field);
-}
-
-void vmx_vmwrite_error(unsigned long field, unsigned long value)
-{
-	pr_err_ratelimited("VMWRITE of %#lx to field %#lx failed (error %u)\n",
-			   value, field, (u32)__vmcs_read(VM_INSTRUCTION_ERROR));
-}
-
 void *vmx_alloc_vmcs(void)
 {
 	u32 *vmcs = (u32 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
