@@ -23,16 +23,6 @@
 /* CPTR_EL2 with E2H = 1 has the CPACR_EL1 layout (ARM ARM D19.2.31) */
 #define EL2_CPTR_SMEN		GENMASK(25, 24)
 
-/* Stage-2 descriptor bits (ARM ARM D8.3, "Translation table descriptor formats") */
-#define S2_VALID		BIT_ULL(0)
-#define S2_TABLE		BIT_ULL(1)	/* table (levels 0-2) or page (level 3) */
-#define S2_MEMATTR_SHIFT	2
-#define S2_AP_R			BIT_ULL(6)
-#define S2_AP_W			BIT_ULL(7)
-#define S2_SH_INNER		(3ULL << 8)
-#define S2_AF			BIT_ULL(10)
-#define S2_ADDR_MASK		GENMASK_ULL(47, 12)
-
 /* Invalidate stage 1 and 2 of the VMID in VTTBR_EL2, every CPU (IS). */
 static inline void el2_tlbi_vmalls12e1is(void)
 {

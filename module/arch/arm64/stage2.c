@@ -30,6 +30,16 @@
 #include "el2.h"
 #include "el2_sysreg.h"
 
+/* Stage-2 descriptor bits (ARM ARM D8.3, "Translation table descriptor formats") */
+#define S2_VALID		BIT_ULL(0)
+#define S2_TABLE		BIT_ULL(1)	/* table (levels 0-2) or page (level 3) */
+#define S2_MEMATTR_SHIFT	2
+#define S2_AP_R			BIT_ULL(6)
+#define S2_AP_W			BIT_ULL(7)
+#define S2_SH_INNER		(3ULL << 8)
+#define S2_AF			BIT_ULL(10)
+#define S2_ADDR_MASK		GENMASK_ULL(47, 12)
+
 #define S2_LEVELS		4
 #define S2_ENTRIES		512
 
