@@ -218,8 +218,9 @@ run_step_limit_selftest() {
 	local tap=$dir/harness-hang.tap why=
 	rm -rf "$dir"
 	mkdir -p "$dir"
+	# the run fails (harness.hang is "not ok" on purpose): the TAP decides
 	T='' "$HVTEST_DIR/run.sh" x86-novmx-hang --label harness-hang \
-		--results-dir "$dir" >"$log" 2>&1
+		--results-dir "$dir" >"$log" 2>&1 || true
 	if ! grep -q '^not ok [0-9]* harness-hang.harness.hang # fails: no end after 5s' "$tap"; then
 		why="harness.hang was not reported as over its limit (see ${tap#"$REPO"/})"
 	elif ! grep -q '^HVTEST-HUNG: harness.hang' "$dir/harness-hang.log"; then
