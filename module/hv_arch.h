@@ -122,6 +122,21 @@ int hv_arch_vcpu_enter(struct hv_vcpu *vcpu);
 void hv_arch_vm_wake(struct hv_vm *vm);
 
 /**
+ * hv_arch_mem_map() - map one guest frame to a RAM page in the stage-2
+ * tables (EPT on x86), for hv_vcpu_map_fault().
+ * @vcpu: the faulting vCPU; its table cache has the pages a new path needs.
+ * @gfn: guest frame.
+ * @page: the RAM page.
+ * @writable: false for ROM.
+ * @generation: vm->mem_generation when the frame was looked up.
+ *
+ * Called with preemption disabled. Return: 0; -EAGAIN when RAM was removed
+ * since the lookup (the guest faults again).
+ */
+int hv_arch_mem_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page,
+		    bool writable, unsigned long generation);
+
+/**
  * hv_arch_mem_unmap() - remove guest RAM from the stage-2 tables and flush
  * every CPU's TLB for the VM.
  * @vm: the VM.

@@ -141,26 +141,19 @@ static int hv_ioeventfd_write(struct hv_vcpu *vcpu, bool pio, u64 addr,
 
 /**
  * hv_ioeventfd_mmio() - an MMIO write is about to exit to user space: give
- * it to the ioeventfd registered for it instead.
+ * it to the ioeventfd registered for it instead (hv_vcpu_exit_mmio()).
  * @vcpu: the vCPU, in its exit path (preemption off, must not sleep).
- * @mmio: the exit the arch just filled in vcpu->run for a write, the
- *	  instruction already skipped.
- *
- * The fields are read once each: a VMM thread that rewrote its own run
- * page meanwhile could only pick which of its own eventfds is signalled.
+ * @gpa: the guest-physical address written.
+ * @len: 1, 2, 4 or 8 bytes.
+ * @value: the data, the instruction already skipped.
  *
  * Return: 1 when an eventfd was signalled (resume the guest), 0 to exit.
  */
-int hv_ioeventfd_mmio(struct hv_vcpu *vcpu, const struct hv_exit_mmio *mmio)
+int hv_ioeventfd_mmio(struct hv_vcpu *vcpu, u64 gpa, u32 len, u64 value)
 {
-	u32 len = READ_ONCE(mmio->len);
-	__le64 data = 0;
-
-	if (len != 1 && len != 2 && len != 4 && len != 8)
-		return 0;
-	memcpy(&data, mmio->data, len);
-	return hv_ioeventfd_write(vcpu, false, READ_ONCE(mmio->phys_addr), len,
-				  le64_to_cpu(data));
+	if (len < 8)
+		value &= BIT_ULL(len * 8) - 1;
+	return hv_ioeventfd_write(vcpu, false, gpa, len, value);
 }
 
 /**

@@ -70,8 +70,6 @@ void el2_vcpu_reset(struct hv_vcpu *vcpu);
 /* stage2.c */
 int s2_init(struct hv_vm *vm);
 void s2_destroy(struct hv_vm *vm);
-int s2_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
-	   unsigned long generation);
 void s2_flush_vmid(struct hv_vm *vm);
 
 /*

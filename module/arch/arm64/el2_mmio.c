@@ -121,33 +121,23 @@ static int el2_emulate_gic(struct hv_vcpu *vcpu, u64 gpa)
 static int el2_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
-	struct hv_exit_mmio *mmio = &vcpu->run->mmio;
-	u64 esr = arch->exit.esr;
+	u64 esr = arch->exit.esr, value = 0;
+	bool write = esr & ESR_ELx_WNR;
 	unsigned int len, rt;
 
 	if (!(esr & ESR_ELx_ISV) || (esr & ESR_ELx_S1PTW))
 		return el2_exit_internal(vcpu, HV_INTERNAL_EMULATION);
 	len = 1U << ((esr & ESR_ELx_SAS) >> ESR_ELx_SAS_SHIFT);
 	rt = (esr & ESR_ELx_SRT_MASK) >> ESR_ELx_SRT_SHIFT;
-
-	vcpu->run->exit_reason = HV_EXIT_MMIO;
-	mmio->phys_addr = gpa;
-	mmio->len = len;
-	mmio->is_write = !!(esr & ESR_ELx_WNR);
-	memset(mmio->data, 0, sizeof(mmio->data));
 	/*
-	 * mmio.data holds the bytes in memory order (data[i] is the byte at
-	 * phys_addr + i): the register's low bytes little-endian, swapped
-	 * first when the guest's data accesses are big-endian.
+	 * The data goes in memory order (hv_vcpu_exit_mmio()): the
+	 * register's low bytes little-endian, swapped first when the
+	 * guest's data accesses are big-endian.
 	 */
-	if (mmio->is_write) {
-		u64 value = el2_get_reg(vcpu, rt);
-		__le64 data;
-
+	if (write) {
+		value = el2_get_reg(vcpu, rt);
 		if (el2_guest_data_be(vcpu))
 			value = el2_mmio_swab(value, len);
-		data = cpu_to_le64(value);
-		memcpy(mmio->data, &data, len);
 	} else {
 		arch->pending = EL2_PENDING_MMIO_READ;
 		arch->mmio_rt = rt;
@@ -157,7 +147,7 @@ static int el2_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
 		arch->mmio_be = el2_guest_data_be(vcpu);
 	}
 	el2_skip_instruction(vcpu);
-	return (esr & ESR_ELx_WNR) ? hv_ioeventfd_mmio(vcpu, mmio) : 0;
+	return hv_vcpu_exit_mmio(vcpu, gpa, len, write, value);
 }
 
 /**
@@ -175,9 +165,7 @@ int el2_handle_abort(struct hv_vcpu *vcpu)
 	bool write = !instr && (e->esr & ESR_ELx_WNR) &&
 		     !(e->esr & ESR_ELx_S1PTW);
 	u64 gpa = el2_fault_gpa(e);
-	unsigned long generation;
-	struct page *page;
-	u32 flags;
+	int ret;
 
 	/* an external abort, alignment or TLB conflict: not ours to fix */
 	switch (e->esr & ESR_ELx_FSC_TYPE) {
@@ -188,22 +176,12 @@ int el2_handle_abort(struct hv_vcpu *vcpu)
 	default:
 		return el2_exit_internal(vcpu, HV_INTERNAL_EXIT_UNHANDLED);
 	}
-	generation = READ_ONCE(vcpu->vm->mem_generation);
-	smp_rmb();	/* the slot lookup is not older than the generation */
-	page = hv_vcpu_gfn_page(vcpu, gpa >> PAGE_SHIFT, &flags);
-	if (IS_ERR(page) || (write && (flags & HV_MEM_READONLY))) {
-		if (instr)
-			return el2_exit_internal(vcpu, HV_INTERNAL_EMULATION);
-		if (vcpu->vm->irqchip && vgic_mmio_is_gic(vcpu->vm, gpa))
-			return el2_emulate_gic(vcpu, gpa);
-		return el2_emulate_mmio(vcpu, gpa);
-	}
-	if (hv_table_cache_short(&vcpu->table_cache))
-		return -EAGAIN;
-	if (!page)
-		page = hv_vcpu_first_touch(vcpu, gpa >> PAGE_SHIFT);
-	if (!page)
-		return -EAGAIN;
-	return s2_map(vcpu, gpa >> PAGE_SHIFT, page,
-		      !(flags & HV_MEM_READONLY), generation) ?: 1;
+	ret = hv_vcpu_map_fault(vcpu, gpa >> PAGE_SHIFT, write);
+	if (ret)
+		return ret;
+	if (instr)
+		return el2_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+	if (vcpu->vm->irqchip && vgic_mmio_is_gic(vcpu->vm, gpa))
+		return el2_emulate_gic(vcpu, gpa);
+	return el2_emulate_mmio(vcpu, gpa);
 }

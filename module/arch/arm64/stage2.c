@@ -27,6 +27,7 @@
 
 #include "hv_arch.h"
 #include "hv_core.h"
+#include "hv_pgtable.h"
 #include "el2.h"
 #include "el2_sysreg.h"
 
@@ -40,14 +41,18 @@
 #define S2_AF			BIT_ULL(10)
 #define S2_ADDR_MASK		GENMASK_ULL(47, 12)
 
-#define S2_LEVELS		4
-#define S2_ENTRIES		512
+static const struct hv_pgtable_fmt s2_fmt = {
+	.valid = S2_VALID,
+	.table = S2_TABLE | S2_VALID,
+	.addr_mask = S2_ADDR_MASK,
+};
 
 static DEFINE_IDA(el2_vmids);
 
-static unsigned int s2_index(u64 gfn, int level)
+/* Levels from the starting level down to level 3, the pages. */
+static unsigned int s2_depth(void)
 {
-	return (gfn >> (9 * (3 - level))) & (S2_ENTRIES - 1);
+	return 4 - el2_config.start_level;
 }
 
 static u64 s2_ram_attrs(bool writable)
@@ -79,19 +84,6 @@ int s2_init(struct hv_vm *vm)
 	return 0;
 }
 
-static void s2_free_table(u64 *table, int level)
-{
-	int i;
-
-	if (level < 3) {
-		for (i = 0; i < S2_ENTRIES; i++)
-			if (table[i] & S2_VALID)
-				s2_free_table(__va(table[i] & S2_ADDR_MASK),
-					      level + 1);
-	}
-	free_page((unsigned long)table);
-}
-
 /* Frees the tables and the VMID; guest pages belong to hv_mem. */
 void s2_destroy(struct hv_vm *vm)
 {
@@ -101,7 +93,7 @@ void s2_destroy(struct hv_vm *vm)
 		return;
 	/* the next VM with this VMID must not hit our translations */
 	s2_flush_vmid(vm);
-	s2_free_table(avm->s2_root, el2_config.start_level);
+	hv_pgtable_free(avm->s2_root, s2_depth(), &s2_fmt);
 	ida_free(&el2_vmids, avm->vmid);
 	avm->s2_root = NULL;
 }
@@ -116,27 +108,18 @@ static void s2_sync_page(struct page *page)
 	caches_clean_inval_pou((unsigned long)va, (unsigned long)va + PAGE_SIZE);
 }
 
-/**
- * s2_map() - map one guest frame to a RAM page.
- * @vcpu: the faulting vCPU (its page cache supplies new tables).
- * @gfn: guest frame.
- * @page: the RAM page.
- * @writable: false for ROM.
- * @generation: vm->mem_generation when the frame was looked up.
- *
- * Called with preemption disabled. Needs at most 3 cached pages, which the
- * run loop guarantees before entry. A new entry replaces only an invalid
- * one, so no TLB maintenance is needed (ARM ARM D8.16.1, "Using
- * break-before-make when updating translation table entries").
- *
- * Return: 0; -EAGAIN when RAM was removed since the lookup (fault again).
+/*
+ * hv_arch_mem_map() (hv_arch.h): needs at most 3 cached pages. A new entry
+ * replaces only an invalid one, so no TLB maintenance is needed (ARM ARM
+ * D8.16.1, "Using break-before-make when updating translation table
+ * entries").
  */
-int s2_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
-	   unsigned long generation)
+int hv_arch_mem_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page,
+		    bool writable, unsigned long generation)
 {
 	struct hv_arch_vm *avm = &vcpu->vm->arch;
-	u64 *table = avm->s2_root;
-	int level, ret = 0;
+	u64 *leaf;
+	int ret = 0;
 
 	s2_sync_page(page);
 	spin_lock(&avm->s2_lock);
@@ -144,21 +127,11 @@ int s2_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
 		ret = -EAGAIN;
 		goto out_unlock;
 	}
-	for (level = el2_config.start_level; level < 3; level++) {
-		u64 *entry = &table[s2_index(gfn, level)];
-
-		if (!(*entry & S2_VALID)) {
-			void *next = hv_table_cache_take(&vcpu->table_cache);
-
-			/* the zeroed table is visible before the entry */
-			dsb(ishst);
-			WRITE_ONCE(*entry, __pa(next) | S2_TABLE | S2_VALID);
-		}
-		table = __va(*entry & S2_ADDR_MASK);
-	}
+	leaf = hv_pgtable_leaf(avm->s2_root, s2_depth(), &s2_fmt, gfn,
+			       &vcpu->table_cache);
+	/* the new tables complete before the page is mapped */
 	dsb(ishst);
-	WRITE_ONCE(table[s2_index(gfn, 3)],
-		   page_to_phys(page) | s2_ram_attrs(writable));
+	WRITE_ONCE(*leaf, page_to_phys(page) | s2_ram_attrs(writable));
 	dsb(ishst);
 out_unlock:
 	spin_unlock(&avm->s2_lock);
@@ -198,33 +171,14 @@ void s2_flush_vmid(struct hv_vm *vm)
 	local_irq_restore(flags);
 }
 
-static void s2_clear_range(u64 *table, int level, u64 base, u64 first,
-			   u64 last)
-{
-	u64 span = 1ULL << (9 * (3 - level));
-	unsigned int i;
-
-	for (i = 0; i < S2_ENTRIES; i++) {
-		u64 start = base + i * span, end = start + span - 1;
-
-		if (end < first || start > last || !(table[i] & S2_VALID))
-			continue;
-		if (level == 3)
-			WRITE_ONCE(table[i], 0);
-		else
-			s2_clear_range(__va(table[i] & S2_ADDR_MASK),
-				       level + 1, start, first, last);
-	}
-}
-
 void hv_arch_mem_unmap(struct hv_vm *vm, u64 gfn, u64 npages)
 {
 	lockdep_assert_held(&vm->lock);
 	spin_lock(&vm->arch.s2_lock);
 	/* a fault that looked the frame up before now must not map it */
 	WRITE_ONCE(vm->mem_generation, vm->mem_generation + 1);
-	s2_clear_range(vm->arch.s2_root, el2_config.start_level, 0, gfn,
-		       gfn + npages - 1);
+	hv_pgtable_clear(vm->arch.s2_root, s2_depth(), &s2_fmt, gfn,
+			 gfn + npages - 1);
 	spin_unlock(&vm->arch.s2_lock);
 	/* break before make: no CPU may use the old entries after this */
 	s2_flush_vmid(vm);

@@ -20,21 +20,23 @@
 
 #include "hv_arch.h"
 #include "hv_core.h"
+#include "hv_pgtable.h"
 #include "ept.h"
 #include "vmx_ops.h"
 
 #define EPT_LEVELS		4
-#define EPT_ENTRIES		512
 #define EPT_ADDR_MASK		GENMASK_ULL(51, 12)
 #define EPT_TABLE		(VMX_EPT_READABLE_MASK | VMX_EPT_WRITABLE_MASK | \
 				 VMX_EPT_EXECUTABLE_MASK)
 #define EPT_RAM_MEMTYPE		((u64)MTRR_TYPE_WRBACK << VMX_EPT_MT_EPTE_SHIFT | \
 				 VMX_EPT_IPAT_BIT)
 
-static unsigned int ept_index(u64 gfn, int level)
-{
-	return (gfn >> (9 * (level - 1))) & (EPT_ENTRIES - 1);
-}
+/* Any of R, W, X makes an entry present (SDM Vol. 3C, 29.3.2). */
+static const struct hv_pgtable_fmt ept_fmt = {
+	.valid = EPT_TABLE,
+	.table = EPT_TABLE,
+	.addr_mask = EPT_ADDR_MASK,
+};
 
 int ept_init(struct hv_vm *vm)
 {
@@ -48,66 +50,28 @@ int ept_init(struct hv_vm *vm)
 	return 0;
 }
 
-static void ept_free_table(u64 *table, int level)
-{
-	int i;
-
-	if (level > 1) {
-		for (i = 0; i < EPT_ENTRIES; i++)
-			if (table[i] & EPT_TABLE)
-				ept_free_table(__va(table[i] & EPT_ADDR_MASK),
-					       level - 1);
-	}
-	free_page((unsigned long)table);
-}
-
 /* Frees the tables only: guest pages belong to hv_mem. */
 void ept_destroy(struct hv_vm *vm)
 {
 	if (vm->arch.ept_root)
-		ept_free_table(vm->arch.ept_root, EPT_LEVELS);
+		hv_pgtable_free(vm->arch.ept_root, EPT_LEVELS, &ept_fmt);
+}
+
+/* The leaf entry of @gfn, made from @vcpu's page cache. ept_lock held. */
+static u64 *ept_leaf(struct hv_vcpu *vcpu, u64 gfn)
+{
+	return hv_pgtable_leaf(vcpu->vm->arch.ept_root, EPT_LEVELS, &ept_fmt,
+			       gfn, &vcpu->table_cache);
 }
 
 /*
- * The last-level table that maps @gfn, made from @vcpu's page cache where
- * missing (at most EPT_LEVELS - 1 pages). ept_lock held.
+ * hv_arch_mem_map() (hv_arch.h): needs at most EPT_LEVELS - 1 cached
+ * pages. Write-back with "ignore PAT" (the top of the file).
  */
-static u64 *ept_leaf_table(struct hv_vcpu *vcpu, u64 gfn)
-{
-	u64 *table = vcpu->vm->arch.ept_root;
-	int level;
-
-	for (level = EPT_LEVELS; level > 1; level--) {
-		u64 *entry = &table[ept_index(gfn, level)];
-
-		if (!(*entry & EPT_TABLE)) {
-			void *next = hv_table_cache_take(&vcpu->table_cache);
-
-			WRITE_ONCE(*entry, __pa(next) | EPT_TABLE);
-		}
-		table = __va(*entry & EPT_ADDR_MASK);
-	}
-	return table;
-}
-
-/**
- * ept_map() - map one guest frame to a RAM page.
- * @vcpu: the faulting vCPU (its page cache supplies new tables).
- * @gfn: guest frame.
- * @page: the RAM page.
- * @writable: false for ROM.
- * @generation: vm->mem_generation when the frame was looked up.
- *
- * Called with preemption disabled. Needs at most EPT_LEVELS - 1 cached
- * pages, which the run loop guarantees before entry.
- *
- * Return: 0; -EAGAIN when RAM was removed since the lookup (fault again).
- */
-int ept_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
-	    unsigned long generation)
+int hv_arch_mem_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page,
+		    bool writable, unsigned long generation)
 {
 	struct hv_arch_vm *avm = &vcpu->vm->arch;
-	u64 *table;
 	int ret = 0;
 
 	spin_lock(&avm->ept_lock);
@@ -115,8 +79,7 @@ int ept_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
 		ret = -EAGAIN;
 		goto out_unlock;
 	}
-	table = ept_leaf_table(vcpu, gfn);
-	WRITE_ONCE(table[ept_index(gfn, 1)],
+	WRITE_ONCE(*ept_leaf(vcpu, gfn),
 		   page_to_phys(page) | EPT_RAM_MEMTYPE |
 		   VMX_EPT_READABLE_MASK | VMX_EPT_EXECUTABLE_MASK |
 		   (writable ? VMX_EPT_WRITABLE_MASK : 0));
@@ -150,37 +113,17 @@ void ept_map_apic_access(struct hv_vcpu *vcpu, u64 gfn, struct page *page)
 {
 	struct hv_vm *vm = vcpu->vm;
 	struct hv_arch_vm *avm = &vm->arch;
-	u64 *table, old;
+	u64 *leaf, old;
 
 	spin_lock(&avm->ept_lock);
 	WRITE_ONCE(vm->mem_generation, vm->mem_generation + 1);
-	table = ept_leaf_table(vcpu, gfn);
-	old = table[ept_index(gfn, 1)];
-	WRITE_ONCE(table[ept_index(gfn, 1)],
-		   page_to_phys(page) | EPT_RAM_MEMTYPE | EPT_TABLE);
+	leaf = ept_leaf(vcpu, gfn);
+	old = *leaf;
+	WRITE_ONCE(*leaf, page_to_phys(page) | EPT_RAM_MEMTYPE | EPT_TABLE);
 	spin_unlock(&avm->ept_lock);
 	/* another CPU may still hold the RAM page's translation */
 	if (old & EPT_TABLE)
 		on_each_cpu(ept_flush_ipi, &avm->eptp, 1);
-}
-
-static void ept_clear_range(u64 *table, int level, u64 base, u64 first,
-			    u64 last)
-{
-	u64 span = 1ULL << (9 * (level - 1));
-	unsigned int i;
-
-	for (i = 0; i < EPT_ENTRIES; i++) {
-		u64 start = base + i * span, end = start + span - 1;
-
-		if (end < first || start > last || !(table[i] & EPT_TABLE))
-			continue;
-		if (level == 1)
-			WRITE_ONCE(table[i], 0);
-		else
-			ept_clear_range(__va(table[i] & EPT_ADDR_MASK),
-					level - 1, start, first, last);
-	}
 }
 
 /**
@@ -205,8 +148,8 @@ void hv_arch_mem_unmap(struct hv_vm *vm, u64 gfn, u64 npages)
 	spin_lock(&vm->arch.ept_lock);
 	/* a fault that looked the frame up before now must not map it */
 	WRITE_ONCE(vm->mem_generation, vm->mem_generation + 1);
-	ept_clear_range(vm->arch.ept_root, EPT_LEVELS, 0, gfn,
-			gfn + npages - 1);
+	hv_pgtable_clear(vm->arch.ept_root, EPT_LEVELS, &ept_fmt, gfn,
+			 gfn + npages - 1);
 	spin_unlock(&vm->arch.ept_lock);
 	/* every CPU in VMX operation may cache the VM's translations */
 	on_each_cpu(ept_flush_ipi, &vm->arch.eptp, 1);

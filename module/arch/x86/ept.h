@@ -14,8 +14,6 @@ struct page;
 int ept_init(struct hv_vm *vm);
 void ept_destroy(struct hv_vm *vm);
 void ept_invalidate(struct hv_vm *vm);
-int ept_map(struct hv_vcpu *vcpu, u64 gfn, struct page *page, bool writable,
-	    unsigned long generation);
 void ept_map_apic_access(struct hv_vcpu *vcpu, u64 gfn, struct page *page);
 
 #endif /* HV_X86_EPT_H */

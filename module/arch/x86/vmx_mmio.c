@@ -51,60 +51,38 @@ static int vmx_emulate_mmio(struct hv_vcpu *vcpu, u64 gpa)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
 	struct hv_mmio_insn *insn = &arch->mmio_insn;
-	struct hv_exit_mmio *mmio = &vcpu->run->mmio;
+	u64 value = 0;
 
 	if (vmx_mmio_decode(vcpu))
 		return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
-
-	vcpu->run->exit_reason = HV_EXIT_MMIO;
-	mmio->phys_addr = gpa;
-	mmio->len = insn->access_size;
-	mmio->is_write = insn->is_write;
-	memset(mmio->data, 0, sizeof(mmio->data));
-	if (insn->is_write) {
-		u64 value = hv_insn_mmio_write_value(insn, arch->gpr);
-
-		memcpy(mmio->data, &value, insn->access_size);
-	} else {
+	if (insn->is_write)
+		value = hv_insn_mmio_write_value(insn, arch->gpr);
+	else
 		arch->pending = VMX_PENDING_MMIO_READ;
-	}
 	/* EPT violations report no instruction length: the decoder's. */
 	arch->exit.instr_len = insn->len;
 	vmx_skip_instruction(vcpu);
-	return insn->is_write ? hv_ioeventfd_mmio(vcpu, mmio) : 0;
+	return hv_vcpu_exit_mmio(vcpu, gpa, insn->access_size, insn->is_write,
+				 value);
 }
 
 int vmx_handle_ept_violation(struct hv_vcpu *vcpu)
 {
-	struct hv_arch_vcpu *arch = &vcpu->arch;
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
-	u64 qual = arch->exit.qualification;
-	bool write = qual & EPT_VIOLATION_ACC_WRITE;
-	unsigned long generation;
-	struct page *page;
-	u32 flags;
+	u64 qual = vcpu->arch.exit.qualification;
+	int ret;
 
 	/* the interrupt controller's pages hide what is behind them */
 	if (vcpu->vm->irqchip && !(qual & EPT_VIOLATION_ACC_INSTR)) {
-		int ret = vmx_lapic_mmio(vcpu, gpa);
-
+		ret = vmx_lapic_mmio(vcpu, gpa);
 		if (ret != -ENOENT)
 			return ret;
 	}
-	generation = READ_ONCE(vcpu->vm->mem_generation);
-	smp_rmb();	/* the slot lookup is not older than the generation */
-	page = hv_vcpu_gfn_page(vcpu, gpa >> PAGE_SHIFT, &flags);
-	if (IS_ERR(page) || (write && (flags & HV_MEM_READONLY))) {
-		if (qual & EPT_VIOLATION_ACC_INSTR)
-			return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
-		return vmx_emulate_mmio(vcpu, gpa);
-	}
-	if (hv_table_cache_short(&vcpu->table_cache))
-		return -EAGAIN;
-	if (!page)
-		page = hv_vcpu_first_touch(vcpu, gpa >> PAGE_SHIFT);
-	if (!page)
-		return -EAGAIN;
-	return ept_map(vcpu, gpa >> PAGE_SHIFT, page,
-		       !(flags & HV_MEM_READONLY), generation) ?: 1;
+	ret = hv_vcpu_map_fault(vcpu, gpa >> PAGE_SHIFT,
+				qual & EPT_VIOLATION_ACC_WRITE);
+	if (ret)
+		return ret;
+	if (qual & EPT_VIOLATION_ACC_INSTR)
+		return vmx_exit_internal(vcpu, HV_INTERNAL_EMULATION);
+	return vmx_emulate_mmio(vcpu, gpa);
 }
