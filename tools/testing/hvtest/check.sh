@@ -225,7 +225,7 @@ run_step_limit_selftest() {
 		why="harness.hang was not reported as over its limit (see ${tap#"$REPO"/})"
 	elif ! grep -q '^HVTEST-HUNG: harness.hang' "$dir/harness-hang.log"; then
 		why="no HVTEST-HUNG lines in ${dir#"$REPO"/}/harness-hang.log"
-	elif ! grep -Eq '^ *[0-9]+/[0-9]+ R cpu [1-9][0-9]* ticks sh .*while :' "$dir/harness-hang.log"; then
+	elif ! grep -Eq '^ *[0-9]+/task/[0-9]+ R cpu [1-9][0-9]* ticks sh .*while :' "$dir/harness-hang.log"; then
 		why="the report does not show the spinning child's CPU time (${dir#"$REPO"/}/harness-hang.log)"
 	else
 		for t in harness.hang_gone module.refuses results_complete boot_completed kernel_log_clean; do
