@@ -232,6 +232,26 @@ payload mem
 1:	b	1b
 payload_end mem
 
+/*
+ * A probe the test drives, one access per A64_HC_STEP: the returned X0 is
+ * the next address; with bit 0 set, a 32-bit store there of the word at
+ * A64_DATA, else a 32-bit load, reported (X1) by the next A64_HC_STEP.
+ */
+payload probe
+	movq	x3, A64_DATA
+	mov	x1, #0
+1:	mov	x0, #A64_HC_STEP
+	hvc	#0
+	tbnz	x0, #0, 2f
+	ldr	w1, [x0]
+	b	1b
+2:	bic	x0, x0, #1
+	ldr	w2, [x3]
+	str	w2, [x0]
+	mov	x1, #0
+	b	1b
+payload_end probe
+
 /* FP/SIMD: report D0 and V31's high half, then set V1 for the VMM. */
 payload fp
 	fmov	x1, d0

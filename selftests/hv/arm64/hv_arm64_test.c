@@ -31,6 +31,7 @@ DECLARE_PAYLOAD(mmio_load);
 DECLARE_PAYLOAD(be_mmio);
 DECLARE_PAYLOAD(el0_store);
 DECLARE_PAYLOAD(debug);
+DECLARE_PAYLOAD(probe);
 
 #define LOAD(t, name) a64_load(_metadata, t, guest_##name##_start, \
 			       guest_##name##_end)
@@ -308,6 +309,69 @@ TEST_F(a64, memory_shared_with_vmm_and_beyond_ram_is_mmio)
 	a64_expect_mmio(_metadata, t, A64_RAM_SIZE, 8, 0, 0x77);
 	a64_expect_hc(_metadata, t, A64_HC_DONE);
 	EXPECT_EQ(0x77, t->run->hypercall.args[0]);
+}
+
+/*
+ * Payload probe, stopped at its A64_HC_STEP: a 32-bit store of @value at
+ * @gpa (through the word at A64_DATA), or a load from @gpa.
+ */
+static void a64_probe_write(struct __test_metadata *_metadata,
+			    struct hv_test_vm *t, __u64 gpa, __u32 value)
+{
+	*(__u32 *)((char *)t->ram + A64_DATA) = value;
+	t->run->hypercall.ret = gpa | 1;
+	a64_expect_hc(_metadata, t, A64_HC_STEP);
+}
+
+static __u32 a64_probe_read(struct __test_metadata *_metadata,
+			    struct hv_test_vm *t, __u64 gpa)
+{
+	t->run->hypercall.ret = gpa;
+	a64_expect_hc(_metadata, t, A64_HC_STEP);
+	return t->run->hypercall.args[0];
+}
+
+/* The load at @gpa must be an MMIO exit; @value answers it. */
+static void a64_probe_read_mmio(struct __test_metadata *_metadata,
+				struct hv_test_vm *t, __u64 gpa, __u32 value)
+{
+	t->run->hypercall.ret = gpa;
+	a64_expect_mmio(_metadata, t, gpa, 4, 0, value);
+	a64_expect_hc(_metadata, t, A64_HC_STEP);
+	EXPECT_EQ(value, t->run->hypercall.args[0]);
+}
+
+/*
+ * Removing a region whose pages the guest has mapped takes them away at
+ * once: every page it touched is MMIO again (the stage-2 leaves cleared,
+ * the VMID's TLB entries invalidated), and the same range in a new region
+ * is fresh, zeroed memory.
+ */
+TEST_F(a64, region_removed_while_mapped_by_guest)
+{
+	struct hv_test_vm *t = &self->t;
+	const __u64 gpa = 0x600000, size = 0x200000;
+	__u64 off;
+
+	ASSERT_EQ(0, hv_set_region(t->vm_fd, 3, gpa, size, 0));
+	LOAD(t, probe);
+	a64_expect_hc(_metadata, t, A64_HC_STEP);
+	/* a page of each 4 KiB of the first 64 KiB, and the last page */
+	for (off = 0; off < 0x10000; off += 0x1000)
+		a64_probe_write(_metadata, t, gpa + off, (__u32)off | 1);
+	a64_probe_write(_metadata, t, gpa + size - 4, 0x600df00d);
+	for (off = 0; off < 0x10000; off += 0x1000)
+		EXPECT_EQ((__u32)off | 1, a64_probe_read(_metadata, t, gpa + off));
+	EXPECT_EQ(0x600df00d, a64_probe_read(_metadata, t, gpa + size - 4));
+
+	ASSERT_EQ(0, hv_set_region(t->vm_fd, 3, 0, 0, 0));
+	for (off = 0; off < 0x10000; off += 0x1000)
+		a64_probe_read_mmio(_metadata, t, gpa + off, 0x5555aaaa);
+	a64_probe_read_mmio(_metadata, t, gpa + size - 4, 0x5555aaaa);
+
+	ASSERT_EQ(0, hv_set_region(t->vm_fd, 4, gpa, size, 0));
+	EXPECT_EQ(0, a64_probe_read(_metadata, t, gpa + 0x1000));
+	EXPECT_EQ(0, a64_probe_read(_metadata, t, gpa + size - 4));
 }
 
 TEST_F(a64, fp_registers_in_and_out)
