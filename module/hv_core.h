@@ -162,7 +162,7 @@ int hv_mem_set_region(struct hv_vm *vm, const struct hv_mem_region *region);
 int hv_mem_mmap(struct hv_vm *vm, struct vm_area_struct *vma);
 struct page *hv_mem_lookup(struct hv_vm *vm, u64 gfn, u32 *flags);
 struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn);
-int hv_vcpu_map_fault(struct hv_vcpu *vcpu, u64 gfn, bool write);
+struct page *hv_vcpu_first_touch(struct hv_vcpu *vcpu, u64 gfn);
 struct page *hv_vcpu_gfn_page(struct hv_vcpu *vcpu, u64 gfn, u32 *flags);
 int hv_mem_read_atomic(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len);
 int hv_vcpu_read_gpa(struct hv_vcpu *vcpu, u64 gpa, void *buf,
@@ -199,10 +199,10 @@ static inline void hv_vcpu_guest_mode_exit(struct hv_vcpu *vcpu)
 }
 
 /*
- * hv_ioeventfd.c, hv_irqfd.c. hv_vcpu_exit_mmio() (MMIO write) and the arch
- * (hv_ioeventfd_pio(), OUT) call them where such an exit would go to user
- * space, the instruction already skipped: 1 resumes the guest (an eventfd
- * took the write), 0 exits as before.
+ * hv_ioeventfd.c, hv_irqfd.c. hv_vcpu_exit_mmio() (hv_fault.h; MMIO
+ * write) and the arch (hv_ioeventfd_pio(), OUT) call them where such an
+ * exit would go to user space, the instruction already skipped: 1 resumes
+ * the guest (an eventfd took the write), 0 exits as before.
  */
 long hv_vm_ioeventfd(struct hv_vm *vm, const struct hv_ioeventfd *args);
 int hv_ioeventfd_mmio(struct hv_vcpu *vcpu, u64 gpa, u32 len, u64 value);
@@ -216,8 +216,6 @@ int hv_vcpu_run_loop(struct hv_vcpu *vcpu);
 void hv_vcpu_account_start(struct hv_vcpu *vcpu);
 bool hv_vcpu_account(struct hv_vcpu *vcpu);
 void hv_table_cache_free(struct hv_table_cache *c);
-int hv_vcpu_exit_mmio(struct hv_vcpu *vcpu, u64 gpa, u32 len, bool is_write,
-		      u64 value);
 
 /* The fault handler took a table page (the run loop refills the cache). */
 static inline void *hv_table_cache_take(struct hv_table_cache *c)

@@ -391,7 +391,7 @@ struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn)
  * Return: the page; NULL when the run loop must allocate it where sleeping
  * is allowed (or report the memory quota): hv_vcpu_need_page() is armed.
  */
-static struct page *hv_vcpu_first_touch(struct hv_vcpu *vcpu, u64 gfn)
+struct page *hv_vcpu_first_touch(struct hv_vcpu *vcpu, u64 gfn)
 {
 	struct page *page = hv_mem_alloc_page(vcpu->vm, gfn,
 					      GFP_NOWAIT | __GFP_ACCOUNT |
@@ -401,42 +401,6 @@ static struct page *hv_vcpu_first_touch(struct hv_vcpu *vcpu, u64 gfn)
 		return page;
 	hv_vcpu_need_page(vcpu, gfn);
 	return NULL;
-}
-
-/**
- * hv_vcpu_map_fault() - map the RAM behind a stage-2 fault (an EPT
- * violation on x86).
- * @vcpu: the vCPU, in its exit path (preemption disabled).
- * @gfn: the guest frame the guest touched.
- * @write: whether the access was a write.
- *
- * The arch handles what is not RAM: MMIO, its interrupt controller's
- * pages, instruction fetches from either.
- *
- * Return: 1 when the frame is mapped (resume the guest); 0 when there is no
- * RAM at @gfn or the write is to ROM (emulate the access); -EAGAIN when the
- * run loop must first refill the table cache or allocate the page (or
- * report the memory quota), or RAM changed meanwhile: the guest faults
- * again.
- */
-int hv_vcpu_map_fault(struct hv_vcpu *vcpu, u64 gfn, bool write)
-{
-	unsigned long generation = READ_ONCE(vcpu->vm->mem_generation);
-	struct page *page;
-	u32 flags;
-
-	smp_rmb();	/* the slot lookup is not older than the generation */
-	page = hv_vcpu_gfn_page(vcpu, gfn, &flags);
-	if (IS_ERR(page) || (write && (flags & HV_MEM_READONLY)))
-		return 0;
-	if (hv_table_cache_short(&vcpu->table_cache))
-		return -EAGAIN;
-	if (!page)
-		page = hv_vcpu_first_touch(vcpu, gfn);
-	if (!page)
-		return -EAGAIN;
-	return hv_arch_mem_map(vcpu, gfn, page, !(flags & HV_MEM_READONLY),
-			       generation) ?: 1;
 }
 
 /*

@@ -44,38 +44,6 @@ static int hv_vcpu_check_entry(struct hv_vcpu *vcpu)
 	return 0;
 }
 
-/**
- * hv_vcpu_exit_mmio() - an MMIO access that no in-kernel device takes:
- * an ioeventfd's write, or an exit to user space.
- * @vcpu: the vCPU, in its exit path, the instruction already skipped (a
- *	read's target register noted by the arch, for its completion).
- * @gpa: the guest-physical address.
- * @len: 1, 2, 4 or 8 bytes.
- * @is_write: a write of @value, or a read that user space answers.
- * @value: a write's data as a little-endian number: mmio.data holds its
- *	@len low bytes in memory order (data[i] is the byte at @gpa + i).
- *
- * Return: 1 to resume the guest (an ioeventfd took the write); 0 to exit
- * with vcpu->run filled in.
- */
-int hv_vcpu_exit_mmio(struct hv_vcpu *vcpu, u64 gpa, u32 len, bool is_write,
-		      u64 value)
-{
-	struct hv_exit_mmio *mmio = &vcpu->run->mmio;
-	__le64 data = cpu_to_le64(value);
-
-	if (is_write && hv_ioeventfd_mmio(vcpu, gpa, len, value))
-		return 1;
-	vcpu->run->exit_reason = HV_EXIT_MMIO;
-	mmio->phys_addr = gpa;
-	mmio->len = len;
-	mmio->is_write = is_write;
-	memset(mmio->data, 0, sizeof(mmio->data));
-	if (is_write)
-		memcpy(mmio->data, &data, len);
-	return 0;
-}
-
 /* The guest touched RAM beyond the VM's memory quota: tell the VMM. */
 static int hv_vcpu_exit_mem_quota(struct hv_vcpu *vcpu, u64 gfn)
 {

@@ -14,6 +14,7 @@
 #include <asm/sysreg.h>
 
 #include "hv_core.h"
+#include "hv_fault.h"
 #include "el2.h"
 #include "vgic.h"
 

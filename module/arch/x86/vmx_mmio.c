@@ -8,6 +8,7 @@
 #include <asm/vmx.h>
 
 #include "hv_core.h"
+#include "hv_fault.h"
 #include "ept.h"
 #include "insn_decode.h"
 #include "vmx.h"
