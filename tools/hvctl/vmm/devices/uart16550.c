@@ -216,3 +216,14 @@ void hvctl_uart16550_write(struct hvctl_vmm *vmm, unsigned int reg,
 	__hvctl_uart_update(vmm, 1);
 	pthread_mutex_unlock(&vmm->lock);
 }
+
+void hvctl_uart16550_dump(struct hvctl_vmm *vmm)
+{
+	pthread_mutex_lock(&vmm->lock);
+	hvctl_vmm_log(vmm, "UART: ier %#x fcr %#x lcr %#x iir %#x thre %u line %u, %u input bytes waiting",
+		      vmm->arch.uart[UART_IER], vmm->arch.uart_fcr,
+		      vmm->arch.uart[UART_LCR], __hvctl_uart_iir(vmm),
+		      vmm->arch.uart_thre, vmm->arch.uart_irq,
+		      vmm->rx_tail - vmm->rx_head);
+	pthread_mutex_unlock(&vmm->lock);
+}

@@ -28,6 +28,19 @@ static void hvctl_x86_vectors(const struct hv_lapic_state *l, unsigned int off,
 		snprintf(buf, size, " -");
 }
 
+/* The console UART's state and the IOAPIC pin it drives (GSI 4). */
+static void hvctl_x86_dump_vm(struct hvctl_vmm *vmm)
+{
+	struct hv_ioapic_state io;
+
+	hvctl_uart16550_dump(vmm);
+	if (ioctl(vmm->vm, HV_GET_IOAPIC, &io))
+		return;
+	hvctl_vmm_log(vmm, "IOAPIC: pin %u %#llx, lines asserted %#x",
+		      HVCTL_UART_GSI,
+		      (unsigned long long)io.redirtbl[HVCTL_UART_GSI], io.lines);
+}
+
 void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
 {
 	struct hvctl_vmm *vmm = vcpu->vmm;
@@ -56,4 +69,7 @@ void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
 		      vcpu->id, (unsigned long long)l.apic_base, l.mp_state,
 		      l.regs[0x80 / 16], isr, irr,
 		      (unsigned long long)l.tsc_deadline);
+	/* once per VM: the console's UART and its IOAPIC pin */
+	if (vcpu->id == 0)
+		hvctl_x86_dump_vm(vmm);
 }

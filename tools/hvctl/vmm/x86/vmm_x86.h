@@ -48,6 +48,8 @@ struct hvctl_arch_vmm {
 };
 
 struct hvctl_vmm;
+/* uart16550.c: its state in the VMM's log (hvctl_arch_dump_vcpu()) */
+void hvctl_uart16550_dump(struct hvctl_vmm *vmm);
 /* uart16550.c: register @reg (0-7) of the UART */
 uint8_t hvctl_uart16550_read(struct hvctl_vmm *vmm, unsigned int reg);
 void hvctl_uart16550_write(struct hvctl_vmm *vmm, unsigned int reg,
