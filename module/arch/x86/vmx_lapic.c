@@ -229,6 +229,9 @@ static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
 	} else {
 		arch->vid_entry_svi = vmcs_read16(GUEST_INTR_STATUS) >> 8;
 	}
+	/* rare: an exit came before the guest's EOI (the undo's rule) */
+	if (unlikely(arch->vid_entry_svi))
+		hv_lapic_get_isr(a, arch->vid_entry_isr);
 }
 
 /**
@@ -249,14 +252,21 @@ static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
  * ever: the hang of the first VID attempt (Documentation/x86.rst).
  *
  * A virtual interrupt was being delivered when the entry injected nothing
- * and SVI is above its value at the entry (while the guest runs, only a
- * delivery raises SVI; an EOI lowers it). Misread, in Bochs only: a
- * delivery of a vector below the entry's SVI after the guest's EOI in the
- * same stay (the reported event is re-injected; on hardware it is that
- * vector, which is right). Taken for a delivery by mistake: the handler of
- * a vector delivered in the same stay raises an exception whose delivery
- * faults on EPT; the vector is then delivered twice, and the exception, a
- * fault, comes again when the instruction runs again.
+ * and SVI's vector is one that was not in service at the entry: while the
+ * guest runs, only a delivery puts a vector in ISR, and the one delivered
+ * is above all others in service (its priority passed PPR), so it is SVI.
+ * SVI above its value at the entry says so at once; SVI below it (the
+ * guest ended the vector in service at the entry, then took a lower one)
+ * needs the entry's ISR, kept only when SVI was not 0 then. Re-injecting
+ * the reported event there gave Bochs' stale event and left the vector in
+ * service for ever (hv_x86_apic_test's
+ * vid_delivery_cut_after_eoi_of_higher_vector).
+ * Misread: a vector in service at the entry, ended and delivered again in
+ * the same stay, its delivery cut (the reported event is re-injected: on
+ * hardware that vector, which is right). Taken for a delivery by mistake:
+ * the handler of a vector delivered in the same stay raises an exception
+ * whose delivery faults on EPT; the vector is then delivered twice, and
+ * the exception, a fault, comes again when the instruction runs again.
  *
  * Return: true when undone; false to re-inject the reported event.
  */
@@ -265,7 +275,10 @@ bool vmx_lapic_undo_delivery(struct hv_vcpu *vcpu)
 	struct hv_arch_vcpu *arch = &vcpu->arch;
 	u8 svi = vmcs_read16(GUEST_INTR_STATUS) >> 8;
 
-	if (arch->vid_entry_event || svi < 16 || svi <= arch->vid_entry_svi)
+	if (arch->vid_entry_event || svi < 16)
+		return false;
+	if (svi <= arch->vid_entry_svi &&
+	    (arch->vid_entry_isr[svi / 32] & BIT(svi % 32)))
 		return false;
 	hv_lapic_unack(&arch->lapic, svi);
 	return true;

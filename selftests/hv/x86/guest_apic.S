@@ -49,6 +49,8 @@ cmd_loop:
 	je c_pong
 	cmp $11, %eax
 	je c_timers
+	cmp $12, %eax
+	je c_eoi_ipi_sti
 	ud2
 
 c_r32:					/* addr -> value */
@@ -116,6 +118,32 @@ c_sti:					/* a few instructions with IF=1 */
 	nop
 	nop
 	cli
+	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+/*
+ * vector, stack -> ack: EOI, a SELF IPI of the vector (x2APIC), then a
+ * few instructions with IF=1 on the stack at the given address; no exit
+ * on the way with virtual-interrupt delivery (both MSRs go through).
+ */
+c_eoi_ipi_sti:
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %ebx
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %esi
+	call do_eoi
+	mov $0x83f, %ecx
+	mov %ebx, %eax
+	xor %edx, %edx
+	wrmsr
+	mov %esp, %edi
+	mov %esi, %esp
+	sti
+	nop
+	nop
+	nop
+	cli
+	mov %edi, %esp
 	out %eax, $APIC_PORT_RES
 	jmp cmd_loop
 

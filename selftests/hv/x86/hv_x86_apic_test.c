@@ -1318,6 +1318,40 @@ TEST_F(apic, vid_state_with_vectors_in_rvi_svi)
 }
 
 /*
+ * A virtual-interrupt delivery cut by an exit (an EPT violation on a
+ * stack page the guest never touched) in a stay that began with a higher
+ * vector in service: the guest ends that one (EOI), then a lower one
+ * comes by SELF IPI and its delivery faults. hv must give the lower one
+ * back to IRR so that the CPU delivers it again (SVI is now below its
+ * value at the entry: only its absence from ISR at the entry tells the
+ * delivery). Bochs reports no event for such a delivery but the one
+ * before it, so re-injecting the reported event ran the wrong handler and
+ * left 0x48 in service, which no later interrupt of its class could pass:
+ * a console whose interrupts stop.
+ */
+TEST_F(apic, vid_delivery_cut_after_eoi_of_higher_vector)
+{
+	struct vcpu *v = &self->v0;
+	struct hv_lapic_state st;
+	int i, vec;
+
+	x2apic_on(_metadata, v, 0);
+	hv_ioctl(v->fd, HV_GET_LAPIC, &st);
+	vec_put(&st, APIC_ISR, 0x80, true);		/* SVI 0x80 at entry */
+	hv_ioctl(v->fd, HV_SET_LAPIC, &st);
+	/* a page of the top 64 KiB of RAM, never touched by the guest */
+	CMD(v, APIC_CMD_EOI_IPI_STI, 1, 0x48, X86_RAM_SIZE - 0x8000);
+	EXPECT_EQ(1, *count(&self->t, 0x48));
+	for (vec = 0; vec < 256; vec++)
+		if (vec != 0x48)
+			EXPECT_EQ(0, *count(&self->t, vec)) TH_LOG("vector %#x", vec);
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(0, RDMSR(v, MSR_X2_ISR(i)));
+		EXPECT_EQ(0, RDMSR(v, MSR_X2_IRR(i)));
+	}
+}
+
+/*
  * INIT clears IRR and ISR, and so what RVI and SVI held: vCPU 1 has 0x70
  * in service and 0x50 waiting when vCPU 0 sends INIT and SIPI; back in
  * the command loop, a new 0x50 must be taken at once.
