@@ -17,6 +17,7 @@
 
 #include "kselftest_harness.h"
 #include "vmm.h"
+#include "hvctl_stubs.h"
 
 static int levels[64];
 static unsigned int nlevels;
