@@ -13,9 +13,13 @@
 #     the guest's md5sum of FILE proves every byte arrived once, in order;
 #     `cat FILE` between two markers, whose md5sum the host takes from the
 #     console, proves the output neither drops nor repeats;
-#   - CPU 1 offline and online again, twice (arm64: PSCI CPU_OFF then
-#     CPU_ON; x86: INIT and SIPI again), then a process pinned to CPU 1
-#     (taskset) runs there (field 39 of /proc/self/stat);
+#   - CPU 1 offline and online again (arm64: PSCI CPU_OFF then CPU_ON;
+#     x86: INIT and SIPI again), then a process pinned to CPU 1 (taskset)
+#     runs there (field 39 of /proc/self/stat);
+#   - the paste and the hotplug again, in rounds: 2 here, as many as the
+#     L1 command line's hv.console_rounds= says where a target repeats
+#     them to find a rare hang (x86-vmx-stress; its hv.console_wait= also
+#     shortens each wait, 120 s of L1 guest time here);
 #   - `poweroff -f`: the VM stops with "guest poweroff".
 # Also the boot-to-/init figure: L1 guest time from `hvctl start` to the
 # /init's first line, L2 guest time (/proc/uptime in /init), the host's
@@ -44,20 +48,27 @@ EOF
 # the VMM's pid, once started
 pid=
 bail() {
+	# stopped first: a forced stop logs each vCPU's state (and on x86
+	# the console UART's and its IOAPIC pin's), shown below
+	if [ -n "$pid" ]; then
+		hvctl stop cx --force >/dev/null 2>&1
+		wait_for 30 sh -c "! kill -0 $pid 2>/dev/null"
+	fi
 	echo "--- the console"
 	tr -d '\r' <$out 2>/dev/null | l2_filter | tail -n 120
 	echo "--- the VMM's log"
 	l2_filter <"$log" | tail -n 60
-	if [ -n "$pid" ]; then
-		hvctl stop cx --force >/dev/null 2>&1
-		wait_for 30 hvctl destroy cx
-	fi
+	echo "--- the VMM's state at the forced stop"
+	grep -E "^(vCPU [0-9]+: |UART: |IOAPIC: )" "$log"
+	[ -n "$pid" ] && wait_for 30 hvctl destroy cx
 	fail "$*"
 }
 
 # says PATTERN [SECONDS]: wait for a console line matching PATTERN
+rounds=$(sed -n 's/.*hv\.console_rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
+wait=$(sed -n 's/.*hv\.console_wait=\([0-9]*\).*/\1/p' /proc/cmdline)
 says() {
-	l2_says $out "$pid" "$1" "${2:-120}" || bail "the guest did not print '$1'"
+	l2_says $out "$pid" "$1" "${wait:-120}" || bail "the guest did not print '$1'"
 }
 
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -102,36 +113,44 @@ awk 'BEGIN { c = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 size=$(wc -c </tmp/cx.paste)
 sum=$(md5sum </tmp/cx.paste | cut -d' ' -f1)
 [ "$size" = 4096 ] || fail "the paste is $size bytes, not 4096"
-typein 'echo P-$((1+1))READY; cat >/tmp/p'
-says 'P-2READY'
-cat /tmp/cx.paste >&3
-printf '\004' >&3
-typein 'echo S-$((3*3)) $(wc -c </tmp/p) $(md5sum </tmp/p)'
-says 'S-9 '
-got=$(tr -d '\r' <$out | sed -n 's/^S-9 \([0-9]*\) \([0-9a-f]*\).*/\1 \2/p' | tail -n 1)
-[ "$got" = "$size $sum" ] ||
-	bail "the guest received '$got' (bytes md5), not '$size $sum'"
-echo "typed: 4096 bytes pasted at once reached the guest intact (md5 $sum)"
-typein 'echo B-$((0))EGIN; cat /tmp/p; echo E-$((0))ND'
-says 'E-0ND'
-back=$(tr -d '\r' <$out | sed -n '/^B-0EGIN$/,/^E-0ND$/p' | sed '1d;$d' | md5sum | cut -d' ' -f1)
-[ "$back" = "$sum" ] || {
-	tr -d '\r' <$out | sed -n '/^B-0EGIN$/,/^E-0ND$/p' | head -n 40
-	bail "cat of the paste came back with md5 $back, not $sum"
-}
-echo "output: the 4096 bytes came back through the console intact"
-
-# CPU hotplug, twice: off (cpus online "0"), on again ("0-1"), work on CPU 1
-for round in 1 2; do
-	typein "echo 0 >/sys/devices/system/cpu/cpu1/online; echo H$round-\$((0))OFF \$(cat /sys/devices/system/cpu/online)"
-	says "H$round-0OFF"
-	tr -d '\r' <$out | grep -q "^H$round-0OFF 0\$" ||
-		bail "round $round: CPU 1 did not go offline: $(tr -d '\r' <$out | grep "^H$round-0OFF")"
-	typein "echo 1 >/sys/devices/system/cpu/cpu1/online; echo H$round-\$((1))ON \$(cat /sys/devices/system/cpu/online) \$(taskset -c 1 cut -d' ' -f39 /proc/self/stat)"
-	says "H$round-1ON"
-	tr -d '\r' <$out | grep -q "^H$round-1ON 0-1 1\$" ||
-		bail "round $round: CPU 1 did not come back to run work: $(tr -d '\r' <$out | grep "^H$round-1ON")"
-	echo "hotplug round $round: CPU 1 went offline, came back and ran a pinned process"
+# paste: 4 KiB typed at once, its md5sum in the guest; hotplug: CPU 1 off
+# (cpus online "0"), on again ("0-1"), work on CPU 1. Each round's
+# markers are new (P-<r+1>READY, S-<3r>, H<r>-...): the typed line holds
+# only the expression, so only the shell's output can match.
+r=0
+while [ $r -lt "${rounds:-2}" ]; do
+	r=$((r + 1))
+	typein "echo P-\$(($r+1))READY; cat >/tmp/p"
+	says "P-$((r + 1))READY"
+	cat /tmp/cx.paste >&3
+	printf '\004' >&3
+	typein "echo S-\$(($r*3)) \$(wc -c </tmp/p) \$(md5sum </tmp/p)"
+	says "S-$((r * 3)) "
+	got=$(tr -d '\r' <$out | sed -n "s/^S-$((r * 3)) \([0-9]*\) \([0-9a-f]*\).*/\1 \2/p" | tail -n 1)
+	[ "$got" = "$size $sum" ] ||
+		bail "round $r: the guest received '$got' (bytes md5), not '$size $sum'"
+	echo "round $r: 4096 bytes pasted at once reached the guest intact (md5 $sum)"
+	if [ $r = 1 ]; then
+		typein 'echo B-$((0))EGIN; cat /tmp/p; echo E-$((0))ND'
+		says 'E-0ND'
+		back=$(tr -d '\r' <$out | sed -n '/^B-0EGIN$/,/^E-0ND$/p' | sed '1d;$d' | md5sum | cut -d' ' -f1)
+		[ "$back" = "$sum" ] || {
+			tr -d '\r' <$out | sed -n '/^B-0EGIN$/,/^E-0ND$/p' | head -n 40
+			bail "cat of the paste came back with md5 $back, not $sum"
+		}
+		echo "output: the 4096 bytes came back through the console intact"
+	fi
+	typein "echo 0 >/sys/devices/system/cpu/cpu1/online; echo H$r-\$((0))OFF \$(cat /sys/devices/system/cpu/online)"
+	says "H$r-0OFF"
+	tr -d '\r' <$out | grep -q "^H$r-0OFF 0\$" ||
+		bail "round $r: CPU 1 did not go offline: $(tr -d '\r' <$out | grep "^H$r-0OFF")"
+	typein "echo 1 >/sys/devices/system/cpu/cpu1/online; echo H$r-\$((1))ON \$(cat /sys/devices/system/cpu/online) \$(taskset -c 1 cut -d' ' -f39 /proc/self/stat)"
+	says "H$r-1ON"
+	tr -d '\r' <$out | grep -q "^H$r-1ON 0-1 1\$" ||
+		bail "round $r: CPU 1 did not come back to run work: $(tr -d '\r' <$out | grep "^H$r-1ON")"
+	echo "hotplug round $r: CPU 1 went offline, came back and ran a pinned process"
+	[ "${rounds:-2}" -gt 2 ] &&
+		progress "HVTEST-RUN: hvctl.linux-console: round $r of $rounds (L1 uptime $(now))"
 done
 typein 'grep -E "^cpu[01] " /proc/stat'
 typein 'echo D-$((9))ONE'
