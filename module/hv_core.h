@@ -163,8 +163,8 @@ int hv_mem_mmap(struct hv_vm *vm, struct vm_area_struct *vma);
 struct page *hv_mem_lookup(struct hv_vm *vm, u64 gfn, u32 *flags);
 struct page *hv_mem_get_page(struct hv_vm *vm, u64 gfn);
 struct page *hv_vcpu_first_touch(struct hv_vcpu *vcpu, u64 gfn);
-struct page *hv_vcpu_gfn_page(struct hv_vcpu *vcpu, u64 gfn, u32 *flags);
 int hv_mem_read_atomic(struct hv_vm *vm, u64 gpa, void *buf, unsigned int len);
+struct page *hv_vcpu_gfn_page(struct hv_vcpu *vcpu, u64 gfn, u32 *flags);
 int hv_vcpu_read_gpa(struct hv_vcpu *vcpu, u64 gpa, void *buf,
 		     unsigned int len);
 
