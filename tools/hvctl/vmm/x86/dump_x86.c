@@ -44,6 +44,8 @@ static void hvctl_x86_dump_vm(struct hvctl_vmm *vmm)
 void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
 {
 	struct hvctl_vmm *vmm = vcpu->vmm;
+	struct hv_msr_entry tsc = { .index = 0x10 };	/* IA32_TSC */
+	struct hv_msrs msrs = { .nmsrs = 1 };
 	struct hv_lapic_state l;
 	struct hv_sregs s;
 	struct hv_regs r;
@@ -65,10 +67,16 @@ void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
 		return;
 	hvctl_x86_vectors(&l, 0x100, isr, sizeof(isr));
 	hvctl_x86_vectors(&l, 0x200, irr, sizeof(irr));
-	hvctl_vmm_log(vmm, "vCPU %u: APIC base %#llx mp_state %u tpr %#x isr%s irr%s tsc_deadline %#llx",
+	/* the guest's TSC now, to compare with its deadline */
+	msrs.entries = (unsigned long)&tsc;
+	if (ioctl(vcpu->fd, HV_GET_MSRS, &msrs) != 1)
+		tsc.data = 0;
+	hvctl_vmm_log(vmm, "vCPU %u: APIC base %#llx mp_state %u tpr %#x isr%s irr%s lvt timer %#x count %#x of %#x tsc_deadline %#llx tsc %#llx",
 		      vcpu->id, (unsigned long long)l.apic_base, l.mp_state,
-		      l.regs[0x80 / 16], isr, irr,
-		      (unsigned long long)l.tsc_deadline);
+		      l.regs[0x80 / 16], isr, irr, l.regs[0x320 / 16],
+		      l.regs[0x390 / 16], l.regs[0x380 / 16],
+		      (unsigned long long)l.tsc_deadline,
+		      (unsigned long long)tsc.data);
 	/* once per VM: the console's UART and its IOAPIC pin */
 	if (vcpu->id == 0)
 		hvctl_x86_dump_vm(vmm);

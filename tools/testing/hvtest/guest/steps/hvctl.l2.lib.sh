@@ -7,7 +7,7 @@
 #   l2_initramfs OUT     a busybox initramfs whose /init is read from stdin
 #   l2_initramfs_sh OUT  the same, /init's usual start (mounts) put first
 #   l2_cmdline WORDS...  the guest's serial console on this arch, and WORDS
-#   l2_filter            the L2 console, its alarm words defused (a filter)
+#   l2_filter            the L2 console, its alarm words defused (lib.sh)
 #   l2_says LOG PID PAT [SECONDS]
 #                        wait until LOG has a line matching PAT
 #
@@ -71,19 +71,6 @@ l2_cmdline() {
 	aarch64) echo "console=ttyAMA0 $*" ;;
 	*) echo "console=ttyS0 nokaslr $*" ;;
 	esac
-}
-
-# l2_filter: the L2 guest's console, each line marked "L2| ", and the words
-# the log scanner looks for broken with a '~': they are the L2 kernel's
-# (expected where a test makes it stop), not the L1 kernel's.
-l2_filter() {
-	sed -e 's/^/L2| /' -e 's/BUG/BUG~/g; s/WARNING:/WARNING~:/g; s/Oops/O~ops/g' \
-		-e 's/Internal error/Internal~error/g; s/Unable to/Unable~to/g' \
-		-e 's/protection fault/protection~fault/g; s/lockup/lock~up/g' \
-		-e 's/LOCKUP/LOCK~UP/g; s/stall/st~all/g; s/blocked for/blocked~for/g' \
-		-e 's/UBSAN/UB~SAN/g; s/[Pp]anic/pa~nic/g; s/Call [Tt]race/Call~trace/g' \
-		-e 's/trying to register/trying~to register/g' \
-		-e 's/suspected memory/suspected~memory/g; s/Disabling lock/Disabling~lock/g'
 }
 
 # l2_says LOG PID PATTERN [SECONDS]: wait for a line matching PATTERN (a
