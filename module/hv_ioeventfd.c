@@ -127,6 +127,9 @@ static int hv_ioeventfd_write(struct hv_vcpu *vcpu, bool pio, u64 addr,
 	/* most VMs have no ioeventfd: one load and no lock */
 	if (!rcu_access_pointer(vcpu->vm->ioeventfds))
 		return 0;
+	/* the bytes written, whatever the register held above them */
+	if (len < 8)
+		value &= BIT_ULL(len * 8) - 1;
 	rcu_read_lock();
 	t = rcu_dereference(vcpu->vm->ioeventfds);
 	e = t ? hv_ioeventfd_find(t, pio, addr, len, value) : NULL;
@@ -151,8 +154,6 @@ static int hv_ioeventfd_write(struct hv_vcpu *vcpu, bool pio, u64 addr,
  */
 int hv_ioeventfd_mmio(struct hv_vcpu *vcpu, u64 gpa, u32 len, u64 value)
 {
-	if (len < 8)
-		value &= BIT_ULL(len * 8) - 1;
 	return hv_ioeventfd_write(vcpu, false, gpa, len, value);
 }
 
@@ -168,8 +169,6 @@ int hv_ioeventfd_mmio(struct hv_vcpu *vcpu, u64 gpa, u32 len, u64 value)
  */
 int hv_ioeventfd_pio(struct hv_vcpu *vcpu, u16 port, u32 size, u64 value)
 {
-	if (size < 8)
-		value &= BIT_ULL(size * 8) - 1;
 	return hv_ioeventfd_write(vcpu, true, port, size, value);
 }
 

@@ -532,13 +532,16 @@ int hv_lapic_highest_irr(const struct hv_lapic *a)
 	return a->enabled ? lapic_highest(a, APIC_IRR) : -1;
 }
 
-/* The ISR's eight words (vectors 32 * i to 32 * i + 31 in word i). */
-void hv_lapic_get_isr(const struct hv_lapic *a, u32 isr[8])
+/*
+ * ISR or IRR (@reg: APIC_ISR or APIC_IRR) as eight words, vectors 32 * i
+ * to 32 * i + 31 in word i.
+ */
+void hv_lapic_get_vectors(const struct hv_lapic *a, u32 reg, u32 vec[8])
 {
 	int i;
 
 	for (i = 0; i < 8; i++)
-		isr[i] = a->reg[RV(APIC_ISR, i)];
+		vec[i] = a->reg[RV(reg, i)];
 }
 
 int hv_lapic_highest_isr(const struct hv_lapic *a)

@@ -129,7 +129,7 @@ void hv_lapic_unack(struct hv_lapic *a, int vector);
 void hv_lapic_eoi_vector(struct hv_lapic *a, u8 vector);
 int hv_lapic_highest_irr(const struct hv_lapic *a);
 int hv_lapic_highest_isr(const struct hv_lapic *a);
-void hv_lapic_get_isr(const struct hv_lapic *a, u32 isr[8]);
+void hv_lapic_get_vectors(const struct hv_lapic *a, u32 reg, u32 vec[8]);
 void hv_lapic_get_tmr(const struct hv_lapic *a, u64 tmr[4]);
 void hv_lapic_apic_write(struct hv_lapic *a, u32 off);
 bool hv_lapic_runnable(struct hv_lapic *a);

@@ -230,8 +230,10 @@ static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
 		arch->vid_entry_svi = vmcs_read16(GUEST_INTR_STATUS) >> 8;
 	}
 	/* rare: an exit came before the guest's EOI (the undo's rule) */
-	if (unlikely(arch->vid_entry_svi))
-		hv_lapic_get_isr(a, arch->vid_entry_isr);
+	if (unlikely(arch->vid_entry_svi)) {
+		hv_lapic_get_vectors(a, APIC_ISR, arch->vid_entry_isr);
+		hv_lapic_get_vectors(a, APIC_IRR, arch->vid_entry_irr);
+	}
 }
 
 /**
@@ -252,21 +254,28 @@ static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
  * ever: the hang of the first VID attempt (Documentation/x86.rst).
  *
  * A virtual interrupt was being delivered when the entry injected nothing
- * and SVI's vector is one that was not in service at the entry: while the
- * guest runs, only a delivery puts a vector in ISR, and the one delivered
- * is above all others in service (its priority passed PPR), so it is SVI.
- * SVI above its value at the entry says so at once; SVI below it (the
- * guest ended the vector in service at the entry, then took a lower one)
- * needs the entry's ISR, kept only when SVI was not 0 then. Re-injecting
- * the reported event there gave Bochs' stale event and left the vector in
- * service for ever (hv_x86_apic_test's
- * vid_delivery_cut_after_eoi_of_higher_vector).
- * Misread: a vector in service at the entry, ended and delivered again in
- * the same stay, its delivery cut (the reported event is re-injected: on
- * hardware that vector, which is right). Taken for a delivery by mistake:
- * the handler of a vector delivered in the same stay raises an exception
- * whose delivery faults on EPT; the vector is then delivered twice, and
- * the exception, a fault, comes again when the instruction runs again.
+ * and SVI's vector was delivered in this stay: while the guest runs, only
+ * a delivery puts a vector in ISR, and the one delivered is above all
+ * others in service (its priority passed PPR), so it is SVI. It was
+ * delivered in this stay when it was not in service at the entry (SVI
+ * above its value at the entry says so at once; SVI below it, the guest
+ * having ended the vector in service at the entry and then taken a lower
+ * one, needs the entry's ISR), or when it was in service and requested
+ * at the entry and is not requested any more: the guest ended it and the
+ * CPU delivered the request (the entry's IRR tells it). The entry's ISR
+ * and IRR are kept only when SVI was not 0 then. Re-injecting the
+ * reported event in these cases gave Bochs' stale event and left the
+ * vector in service for ever, holding back every vector of its class and
+ * below (hv_x86_apic_test's vid_delivery_cut_after_eoi_of_higher_vector
+ * and vid_delivery_cut_of_vector_in_service_and_requested).
+ * Misread: a vector in service at the entry, not requested, ended and
+ * requested again by the guest's own SELF IPI (virtualized, no exit) and
+ * its delivery cut, all in one stay (the reported event is re-injected:
+ * on hardware that vector, which is right). Taken for a delivery by
+ * mistake: the handler of a vector delivered in the same stay raises an
+ * exception whose delivery faults on EPT; the vector is then delivered
+ * twice, and the exception, a fault, comes again when the instruction
+ * runs again.
  *
  * Return: true when undone; false to re-inject the reported event.
  */
@@ -274,12 +283,18 @@ bool vmx_lapic_undo_delivery(struct hv_vcpu *vcpu)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
 	u8 svi = vmcs_read16(GUEST_INTR_STATUS) >> 8;
+	u32 irr[8], bit = BIT(svi % 32);
 
 	if (arch->vid_entry_event || svi < 16)
 		return false;
 	if (svi <= arch->vid_entry_svi &&
-	    (arch->vid_entry_isr[svi / 32] & BIT(svi % 32)))
-		return false;
+	    (arch->vid_entry_isr[svi / 32] & bit)) {
+		/* in service at the entry: was it requested then, not now? */
+		hv_lapic_get_vectors(&arch->lapic, APIC_IRR, irr);
+		if (!(arch->vid_entry_irr[svi / 32] & bit) ||
+		    (irr[svi / 32] & bit))
+			return false;
+	}
 	hv_lapic_unack(&arch->lapic, svi);
 	return true;
 }

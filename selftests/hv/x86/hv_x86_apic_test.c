@@ -1352,6 +1352,41 @@ TEST_F(apic, vid_delivery_cut_after_eoi_of_higher_vector)
 }
 
 /*
+ * The same cut, of a vector that was in service at the entry and requested
+ * again (ISR and IRR both hold 0x48): the guest ends it (EOI), the CPU
+ * delivers the requested 0x48 at once, and that delivery faults on the
+ * untouched stack. SVI is 0x48 before and after, and 0x48 was in service
+ * at the entry: only IRR tells the delivery (0x48 requested at the entry,
+ * not any more). Re-injecting Bochs' stale event instead left 0x48 in
+ * service and never counted it. The SELF IPI of 0x30 on the way must come
+ * after it.
+ */
+TEST_F(apic, vid_delivery_cut_of_vector_in_service_and_requested)
+{
+	struct vcpu *v = &self->v0;
+	struct hv_lapic_state st;
+	int i, vec;
+
+	x2apic_on(_metadata, v, 0);
+	hv_ioctl(v->fd, HV_GET_LAPIC, &st);
+	vec_put(&st, APIC_ISR, 0x48, true);		/* SVI 0x48 at entry */
+	vec_put(&st, APIC_IRR, 0x48, true);		/* RVI 0x48 */
+	hv_ioctl(v->fd, HV_SET_LAPIC, &st);
+	/* a page of the top 64 KiB of RAM, never touched by the guest */
+	CMD(v, APIC_CMD_EOI_IPI_STI, 1, 0x30, X86_RAM_SIZE - 0x7000);
+	EXPECT_EQ(1, *count(&self->t, 0x48));
+	EXPECT_EQ(1, *count(&self->t, 0x30));
+	EXPECT_LT(tsc_at(&self->t, 0x48), tsc_at(&self->t, 0x30));
+	for (vec = 0; vec < 256; vec++)
+		if (vec != 0x48 && vec != 0x30)
+			EXPECT_EQ(0, *count(&self->t, vec)) TH_LOG("vector %#x", vec);
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(0, RDMSR(v, MSR_X2_ISR(i)));
+		EXPECT_EQ(0, RDMSR(v, MSR_X2_IRR(i)));
+	}
+}
+
+/*
  * INIT clears IRR and ISR, and so what RVI and SVI held: vCPU 1 has 0x70
  * in service and 0x50 waiting when vCPU 0 sends INIT and SIPI; back in
  * the command loop, a new 0x50 must be taken at once.
