@@ -100,7 +100,6 @@ struct hv_arch_vcpu {
 	u8 vid_entry_svi;	/* ... SVI at the last entry */
 	u32 vid_entry_isr[8];	/* ... and ISR, when SVI was not 0 */
 	u32 vid_entry_irr[8];	/* ... and IRR, then too */
-	bool vid_entry_event;	/* ... that entry injects an event */
 	bool nmi_window_armed;	/* ... NMI-window exiting is on */
 	bool apic_access;	/* ... may use the APIC-access page (vid) */
 	bool apic_access_on;	/* ... uses it: one of the VM's users */

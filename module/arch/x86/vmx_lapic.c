@@ -253,21 +253,25 @@ static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
  * that gave the guest the wrong event and left the real vector in ISR for
  * ever: the hang of the first VID attempt (Documentation/x86.rst).
  *
- * A virtual interrupt was being delivered when the entry injected nothing
- * and SVI's vector was delivered in this stay: while the guest runs, only
- * a delivery puts a vector in ISR, and the one delivered is above all
- * others in service (its priority passed PPR), so it is SVI. It was
- * delivered in this stay when it was not in service at the entry (SVI
- * above its value at the entry says so at once; SVI below it, the guest
- * having ended the vector in service at the entry and then taken a lower
- * one, needs the entry's ISR), or when it was in service and requested
- * at the entry and is not requested any more: the guest ended it and the
- * CPU delivered the request (the entry's IRR tells it). The entry's ISR
- * and IRR are kept only when SVI was not 0 then. Re-injecting the
- * reported event in these cases gave Bochs' stale event and left the
- * vector in service for ever, holding back every vector of its class and
- * below (hv_x86_apic_test's vid_delivery_cut_after_eoi_of_higher_vector
- * and vid_delivery_cut_of_vector_in_service_and_requested).
+ * A virtual interrupt was being delivered when SVI's vector was delivered
+ * in this stay: while the guest runs, only a delivery puts a vector in
+ * ISR, and the one delivered is above all others in service (its
+ * priority passed PPR), so it is SVI. It was delivered in this stay when
+ * it was not in service at the entry (SVI above its value at the entry
+ * says so at once; SVI below it, the guest having ended the vector in
+ * service at the entry and then taken a lower one, needs the entry's
+ * ISR), or when it was in service and requested at the entry and is not
+ * requested any more: the guest ended it and the CPU delivered the
+ * request (the entry's IRR tells it). The entry's ISR and IRR are kept
+ * only when SVI was not 0 then. This holds whatever the entry injected:
+ * an event cut at the entry leaves SVI, ISR and IRR as they were, and
+ * for one the guest took before the cut delivery Bochs reports the
+ * injected event. Re-injecting the reported event in these cases gave
+ * Bochs' stale event and left the vector in service for ever, holding
+ * back every vector of its class and below (hv_x86_apic_test's
+ * vid_delivery_cut_after_eoi_of_higher_vector,
+ * vid_delivery_cut_of_vector_in_service_and_requested and
+ * vid_delivery_cut_in_stay_of_injected_event).
  * Misread: a vector in service at the entry, not requested, ended and
  * requested again by the guest's own SELF IPI (virtualized, no exit) and
  * its delivery cut, all in one stay (the reported event is re-injected:
@@ -285,7 +289,7 @@ bool vmx_lapic_undo_delivery(struct hv_vcpu *vcpu)
 	u8 svi = vmcs_read16(GUEST_INTR_STATUS) >> 8;
 	u32 irr[8], bit = BIT(svi % 32);
 
-	if (arch->vid_entry_event || svi < 16)
+	if (svi < 16)
 		return false;
 	if (svi <= arch->vid_entry_svi &&
 	    (arch->vid_entry_isr[svi / 32] & bit)) {
@@ -522,11 +526,8 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 		if (vcpu->arch.apicv)
 			vmx_lapic_tpr_threshold(vcpu, th);
 	}
-	if (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) {
-		vcpu->arch.vid_entry_event = true;
+	if (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK)
 		return 1;
-	}
-	vcpu->arch.vid_entry_event = false;
 	if (!a->nmi_pending && v < 0)
 		return 0;
 	block = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
@@ -536,7 +537,6 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 			vmx_lapic_nmi_window(vcpu, false);
 			vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, NMI_VECTOR |
 				     INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
-			vcpu->arch.vid_entry_event = true;
 			a->nmi_pending = false;
 			return 1;
 		}

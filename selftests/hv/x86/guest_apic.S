@@ -51,6 +51,8 @@ cmd_loop:
 	je c_timers
 	cmp $12, %eax
 	je c_eoi_ipi_sti
+	cmp $13, %eax
+	je c_int3_eoi_ipi_sti
 	ud2
 
 c_r32:					/* addr -> value */
@@ -138,6 +140,35 @@ c_eoi_ipi_sti:
 	wrmsr
 	mov %esp, %edi
 	mov %esi, %esp
+	sti
+	nop
+	nop
+	nop
+	cli
+	mov %edi, %esp
+	out %eax, $APIC_PORT_RES
+	jmp cmd_loop
+
+/*
+ * vector, stack -> ack: an INT3 on the stack at the given address, then
+ * as c_eoi_ipi_sti with the stack 4 KiB below it; no exit on the way
+ * but where those stacks are touched first.
+ */
+c_int3_eoi_ipi_sti:
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %ebx
+	in $APIC_PORT_ARG, %eax
+	mov %eax, %esi
+	mov %esp, %edi
+	mov %esi, %esp
+	int3
+	mov %edi, %esp
+	call do_eoi
+	mov $0x83f, %ecx
+	mov %ebx, %eax
+	xor %edx, %edx
+	wrmsr
+	lea -0x1000(%esi), %esp
 	sti
 	nop
 	nop

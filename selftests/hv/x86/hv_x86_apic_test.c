@@ -1387,6 +1387,42 @@ TEST_F(apic, vid_delivery_cut_of_vector_in_service_and_requested)
 }
 
 /*
+ * The same cut in a stay whose entry injected an event: the guest's INT3
+ * faults on an untouched stack page, hv injects it again at the next
+ * entry, and in that stay the guest ends nothing, sends itself 0x30 and
+ * takes it on another untouched page, whose delivery faults. Bochs
+ * reports the injected INT3 for that exit: injecting it again ran the
+ * breakpoint handler twice and left 0x30 in service. The SVI rule holds
+ * whatever the entry injected: an event cut at the entry leaves SVI, ISR
+ * and IRR as they were.
+ */
+TEST_F(apic, vid_delivery_cut_in_stay_of_injected_event)
+{
+	struct vcpu *v = &self->v0;
+	int i, vec;
+
+	x2apic_on(_metadata, v, 0);
+	/*
+	 * one interrupt first, so that the IDT, the handlers and their
+	 * counters are mapped: the INT3's delivery then faults only on its
+	 * stack, and its handler runs without an exit
+	 */
+	WRMSR(v, MSR_X2_SELF, 0x31);
+	STI(v);
+	ASSERT_EQ(1, *count(&self->t, 0x31));
+	CMD(v, APIC_CMD_INT3_EOI_IPI_STI, 1, 0x30, X86_RAM_SIZE - 0x9000);
+	EXPECT_EQ(1, *count(&self->t, 3));
+	EXPECT_EQ(1, *count(&self->t, 0x30));
+	for (vec = 0; vec < 256; vec++)
+		if (vec != 3 && vec != 0x30 && vec != 0x31)
+			EXPECT_EQ(0, *count(&self->t, vec)) TH_LOG("vector %#x", vec);
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(0, RDMSR(v, MSR_X2_ISR(i)));
+		EXPECT_EQ(0, RDMSR(v, MSR_X2_IRR(i)));
+	}
+}
+
+/*
  * INIT clears IRR and ISR, and so what RVI and SVI held: vCPU 1 has 0x70
  * in service and 0x50 waiting when vCPU 0 sends INIT and SIPI; back in
  * the command loop, a new 0x50 must be taken at once.
