@@ -49,7 +49,9 @@ void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
 	struct hv_lapic_state l;
 	struct hv_sregs s;
 	struct hv_regs r;
-	char isr[128], irr[128];
+	char isr[128], irr[128], gpr[HV_X86_NR_GPRS * 17 + 1];
+	size_t n;
+	int i;
 
 	if (ioctl(vcpu->fd, HV_GET_REGS, &r) ||
 	    ioctl(vcpu->fd, HV_GET_SREGS, &s)) {
@@ -63,6 +65,11 @@ void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
 		      (unsigned long long)r.rflags, s.cs.selector,
 		      (unsigned long long)s.cr0, (unsigned long long)s.cr3,
 		      (unsigned long long)s.cr4, (unsigned long long)s.efer);
+	/* rax rcx rdx rbx rsp rbp rsi rdi r8-r15: a spinning guest's lock */
+	for (i = 0, n = 0; i < HV_X86_NR_GPRS; i++)
+		n += snprintf(gpr + n, sizeof(gpr) - n, " %llx",
+			      (unsigned long long)r.gpr[i]);
+	hvctl_vmm_log(vmm, "vCPU %u: gpr%s", vcpu->id, gpr);
 	if (!vmm->irq_lines || ioctl(vcpu->fd, HV_GET_LAPIC, &l))
 		return;
 	hvctl_x86_vectors(&l, 0x100, isr, sizeof(isr));
