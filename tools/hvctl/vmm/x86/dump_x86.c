@@ -41,6 +41,63 @@ static void hvctl_x86_dump_vm(struct hvctl_vmm *vmm)
 		      (unsigned long long)io.redirtbl[HVCTL_UART_GSI], io.lines);
 }
 
+/*
+ * The guest-physical address of @va through the guest's 4-level page
+ * tables at @cr3 (long mode; 1 GiB and 2 MiB pages), or -1.
+ */
+static uint64_t hvctl_x86_gva_to_gpa(struct hvctl_vmm *vmm, uint64_t cr3,
+				     uint64_t va)
+{
+	uint64_t table = cr3 & 0x000ffffffffff000ULL, *e;
+	int level, shift;
+
+	for (level = 4; level >= 1; level--) {
+		shift = 12 + 9 * (level - 1);
+		e = hvctl_vmm_ram(vmm, table + ((va >> shift) & 511) * 8, 8);
+		if (!e || !(*e & 1))
+			return -1;
+		table = *e & 0x000ffffffffff000ULL;
+		if (level == 1 || (level <= 3 && (*e & 0x80)))
+			return (table & ~((1ULL << shift) - 1)) |
+			       (va & ((1ULL << shift) - 1));
+	}
+	return -1;
+}
+
+/*
+ * The 96 words on a long-mode guest's stack at @rsp (fewer where its
+ * pages are not mapped): the return addresses among them say what the
+ * vCPU was doing (read them against the guest kernel's symbols).
+ */
+static void hvctl_x86_dump_stack(struct hvctl_vcpu *vcpu,
+				 const struct hv_sregs *s, uint64_t rsp)
+{
+	struct hvctl_vmm *vmm = vcpu->vmm;
+	char line[8 * 17 + 1];
+	unsigned int i, len = 0;
+	uint64_t gpa, *w;
+
+	if (!(s->efer & (1 << 10)) || (rsp & 7))	/* EFER.LMA */
+		return;
+	for (i = 0; i < 96; i++) {
+		gpa = hvctl_x86_gva_to_gpa(vmm, s->cr3, rsp + i * 8);
+		w = gpa == (uint64_t)-1 ? NULL : hvctl_vmm_ram(vmm, gpa, 8);
+		if (!w)
+			break;
+		len += snprintf(line + len, sizeof(line) - len, " %llx",
+				(unsigned long long)*w);
+		if (i % 8 == 7) {
+			hvctl_vmm_log(vmm, "vCPU %u: stack %#llx:%s", vcpu->id,
+				      (unsigned long long)(rsp + (i - 7) * 8),
+				      line);
+			len = 0;
+		}
+	}
+	if (len)
+		hvctl_vmm_log(vmm, "vCPU %u: stack %#llx:%s", vcpu->id,
+			      (unsigned long long)(rsp + (i & ~7U) * 8), line);
+}
+
 void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
 {
 	struct hvctl_vmm *vmm = vcpu->vmm;
@@ -70,6 +127,7 @@ void hvctl_arch_dump_vcpu(struct hvctl_vcpu *vcpu)
 		n += snprintf(gpr + n, sizeof(gpr) - n, " %llx",
 			      (unsigned long long)r.gpr[i]);
 	hvctl_vmm_log(vmm, "vCPU %u: gpr%s", vcpu->id, gpr);
+	hvctl_x86_dump_stack(vcpu, &s, r.gpr[HV_X86_RSP]);
 	if (!vmm->irq_lines || ioctl(vcpu->fd, HV_GET_LAPIC, &l))
 		return;
 	hvctl_x86_vectors(&l, 0x100, isr, sizeof(isr));
