@@ -133,12 +133,13 @@ c_eoi_ipi_sti:
 	mov %eax, %ebx
 	in $APIC_PORT_ARG, %eax
 	mov %eax, %esi
+	mov %esp, %edi
+eoi_ipi_sti:				/* ebx vector, esi stack, edi ours */
 	call do_eoi
 	mov $0x83f, %ecx
 	mov %ebx, %eax
 	xor %edx, %edx
 	wrmsr
-	mov %esp, %edi
 	mov %esi, %esp
 	sti
 	nop
@@ -163,20 +164,8 @@ c_int3_eoi_ipi_sti:
 	mov %esi, %esp
 	int3
 	mov %edi, %esp
-	call do_eoi
-	mov $0x83f, %ecx
-	mov %ebx, %eax
-	xor %edx, %edx
-	wrmsr
-	lea -0x1000(%esi), %esp
-	sti
-	nop
-	nop
-	nop
-	cli
-	mov %edi, %esp
-	out %eax, $APIC_PORT_RES
-	jmp cmd_loop
+	sub $0x1000, %esi
+	jmp eoi_ipi_sti
 
 c_wait:					/* vector, n: halt until count >= n */
 	in $APIC_PORT_ARG, %eax
