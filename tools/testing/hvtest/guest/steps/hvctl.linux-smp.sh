@@ -53,14 +53,7 @@ tty_sum=$(md5sum <$L2_ROOT/tty.blk | cut -d' ' -f1)
 kmsg_sum=$(md5sum <$L2_ROOT/kmsg.blk | cut -d' ' -f1)
 [ "$tty_size" = 16384 ] || fail "the tty block is $tty_size bytes, not 16384"
 
-# hv.l2panic on the L1 command line (the stress target): a CPU that
-# spins with interrupts off makes the L2 kernel panic at its RCU stall
-# warning, and the panic prints what the kernel log holds (the stall's
-# backtraces, and what never reached a console whose lock is held) with
-# the console's lock ignored; bail() then shows the whole console.
-l2panic=
-grep -qw hv.l2panic /proc/cmdline && l2panic="echo 1 >/proc/sys/kernel/panic_on_rcu_stall"
-{ echo "$l2panic"; cat; } >/tmp/l2smp.init <<'EOF'
+l2_initramfs_sh /tmp/l2smp.cpio <<'EOF'
 echo "smp-init: uptime $(cut -d' ' -f1 /proc/uptime) cpus $(grep -c ^processor /proc/cpuinfo) online $(cat /sys/devices/system/cpu/online)"
 a=$(cut -d' ' -f1 /proc/uptime)
 sleep 1
@@ -102,10 +95,11 @@ echo "smp-end"
 read -r go
 poweroff -f
 EOF
-l2_initramfs_sh /tmp/l2smp.cpio </tmp/l2smp.init
 
 # the VMM's pid, once started
 pid=
+# bail: the console's end, or all of it (but the blocks) when the guest
+# panicked: a panic prints past a console lock held for ever
 bail() {
 	echo "--- the console"
 	if grep -q 'Kernel panic' "$log" 2>/dev/null; then
