@@ -100,6 +100,34 @@ scan_log_allowlist() {
 	grep -q 'hv_init' <<<"$out" && ! grep -q parse_legacy <<<"$out"
 }
 
+# l2_says (the L2 steps' wait for a console line) waits for the whole
+# line: the console's last line may be half written. Seen in CI (stop
+# 25): hvctl.linux-console's wait for "S-3 " matched
+# "S-3 4096 8322794d6826a9ce5c6b" with the rest of the md5sum still on
+# its way, and the step read that as the guest's answer. A half line
+# still counts once the VMM has exited (it is all there will be).
+l2_says_whole_line() {
+	local f=$HOST_LOGS/says.txt dead
+	sh -c 'exit 0' &
+	dead=$!
+	wait "$dead"
+	(
+		# shellcheck source=guest/steps/hvctl.says.lib.sh
+		. "$HVTEST_DIR/guest/steps/hvctl.says.lib.sh"
+		# shellcheck disable=SC2016 # what the guest was typed
+		printf 'l2sh# echo S-$((1*3))\r\nS-3 4096 8322794d' >"$f"
+		if l2_says "$f" $$ '^S-3 ' 1; then
+			echo "l2_says matched a half line"
+			exit 1
+		fi
+		l2_says "$f" "$dead" '^S-3 ' 1 ||
+			{ echo "l2_says missed a half line the exited VMM left"; exit 1; }
+		printf '6826a9ce5c6bad362935e7fb\r\n' >>"$f"
+		l2_says "$f" $$ '^S-3 ' 1 ||
+			{ echo "l2_says missed the whole line"; exit 1; }
+	)
+}
+
 # --- user-space code tested on the host (selftests/hv/host/) -------------------
 # insn_decode_test: the x86 MMIO instruction decoder; virtio_test: the VMM's
 # virtio devices; acpi_test: the x86 guest's ACPI tables (with iasl and
@@ -153,6 +181,7 @@ host_checks() {
 	host_test scan_log.flags_warning scan_log_flags_warning || true
 	host_test scan_log.passes_clean scan_log_passes_clean || true
 	host_test scan_log.allowlist scan_log_allowlist || true
+	host_test l2_says.whole_line l2_says_whole_line || true
 	tap_close
 	echo "host: $TAP_PASS passed, $TAP_FAIL failed ($((SECONDS - HOST_T0))s)" \
 		>"$(summary_file host)"

@@ -16,6 +16,8 @@
 
 # shellcheck source=hvctl.lib.sh
 . /hvtest/steps/hvctl.lib.sh
+# shellcheck source=hvctl.says.lib.sh
+. /hvtest/steps/hvctl.says.lib.sh
 
 # l2_kernel: set L2_KERNEL to the guest kernel the harness put in the
 # initramfs (arm64 Image or x86 bzImage); skip the step when there is none.
@@ -71,19 +73,4 @@ l2_cmdline() {
 	aarch64) echo "console=ttyAMA0 $*" ;;
 	*) echo "console=ttyS0 nokaslr $*" ;;
 	esac
-}
-
-# l2_says LOG PID PATTERN [SECONDS]: wait for a line matching PATTERN (a
-# grep pattern) in LOG while the process PID (the VMM) runs; 1 if it
-# exited without printing it or SECONDS (default 600, L1 guest time: an
-# upper bound against a hung guest, never reached by a working one) passed.
-l2_says() {
-	_n=$((${4:-600} * 5))
-	while [ $_n -gt 0 ]; do
-		grep -q "$3" "$1" && return 0
-		kill -0 "$2" 2>/dev/null || { grep -q "$3" "$1"; return; }
-		sleep 0.2
-		_n=$((_n - 1))
-	done
-	return 1
 }
