@@ -122,6 +122,16 @@ int hv_arch_vcpu_enter(struct hv_vcpu *vcpu);
 void hv_arch_vm_wake(struct hv_vm *vm);
 
 /**
+ * hv_arch_vm_nmi() - the machine's NMI button (netlink vm-nmi): x86 raises
+ * the NMI line, wired to every vCPU's LINT1; kicks each vCPU.
+ * @vm: the VM (vm->irqchip). Called under its registry entry's lock; must
+ * not sleep.
+ *
+ * Return: 0, or -EOPNOTSUPP where the arch has no NMI to give.
+ */
+int hv_arch_vm_nmi(struct hv_vm *vm);
+
+/**
  * hv_arch_mem_map() - map one guest frame to a RAM page in the stage-2
  * tables (EPT on x86), for hv_vcpu_map_fault().
  * @vcpu: the faulting vCPU; its table cache has the pages a new path needs.

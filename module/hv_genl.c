@@ -70,7 +70,7 @@ static const struct nla_policy hv_vm_create_nl_policy[HV_A_VM_NET_BW + 1] = {
 	HV_IO_QUOTA_POLICY,
 };
 
-/* HV_CMD_VM_GET, PAUSE, RESUME, DESTROY, STATS_GET - do */
+/* HV_CMD_VM_GET, PAUSE, RESUME, DESTROY, STATS_GET, NMI - do */
 static const struct nla_policy hv_vm_name_nl_policy[HV_A_VM_NAME + 1] = {
 	[HV_A_VM_NAME] = { .type = NLA_NUL_STRING, .len = HV_NAME_MAX, },
 };
@@ -464,6 +464,18 @@ static int hv_nl_vm_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int hv_nl_vm_nmi_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hv_reg_vm *reg = hv_genl_lookup(skb, info);
+	int err;
+
+	if (IS_ERR(reg))
+		return PTR_ERR(reg);
+	err = hv_registry_nmi(reg, info->extack);
+	hv_registry_put(reg);
+	return err;
+}
+
 /* Ops table for hv: one policy per op, as in hv.yaml. */
 static const struct genl_ops hv_nl_ops[] = {
 	{
@@ -512,6 +524,12 @@ static const struct genl_ops hv_nl_ops[] = {
 	{
 		.cmd		= HV_CMD_VM_STATS_GET,
 		.doit		= hv_nl_vm_stats_get_doit,
+		.policy		= hv_vm_name_nl_policy,
+		.maxattr	= HV_A_VM_NAME,
+	},
+	{
+		.cmd		= HV_CMD_VM_NMI,
+		.doit		= hv_nl_vm_nmi_doit,
 		.policy		= hv_vm_name_nl_policy,
 		.maxattr	= HV_A_VM_NAME,
 	},

@@ -467,6 +467,37 @@ int hv_registry_pause(struct hv_reg_vm *reg, bool pause,
 }
 
 /**
+ * hv_registry_nmi() - the attached VM's NMI button (vm-nmi).
+ * @reg: the entry.
+ * @extack: for the reason of a failure.
+ *
+ * A paused VM takes it when it runs again.
+ *
+ * Return: 0; -EINVAL when no VMM runs the VM; -EOPNOTSUPP when the VM has
+ * no in-kernel interrupt controller or the arch no NMI.
+ */
+int hv_registry_nmi(struct hv_reg_vm *reg, struct netlink_ext_ack *extack)
+{
+	int err;
+
+	spin_lock(&reg->lock);
+	if (!reg->vm) {
+		err = -EINVAL;
+		NL_SET_ERR_MSG(extack, "the VM is not running");
+	} else if (!reg->vm->irqchip) {
+		err = -EOPNOTSUPP;
+		NL_SET_ERR_MSG(extack,
+			       "the VM has no in-kernel interrupt controller");
+	} else {
+		err = hv_arch_vm_nmi(reg->vm);
+		if (err)
+			NL_SET_ERR_MSG(extack, "no NMI on this architecture");
+	}
+	spin_unlock(&reg->lock);
+	return err;
+}
+
+/**
  * hv_registry_mem_touched() - RAM the attached VM has allocated.
  * @reg: the entry.
  *

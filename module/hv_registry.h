@@ -124,6 +124,7 @@ int hv_registry_stop(struct hv_reg_vm *reg, bool force,
 		     struct netlink_ext_ack *extack);
 int hv_registry_pause(struct hv_reg_vm *reg, bool pause,
 		      struct netlink_ext_ack *extack);
+int hv_registry_nmi(struct hv_reg_vm *reg, struct netlink_ext_ack *extack);
 u64 hv_registry_mem_touched(struct hv_reg_vm *reg);
 bool hv_registry_name_valid(const char *name);
 

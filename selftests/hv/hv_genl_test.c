@@ -187,6 +187,9 @@ TEST_F(genl, policy_violations)
 	EXPECT_EQ(-EINVAL, hv_nl_vm_cmd(nl, HV_CMD_VM_RESUME, "t-p", NULL, NULL));
 	EXPECT_EQ(-EINVAL, hv_nl_vm_cmd(nl, HV_CMD_VM_STOP, "t-p", NULL, NULL));
 	EXPECT_STREQ("the VM is not running", nl->errmsg);
+	EXPECT_EQ(-EINVAL, hv_nl_vm_cmd(nl, HV_CMD_VM_NMI, "t-p", NULL, NULL));
+	EXPECT_STREQ("the VM is not running", nl->errmsg);
+	EXPECT_EQ(-ENOENT, hv_nl_vm_cmd(nl, HV_CMD_VM_NMI, "t-none", NULL, NULL));
 
 	/* unknown commands */
 	hv_nl_msg_init(&m, nl->family, 0, HV_CMD_VM_EVENT);
@@ -409,6 +412,10 @@ TEST_F(genl, attach_states)
 	EXPECT_EQ(ENOSPC, errno);
 	r.size = 1 << 20;
 	EXPECT_EQ(0, ioctl(vm, HV_SET_MEM_REGION, &r));
+
+	/* vm-nmi needs the in-kernel interrupt controller (hv_x86_apic_test) */
+	EXPECT_EQ(-EOPNOTSUPP, hv_nl_vm_cmd(nl, HV_CMD_VM_NMI, "t-att", NULL, NULL));
+	EXPECT_STREQ("the VM has no in-kernel interrupt controller", nl->errmsg);
 
 	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_PAUSE, "t-att", NULL, NULL));
 	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_GET, "t-att", vm_info_cb, &vi));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hvctl create, destroy, set, pause, resume, stop: definitions and their
+ * hvctl create, destroy, set, pause, resume, nmi, stop: definitions and their
  * state, over the hv netlink family.
  */
 #include <errno.h>
@@ -546,6 +546,11 @@ int hvctl_cmd_pause(int argc, char **argv)
 int hvctl_cmd_resume(int argc, char **argv)
 {
 	return hvctl_simple_verb(argc, argv, HV_CMD_VM_RESUME);
+}
+
+int hvctl_cmd_nmi(int argc, char **argv)
+{
+	return hvctl_simple_verb(argc, argv, HV_CMD_VM_NMI);
 }
 
 /* Waits up to @timeout_ms for the VM to leave running/paused. */

@@ -224,6 +224,7 @@ int hvctl_cmd_list(int argc, char **argv);
 int hvctl_cmd_info(int argc, char **argv);
 int hvctl_cmd_set(int argc, char **argv);
 int hvctl_cmd_pause(int argc, char **argv);
+int hvctl_cmd_nmi(int argc, char **argv);
 int hvctl_cmd_resume(int argc, char **argv);
 int hvctl_cmd_stop(int argc, char **argv);
 int hvctl_cmd_start(int argc, char **argv);

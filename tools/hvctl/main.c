@@ -22,6 +22,8 @@ static const struct hvctl_cmd hvctl_cmds[] = {
 	  hvctl_cmd_stop },
 	{ "pause", "NAME", "stop running the VM's vCPUs", hvctl_cmd_pause },
 	{ "resume", "NAME", "run a paused VM again", hvctl_cmd_resume },
+	{ "nmi", "NAME", "press the VM's NMI button (x86 --kernel guests): a hung Linux prints where it is",
+	  hvctl_cmd_nmi },
 	{ "destroy", "NAME", "remove a stopped VM's definition", hvctl_cmd_destroy },
 	{ "list", "[--json]", "list the VMs you may see", hvctl_cmd_list },
 	{ "info", "NAME [--json]", "a VM's state, quotas and statistics", hvctl_cmd_info },

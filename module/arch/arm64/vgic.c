@@ -167,6 +167,15 @@ void vgic_set_line_locked(struct hv_vm *vm, struct hv_vcpu *vcpu, u32 intid,
 	vgic_changed_locked(vm, vcpu, intid);
 }
 
+/*
+ * No NMI button on arm64: the GICv3 model has no NMI (FEAT_GICv3_NMI) and
+ * Linux's pseudo-NMIs are only interrupt priorities a guest chooses.
+ */
+int hv_arch_vm_nmi(struct hv_vm *vm)
+{
+	return -EOPNOTSUPP;
+}
+
 /* The VMM's lines are the SPIs. */
 bool hv_arch_irq_line_valid(struct hv_vm *vm, u32 intid)
 {

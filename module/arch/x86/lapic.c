@@ -446,6 +446,31 @@ void hv_apic_deliver(struct hv_vm *vm, const struct hv_apic_irq *irq,
 	rcu_read_unlock();
 }
 
+/**
+ * hv_apic_nmi_line() - an edge on the machine's NMI line (the operator's
+ * NMI button, netlink vm-nmi), which reaches LINT1 of every local APIC as
+ * on a PC: each guest's LVT LINT1 decides what it is (Linux: an NMI on
+ * the boot CPU, masked on the others, which the panicking CPU then asks
+ * for their backtraces), and an APIC that IA32_APIC_BASE disabled passes
+ * it to its CPU's NMI input (SDM 11.4.3). Any thread, no sleeping.
+ * @vm: the VM.
+ */
+void hv_apic_nmi_line(struct hv_vm *vm)
+{
+	struct hv_vcpu *v;
+	u32 i;
+
+	rcu_read_lock();
+	for (i = 0; i < HV_MAX_VCPUS; i++) {
+		v = hv_vm_vcpu_rcu(vm, i);
+		if (!v)
+			continue;
+		set_bit(HV_LAPIC_EV_LINT1, &hv_x86_vcpu_lapic(v)->events);
+		hv_vcpu_kick(v);
+	}
+	rcu_read_unlock();
+}
+
 /* A write to ICR low (xAPIC) or to the x2APIC ICR: send the IPI. */
 static void lapic_send_ipi(struct hv_lapic *a, u32 low, u32 dest)
 {
@@ -618,6 +643,13 @@ void hv_lapic_sync(struct hv_lapic *a)
 		lapic_error(a, ESR_RX_ILLEGAL);
 	if (test_and_clear_bit(HV_LAPIC_EV_NMI, &a->events))
 		a->nmi_pending = true;
+	if (test_and_clear_bit(HV_LAPIC_EV_LINT1, &a->events)) {
+		/* a disabled APIC's LINT1 is the CPU's NMI pin */
+		if (a->base & HV_APIC_BASE_EN)
+			lapic_raise_lvt(a, APIC_LVT1);
+		else
+			a->nmi_pending = true;
+	}
 	if (test_and_clear_bit(HV_LAPIC_EV_INIT, &a->events)) {
 		a->init_pending = true;
 		a->sipi_pending = false;

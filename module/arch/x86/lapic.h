@@ -40,6 +40,7 @@ enum {
 	HV_LAPIC_EV_INIT,
 	HV_LAPIC_EV_SIPI,	/* vector in posted_sipi */
 	HV_LAPIC_EV_RX_ILLEGAL,	/* a fixed IPI with vector 0-15 arrived */
+	HV_LAPIC_EV_LINT1,	/* an edge on LINT1: the NMI line */
 };
 
 struct hv_lapic {
@@ -146,6 +147,7 @@ int hv_lapic_set_state(struct hv_lapic *a, const struct hv_lapic_state *s,
 
 void hv_apic_deliver(struct hv_vm *vm, const struct hv_apic_irq *irq,
 		     struct hv_lapic *src);
+void hv_apic_nmi_line(struct hv_vm *vm);
 
 /* ioapic.c */
 struct hv_ioapic {

@@ -344,6 +344,12 @@ bool hv_arch_irq_line_valid(struct hv_vm *vm, u32 irq)
 	return irq < HV_IOAPIC_PINS;
 }
 
+int hv_arch_vm_nmi(struct hv_vm *vm)
+{
+	hv_apic_nmi_line(vm);
+	return 0;
+}
+
 int hv_arch_irq_line(struct hv_vm *vm, u32 irq, bool level)
 {
 	return hv_ioapic_set_line(vm->arch.ioapic, irq, level);

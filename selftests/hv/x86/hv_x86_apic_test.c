@@ -18,6 +18,7 @@
 #include <time.h>
 #include <x86intrin.h>
 
+#include "../hv_genl_util.h"
 #include "hv_x86_util.h"
 
 X86_GUEST(apic);
@@ -38,6 +39,7 @@ extern const unsigned char guest_apic_stubs[];
 #define APIC_ICR	0x300
 #define APIC_ICR2	0x310
 #define APIC_LVTT	0x320
+#define APIC_LVT1	0x360
 #define APIC_LVTERR	0x370
 #define APIC_TMICT	0x380
 #define APIC_TMCCT	0x390
@@ -650,6 +652,79 @@ TEST_F(apic, nmi_waits_for_iret)
 	EXPECT_EQ(2, *count(&self->t, 2));
 	EXPECT_EQ(0, R32(&self->v0, REG(APIC_ESR)));
 	EXPECT_EQ(3, *count(&self->t, 2));
+}
+
+/* The registry's name of this process's VM ("anon-N"), by a dump. */
+struct own_vm {
+	__u32 pid;
+	char name[HV_NAME_MAX + 1];
+};
+
+static void own_vm_cb(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *pid = hv_nl_attr(nlh, HV_A_VM_VMM_PID);
+	struct nlattr *name = hv_nl_attr(nlh, HV_A_VM_NAME);
+	struct own_vm *o = arg;
+
+	if (pid && name && *(__u32 *)((char *)pid + NLA_HDRLEN) == o->pid)
+		snprintf(o->name, sizeof(o->name), "%s",
+			 (char *)name + NLA_HDRLEN);
+}
+
+/* Press the VM's NMI button (netlink vm-nmi, `hvctl nmi`). */
+static void nmi_button(struct __test_metadata *_metadata, struct hv_nl *nl,
+		       const char *name)
+{
+	EXPECT_EQ(0, hv_nl_vm_cmd(nl, HV_CMD_VM_NMI, name, NULL, NULL))
+		TH_LOG("vm-nmi: %s", nl->errmsg);
+}
+
+/*
+ * The operator's NMI button (netlink vm-nmi): an edge on the NMI line,
+ * which reaches each vCPU's LINT1. vCPU 0's LVT LINT1 says NMI (as Linux
+ * sets its boot CPU's): it wakes from a halt with nothing else to wake
+ * it, whether the press comes before or during the halt. vCPU 1's LINT1
+ * is masked (reset): nothing; then a fixed vector: that vector; then its
+ * APIC disabled in IA32_APIC_BASE: LINT1 is the CPU's NMI pin, an NMI.
+ */
+TEST_F(apic, nmi_button_reaches_lint1)
+{
+	struct own_vm o = { .pid = getpid() };
+	struct hv_nl_msg m;
+	struct waiter w;
+	struct hv_nl nl;
+
+	ASSERT_EQ(0, hv_nl_open(&nl, HV_NL_EXT_ACK));
+	ASSERT_EQ(0, hv_nl_resolve(&nl));
+	hv_nl_msg_init(&m, nl.family, NLM_F_DUMP, HV_CMD_VM_GET);
+	ASSERT_EQ(0, hv_nl_talk(&nl, &m, own_vm_cb, &o));
+	ASSERT_NE(0, o.name[0]);
+	add_vcpu1(_metadata, self, true);
+	apic_on(_metadata, &self->v0);
+	apic_on(_metadata, &self->v1);
+	W32(&self->v0, REG(APIC_LVT1), 0x400);		/* NMI */
+
+	start_wait(&w, &self->v0, 2, 1);
+	nmi_button(_metadata, &nl, o.name);
+	pthread_join(w.th, NULL);
+	EXPECT_EQ(0, self->v0.err);
+	EXPECT_EQ(1, self->v0.res[0]);
+	STI(&self->v1);
+	EXPECT_EQ(1, *count(&self->t, 2));
+
+	W32(&self->v1, REG(APIC_LVT1), 0x4d);		/* fixed, edge */
+	nmi_button(_metadata, &nl, o.name);
+	STI(&self->v1);
+	EXPECT_EQ(1, *count(&self->t, 0x4d));
+	EXPECT_EQ(1, *count(&self->t, 2));
+	EXPECT_EQ(2, WAIT(&self->v0, 2, 2));
+
+	WRMSR(&self->v1, MSR_APIC_BASE, 0xfee00000);	/* EN clear */
+	nmi_button(_metadata, &nl, o.name);
+	EXPECT_EQ(3, WAIT(&self->v1, 2, 3));
+	EXPECT_EQ(4, WAIT(&self->v0, 2, 4));
+	EXPECT_EQ(1, *count(&self->t, 0x4d));
+	close(nl.fd);
 }
 
 static void *run_once(void *arg)

@@ -28,6 +28,9 @@ expect_err "unknown command" hvctl frobnicate
 hvctl create root-vm --memory 1M --image /tmp/guest.bin || fail "create root-vm"
 expect_err "name is taken" hvctl create root-vm --memory 1M --image /tmp/guest.bin
 expect_err "not running" hvctl stop root-vm --force
+expect_err "not running" hvctl nmi root-vm
+expect_err "nmi nosuch: no VM with this name" hvctl nmi nosuch
+expect_err "nmi needs one VM name" hvctl nmi
 
 # an unprivileged user
 mkdir -p /etc

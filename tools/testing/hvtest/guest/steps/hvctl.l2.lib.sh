@@ -66,11 +66,17 @@ l2_initramfs_sh() {
 }
 
 # l2_cmdline WORDS...: the guest kernel's command line, its console on the
-# serial port of this arch (PL011 on arm64, the 16550 on x86, where KASLR
-# is off too), then WORDS.
+# serial port of this arch (PL011 on arm64, the 16550 on x86), then WORDS.
+# On x86 KASLR is off (addresses in a dump match the kernel's symbols),
+# and an NMI (`hvctl nmi`, sent by guest/init's vm_hung to a hung VM)
+# makes the guest panic with every CPU's backtrace (panic_print=0x40):
+# unknown_nmi_panic for an NMI without a source, and
+# panic_on_unrecovered_nmi because hv's x86 platform has no NMI status
+# port (port 0x61 reads 0xff, which Linux takes for a PCI SERR).
 l2_cmdline() {
 	case $(uname -m) in
 	aarch64) echo "console=ttyAMA0 $*" ;;
-	*) echo "console=ttyS0 nokaslr $*" ;;
+	*) echo "console=ttyS0 nokaslr unknown_nmi_panic" \
+		"sysctl.kernel.panic_on_unrecovered_nmi=1 panic_print=0x40 $*" ;;
 	esac
 }

@@ -20,7 +20,10 @@
 #     L1 command line's hv.console_rounds= says where a target repeats
 #     them to find a rare hang (x86-vmx-stress; its hv.console_wait= also
 #     shortens each wait, 120 s of L1 guest time here);
-#   - `poweroff -f`: the VM stops with "guest poweroff".
+#   - the end: on x86 the NMI button (`hvctl nmi`): the guest panics on
+#     its boot CPU with CPU 1's backtrace (what guest/init's vm_hung relies
+#     on for a hung guest) and stops; on arm64, which has no NMI button,
+#     the refusal, then `poweroff -f`: the VM stops with "guest poweroff".
 # Also the boot-to-/init figure: L1 guest time from `hvctl start` to the
 # /init's first line, L2 guest time (/proc/uptime in /init), the host's
 # wall time in build/results/TARGET.times (the HVTEST-RUN lines) and, on
@@ -157,12 +160,37 @@ typein 'echo D-$((9))ONE'
 says 'D-9ONE'
 tr -d '\r' <$out | grep -E '^cpu[01] '
 
-typein 'poweroff -f'
-exec 3>&-
-wait_for 60 sh -c "hvctl info cx | grep -q 'stop reason: *guest poweroff'" ||
-	bail "no 'guest poweroff' after 'poweroff -f': $(hvctl info cx)"
-wait $cpid
-echo "poweroff -f typed: the VM stopped with 'guest poweroff'"
+case $(uname -m) in
+aarch64)
+	# no NMI button on arm64: refused, and the guest goes on
+	nmi=$(hvctl nmi cx 2>&1) && bail "hvctl nmi succeeded on arm64"
+	echo "$nmi" | grep -q "no NMI on this architecture" ||
+		bail "hvctl nmi on arm64: '$nmi'"
+	echo "hvctl nmi: refused on arm64 ($nmi)"
+	typein 'poweroff -f'
+	exec 3>&-
+	wait_for 60 sh -c "hvctl info cx | grep -q 'stop reason: *guest poweroff'" ||
+		bail "no 'guest poweroff' after 'poweroff -f': $(hvctl info cx)"
+	wait $cpid
+	echo "poweroff -f typed: the VM stopped with 'guest poweroff'"
+	;;
+*)
+	# The NMI button: CPU 0 takes it through LINT1 and panics
+	# (l2_cmdline), with CPU 1's backtrace; panic=-1 restarts, which
+	# --on-reboot stop turns into "guest shutdown".
+	hvctl nmi cx || bail "hvctl nmi cx"
+	exec 3>&-
+	wait_for 120 sh -c "hvctl info cx | grep -q 'stop reason: *guest shutdown'" ||
+		bail "no 'guest shutdown' after hvctl nmi: $(hvctl info cx)"
+	wait $cpid
+	tr -d '\r' <"$log" | grep -q 'Kernel panic - not syncing: NMI' ||
+		bail "no NMI panic after hvctl nmi"
+	tr -d '\r' <"$log" | grep -q 'NMI backtrace for cpu 1' ||
+		bail "the panic has no backtrace of CPU 1"
+	tr -d '\r' <"$log" | grep -E 'NMI: |Kernel panic|NMI backtrace for cpu' | l2_filter
+	echo "hvctl nmi: the guest panicked on its NMI with CPU 1's backtrace and stopped"
+	;;
+esac
 echo "$fig"
 wait_for 30 hvctl destroy cx || fail "destroy"
 tr -d '\r' <$out | l2_filter | tail -n 40

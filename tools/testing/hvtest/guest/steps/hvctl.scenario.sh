@@ -31,6 +31,10 @@ hvctl pause demo || fail "pause"
 [ "$(vm_state demo)" = paused ] || fail "state after pause: $(vm_state demo)"
 hvctl resume demo || fail "resume"
 [ "$(vm_state demo)" = running ] || fail "state after resume"
+# the NMI button needs the in-kernel interrupt controller (--kernel guests)
+out=$(hvctl nmi demo 2>&1) && fail "hvctl nmi of an image guest succeeded"
+echo "nmi: $out"
+echo "$out" | grep -q "no in-kernel interrupt controller" || fail "nmi: '$out'"
 
 hvctl stop demo --timeout 120 || fail "stop"
 hvctl info demo | grep -q "stop reason: *guest poweroff" ||
