@@ -105,7 +105,8 @@ scan_log_allowlist() {
 # 25): hvctl.linux-console's wait for "S-3 " matched
 # "S-3 4096 8322794d6826a9ce5c6b" with the rest of the md5sum still on
 # its way, and the step read that as the guest's answer. A half line
-# still counts once the VMM has exited (it is all there will be).
+# still counts once the VMM has exited (it is all there will be), and a
+# shell's prompt, which no newline ends, counts for l2_prompt.
 l2_says_whole_line() {
 	local f=$HOST_LOGS/says.txt dead
 	sh -c 'exit 0' &
@@ -125,6 +126,10 @@ l2_says_whole_line() {
 		printf '6826a9ce5c6bad362935e7fb\r\n' >>"$f"
 		l2_says "$f" $$ '^S-3 ' 1 ||
 			{ echo "l2_says missed the whole line"; exit 1; }
+		# a prompt is a line no newline ends: l2_prompt sees it
+		printf 'l2sh# ' >>"$f"
+		l2_prompt "$f" $$ 'l2sh# ' 1 ||
+			{ echo "l2_prompt missed a prompt"; exit 1; }
 	)
 }
 

@@ -74,7 +74,7 @@ demo_linux() {
 	say "the guest boots (its console, as the VMM logs it)"
 	tail -f "$log" &
 	tailpid=$!
-	l2_says "$log" "$pid" "guest# " 600 || fail "no shell prompt from the guest"
+	l2_prompt "$log" "$pid" "guest# " 600 || fail "no shell prompt from the guest"
 	kill $tailpid
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	say "a shell prompt after $(echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}') s; now typing through 'hvctl console demo'"

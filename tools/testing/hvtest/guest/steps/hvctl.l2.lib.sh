@@ -10,6 +10,8 @@
 #   l2_filter            the L2 console, its alarm words defused (lib.sh)
 #   l2_says LOG PID PAT [SECONDS]
 #                        wait until LOG has a line matching PAT
+#   l2_prompt LOG PID PAT [SECONDS]
+#                        ... or a prompt (no newline after it)
 #
 # Nothing here waits on a fixed time: every wait ends as soon as the guest
 # prints what is awaited or its VMM exits.

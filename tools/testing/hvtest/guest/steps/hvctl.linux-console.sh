@@ -102,7 +102,7 @@ hvctl console cx </tmp/cx.in >$out 2>&1 &
 cpid=$!
 exec 3>/tmp/cx.in
 typein() { printf '%s\n' "$*" >&3; }
-says 'l2sh# '
+l2_prompt $out "$pid" 'l2sh# ' "${wait:-120}" || bail "no shell prompt"
 
 typein 'echo A-$((6*7))'
 says 'A-42'

@@ -140,7 +140,7 @@ hvctl console vx </tmp/vx.in >$out 2>&1 &
 cpid=$!
 exec 3>/tmp/vx.in
 typein() { printf '%s\n' "$*" >&3; }
-says 'vx# '
+l2_prompt $out "$pid" 'vx# ' 300 || bail "hvc0 showed no shell prompt"
 typein 'echo A-$((6*7)) $(cat /sys/class/tty/console/active)'
 says 'A-42'
 echo "hvc0: typed arithmetic answered ($(tr -d '\r' <$out | grep '^A-42'))"

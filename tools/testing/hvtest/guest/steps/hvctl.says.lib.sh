@@ -25,10 +25,22 @@ l2_lines() {
 # upper bound against a hung guest, never reached by a working one)
 # passed. Once PID has exited, a last half line counts too: LOG is whole.
 l2_says() {
-	_n=$((${4:-600} * 5))
+	_l2_wait l2_lines "$@"
+}
+
+# l2_prompt LOG PID PATTERN [SECONDS]: l2_says for a shell's prompt, which
+# no newline follows: the line being written counts too.
+l2_prompt() {
+	_l2_wait cat "$@"
+}
+
+# _l2_wait READER LOG PID PATTERN [SECONDS]: what both wait for; READER
+# prints what of LOG counts.
+_l2_wait() {
+	_n=$((${5:-600} * 5))
 	while [ $_n -gt 0 ]; do
-		l2_lines "$1" | grep -q "$3" && return 0
-		kill -0 "$2" 2>/dev/null || { grep -q "$3" "$1"; return; }
+		$1 "$2" | grep -q "$4" && return 0
+		kill -0 "$3" 2>/dev/null || { grep -q "$4" "$2"; return; }
 		sleep 0.2
 		_n=$((_n - 1))
 	done
