@@ -1,21 +1,23 @@
 # shellcheck shell=sh
 # The console under load on the stock Debian kernel with 2 vCPUs (stress;
-# not in make check): in each of $rounds rounds /init writes a 16 KiB
-# block to ttyS0 (the tty's write path, the 16550's THR-empty interrupt)
-# and 32 lines through printk (the console's polled path) while two busy
-# processes, one pinned to each CPU, keep both CPUs running. These are
-# hvctl.linux-smp's two blocks, where its rare hang came (the serial
-# interrupt handler spinning on the port lock), without the boot, the
-# hotplug and the poweroff around them: several times the exposure a
-# minute. The host waits for each round's last line; a round that does
-# not end within 120 s of L1 guest time gives the VM's state and its
-# panic by the NMI button (guest/init's vm_hung) and fails the step.
+# not in make check): in each of $rounds rounds the host types a line on
+# the guest's console (the 16550's receive interrupt, the tty's echo) and
+# /init answers it as hvctl.linux-smp answers its "go": two busy
+# processes start, one pinned to each CPU, /init writes a 16 KiB block to
+# ttyS0 (the tty's write path, the THR-empty interrupt) and 32 lines
+# through printk (the console's polled path), and waits for the busy
+# processes. That is where hvctl.linux-smp's rare hang came (the serial
+# interrupt handler spinning on the port lock, right after typed input),
+# without the boot, the hotplug and the poweroff around it: several
+# times the exposure a minute. A round that does not end within 120 s of
+# L1 guest time gives the VM's state and the guest's panic by the NMI
+# button (guest/init's vm_hung) and fails the step.
 # shellcheck source=hvctl.l2.lib.sh
 . /hvtest/steps/hvctl.l2.lib.sh
 export HVCTL_STATE_DIR=/tmp/hvctl-storm
 log=$HVCTL_STATE_DIR/storm.log
 l2_kernel
-rounds=${HVT_STORM_ROUNDS:-24}
+rounds=60
 
 l2_initramfs_root
 awk 'BEGIN { c = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -24,18 +26,20 @@ awk 'BEGIN { c = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 		print s } }' >$L2_ROOT/tty.blk
 awk 'BEGIN { for (i = 0; i < 32; i++) printf "K%03d:%0122d\n", i, i }' >$L2_ROOT/kmsg.blk
 
-l2_initramfs_sh /tmp/l2storm.cpio <<GUEST
-echo "storm-init: cpus \$(grep -c ^processor /proc/cpuinfo)"
-busy() { taskset -c \$1 sh -c 'while :; do i=0; while [ \$i -lt 1000 ]; do i=\$((i + 1)); done; done' & }
-busy 0
-busy 1
-r=0
-while [ \$r -lt $rounds ]; do
-	r=\$((r + 1))
-	echo "storm-begin \$r"
+l2_initramfs_sh /tmp/l2storm.cpio <<'GUEST'
+echo "storm-init: cpus $(grep -c ^processor /proc/cpuinfo)"
+busy() {
+	taskset -c $1 sh -c 'i=0; while [ $i -lt 20000 ]; do i=$((i + 1)); done' &
+}
+while read -r go n; do
+	busy 0
+	busy 1
+	echo "storm-begin $n"
 	cat /tty.blk
-	while read -r l; do echo "<3>\$l" >/dev/kmsg; done </kmsg.blk
-	echo "storm-round \$r end"
+	while read -r l; do echo "<3>$l" >/dev/kmsg; done </kmsg.blk
+	wait
+	echo "storm-round $n end"
+	[ "$go" = end ] && break
 done
 poweroff -f
 GUEST
@@ -43,16 +47,20 @@ GUEST
 hvctl create storm --vcpus 2 --memory 256M --kernel $L2_KERNEL \
 	--initrd /tmp/l2storm.cpio --cmdline "$(l2_cmdline quiet printk.time=0 panic=-1)" \
 	--on-reboot stop || fail "create"
-rm -f "$log"
+rm -f "$log" /tmp/storm.in
+mkfifo /tmp/storm.in || fail "mkfifo"
 progress "HVTEST-RUN: hvctl.linux-console-storm: starting the L2 guest (2 vCPUs, $rounds rounds)"
 hvctl start storm || fail "start: $(cat "$log")"
 pid=$(cat $HVCTL_STATE_DIR/storm.pid)
 l2_says "$log" "$pid" "storm-init:" || fail "no /init"
 tr -d '\r' <"$log" | grep -q '^storm-init: cpus 2$' ||
 	fail "the guest does not count 2 CPUs: $(tr -d '\r' <"$log" | grep storm-init:)"
+hvctl console storm </tmp/storm.in >/dev/null 2>&1 &
+exec 3>/tmp/storm.in
 r=0
 while [ $r -lt "$rounds" ]; do
 	r=$((r + 1))
+	if [ $r = "$rounds" ]; then echo "end $r" >&3; else echo "go $r" >&3; fi
 	# the whole line: a printk line of the round could cut into it
 	l2_says "$log" "$pid" "^storm-round $r end" 120 || {
 		vm_hung storm
@@ -60,9 +68,10 @@ while [ $r -lt "$rounds" ]; do
 	}
 	progress "HVTEST-RUN: hvctl.linux-console-storm: round $r"
 done
+exec 3>&-
 wait_for 60 sh -c "hvctl info storm | grep -q 'stop reason: *guest poweroff'" ||
 	fail "no 'guest poweroff': $(hvctl info storm)"
 n=$(tr -d '\r' <"$log" | grep -c '^T127:')
 [ "$n" = "$rounds" ] || fail "$n of $rounds tty blocks ended in the log"
-echo "$rounds rounds of 16 KiB through the tty and 4 KiB through printk, both CPUs busy: all ended"
+echo "$rounds rounds of 16 KiB through the tty and 4 KiB through printk, each after a typed line, both CPUs busy: all ended"
 wait_for 30 hvctl destroy storm || fail "destroy"
