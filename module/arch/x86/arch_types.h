@@ -97,6 +97,8 @@ struct hv_arch_vcpu {
 	u8 tpr_threshold;	/* ... its TPR_THRESHOLD */
 	unsigned long *msr_bitmap;	/* ... (vid only) */
 	u64 eoi_exit[4];	/* ... the EOI-exit bitmap in the VMCS */
+	u64 eoi_tmr[4];		/* ... TMR, its part for the IOAPIC */
+	bool eoi_guard;		/* ... with the IF guard's vectors too */
 	u8 vid_entry_svi;	/* ... SVI at the last entry */
 	u32 vid_entry_isr[8];	/* ... and ISR, when SVI was not 0 */
 	u32 vid_entry_irr[8];	/* ... and IRR, then too */

@@ -18,9 +18,11 @@
  * has it and the x2APIC and APIC-register virtualization that go with it:
  * SDM 30.1, 30.2, 30.5) the CPU takes interrupts from the page itself: the
  * CPU moves IRR to ISR when the guest can take the vector, and an x2APIC
- * guest's EOI, TPR and SELF IPI writes and its TPR/PPR/ISR/TMR/IRR reads
- * do not exit (MSR bitmap). The EOI-exit bitmap is TMR, so that the EOI
- * of a level-triggered vector still exits and reaches the IOAPIC. The page
+ * guest's EOI and TPR writes and its TPR/PPR/ISR/TMR/IRR reads do not
+ * exit (MSR bitmap). The EOI-exit bitmap is TMR, so that the EOI of a
+ * level-triggered vector still exits and reaches the IOAPIC, plus what
+ * the IF guard needs (vmx_lapic_vid_guard(): no virtual interrupt is
+ * ever pending while the guest runs with IF=0). The page
  * stays the one truth (the CPU updates its IRR, ISR and PPR): whenever
  * lapic.c changed IRR, ISR or TMR (posted interrupts, HV_SET_LAPIC, INIT,
  * an emulated EOI) hv puts the highest IRR and ISR vectors in RVI and SVI
@@ -100,8 +102,12 @@ static const u32 vmx_x2apic_reads[][2] = {
 	{ 0x810, 0x827 },	/* ISR, TMR, IRR */
 };
 
-/* ... and whose WRMSR it virtualizes: TPR, EOI, SELF IPI (SDM 30.5) */
-static const u32 vmx_x2apic_writes[] = { 0x808, 0x80b, 0x83f };
+/*
+ * ... and whose WRMSR it virtualizes: TPR and EOI (SDM 30.5). Not SELF
+ * IPI, which would make a vector pending where the guest may run with
+ * IF=0 (see vmx_lapic_vid_guard()): it exits, as without APICv.
+ */
+static const u32 vmx_x2apic_writes[] = { 0x808, 0x80b };
 
 /* write bits of MSRs 0-0x1fff start at byte 0x800 (SDM 25.6.9) */
 #define VMX_MSR_BITMAP_WRITE	(0x800 * BITS_PER_BYTE)
@@ -185,55 +191,150 @@ void vmx_lapic_vmcs_setup(struct hv_vcpu *vcpu)
 		     vmcs_read32(SECONDARY_VM_EXEC_CONTROL) | VMX_VID_SECONDARY);
 	for (i = 0; i < 4; i++) {
 		arch->eoi_exit[i] = 0;
+		arch->eoi_tmr[i] = 0;
 		vmcs_write64(EOI_EXIT_BITMAP0 + 2 * i, 0);
 	}
+	arch->eoi_guard = false;
 	vmcs_write16(GUEST_INTR_STATUS, 0);
 	vmx_apic_access_vmcs_setup(vcpu);
 }
 
 /*
- * Virtual-interrupt delivery, before an entry: the x2APIC MSRs that go
- * through in the APIC's mode, EOI exits for level-triggered vectors (TMR)
- * when lapic.c changed TMR, and RVI/SVI from the page (SDM 30.2.1: RVI the
- * highest IRR vector, SVI the highest ISR vector, 0 for none) when it
- * changed IRR or ISR since the last entry. Otherwise the guest
- * interrupt status the CPU saved at the exit is the page's already. VM
- * entry then does PPR virtualization and evaluates the pending virtual
- * interrupt (SDM 27.3.2.5), also after an event it injects.
+ * The EOI-exit bitmap: TMR (a level-triggered vector's EOI reaches the
+ * IOAPIC), and with @guard every vector requested or in service too (the
+ * IF guard, below). Written only where it changes.
  */
-static void vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
+static void vmx_lapic_eoi_exits(struct hv_vcpu *vcpu, bool guard)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
 	struct hv_lapic *a = &arch->lapic;
-	u64 tmr[4];
-	int i, irr, isr;
+	u32 isr[8], irr[8];
+	u64 want;
+	int i;
+
+	if (a->tmr_changed) {
+		a->tmr_changed = false;
+		hv_lapic_get_tmr(a, arch->eoi_tmr);
+	} else if (!guard && !arch->eoi_guard) {
+		return;
+	}
+	arch->eoi_guard = guard;
+	if (guard) {
+		hv_lapic_get_vectors(a, APIC_ISR, isr);
+		hv_lapic_get_vectors(a, APIC_IRR, irr);
+	}
+	for (i = 0; i < 4; i++) {
+		want = arch->eoi_tmr[i];
+		if (guard)
+			want |= isr[2 * i] | irr[2 * i] |
+				(u64)(isr[2 * i + 1] | irr[2 * i + 1]) << 32;
+		if (want != arch->eoi_exit[i]) {
+			arch->eoi_exit[i] = want;
+			vmcs_write64(EOI_EXIT_BITMAP0 + 2 * i, want);
+		}
+	}
+}
+
+/* More than one vector requested (IRR)? */
+static bool vmx_lapic_irr_several(struct hv_lapic *a)
+{
+	u32 irr[8];
+	int i, n = 0;
+
+	hv_lapic_get_vectors(a, APIC_IRR, irr);
+	for (i = 0; i < 8 && n < 2; i++)
+		n += hweight32(irr[i]);
+	return n > 1;
+}
+
+/**
+ * vmx_lapic_vid_guard() - the IF guard: the CPU may hold a virtual
+ * interrupt as pending (recognized, SDM 30.2.1) only while the guest can
+ * take it.
+ * @vcpu: the vCPU (vid), VMCS loaded, right before the entry.
+ * @rvi: RVI at the entry.
+ * @svi: SVI at the entry.
+ *
+ * Architecturally a pending virtual interrupt waits for RFLAGS.IF. Bochs
+ * (2.7, and its sources since) delivers it when a host interrupt arrives
+ * instead, IF or not: its InterruptAcknowledge() serves the external
+ * interrupt that VM-exits by delivering the pending virtual interrupt. A
+ * Linux guest then took its serial interrupt inside the console writer's
+ * spin_lock_irqsave() of the port lock, on the same CPU: a handler that
+ * spins for ever on a lock its own CPU holds (the rare linux-smp hang).
+ * No virtual interrupt is pending with IF=0 when
+ * - at an entry with IF=0, a vector above PPR (RVI's class above the TPR's
+ *   and SVI's) waits behind interrupt-window exiting, which keeps the CPU
+ *   from recognizing it (SDM 30.2.1): the window's exit comes when the
+ *   guest sets IF, and the entry after it lets the CPU deliver;
+ * - in a stay, the EOI that would make a requested vector pending exits
+ *   (trap-like) to the entry that decides it: the EOI-exit bitmap holds
+ *   every vector requested or in service when a vector is requested and
+ *   another is in service or requested too (the guest may end one while
+ *   IF=0 and take the next; one vector alone needs nothing, the hot path
+ *   of a timer or device interrupt);
+ * - SELF IPIs exit (vmx_x2apic_writes). A TPR the guest lowers itself
+ *   while IF=0 (CR8, x2APIC TPR) is not guarded: that is the guest's
+ *   own doing, Linux never does it, and it can hurt only the guest.
+ * On hardware this costs an exit where the guest sets IF with a vector
+ * waiting, and one per guarded EOI; both are rare for Linux.
+ *
+ * Return: true when the entry must not inject anything else (the window
+ * is armed for the APIC).
+ */
+static bool vmx_lapic_vid_guard(struct hv_vcpu *vcpu, u8 rvi, u8 svi)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct hv_lapic *a = &arch->lapic;
+	u8 ppr_class = max_t(u8, hv_lapic_get_cr8(a), svi >> 4);
+	bool hold;
+
+	vmx_lapic_eoi_exits(vcpu, rvi && (svi || vmx_lapic_irr_several(a)));
+	hold = (rvi >> 4) > ppr_class &&
+	       !(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
+	if (hold && !arch->irq_window_armed)
+		vmx_set_irq_window(vcpu, true);
+	return hold;
+}
+
+/*
+ * Virtual-interrupt delivery, before an entry: the x2APIC MSRs that go
+ * through in the APIC's mode, RVI/SVI from the page (SDM 30.2.1: RVI the
+ * highest IRR vector, SVI the highest ISR vector, 0 for none) when
+ * lapic.c changed IRR or ISR since the last entry, and the IF guard with
+ * the EOI-exit bitmap (TMR: level-triggered vectors' EOIs exit). Otherwise
+ * the guest interrupt status the CPU saved at the exit is the page's
+ * already. VM entry then does PPR virtualization and evaluates the
+ * pending virtual interrupt (SDM 27.3.2.5), also after an event it
+ * injects.
+ *
+ * Return: as vmx_lapic_vid_guard().
+ */
+static bool vmx_lapic_vid_sync(struct hv_vcpu *vcpu)
+{
+	struct hv_arch_vcpu *arch = &vcpu->arch;
+	struct hv_lapic *a = &arch->lapic;
+	int irr, isr;
+	u16 status;
 
 	if (arch->x2apic_msrs != a->x2apic)
 		vmx_lapic_x2apic_msrs(vcpu, a->x2apic);
-	if (a->tmr_changed) {
-		a->tmr_changed = false;
-		hv_lapic_get_tmr(a, tmr);
-		for (i = 0; i < 4; i++) {
-			if (tmr[i] != arch->eoi_exit[i]) {
-				arch->eoi_exit[i] = tmr[i];
-				vmcs_write64(EOI_EXIT_BITMAP0 + 2 * i, tmr[i]);
-			}
-		}
-	}
 	if (a->vregs_changed) {
 		a->vregs_changed = false;
 		irr = hv_lapic_highest_irr(a);
 		isr = max(hv_lapic_highest_isr(a), 0);
-		vmcs_write16(GUEST_INTR_STATUS, (isr << 8) | max(irr, 0));
-		arch->vid_entry_svi = isr;
+		status = (isr << 8) | max(irr, 0);
+		vmcs_write16(GUEST_INTR_STATUS, status);
 	} else {
-		arch->vid_entry_svi = vmcs_read16(GUEST_INTR_STATUS) >> 8;
+		status = vmcs_read16(GUEST_INTR_STATUS);
 	}
+	arch->vid_entry_svi = status >> 8;
 	/* rare: an exit came before the guest's EOI (the undo's rule) */
 	if (unlikely(arch->vid_entry_svi)) {
 		hv_lapic_get_vectors(a, APIC_ISR, arch->vid_entry_isr);
 		hv_lapic_get_vectors(a, APIC_IRR, arch->vid_entry_irr);
 	}
+	return vmx_lapic_vid_guard(vcpu, status & 0xff, status >> 8);
 }
 
 /**
@@ -515,6 +616,7 @@ static void vmx_lapic_tpr_threshold(struct hv_vcpu *vcpu, u8 th)
 int vmx_lapic_inject(struct hv_vcpu *vcpu)
 {
 	struct hv_lapic *a = &vcpu->arch.lapic;
+	bool held = false;
 	u32 block;
 	u8 th;
 	int v;
@@ -524,7 +626,7 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 		return -EAGAIN;
 	if (vcpu->arch.vid) {
 		vmx_apic_access_sync(vcpu);
-		vmx_lapic_vid_sync(vcpu);
+		held = vmx_lapic_vid_sync(vcpu);
 		/* the CPU delivers the APIC's vectors: NMIs only here */
 		v = -1;
 	} else {
@@ -535,7 +637,7 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 	if (vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK)
 		return 1;
 	if (!a->nmi_pending && v < 0)
-		return 0;
+		return held;
 	block = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	if (a->nmi_pending) {
 		if (!(block & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI |
@@ -550,7 +652,7 @@ int vmx_lapic_inject(struct hv_vcpu *vcpu)
 			vmx_lapic_nmi_window(vcpu, true);
 	}
 	if (v < 0)
-		return 0;
+		return held;
 	if ((vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
 	    !(block & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))) {
 		hv_lapic_ack(a, v);

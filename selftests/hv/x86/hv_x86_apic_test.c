@@ -1346,6 +1346,60 @@ TEST_F(apic, vid_self_ipi_and_tpr)
 }
 
 /*
+ * IF=0 holds every interrupt, whatever else happens meanwhile: a host
+ * interrupt (the host's timer ticks several times in each loop of the
+ * guest) must not let a waiting vector in. With IF=0 the guest runs a
+ * CLI (as a nested local_irq_save() does) and a vector waits: requested
+ * before the entry (a SELF IPI, then the command's exits), by a SELF IPI
+ * in the stay, or by the EOI of a higher vector in service. On Bochs,
+ * with virtual-interrupt delivery, the guest took the vector at the next
+ * host interrupt (its InterruptAcknowledge() delivers a pending virtual
+ * interrupt in place of the host's external interrupt, which a CLI in
+ * the guest lets through when external-interrupt exiting is on): Linux
+ * guests took their serial interrupt inside the console writer's
+ * section that holds the port lock and hung. hv's IF guard
+ * (vmx_lapic.c) keeps the CPU from holding a vector pending while IF=0.
+ * The software path never injects with IF=0.
+ */
+#define IF0_SPIN_TURNS	4000000
+
+static void if0_spin(struct __test_metadata *_metadata, struct vcpu *v,
+		     __u32 how, __u32 vec)
+{
+	__u32 before = *count(v->t, vec);
+
+	CMD(v, APIC_CMD_IF0_SPIN, 2, how, vec, IF0_SPIN_TURNS);
+	EXPECT_EQ(before, v->res[0])
+		TH_LOG("vector %#x taken with IF=0 (how %u)", vec, how);
+	EXPECT_EQ(before + 1, v->res[1])
+		TH_LOG("vector %#x not taken at STI (how %u)", vec, how);
+}
+
+TEST_F(apic, vid_nothing_taken_while_if_clear)
+{
+	struct vcpu *v = &self->v0;
+	int i;
+
+	x2apic_on(_metadata, v, 0);
+	WRMSR(v, MSR_X2_SELF, 0x51);
+	if0_spin(_metadata, v, 0, 0x51);
+	if0_spin(_metadata, v, 1, 0x52);
+	/* 0x80 taken and left in service (no EOI), 0x53 waits below it */
+	set_flags(v->t, 1 | 2);
+	WRMSR(v, MSR_X2_SELF, 0x80);
+	STI(v);
+	EXPECT_EQ(1, *count(v->t, 0x80));
+	WRMSR(v, MSR_X2_SELF, 0x53);
+	set_flags(v->t, 1);
+	if0_spin(_metadata, v, 2, 0x53);
+	EXPECT_EQ(1, *count(v->t, 0x80));
+	for (i = 0; i < 8; i++) {
+		EXPECT_EQ(0, RDMSR(v, MSR_X2_ISR(i)));
+		EXPECT_EQ(0, RDMSR(v, MSR_X2_IRR(i)));
+	}
+}
+
+/*
  * HV_GET_LAPIC / HV_SET_LAPIC while a vector is in service (SVI) and a
  * lower one waits (RVI): the state shows both, and a state set without
  * the one in service lets the waiting one in; one set with a higher

@@ -79,6 +79,7 @@
 #define APIC_CMD_TIMERS	11	/* n, delta, 0, vec: TSC deadline, halt */
 #define APIC_CMD_EOI_IPI_STI 12	/* vec, stack -> ack: EOI, SELF IPI, IF=1 */
 #define APIC_CMD_INT3_EOI_IPI_STI 13 /* vec, stack -> ack: INT3 there, then 12 */
+#define APIC_CMD_IF0_SPIN 14	/* how, vec, n -> count, count: CLI, spin */
 #define APIC_COUNT	0x9000	/* u32 per vector: interrupts taken */
 #define APIC_TSC	0x9400	/* u64 per vector: TSC at the last one */
 #define APIC_TSC_HI	0x9404
