@@ -129,13 +129,16 @@ int vmx_write_guest_virt(struct hv_vcpu *vcpu, u64 gva, const void *buf,
 int vmx_guest_virt_gfn(struct hv_vcpu *vcpu, u64 gva, u64 *gfn);
 int vmx_mmio_decode(struct hv_vcpu *vcpu);
 
+/* vmx_vid.c: virtual-interrupt delivery for vmx_lapic.c */
+bool vmx_vid_sync(struct hv_vcpu *vcpu);
+bool vmx_vid_undo_delivery(struct hv_vcpu *vcpu);
+int vmx_vid_eoi_induced(struct hv_vcpu *vcpu);
+
 /* vmx_lapic.c: the interrupt controller of HV_VM_IRQCHIP VMs */
 void vmx_lapic_probe(bool true_ctls);
 int vmx_lapic_vcpu_init(struct hv_vcpu *vcpu);
 void vmx_lapic_vcpu_destroy(struct hv_vcpu *vcpu);
 void vmx_lapic_vmcs_setup(struct hv_vcpu *vcpu);
-int vmx_lapic_eoi_induced(struct hv_vcpu *vcpu);
-bool vmx_lapic_undo_delivery(struct hv_vcpu *vcpu);
 void vmx_lapic_nmi_window(struct hv_vcpu *vcpu, bool on);
 int vmx_lapic_prepare(struct hv_vcpu *vcpu);
 bool vmx_lapic_events(struct hv_vcpu *vcpu);

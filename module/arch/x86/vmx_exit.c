@@ -265,7 +265,7 @@ static const vmx_exit_fn vmx_exit_handlers[VMX_MAX_EXIT_REASON + 1] = {
 	/* the guest lowered CR8 below a waiting interrupt (vmx_lapic.c) */
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = handle_resume,
 	/* virtual-interrupt delivery (vmx_lapic.c) */
-	[EXIT_REASON_EOI_INDUCED] = vmx_lapic_eoi_induced,
+	[EXIT_REASON_EOI_INDUCED] = vmx_vid_eoi_induced,
 	/* ... and the APIC-access page (vmx_apic_access.c) */
 	[EXIT_REASON_APIC_WRITE] = vmx_apic_write_exit,
 	[EXIT_REASON_APIC_ACCESS] = vmx_apic_access_exit,
@@ -305,7 +305,7 @@ static const vmx_exit_fn vmx_exit_handlers[VMX_MAX_EXIT_REASON + 1] = {
 /*
  * Re-inject an event whose delivery the exit interrupted (SDM 28.2.4),
  * except an APIC interrupt that virtual-interrupt delivery was delivering:
- * vmx_lapic_undo_delivery() gives it back to IRR for the CPU to deliver
+ * vmx_vid_undo_delivery() gives it back to IRR for the CPU to deliver
  * again.
  */
 static void vmx_requeue_vectoring_event(struct hv_vcpu *vcpu)
@@ -317,7 +317,7 @@ static void vmx_requeue_vectoring_event(struct hv_vcpu *vcpu)
 	vcpu->arch.vmm_irq_entry = false;
 	if (!(info & VECTORING_INFO_VALID_MASK))
 		return;
-	if (vcpu->arch.vid && !vmm_irq && vmx_lapic_undo_delivery(vcpu))
+	if (vcpu->arch.vid && !vmm_irq && vmx_vid_undo_delivery(vcpu))
 		return;
 	if ((info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_EXT_INTR)
 		vcpu->arch.vmm_irq_entry = vmm_irq;

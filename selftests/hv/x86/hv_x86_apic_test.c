@@ -1358,7 +1358,7 @@ TEST_F(apic, vid_self_ipi_and_tpr)
  * the guest lets through when external-interrupt exiting is on): Linux
  * guests took their serial interrupt inside the console writer's
  * section that holds the port lock and hung. hv's IF guard
- * (vmx_lapic.c) keeps the CPU from holding a vector pending while IF=0.
+ * (vmx_vid.c) keeps the CPU from holding a vector pending while IF=0.
  * The software path never injects with IF=0.
  */
 #define IF0_SPIN_TURNS	4000000
