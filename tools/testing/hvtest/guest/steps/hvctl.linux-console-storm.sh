@@ -12,10 +12,9 @@
 # times the exposure a minute. A round that does not end within 120 s of
 # L1 guest time gives the VM's state and the guest's panic by the NMI
 # button (guest/init's vm_hung) and fails the step.
-# shellcheck source=hvctl.l2.lib.sh
-. /hvtest/steps/hvctl.l2.lib.sh
+# shellcheck source=hvctl.rounds.lib.sh
+. /hvtest/steps/hvctl.rounds.lib.sh
 export HVCTL_STATE_DIR=/tmp/hvctl-storm
-log=$HVCTL_STATE_DIR/storm.log
 l2_kernel
 rounds=60
 
@@ -38,40 +37,18 @@ while read -r go n; do
 	cat /tty.blk
 	while read -r l; do echo "<3>$l" >/dev/kmsg; done </kmsg.blk
 	wait
-	echo "storm-round $n end"
+	echo "storm-round $n $(cat /sys/devices/system/cpu/online) end"
 	[ "$go" = end ] && break
 done
 poweroff -f
 GUEST
 
-hvctl create storm --vcpus 2 --memory 256M --kernel $L2_KERNEL \
-	--initrd /tmp/l2storm.cpio --cmdline "$(l2_cmdline quiet printk.time=0 panic=-1)" \
-	--on-reboot stop || fail "create"
-rm -f "$log" /tmp/storm.in
-mkfifo /tmp/storm.in || fail "mkfifo"
 progress "HVTEST-RUN: hvctl.linux-console-storm: starting the L2 guest (2 vCPUs, $rounds rounds)"
-hvctl start storm || fail "start: $(cat "$log")"
-pid=$(cat $HVCTL_STATE_DIR/storm.pid)
-l2_says "$log" "$pid" "storm-init:" || fail "no /init"
-tr -d '\r' <"$log" | grep -q '^storm-init: cpus 2$' ||
-	fail "the guest does not count 2 CPUs: $(tr -d '\r' <"$log" | grep storm-init:)"
-hvctl console storm </tmp/storm.in >/dev/null 2>&1 &
-exec 3>/tmp/storm.in
-r=0
-while [ $r -lt "$rounds" ]; do
-	r=$((r + 1))
-	if [ $r = "$rounds" ]; then echo "end $r" >&3; else echo "go $r" >&3; fi
-	# the whole line: a printk line of the round could cut into it
-	l2_says "$log" "$pid" "^storm-round $r end" 120 || {
-		vm_hung storm
-		fail "round $r did not end in 120 s"
-	}
-	progress "HVTEST-RUN: hvctl.linux-console-storm: round $r"
-done
-exec 3>&-
+l2_rounds_start storm /tmp/l2storm.cpio
+l2_rounds storm $rounds hvctl.linux-console-storm
 wait_for 60 sh -c "hvctl info storm | grep -q 'stop reason: *guest poweroff'" ||
 	fail "no 'guest poweroff': $(hvctl info storm)"
-n=$(tr -d '\r' <"$log" | grep -c '^T127:')
+n=$(tr -d '\r' <"$l2_log" | grep -c '^T127:')
 [ "$n" = "$rounds" ] || fail "$n of $rounds tty blocks ended in the log"
 echo "$rounds rounds of 16 KiB through the tty and 4 KiB through printk, each after a typed line, both CPUs busy: all ended"
 wait_for 30 hvctl destroy storm || fail "destroy"

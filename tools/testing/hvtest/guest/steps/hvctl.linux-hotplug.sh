@@ -12,10 +12,9 @@
 # does not end within 120 s of L1 guest time gives the VM's state
 # (guest/init's vm_hung) and fails the step; so does a round whose line
 # does not show both CPUs online, or a guest that does not count 2.
-# shellcheck source=hvctl.l2.lib.sh
-. /hvtest/steps/hvctl.l2.lib.sh
+# shellcheck source=hvctl.rounds.lib.sh
+. /hvtest/steps/hvctl.rounds.lib.sh
 export HVCTL_STATE_DIR=/tmp/hvctl-hp
-log=$HVCTL_STATE_DIR/hp.log
 l2_kernel
 rounds=100
 
@@ -39,34 +38,12 @@ done
 poweroff -f
 GUEST
 
-hvctl create hp --vcpus 2 --memory 256M --kernel $L2_KERNEL \
-	--initrd /tmp/l2hp.cpio --cmdline "$(l2_cmdline quiet printk.time=0 panic=-1)" \
-	--on-reboot stop || fail "create"
-rm -f "$log" /tmp/hp.in
-mkfifo /tmp/hp.in || fail "mkfifo"
 progress "HVTEST-RUN: hvctl.linux-hotplug: starting the L2 guest (2 vCPUs, $rounds rounds)"
-hvctl start hp || fail "start: $(cat "$log")"
-pid=$(cat $HVCTL_STATE_DIR/hp.pid)
-l2_says "$log" "$pid" "hp-init:" || fail "no /init"
-tr -d '\r' <"$log" | grep -q '^hp-init: cpus 2$' ||
-	fail "the guest does not count 2 CPUs: $(tr -d '\r' <"$log" | grep hp-init:)"
-hvctl console hp </tmp/hp.in >/dev/null 2>&1 &
-exec 3>/tmp/hp.in
-r=0
-while [ $r -lt "$rounds" ]; do
-	r=$((r + 1))
-	if [ $r = "$rounds" ]; then echo "end $r" >&3; else echo "go $r" >&3; fi
-	# the whole line: the next round's printk lines must not cut into it
-	l2_says "$log" "$pid" "^hp-round $r .* end" 120 || {
-		vm_hung hp
-		fail "round $r did not end in 120 s"
-	}
-	[ $((r % 10)) = 0 ] && progress "HVTEST-RUN: hvctl.linux-hotplug: round $r"
-done
-exec 3>&-
+l2_rounds_start hp /tmp/l2hp.cpio
+l2_rounds hp $rounds hvctl.linux-hotplug
 wait_for 60 sh -c "hvctl info hp | grep -q 'stop reason: *guest poweroff'" ||
 	fail "no 'guest poweroff': $(hvctl info hp)"
-n=$(tr -d '\r' <"$log" | grep -c '^hp-round [0-9]* 0-1 end$')
+n=$(tr -d '\r' <"$l2_log" | grep -c '^hp-round [0-9]* 0-1 end$')
 [ "$n" = "$rounds" ] || fail "$n of $rounds rounds ended with both CPUs online"
 echo "$rounds rounds, $((rounds / 5)) of them with CPU 1 offline and online again: both CPUs online after each"
 wait_for 30 hvctl destroy hp || fail "destroy"
