@@ -41,8 +41,6 @@ GUEST
 progress "HVTEST-RUN: hvctl.linux-hotplug: starting the L2 guest (2 vCPUs, $rounds rounds)"
 l2_rounds_start hp /tmp/l2hp.cpio
 l2_rounds hp $rounds hvctl.linux-hotplug
-wait_for 60 sh -c "hvctl info hp | grep -q 'stop reason: *guest poweroff'" ||
-	fail "no 'guest poweroff': $(hvctl info hp)"
 n=$(tr -d '\r' <"$l2_log" | grep -c '^hp-round [0-9]* 0-1 end$')
 [ "$n" = "$rounds" ] || fail "$n of $rounds rounds ended with both CPUs online"
 echo "$rounds rounds, $((rounds / 5)) of them with CPU 1 offline and online again: both CPUs online after each"

@@ -6,7 +6,8 @@
 #                              quiet kernel), wait for its /init's line
 #                              "VM-init: cpus 2", open its console on fd 3
 #   l2_rounds VM N STEP        N rounds: type "go R" ("end N" the last) and
-#                              wait for the guest's "VM-round R ... end"
+#                              wait for the guest's "VM-round R ... end";
+#                              then for its poweroff (after "end")
 #
 # A round that does not end within 120 s of L1 guest time gives the VM's
 # state and the guest's panic by the NMI button (guest/init's vm_hung)
@@ -34,7 +35,7 @@ l2_rounds_start() {
 }
 
 # l2_rounds VM N STEP: the rounds, a progress line every tenth; closes the
-# console's input at the end.
+# console's input at the end and waits for the VM's "guest poweroff".
 l2_rounds() {
 	_r=0
 	while [ $_r -lt "$2" ]; do
@@ -48,4 +49,6 @@ l2_rounds() {
 		[ $((_r % 10)) = 0 ] && progress "HVTEST-RUN: $3: round $_r"
 	done
 	exec 3>&-
+	wait_for 60 sh -c "hvctl info $1 | grep -q 'stop reason: *guest poweroff'" ||
+		fail "no 'guest poweroff': $(hvctl info "$1")"
 }
