@@ -93,6 +93,7 @@ struct hv_arch_vcpu {
 	struct hv_lapic lapic;		/* HV_VM_IRQCHIP only */
 	bool apicv;		/* ... with APIC virtualization (vmx_lapic.c) */
 	bool vid;		/* ... and virtual-interrupt delivery */
+	bool vid_guard;		/* ... with the IF guard (vmx_vid.c) */
 	bool x2apic_msrs;	/* ... the MSR bitmap lets x2APIC MSRs through */
 	u8 tpr_threshold;	/* ... its TPR_THRESHOLD */
 	unsigned long *msr_bitmap;	/* ... (vid only) */

@@ -17,6 +17,7 @@
 #include <linux/hrtimer.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <asm/apicdef.h>
 
 struct hv_vcpu;
 struct hv_vm;
@@ -134,6 +135,12 @@ void hv_lapic_get_vectors(const struct hv_lapic *a, u32 reg, u32 vec[8]);
 void hv_lapic_get_tmr(const struct hv_lapic *a, u64 tmr[4]);
 void hv_lapic_apic_write(struct hv_lapic *a, u32 off);
 bool hv_lapic_runnable(struct hv_lapic *a);
+
+/* IRR's vectors 32 * @i to 32 * @i + 31 (the page's layout, SDM 11.4.1) */
+static inline u32 hv_lapic_irr_word(const struct hv_lapic *a, int i)
+{
+	return a->reg[(APIC_IRR >> 2) + 4 * i];
+}
 
 /* Anything posted since the last hv_lapic_sync()? (with IRQs off) */
 static inline bool hv_lapic_has_posted(const struct hv_lapic *a)

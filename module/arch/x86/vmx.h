@@ -130,6 +130,8 @@ int vmx_guest_virt_gfn(struct hv_vcpu *vcpu, u64 gva, u64 *gfn);
 int vmx_mmio_decode(struct hv_vcpu *vcpu);
 
 /* vmx_vid.c: virtual-interrupt delivery for vmx_lapic.c */
+void vmx_vid_probe(void);
+bool vmx_vid_guarded(void);
 bool vmx_vid_sync(struct hv_vcpu *vcpu);
 bool vmx_vid_undo_delivery(struct hv_vcpu *vcpu);
 int vmx_vid_eoi_induced(struct hv_vcpu *vcpu);

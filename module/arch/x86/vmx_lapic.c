@@ -83,6 +83,7 @@ void vmx_lapic_probe(bool true_ctls)
 	    ((sec >> 32) & VMX_VID_SECONDARY) != VMX_VID_SECONDARY)
 		vid = false;
 	vmx_apic_access_probe(sec, vid);
+	vmx_vid_probe();
 }
 
 /**
@@ -97,6 +98,7 @@ int vmx_lapic_vcpu_init(struct hv_vcpu *vcpu)
 
 	arch->apicv = apicv;
 	arch->vid = vid;
+	arch->vid_guard = vid && vmx_vid_guarded();
 	if (!vid)
 		return 0;
 	arch->msr_bitmap = (unsigned long *)__get_free_page(GFP_KERNEL_ACCOUNT);

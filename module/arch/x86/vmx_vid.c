@@ -18,6 +18,9 @@
  * the undo of a delivery that an exit cut.
  */
 #include <linux/bitops.h>
+#include <linux/dmi.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
 #include <asm/apicdef.h>
 #include <asm/vmx.h>
 
@@ -34,11 +37,12 @@ static const u32 vmx_x2apic_reads[][2] = {
 };
 
 /*
- * ... and whose WRMSR it virtualizes: TPR and EOI (SDM 30.5). Not SELF
- * IPI, which would make a vector pending where the guest may run with
- * IF=0 (see vmx_vid_guard()): it exits, as without APICv.
+ * ... and whose WRMSR it virtualizes: TPR, EOI and SELF IPI (SDM 30.5).
+ * With the IF guard SELF IPI exits, as without APICv: virtualized, it
+ * would make a vector pending where the guest may run with IF=0.
  */
-static const u32 vmx_x2apic_writes[] = { 0x808, 0x80b };
+static const u32 vmx_x2apic_writes[] = { 0x808, 0x80b, 0x83f };
+#define VMX_X2APIC_SELF_IPI	2	/* its index above */
 
 /* write bits of MSRs 0-0x1fff start at byte 0x800 (SDM 25.6.9) */
 #define VMX_MSR_BITMAP_WRITE	(0x800 * BITS_PER_BYTE)
@@ -61,7 +65,10 @@ static void vmx_vid_x2apic_msrs(struct hv_vcpu *vcpu, bool on)
 			on ? __clear_bit(msr, bm) : __set_bit(msr, bm);
 	for (i = 0; i < ARRAY_SIZE(vmx_x2apic_writes); i++) {
 		msr = VMX_MSR_BITMAP_WRITE + vmx_x2apic_writes[i];
-		on ? __clear_bit(msr, bm) : __set_bit(msr, bm);
+		if (on && !(arch->vid_guard && i == VMX_X2APIC_SELF_IPI))
+			__clear_bit(msr, bm);
+		else
+			__set_bit(msr, bm);
 	}
 }
 
@@ -101,16 +108,45 @@ static void vmx_vid_eoi_exits(struct hv_vcpu *vcpu, bool guard)
 	}
 }
 
-/* More than one vector requested (IRR)? */
-static bool vmx_vid_irr_several(struct hv_lapic *a)
+/* Is a vector other than @rvi, the highest, requested (IRR) too? */
+static bool vmx_vid_irr_several(const struct hv_lapic *a, u8 rvi)
 {
-	u32 irr[8];
-	int i, n = 0;
+	int i = rvi / 32;
 
-	hv_lapic_get_vectors(a, APIC_IRR, irr);
-	for (i = 0; i < 8 && n < 2; i++)
-		n += hweight32(irr[i]);
-	return n > 1;
+	if (hv_lapic_irr_word(a, i) & ~BIT(rvi % 32))
+		return true;
+	while (--i >= 0)
+		if (hv_lapic_irr_word(a, i))
+			return true;
+	return false;
+}
+
+/*
+ * The IF guard is for Bochs (below): -1 (default) turns it on where the
+ * firmware is Bochs' (DMI BIOS version "Bochs ..."), off elsewhere, where
+ * the CPU holds a pending virtual interrupt for IF as the SDM says.
+ */
+static int vid_if_guard = -1;
+module_param(vid_if_guard, int, 0444);
+MODULE_PARM_DESC(vid_if_guard, "with vid: never leave a virtual interrupt pending while the guest has IF=0 (for Bochs' erratum); -1 (default): under Bochs only, 0: off, 1: on");
+
+/**
+ * vmx_vid_probe() - settle the IF guard's parameter (at module load).
+ */
+void vmx_vid_probe(void)
+{
+	const char *bios = dmi_get_system_info(DMI_BIOS_VERSION);
+
+	if (vid_if_guard < 0)
+		vid_if_guard = bios && !strncmp(bios, "Bochs", 5);
+	else
+		vid_if_guard = !!vid_if_guard;
+}
+
+/* Does a new vCPU get the IF guard? (vid on) */
+bool vmx_vid_guarded(void)
+{
+	return vid_if_guard;
 }
 
 /**
@@ -142,8 +178,10 @@ static bool vmx_vid_irr_several(struct hv_lapic *a)
  * - SELF IPIs exit (vmx_x2apic_writes). A TPR the guest lowers itself
  *   while IF=0 (CR8, x2APIC TPR) is not guarded: that is the guest's
  *   own doing, Linux never does it, and it can hurt only the guest.
- * On hardware this costs an exit where the guest sets IF with a vector
- * waiting, and one per guarded EOI; both are rare for Linux.
+ * It costs an exit where the guest sets IF with a vector waiting (in
+ * hvbench's timer, GSI and IPI rows, whose guests raise the interrupt
+ * with IF=0: about 860 cycles each on Bochs), one per guarded EOI and one
+ * per SELF IPI. Hardware needs none of it (parameter vid_if_guard).
  *
  * Return: true when the entry must not inject anything else (the window
  * is armed for the APIC).
@@ -152,15 +190,19 @@ static bool vmx_vid_guard(struct hv_vcpu *vcpu, u8 rvi, u8 svi)
 {
 	struct hv_arch_vcpu *arch = &vcpu->arch;
 	struct hv_lapic *a = &arch->lapic;
-	u8 ppr_class = max_t(u8, hv_lapic_get_cr8(a), svi >> 4);
-	bool hold;
 
-	vmx_vid_eoi_exits(vcpu, rvi && (svi || vmx_vid_irr_several(a)));
-	hold = (rvi >> 4) > ppr_class &&
-	       !(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF);
-	if (hold && !arch->irq_window_armed)
+	if (!rvi || !arch->vid_guard) {
+		vmx_vid_eoi_exits(vcpu, false);
+		return false;
+	}
+	vmx_vid_eoi_exits(vcpu, svi || vmx_vid_irr_several(a, rvi));
+	/* recognized: RVI's class above VPPR's, SDM 30.2.1 */
+	if ((rvi >> 4) <= max_t(u8, hv_lapic_get_cr8(a), svi >> 4) ||
+	    (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF))
+		return false;
+	if (!arch->irq_window_armed)
 		vmx_set_irq_window(vcpu, true);
-	return hold;
+	return true;
 }
 
 /**

@@ -184,7 +184,12 @@ c_if0_spin:
 	mov %eax, %ebx
 	in $APIC_PORT_ARG, %eax
 	mov %eax, %esi
-	cli
+	cmp $3, %edi
+	jne 3f
+4:	dec %esi			/* how 3: the loop first, with IF=0 */
+	jnz 4b
+	mov %eax, %esi
+3:	cli
 	cmp $1, %edi
 	jne 1f
 	mov $0x83f, %ecx

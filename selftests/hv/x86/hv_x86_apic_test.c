@@ -1351,7 +1351,9 @@ TEST_F(apic, vid_self_ipi_and_tpr)
  * guest) must not let a waiting vector in. With IF=0 the guest runs a
  * CLI (as a nested local_irq_save() does) and a vector waits: requested
  * before the entry (a SELF IPI, then the command's exits), by a SELF IPI
- * in the stay, or by the EOI of a higher vector in service. On Bochs,
+ * in the stay, or by the EOI of a higher vector in service (how 0 to 3,
+ * how 3 with a loop before the CLI, which lets a host tick wait for it,
+ * as a console writer's nested local_irq_save() does). On Bochs,
  * with virtual-interrupt delivery, the guest took the vector at the next
  * host interrupt (its InterruptAcknowledge() delivers a pending virtual
  * interrupt in place of the host's external interrupt, which a CLI in
@@ -1380,9 +1382,13 @@ TEST_F(apic, vid_nothing_taken_while_if_clear)
 	struct vcpu *v = &self->v0;
 	int i;
 
+	TH_LOG("vid %ld, vid_if_guard %ld", hv_param("vid"),
+	       hv_param("vid_if_guard"));
 	x2apic_on(_metadata, v, 0);
 	WRMSR(v, MSR_X2_SELF, 0x51);
 	if0_spin(_metadata, v, 0, 0x51);
+	WRMSR(v, MSR_X2_SELF, 0x54);
+	if0_spin(_metadata, v, 3, 0x54);
 	if0_spin(_metadata, v, 1, 0x52);
 	/* 0x80 taken and left in service (no EOI), 0x53 waits below it */
 	set_flags(v->t, 1 | 2);
