@@ -264,7 +264,7 @@ static const vmx_exit_fn vmx_exit_handlers[VMX_MAX_EXIT_REASON + 1] = {
 	[EXIT_REASON_NMI_WINDOW] = handle_nmi_window,
 	/* the guest lowered CR8 below a waiting interrupt (vmx_lapic.c) */
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = handle_resume,
-	/* virtual-interrupt delivery (vmx_lapic.c) */
+	/* virtual-interrupt delivery (vmx_vid.c) */
 	[EXIT_REASON_EOI_INDUCED] = vmx_vid_eoi_induced,
 	/* ... and the APIC-access page (vmx_apic_access.c) */
 	[EXIT_REASON_APIC_WRITE] = vmx_apic_write_exit,

@@ -17,8 +17,8 @@
  * With virtual-interrupt delivery as well (parameter vid, when the CPU
  * has it and the x2APIC and APIC-register virtualization that go with it:
  * SDM 30.1, 30.2, 30.5) the CPU takes interrupts from the page itself;
- * vmx_vid.c keeps RVI/SVI, the EOI-exit bitmap and the IF guard, and
- * undoes a delivery an exit cut.
+ * vmx_vid.c keeps RVI/SVI, the EOI-exit bitmap and the IF guard (Bochs
+ * only), and undoes a delivery an exit cut.
  */
 #include <linux/gcd.h>
 #include <linux/moduleparam.h>

@@ -13,9 +13,9 @@
  * and tmr_changed flags) hv puts the highest IRR and ISR vectors in RVI
  * and SVI (the guest interrupt status) before the next entry. Here also:
  * the EOI-exit bitmap (TMR, so that a level-triggered vector's EOI still
- * reaches the IOAPIC, and what the IF guard needs), the IF guard (no
- * virtual interrupt is ever pending while the guest runs with IF=0), and
- * the undo of a delivery that an exit cut.
+ * reaches the IOAPIC, and what the IF guard needs), the IF guard (under
+ * Bochs no virtual interrupt is ever pending while the guest runs with
+ * IF=0), and the undo of a delivery that an exit cut.
  */
 #include <linux/bitops.h>
 #include <linux/dmi.h>
@@ -41,8 +41,8 @@ static const u32 vmx_x2apic_reads[][2] = {
  * With the IF guard SELF IPI exits, as without APICv: virtualized, it
  * would make a vector pending where the guest may run with IF=0.
  */
-static const u32 vmx_x2apic_writes[] = { 0x808, 0x80b, 0x83f };
-#define VMX_X2APIC_SELF_IPI	2	/* its index above */
+#define VMX_X2APIC_SELF_IPI	0x83f
+static const u32 vmx_x2apic_writes[] = { 0x808, 0x80b, VMX_X2APIC_SELF_IPI };
 
 /* write bits of MSRs 0-0x1fff start at byte 0x800 (SDM 25.6.9) */
 #define VMX_MSR_BITMAP_WRITE	(0x800 * BITS_PER_BYTE)
@@ -65,7 +65,8 @@ static void vmx_vid_x2apic_msrs(struct hv_vcpu *vcpu, bool on)
 			on ? __clear_bit(msr, bm) : __set_bit(msr, bm);
 	for (i = 0; i < ARRAY_SIZE(vmx_x2apic_writes); i++) {
 		msr = VMX_MSR_BITMAP_WRITE + vmx_x2apic_writes[i];
-		if (on && !(arch->vid_guard && i == VMX_X2APIC_SELF_IPI))
+		if (on && !(arch->vid_guard &&
+			    vmx_x2apic_writes[i] == VMX_X2APIC_SELF_IPI))
 			__clear_bit(msr, bm);
 		else
 			__set_bit(msr, bm);
